@@ -1,0 +1,47 @@
+/** Counters a pool keeps over its lifetime (CONTRACT §3). */
+export interface PoolMetrics {
+  allocationsTotal: number;
+  allocationsDedicated: number;
+  allocationsWarm: number;
+  allocationsCold: number;
+  /** (dedicated + warm) / total; 0 when total is 0. */
+  hitRate: number;
+  warmupCycles: number;
+  warmupFailures: number;
+  factoryFailures: number;
+  resourcesCreated: number;
+  resourcesDestroyed: number;
+  staleSessionsEvicted: number;
+  acquireTimeouts: number;
+  /** Epoch ms when the snapshot was taken (from the pool's clock). */
+  timestamp: number;
+}
+
+/** A point-in-time view of a pool, serialised as-is by the REST API. */
+export interface PoolSnapshot {
+  name: string;
+  /** prepare() finished, the pool is not shut down, and the factory is not in failure backoff. */
+  ready: boolean;
+  /** Idle resources in the warm queue right now. */
+  warmPoolSize: number;
+  warmPoolTarget: number;
+  /** null when the pool is uncapped (JSON has no Infinity). */
+  maxSize: number | null;
+  /** Live resources: idle + session-bound + in use + being created. */
+  size: number;
+  /** Resources handed out (plain acquires and session-bound). */
+  inUse: number;
+  pendingAcquires: number;
+  sessionAwareness: boolean;
+  activeSessions: number;
+  backgroundWarmup: boolean;
+  /** Factory health: while it keeps failing, background creation backs off exponentially. */
+  factory: {
+    consecutiveFailures: number;
+    /** ms until the next background attempt; 0 when not backing off. */
+    backoffRemainingMs: number;
+    /** Message of the last factory failure (never contains credentials); null after a success. */
+    lastError: string | null;
+  };
+  metrics: PoolMetrics;
+}
