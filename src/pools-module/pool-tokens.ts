@@ -1,0 +1,5 @@
+/** Injection tokens for the speech pools (values are ResourcePool<TtsClient> / ResourcePool<SttClient>). */
+export const TTS_POOL = Symbol('TTS_POOL');
+export const STT_POOL = Symbol('STT_POOL');
+/** ReadonlyMap<'tts' | 'stt', ResourcePool<unknown>>: every pool by its public name, for health, REST and metrics. */
+export const POOL_REGISTRY = Symbol('POOL_REGISTRY');
