@@ -1,0 +1,249 @@
+import {
+  AudioConfig,
+  AudioInputStream,
+  AudioStreamFormat,
+  CancellationReason,
+  Connection,
+  type PushAudioInputStream,
+  ResultReason,
+  SpeechRecognitionCanceledEventArgs,
+  SpeechRecognitionEventArgs,
+  SpeechRecognizer,
+} from 'microsoft-cognitiveservices-speech-sdk';
+import { ConnectionWatch, detachHandler } from './connection-watch';
+import { SpeechError } from './speech-error';
+import { createSpeechConfig, redactSecrets, type SpeechTarget } from './speech-target';
+import { upstreamError } from './upstream-error';
+
+export interface SttClientOptions {
+  target: SpeechTarget;
+  language: string;
+  /** Input sample rate of 16-bit mono PCM; fixed for the recognizer's life (its push stream cannot change). */
+  sampleRate: number;
+  connectTimeoutMs?: number;
+  /** Longest stop() waits for the last final result (the SDK can stall after a mid-stream drop). */
+  stopTimeoutMs?: number;
+}
+
+export interface RecognitionHandlers {
+  onPartial?(result: { text: string; offsetMs: number }): void;
+  onFinal?(result: { text: string; offsetMs: number; durationMs: number }): void;
+  /** An upstream failure during recognition; the client is broken afterwards. */
+  onError?(error: SpeechError): void;
+}
+
+const TICKS_PER_MS = 10_000;
+let nextClientId = 1;
+
+type Phase = 'idle' | 'running' | 'stopping' | 'done';
+
+/**
+ * A pre-connected SpeechRecognizer with its own push stream. Single use: the SDK cannot swap a recognizer's audio
+ * input and a closed push stream cannot reopen, so after one start…stop the pool destroys it and warms another.
+ */
+export class SttClient {
+  readonly id = nextClientId++;
+  readonly language: string;
+  readonly sampleRate: number;
+  private readonly stream: PushAudioInputStream;
+  private readonly recognizer: SpeechRecognizer;
+  private readonly connection: ConnectionWatch;
+  private readonly connectTimeoutMs: number;
+  private readonly stopTimeoutMs: number;
+  private phase: Phase = 'idle';
+  private broken = false;
+  private disposed: Promise<void> | null = null;
+  private finals = 0;
+  private handlers: RecognitionHandlers = {};
+  /** Resolves when the SDK reports the end of the session (all finals delivered) or an error. */
+  private sessionEnded!: Promise<void>;
+  private endSession!: () => void;
+
+  constructor(private readonly options: SttClientOptions) {
+    this.language = options.language;
+    this.sampleRate = options.sampleRate;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
+    this.sessionEnded = new Promise<void>((resolve) => (this.endSession = resolve));
+
+    const config = createSpeechConfig(options.target);
+    config.speechRecognitionLanguage = options.language;
+    this.stream = AudioInputStream.createPushStream(
+      AudioStreamFormat.getWaveFormatPCM(options.sampleRate, 16, 1),
+    );
+    this.recognizer = new SpeechRecognizer(config, AudioConfig.fromStreamInput(this.stream));
+    this.connection = new ConnectionWatch(Connection.fromRecognizer(this.recognizer), (what, details) =>
+      this.mapError(what, undefined, details),
+    );
+    this.attachHandlers();
+  }
+
+  get isConnected(): boolean {
+    return this.connection.isConnected;
+  }
+
+  /** Ready = connected and never used: a started recognizer cannot serve another stream. */
+  isReady(): boolean {
+    return this.connection.isConnected && this.phase === 'idle' && !this.broken && this.disposed === null;
+  }
+
+  /** True when this client was built for the given language and input rate. */
+  fits(language: string, sampleRate: number): boolean {
+    return this.language === language && this.sampleRate === sampleRate;
+  }
+
+  /** Pre-connects the recognizer's socket (a no-op when it is up: a recognizer has no harmless keep-alive). */
+  async warm(): Promise<boolean> {
+    this.assertUsable();
+    await this.connection.open(this.connectTimeoutMs);
+    return true;
+  }
+
+  clearSessionState(): void {
+    this.handlers = {};
+  }
+
+  async start(handlers: RecognitionHandlers): Promise<void> {
+    this.assertUsable();
+    if (this.phase !== 'idle') throw new SpeechError('BAD_REQUEST', `STT client ${this.id} was already used`);
+    this.phase = 'running';
+    this.handlers = handlers;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.broken = true;
+        reject(new SpeechError('TIMEOUT', `recognition did not start within ${this.connectTimeoutMs} ms`));
+      }, this.connectTimeoutMs);
+      this.recognizer.startContinuousRecognitionAsync(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (error: string) => {
+          clearTimeout(timer);
+          this.broken = true;
+          reject(this.mapError('recognition', undefined, error));
+        },
+      );
+    });
+  }
+
+  /** Feeds 16-bit little-endian mono PCM at the declared rate. */
+  write(pcm: Uint8Array): void {
+    if (this.phase !== 'running') throw new SpeechError('BAD_REQUEST', 'recognition is not running');
+    // Copy: the SDK keeps the buffer for retries, and ours may be a view into a pooled socket buffer.
+    this.stream.write(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + pcm.byteLength) as ArrayBuffer);
+  }
+
+  /** Ends the audio and resolves once the last final result was delivered, with the number of finals. */
+  async stop(): Promise<{ finals: number }> {
+    if (this.phase === 'idle' || this.phase === 'done') return { finals: this.finals };
+    if (this.phase === 'running') {
+      this.phase = 'stopping';
+      this.stream.close();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.stopTimeoutMs);
+    });
+    try {
+      const outcome = await Promise.race([this.sessionEnded.then(() => 'ended' as const), deadline]);
+      if (outcome === 'timeout') {
+        this.broken = true;
+        throw new SpeechError('TIMEOUT', `recognition did not finish within ${this.stopTimeoutMs} ms`);
+      }
+      await this.stopRecognition();
+      return { finals: this.finals };
+    } finally {
+      clearTimeout(timer);
+      this.phase = 'done';
+    }
+  }
+
+  /** Closes the stream, stops recognition, detaches every handler and closes the recognizer — once. */
+  dispose(): Promise<void> {
+    this.disposed ??= this.close();
+    return this.disposed;
+  }
+
+  private async close(): Promise<void> {
+    this.handlers = {};
+    this.detachHandlers();
+    this.connection.detach();
+    if (this.phase === 'running') this.stream.close();
+    if (this.phase === 'running' || this.phase === 'stopping')
+      await this.stopRecognition().catch(() => undefined);
+    this.phase = 'done';
+    this.endSession();
+    await new Promise<void>((resolve) => {
+      try {
+        this.recognizer.close(
+          () => resolve(),
+          () => resolve(),
+        );
+      } catch {
+        resolve();
+      }
+    });
+  }
+
+  private stopRecognition(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.broken = true;
+        reject(new SpeechError('TIMEOUT', 'recognizer did not stop'));
+      }, this.stopTimeoutMs);
+      this.recognizer.stopContinuousRecognitionAsync(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (error: string) => {
+          clearTimeout(timer);
+          reject(this.mapError('recognition', undefined, error));
+        },
+      );
+    });
+  }
+
+  private attachHandlers(): void {
+    this.recognizer.recognizing = (_sender, event: SpeechRecognitionEventArgs) => {
+      const result = event.result;
+      if (!result.text) return;
+      this.handlers.onPartial?.({ text: result.text, offsetMs: result.offset / TICKS_PER_MS });
+    };
+    this.recognizer.recognized = (_sender, event: SpeechRecognitionEventArgs) => {
+      const result = event.result;
+      if (result.reason !== ResultReason.RecognizedSpeech || !result.text) return;
+      this.finals++;
+      this.handlers.onFinal?.({
+        text: result.text,
+        offsetMs: result.offset / TICKS_PER_MS,
+        durationMs: result.duration / TICKS_PER_MS,
+      });
+    };
+    this.recognizer.canceled = (_sender, event: SpeechRecognitionCanceledEventArgs) => {
+      if (event.reason !== CancellationReason.EndOfStream) {
+        this.broken = true;
+        this.handlers.onError?.(this.mapError('recognition', event.errorCode, event.errorDetails ?? ''));
+      }
+      this.endSession();
+    };
+    this.recognizer.sessionStopped = () => this.endSession();
+  }
+
+  private detachHandlers(): void {
+    detachHandler(this.recognizer, 'recognizing');
+    detachHandler(this.recognizer, 'recognized');
+    detachHandler(this.recognizer, 'canceled');
+    detachHandler(this.recognizer, 'sessionStopped');
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw new SpeechError('INTERNAL', `STT client ${this.id} is disposed`);
+    if (this.broken) throw new SpeechError('UPSTREAM_UNAVAILABLE', `STT client ${this.id} is broken`);
+  }
+
+  private mapError(what: string, code: Parameters<typeof upstreamError>[1], details: string): SpeechError {
+    return upstreamError(what, code, redactSecrets(details, this.options.target));
+  }
+}

@@ -1,0 +1,44 @@
+import { CancellationErrorCode } from 'microsoft-cognitiveservices-speech-sdk';
+import { redactSecrets } from './speech-target';
+import { upstreamError } from './upstream-error';
+
+describe('upstreamError', () => {
+  const refused = (status: number): string =>
+    `Unable to contact server. StatusCode: 1006, undefined Reason: Unexpected server response: ${status}`;
+
+  it('maps a 429 refusal to a retryable UPSTREAM_THROTTLED', () => {
+    const error = upstreamError('synthesis', CancellationErrorCode.ConnectionFailure, refused(429));
+    expect(error).toMatchObject({ code: 'UPSTREAM_THROTTLED', retryable: true, upstreamAuth: false });
+  });
+
+  it.each([401, 403])('maps %i to a non-retryable credentials error', (status) => {
+    const error = upstreamError('connect', CancellationErrorCode.ConnectionFailure, refused(status));
+    expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: false, upstreamAuth: true });
+    expect(error.message).toContain('AZURE_SPEECH_KEY');
+  });
+
+  it('maps other connection failures to a retryable UPSTREAM_UNAVAILABLE', () => {
+    const error = upstreamError(
+      'synthesis',
+      CancellationErrorCode.ConnectionFailure,
+      'websocket closed 1011',
+    );
+    expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true, upstreamAuth: false });
+  });
+
+  it('maps a 1007 close (bad parameters) to BAD_REQUEST', () => {
+    expect(upstreamError('synthesis', CancellationErrorCode.BadRequestParameters, 'invalid ssml').code).toBe(
+      'BAD_REQUEST',
+    );
+  });
+});
+
+describe('redactSecrets', () => {
+  it('removes the key and key-bearing query parameters', () => {
+    const target = { kind: 'host' as const, url: 'ws://h:1', key: 's3cr3t-key' };
+    const text = 'wss://h/tts?Ocp-Apim-Subscription-Key=s3cr3t-key&X-ConnectionId=abc failed; key s3cr3t-key';
+    const out = redactSecrets(text, target);
+    expect(out).not.toContain('s3cr3t-key');
+    expect(out).toContain('X-ConnectionId=abc');
+  });
+});
