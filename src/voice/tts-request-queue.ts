@@ -1,0 +1,99 @@
+/** One queued synthesis. `run` never rejects; `signal` is aborted by cancel(requestId) and cancelAll(). */
+export interface TtsJob {
+  readonly requestId: string;
+  /** Runs the request; it must watch `signal` and settle soon after it aborts. */
+  run(signal: AbortSignal): Promise<void>;
+  /** The job was canceled before it started: answer its request (it never runs). */
+  canceledWhileQueued(): void;
+}
+
+interface Slot {
+  job: TtsJob;
+  controller: AbortController;
+}
+
+/**
+ * A session's synthesis requests, served one at a time in arrival order (one synthesizer per session; the SDK
+ * would serialise them anyway). Bounded: `maxPending` requests may wait behind the running one, beyond that
+ * `enqueue` refuses.
+ */
+export class TtsRequestQueue {
+  private readonly waiting: Slot[] = [];
+  private running: Slot | null = null;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly maxPending: number) {}
+
+  /** Waiting requests (not counting the running one). */
+  get pending(): number {
+    return this.waiting.length;
+  }
+
+  get busy(): boolean {
+    return this.running !== null || this.waiting.length > 0;
+  }
+
+  /** True when a request with this id is waiting or running. */
+  has(requestId: string): boolean {
+    return (
+      this.running?.job.requestId === requestId || this.waiting.some((s) => s.job.requestId === requestId)
+    );
+  }
+
+  /** Adds a request; false (nothing queued) when `maxPending` requests already wait. */
+  enqueue(job: TtsJob): boolean {
+    if (this.waiting.length >= this.maxPending) return false;
+    this.waiting.push({ job, controller: new AbortController() });
+    this.pump();
+    return true;
+  }
+
+  /** Cancels a waiting request (answered at once) or aborts the running one; false when the id is unknown. */
+  cancel(requestId: string): boolean {
+    if (this.running?.job.requestId === requestId) {
+      this.running.controller.abort();
+      return true;
+    }
+    const index = this.waiting.findIndex((s) => s.job.requestId === requestId);
+    if (index < 0) return false;
+    const [slot] = this.waiting.splice(index, 1);
+    slot.controller.abort();
+    slot.job.canceledWhileQueued();
+    this.notifyIfIdle();
+    return true;
+  }
+
+  /** Drops every waiting request without answering it and aborts the running one (its client is gone). */
+  cancelAll(): void {
+    for (const slot of this.waiting.splice(0)) slot.controller.abort();
+    this.running?.controller.abort();
+    this.notifyIfIdle();
+  }
+
+  /** Resolves once nothing is running or waiting. */
+  whenIdle(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private pump(): void {
+    if (this.running !== null) return;
+    const slot = this.waiting.shift();
+    if (slot === undefined) return this.notifyIfIdle();
+    this.running = slot;
+    void slot.job
+      .run(slot.controller.signal)
+      .catch(() => undefined)
+      .finally(() => {
+        this.running = null;
+        this.pump();
+      });
+  }
+
+  private notifyIfIdle(): void {
+    if (this.busy) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,122 @@
+import { VoiceSessionRegistry } from './voice-session-registry';
+
+interface TestSession {
+  id: string;
+  principal: string;
+}
+
+describe('VoiceSessionRegistry', () => {
+  let expired: string[];
+  let ids: number;
+  let registry: VoiceSessionRegistry<TestSession>;
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    expired = [];
+    ids = 0;
+    registry = new VoiceSessionRegistry<TestSession>({
+      graceMs: 15_000,
+      create: (id, principal) => ({ id, principal }),
+      onExpired: (session) => expired.push(session.id),
+      newId: () => `s${++ids}`,
+    });
+  });
+
+  afterEach(() => {
+    registry.expireAll();
+    jest.useRealTimers();
+  });
+
+  it('issues a new session on connect', () => {
+    const a = registry.attach('c1', 'k1');
+    expect(a).toMatchObject({ sessionId: 's1', resumed: false, displaced: null, session: { id: 's1' } });
+    expect(registry.isConnected('s1')).toBe(true);
+    expect(registry.connectedCount).toBe(1);
+  });
+
+  it('resumes the same session within the grace and stops the timer', () => {
+    const first = registry.attach('c1', 'k1');
+    expect(registry.detach('s1', 'c1')).toBe(true);
+    expect(registry.isConnected('s1')).toBe(false);
+    jest.advanceTimersByTime(14_999);
+    const again = registry.attach('c2', 'k1', 's1');
+    expect(again).toMatchObject({ sessionId: 's1', resumed: true, displaced: null });
+    expect(again.session).toBe(first.session);
+    jest.advanceTimersByTime(60_000);
+    expect(expired).toEqual([]);
+    expect(registry.size).toBe(1);
+  });
+
+  it('expires a session exactly when the grace ends', () => {
+    registry.attach('c1', 'k1');
+    registry.detach('s1', 'c1');
+    jest.advanceTimersByTime(14_999);
+    expect(expired).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(expired).toEqual(['s1']);
+    expect(registry.get('s1')).toBeUndefined();
+    expect(registry.attach('c2', 'k1', 's1')).toMatchObject({ sessionId: 's2', resumed: false });
+  });
+
+  it('restarts the grace on each disconnect', () => {
+    registry.attach('c1', 'k1');
+    registry.detach('s1', 'c1');
+    jest.advanceTimersByTime(10_000);
+    registry.attach('c2', 'k1', 's1');
+    registry.detach('s1', 'c2');
+    jest.advanceTimersByTime(10_000);
+    expect(expired).toEqual([]);
+    jest.advanceTimersByTime(5_000);
+    expect(expired).toEqual(['s1']);
+  });
+
+  it('gives another principal a new session instead of the requested one', () => {
+    registry.attach('c1', 'k1');
+    registry.detach('s1', 'c1');
+    const other = registry.attach('c2', 'k2', 's1');
+    expect(other).toMatchObject({ sessionId: 's2', resumed: false, session: { principal: 'k2' } });
+    // The original session is untouched and still resumable by its owner.
+    expect(registry.attach('c3', 'k1', 's1')).toMatchObject({ sessionId: 's1', resumed: true });
+  });
+
+  it('gives an unknown id a new session', () => {
+    expect(registry.attach('c1', 'k1', 'nope')).toMatchObject({ sessionId: 's1', resumed: false });
+  });
+
+  it('lets the same principal take over a session still held by a stale connection', () => {
+    registry.attach('c1', 'k1');
+    const takeover = registry.attach('c2', 'k1', 's1');
+    expect(takeover).toMatchObject({ sessionId: 's1', resumed: true, displaced: 'c1' });
+    // The stale connection's late disconnect does not start a grace for the session now held by c2.
+    expect(registry.detach('s1', 'c1')).toBe(false);
+    jest.advanceTimersByTime(60_000);
+    expect(expired).toEqual([]);
+    expect(registry.isConnected('s1')).toBe(true);
+  });
+
+  it('never issues an id twice', () => {
+    const dup = new VoiceSessionRegistry<TestSession>({
+      graceMs: 1,
+      create: (id, principal) => ({ id, principal }),
+      onExpired: () => undefined,
+      newId: (() => {
+        const seq = ['same', 'same', 'other'];
+        return () => seq.shift() ?? 'last';
+      })(),
+    });
+    expect(dup.attach('c1', 'k').sessionId).toBe('same');
+    expect(dup.attach('c2', 'k').sessionId).toBe('other');
+    dup.expireAll();
+  });
+
+  it('expireAll ends every session, connected or in grace, and cancels their timers', () => {
+    registry.attach('c1', 'k1');
+    registry.attach('c2', 'k1');
+    registry.detach('s2', 'c2');
+    registry.expireAll();
+    expect(expired.sort()).toEqual(['s1', 's2']);
+    expect(registry.size).toBe(0);
+    jest.advanceTimersByTime(60_000);
+    expect(expired).toHaveLength(2);
+  });
+});

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+
+export interface VoiceSessionRegistryOptions<S> {
+  /** How long a disconnected session waits for its client to come back (SESSION_RESUME_GRACE). */
+  graceMs: number;
+  /** Builds the state of a new session. */
+  create(sessionId: string, principal: string): S;
+  /** The grace ran out (or the registry is closing): the session is gone, release what it holds. */
+  onExpired(session: S, sessionId: string): void;
+  newId?: () => string;
+}
+
+export interface AttachResult<S> {
+  sessionId: string;
+  session: S;
+  resumed: boolean;
+  /** The connection that held the session until now (a reconnect that overtook its own dead socket). */
+  displaced: string | null;
+}
+
+interface Entry<S> {
+  session: S;
+  principal: string;
+  /** The connection currently holding the session; null while in the grace. */
+  connectionId: string | null;
+  graceTimer: NodeJS.Timeout | null;
+}
+
+/**
+ * Which session each connection holds, and how long a session outlives its connection. A session belongs to the
+ * principal (API key) that created it: another principal asking for its id gets a fresh session instead, so ids
+ * cannot be used to take over someone else's clients. No I/O here; the owner releases resources in `onExpired`.
+ */
+export class VoiceSessionRegistry<S> {
+  private readonly entries = new Map<string, Entry<S>>();
+  private readonly newId: () => string;
+
+  constructor(private readonly options: VoiceSessionRegistryOptions<S>) {
+    this.newId = options.newId ?? randomUUID;
+  }
+
+  /**
+   * Gives a new connection its session: the requested one when it exists and belongs to the same principal
+   * (resumed; its grace timer stops), otherwise a new one. When the requested session is still held by another
+   * connection of the same principal — typically a client reconnecting before the server noticed its old socket
+   * die — the new connection takes it over and the old one is reported as `displaced`.
+   */
+  attach(connectionId: string, principal: string, requestedId?: string): AttachResult<S> {
+    const existing = requestedId === undefined ? undefined : this.entries.get(requestedId);
+    if (requestedId !== undefined && existing !== undefined && existing.principal === principal) {
+      this.clearGrace(existing);
+      const displaced = existing.connectionId !== connectionId ? existing.connectionId : null;
+      existing.connectionId = connectionId;
+      return { sessionId: requestedId, session: existing.session, resumed: true, displaced };
+    }
+    let sessionId = this.newId();
+    while (this.entries.has(sessionId)) sessionId = this.newId();
+    const session = this.options.create(sessionId, principal);
+    this.entries.set(sessionId, { session, principal, connectionId, graceTimer: null });
+    return { sessionId, session, resumed: false, displaced: null };
+  }
+
+  /**
+   * The connection is gone. Starts the session's grace — unless another connection took the session over in the
+   * meantime, in which case nothing changes. Returns true when the grace started.
+   */
+  detach(sessionId: string, connectionId: string): boolean {
+    const entry = this.entries.get(sessionId);
+    if (entry === undefined || entry.connectionId !== connectionId) return false;
+    entry.connectionId = null;
+    this.clearGrace(entry);
+    entry.graceTimer = setTimeout(() => this.expire(sessionId), this.options.graceMs);
+    // A pending grace must not keep a stopping process alive; shutdown expires sessions itself.
+    entry.graceTimer.unref();
+    return true;
+  }
+
+  get(sessionId: string): S | undefined {
+    return this.entries.get(sessionId)?.session;
+  }
+
+  /** True while a connection holds the session (false during the grace and after expiry). */
+  isConnected(sessionId: string): boolean {
+    return (this.entries.get(sessionId)?.connectionId ?? null) !== null;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get connectedCount(): number {
+    let count = 0;
+    for (const entry of this.entries.values()) if (entry.connectionId !== null) count++;
+    return count;
+  }
+
+  sessions(): S[] {
+    return [...this.entries.values()].map((entry) => entry.session);
+  }
+
+  /** Ends every session now (shutdown): timers stop and `onExpired` runs for each. */
+  expireAll(): void {
+    for (const sessionId of [...this.entries.keys()]) this.expire(sessionId);
+  }
+
+  private expire(sessionId: string): void {
+    const entry = this.entries.get(sessionId);
+    if (entry === undefined) return;
+    this.clearGrace(entry);
+    this.entries.delete(sessionId);
+    this.options.onExpired(entry.session, sessionId);
+  }
+
+  private clearGrace(entry: Entry<S>): void {
+    if (entry.graceTimer !== null) clearTimeout(entry.graceTimer);
+    entry.graceTimer = null;
+  }
+}
