@@ -1,0 +1,56 @@
+/** What the emulator can answer for a `synthesis.audio.outputFormat` request. */
+export interface SynthesisOutputFormat {
+  name: string;
+  sampleRate: number;
+  encoding: 'pcm16' | 'mulaw' | 'alaw';
+  /** `riff-*`: a 44-byte WAV header precedes the samples (the SDK itself always asks for `raw-*`). */
+  riffHeader: boolean;
+}
+
+export const DEFAULT_OUTPUT_FORMAT = 'raw-16khz-16bit-mono-pcm';
+const MIN_RATE = 8000;
+const MAX_RATE = 48000;
+
+function rateOf(value: string, khz: boolean): number {
+  return khz ? Number(value) * 1000 : Number(value);
+}
+
+/**
+ * Raw or RIFF 16-bit mono PCM at any rate from 8 to 48 kHz (8, 16, 24, 48 kHz and also 22050 Hz, 44.1 kHz),
+ * and 8 kHz mu-law/a-law. Compressed formats (mp3, opus, ...) are not produced: the caller ends the turn with
+ * close code 1007, like the service does for a request it cannot serve, rather than send mislabeled audio.
+ */
+export function resolveOutputFormat(requested: string | undefined): SynthesisOutputFormat | undefined {
+  const name = (requested ?? DEFAULT_OUTPUT_FORMAT).trim().toLowerCase();
+  const pcm = /^(raw|riff)-(\d+)(khz|hz)-16bit-mono-pcm$/.exec(name);
+  if (pcm) {
+    const sampleRate = rateOf(pcm[2], pcm[3] === 'khz');
+    if (sampleRate < MIN_RATE || sampleRate > MAX_RATE) return undefined;
+    return { name, sampleRate, encoding: 'pcm16', riffHeader: pcm[1] === 'riff' };
+  }
+  const g711 = /^(raw|riff)-8khz-8bit-mono-(mulaw|alaw)$/.exec(name);
+  if (g711) {
+    return { name, sampleRate: 8000, encoding: g711[2] as 'mulaw' | 'alaw', riffHeader: g711[1] === 'riff' };
+  }
+  return undefined;
+}
+
+/** The WAV header for `riff-*` output (data size unknown while streaming: the service writes 0 there too). */
+export function riffHeaderFor(format: SynthesisOutputFormat, dataBytes: number): Buffer {
+  const bytesPerSample = format.encoding === 'pcm16' ? 2 : 1;
+  const formatTag = format.encoding === 'pcm16' ? 1 : format.encoding === 'alaw' ? 6 : 7;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + dataBytes, 4);
+  header.write('WAVEfmt ', 8, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(formatTag, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(format.sampleRate, 24);
+  header.writeUInt32LE(format.sampleRate * bytesPerSample, 28);
+  header.writeUInt16LE(bytesPerSample, 32);
+  header.writeUInt16LE(bytesPerSample * 8, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(dataBytes, 40);
+  return header;
+}
