@@ -43,11 +43,11 @@ type Phase = 'idle' | 'running' | 'stopping' | 'done';
  */
 export class SttClient {
   readonly id = nextClientId++;
-  readonly language: string;
-  readonly sampleRate: number;
-  private readonly stream: PushAudioInputStream;
-  private readonly recognizer: SpeechRecognizer;
-  private readonly connection: ConnectionWatch;
+  private _language: string;
+  private _sampleRate: number;
+  private stream!: PushAudioInputStream;
+  private recognizer!: SpeechRecognizer;
+  private connection!: ConnectionWatch;
   private readonly connectTimeoutMs: number;
   private readonly stopTimeoutMs: number;
   private phase: Phase = 'idle';
@@ -60,17 +60,43 @@ export class SttClient {
   private endSession!: () => void;
 
   constructor(private readonly options: SttClientOptions) {
-    this.language = options.language;
-    this.sampleRate = options.sampleRate;
+    this._language = options.language;
+    this._sampleRate = options.sampleRate;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
     this.sessionEnded = new Promise<void>((resolve) => (this.endSession = resolve));
+    this.build();
+  }
 
-    const config = createSpeechConfig(options.target);
-    config.speechRecognitionLanguage = options.language;
-    this.stream = AudioInputStream.createPushStream(
-      AudioStreamFormat.getWaveFormatPCM(options.sampleRate, 16, 1),
-    );
+  get language(): string {
+    return this._language;
+  }
+
+  get sampleRate(): number {
+    return this._sampleRate;
+  }
+
+  /**
+   * Rebuilds the unused recognizer for another language or input rate (both are fixed when a recognizer is made:
+   * the language is in its URL, the rate in its stream's header), keeping this client's place in the pool.
+   * Costs a new connection: the caller reports the allocation as COLD.
+   */
+  async retarget(language: string, sampleRate: number): Promise<void> {
+    this.assertUsable();
+    if (this.phase !== 'idle') throw new SpeechError('BAD_REQUEST', `STT client ${this.id} was already used`);
+    if (this.fits(language, sampleRate)) return;
+    await this.closeRecognizer();
+    this._language = language;
+    this._sampleRate = sampleRate;
+    this.build();
+    await this.connection.open(this.connectTimeoutMs);
+  }
+
+  private build(): void {
+    const config = createSpeechConfig(this.options.target);
+    config.speechRecognitionLanguage = this._language;
+    const format = AudioStreamFormat.getWaveFormatPCM(this._sampleRate, 16, 1);
+    this.stream = AudioInputStream.createPushStream(format);
     this.recognizer = new SpeechRecognizer(config, AudioConfig.fromStreamInput(this.stream));
     this.connection = new ConnectionWatch(Connection.fromRecognizer(this.recognizer), (what, details) =>
       this.mapError(what, undefined, details),
@@ -167,14 +193,21 @@ export class SttClient {
 
   private async close(): Promise<void> {
     this.handlers = {};
-    this.detachHandlers();
-    this.connection.detach();
     if (this.phase === 'running') this.stream.close();
-    if (this.phase === 'running' || this.phase === 'stopping')
+    if (this.phase === 'running' || this.phase === 'stopping') {
       await this.stopRecognition().catch(() => undefined);
+    }
     this.phase = 'done';
     this.endSession();
-    await new Promise<void>((resolve) => {
+    await this.closeRecognizer();
+  }
+
+  /** Detaches our handlers, closes an unused stream and the recognizer; resolves when its socket is gone. */
+  private closeRecognizer(): Promise<void> {
+    this.detachHandlers();
+    this.connection.detach();
+    if (this.phase === 'idle') this.stream.close();
+    return new Promise<void>((resolve) => {
       try {
         this.recognizer.close(
           () => resolve(),

@@ -200,20 +200,40 @@ export class TtsClient {
 
   /** Detaches every handler and closes the synthesizer, once; resolves when its socket is gone. */
   dispose(): Promise<void> {
-    this.disposed ??= new Promise<void>((resolve) => {
-      this.connection.detach();
-      this.detachSynthesizing();
+    this.disposed ??= this.close();
+    return this.disposed;
+  }
+
+  private async close(): Promise<void> {
+    this.connection.detach();
+    this.detachSynthesizing();
+    const orphan = this.orphanedConnection();
+    await new Promise<void>((resolve) => {
       try {
         this.synthesizer.close(
           () => resolve(),
           () => resolve(),
         );
       } catch {
-        // Already disposed by the SDK after a synchronous speak error: nothing left to close.
+        // Already disposed by the SDK after a synchronous speak error.
         resolve();
       }
     });
-    return this.disposed;
+    if (orphan) await orphan.then((connection) => connection.dispose()).catch(() => undefined);
+  }
+
+  /**
+   * SDK 1.52 leak: SpeechSynthesizer.close() disposes only the connection a synthesis configured, not one opened
+   * by Connection.openConnection(), so a pre-connected synthesizer that never spoke would keep its socket open.
+   * Returns that connection so close() can dispose it (verified by the integration tests).
+   */
+  private orphanedConnection(): Promise<{ dispose(): Promise<void> }> | null {
+    const adapter = this.synthesizer.internalData as {
+      privConnectionPromise?: Promise<{ dispose(): Promise<void> }> | null;
+      privConnectionConfigurationPromise?: unknown;
+    };
+    if (adapter.privConnectionConfigurationPromise !== undefined) return null;
+    return adapter.privConnectionPromise ?? null;
   }
 
   private detachSynthesizing(): void {
