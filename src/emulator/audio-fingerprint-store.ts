@@ -143,12 +143,15 @@ export class FingerprintQuery {
   private readonly votes = new Map<FingerprintEntry, Map<number, Vote>>();
   private best: Vote | undefined;
   private anchors = 0;
+  /** A word's quiet release carries no anchors: count it heard this close to the matched end. */
+  private readonly endTolerance: number;
 
   constructor(
     private readonly byHash: Map<number, Posting[]> | undefined,
     sampleRate: number,
     startPosition: number,
   ) {
+    this.endTolerance = Math.round(sampleRate * 0.08);
     this.hasher = new RollingAnchorHasher(
       anchorMaskFor(sampleRate),
       (h, p) => this.onAnchor(h, p),
@@ -171,7 +174,7 @@ export class FingerprintQuery {
     const end = vote.offset + vote.lastQuery + FINGERPRINT_WINDOW;
     const words = vote.entry.words.filter((w) => {
       const middle = (w.startSample + w.endSample) / 2;
-      return middle >= start && (mode === 'final' ? middle <= end : w.endSample <= end);
+      return middle >= start && (mode === 'final' ? middle <= end : w.endSample <= end + this.endTolerance);
     });
     if (words.length === 0) return undefined;
     return {

@@ -1,4 +1,5 @@
 import { createRandom, hashString } from './deterministic-random';
+import { LruCache } from './lru-cache';
 import { assembleSpeech, AssemblyPart, RenderedSegment } from './speech-assembler';
 import { RenderedSpeech, RenderRequest, SpeechVoice, TimedWord } from './speech-voice';
 import { countSyllables, pauseAfter, tokenizeWords } from './word-tokenizer';
@@ -30,6 +31,8 @@ function resonance(f: number, formant: number, bandwidth: number): number {
  */
 export class SyntheticVoice implements SpeechVoice {
   readonly kind = 'synthetic' as const;
+  /** Rendering costs a few ms per second of audio; load tests repeat texts. */
+  private readonly cache = new LruCache<string, RenderedSegment>(256, 8_000_000, (s) => s.samples.length);
 
   render(request: RenderRequest): Promise<RenderedSpeech> {
     const parts: AssemblyPart[] = request.segments.map((segment) =>
@@ -48,6 +51,15 @@ export class SyntheticVoice implements SpeechVoice {
   }
 
   private renderText(text: string, voice: string, rate: number): RenderedSegment {
+    const key = `${rate}|${voice}|${text}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const segment = this.synthesize(text, voice, rate);
+    this.cache.set(key, segment);
+    return segment;
+  }
+
+  private synthesize(text: string, voice: string, rate: number): RenderedSegment {
     const words = tokenizeWords(text);
     const voiceSeed = hashString(voice.toLowerCase());
     const random = createRandom(hashString(`${voice}|${text}`));

@@ -12,15 +12,20 @@ export interface VadOptions {
   startFrames?: number;
   /** Quiet this long ends an utterance (keeps pauses between words and sentences inside it). */
   hangoverMs?: number;
+  /** The noise floor is the quietest frame of this much recent audio. */
+  floorWindowMs?: number;
 }
 
 const SILENCE_DB = -100;
 
 /**
- * Energy-based voice-activity detection: per-frame RMS energy in dBFS against an adaptive noise floor that
- * follows quiet frames down quickly, rises slowly while there is no speech and very slowly during speech
- * (so a steady noise that started as "speech" is eventually absorbed), with a start debounce and a hangover.
- * Streaming: push chunks of any size; events carry absolute sample positions.
+ * Energy-based voice-activity detection: per-frame RMS energy in dBFS against an adaptive noise floor, the
+ * quietest frame of the last {@link VadOptions.floorWindowMs} (minimum statistics: speech always has quieter
+ * moments between syllables and words, steady noise does not, so a constant background becomes the floor
+ * within one window even if it was there from the first sample). A frame is speech when it is
+ * {@link VadOptions.thresholdDb} above the floor and above an absolute minimum; a start debounce rejects
+ * clicks and a hangover keeps pauses inside an utterance. Streaming: push chunks of any size; events carry
+ * absolute sample positions.
  */
 export class VoiceActivityDetector {
   private readonly frameLength: number;
@@ -28,10 +33,13 @@ export class VoiceActivityDetector {
   private readonly minSpeechDb: number;
   private readonly startFrames: number;
   private readonly hangoverFrames: number;
+  private readonly floorWindowFrames: number;
+  /** Monotonic deque of (frame index, dB): its head is the minimum of the window. */
+  private readonly floorFrames: number[] = [];
+  private readonly floorLevels: number[] = [];
   private readonly partial: Int16Array;
   private partialLength = 0;
   private framesDone = 0;
-  private noiseFloorDb = -70;
   private speaking = false;
   private speechRun = 0;
   private silenceRun = 0;
@@ -44,6 +52,7 @@ export class VoiceActivityDetector {
     this.minSpeechDb = options.minSpeechDb ?? -55;
     this.startFrames = options.startFrames ?? 3;
     this.hangoverFrames = Math.max(1, Math.round((options.hangoverMs ?? 600) / frameMs));
+    this.floorWindowFrames = Math.max(1, Math.round((options.floorWindowMs ?? 1500) / frameMs));
     this.partial = new Int16Array(this.frameLength);
   }
 
@@ -57,7 +66,7 @@ export class VoiceActivityDetector {
   }
 
   get noiseFloor(): number {
-    return this.noiseFloorDb;
+    return this.floorLevels.length > 0 ? this.floorLevels[0] : SILENCE_DB;
   }
 
   push(samples: Int16Array): VadEvent[] {
@@ -85,6 +94,19 @@ export class VoiceActivityDetector {
     return [{ type: 'speechEnd', sample: this.lastSpeechFrameEnd }];
   }
 
+  private updateFloor(frameIndex: number, db: number): void {
+    while (this.floorLevels.length > 0 && this.floorLevels[this.floorLevels.length - 1] >= db) {
+      this.floorLevels.pop();
+      this.floorFrames.pop();
+    }
+    this.floorLevels.push(db);
+    this.floorFrames.push(frameIndex);
+    while (this.floorFrames[0] <= frameIndex - this.floorWindowFrames) {
+      this.floorFrames.shift();
+      this.floorLevels.shift();
+    }
+  }
+
   private processFrame(frame: Int16Array, events: VadEvent[]): void {
     let energy = 0;
     for (let i = 0; i < frame.length; i++) energy += frame[i] * frame[i];
@@ -92,12 +114,10 @@ export class VoiceActivityDetector {
       energy === 0
         ? SILENCE_DB
         : Math.max(SILENCE_DB, 10 * Math.log10(energy / frame.length / (32768 * 32768)));
-    const frameStart = this.framesDone * this.frameLength;
-    this.framesDone++;
-    const isSpeech = db > this.noiseFloorDb + this.thresholdDb && db > this.minSpeechDb;
-
-    if (db < this.noiseFloorDb) this.noiseFloorDb += 0.3 * (db - this.noiseFloorDb);
-    else this.noiseFloorDb += this.speaking || isSpeech ? 0.02 : 0.1; // dB per 10 ms frame: 2 dB/s vs 10 dB/s
+    const frameIndex = this.framesDone++;
+    const frameStart = frameIndex * this.frameLength;
+    this.updateFloor(frameIndex, db);
+    const isSpeech = db > this.noiseFloor + this.thresholdDb && db > this.minSpeechDb;
 
     if (!this.speaking) {
       this.speechRun = isSpeech ? this.speechRun + 1 : 0;
