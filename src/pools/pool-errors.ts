@@ -16,3 +16,14 @@ export class PoolClosedError extends Error {
     super(`pool "${poolName}" is shut down`);
   }
 }
+
+/** releaseForSession() ended the session while one of its acquireForSession() calls was still waiting. */
+export class PoolSessionReleasedError extends Error {
+  override readonly name = 'PoolSessionReleasedError';
+  constructor(
+    readonly poolName: string,
+    readonly sessionId: string,
+  ) {
+    super(`pool "${poolName}": session "${sessionId}" was released while acquiring`);
+  }
+}

@@ -22,7 +22,7 @@ export interface PoolSnapshot {
   name: string;
   /** prepare() finished, the pool is not shut down, and the factory is not in failure backoff. */
   ready: boolean;
-  /** Idle resources in the warm queue right now. */
+  /** Idle resources in the warm queue right now (including those being warmed or re-validated by the pool). */
   warmPoolSize: number;
   warmPoolTarget: number;
   /** null when the pool is uncapped (JSON has no Infinity). */

@@ -1,0 +1,61 @@
+import type { Clock } from './clock';
+import type { PoolObserver } from './pool-observer';
+
+/** How background creation backs off while the factory keeps failing. */
+export interface FactoryBackoffOptions {
+  /** Delay after the first failure; doubles with each consecutive failure. Default 1_000. */
+  initialMs?: number;
+  /** Upper bound of the delay. Default 60_000. */
+  maxMs?: number;
+  /**
+   * Fraction (0..1) of the delay that is randomised away, so a fleet of replicas does not retry in lockstep.
+   * Default 0.2; use 0 in tests for exact delays.
+   */
+  jitter?: number;
+  /** Random source in [0, 1) for the jitter. Default Math.random. */
+  random?: () => number;
+}
+
+/** Options of {@link WarmableResourcePool} (CONTRACT §3). Every duration is in milliseconds. */
+export interface WarmableResourcePoolOptions<T> {
+  /** Public pool name (snapshot, metrics labels, error messages). */
+  name: string;
+  /** Creates one resource. Each call counts against maxSize until it settles. */
+  factory: () => Promise<T>;
+  /** Warms a freshly created (or long idle) resource; false or a throw is a counted warm-up failure. */
+  warmFn?: (resource: T) => Promise<boolean>;
+  /** Default: `resource.dispose()` if it exists, otherwise `resource.close()`. Called exactly once per resource. */
+  destroy?: (resource: T) => Promise<void> | void;
+  /** Default: `resource.isReady?.() ?? true`. Checked when a resource leaves or re-enters the warm queue. */
+  validate?: (resource: T) => boolean | Promise<boolean>;
+  /** Default true; false = single use: destroyed on release and replaced in the background. */
+  reusable?: boolean;
+  /** Idle resources kept ready. Default 0 (on-demand behaviour). */
+  warmPoolSize?: number;
+  /** Cap on live resources: idle + session-bound + in use + being created. Default Infinity. */
+  maxSize?: number;
+  /** Runs the maintenance task every warmupIntervalMs (top-up, freshness, stale sessions). Default false. */
+  enableBackgroundWarmup?: boolean;
+  /** Default 30_000. */
+  warmupIntervalMs?: number;
+  /** Cache one resource per session id (DEDICATED tier). Default false. */
+  sessionAwareness?: boolean;
+  /** A session not seen by acquireForSession for this long is evicted by maintenance. Default 1_800_000. */
+  sessionMaxAgeMs?: number;
+  /** Idle resources older than this are re-validated and re-warmed, or replaced. Default Infinity. */
+  maxIdleMs?: number;
+  /** Longest wait at the cap before PoolTimeoutError. Default 5_000. */
+  acquireTimeoutMs?: number;
+  /** Time source; default the system clock with unref'd timers. */
+  clock?: Clock;
+  /** Optional hooks for metrics and logs. */
+  observer?: PoolObserver;
+  /** Backoff of background creation while the factory fails. */
+  factoryBackoff?: FactoryBackoffOptions;
+}
+
+/** OnDemandResourcePool has no warm queue and no background task, so the warm-up options do not apply. */
+export type OnDemandResourcePoolOptions<T> = Omit<
+  WarmableResourcePoolOptions<T>,
+  'warmFn' | 'warmPoolSize' | 'enableBackgroundWarmup' | 'warmupIntervalMs' | 'maxIdleMs'
+>;
