@@ -1,0 +1,23 @@
+import type { OnDemandResourcePoolOptions } from './pool-options';
+import { WarmableResourcePool } from './warmable-resource-pool';
+
+/**
+ * A pool without a warm queue and without a background task: every allocation that is not a session's
+ * DEDICATED resource calls the factory (COLD), and released resources are destroyed unless a waiter at the cap
+ * takes them. The cap, waiting, session caching, books and shutdown are the warmable pool's own code.
+ *
+ * With session awareness, nothing evicts stale sessions in the background; end sessions with
+ * releaseForSession() or call maintain() periodically.
+ */
+export class OnDemandResourcePool<T> extends WarmableResourcePool<T> {
+  constructor(options: OnDemandResourcePoolOptions<T>) {
+    // Spread first so that untyped callers cannot switch the warm queue or the background task back on.
+    super({
+      ...options,
+      warmPoolSize: 0,
+      enableBackgroundWarmup: false,
+      warmFn: undefined,
+      maxIdleMs: undefined,
+    });
+  }
+}
