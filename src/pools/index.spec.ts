@@ -1,0 +1,18 @@
+import * as pools from './index';
+
+describe('pool library public API', () => {
+  it('exports the runtime names of CONTRACT §3', () => {
+    expect(Object.keys(pools).sort()).toEqual(
+      [
+        'AllocationTier',
+        'OnDemandResourcePool',
+        'PoolClosedError',
+        'PoolSessionReleasedError',
+        'PoolTimeoutError',
+        'WarmableResourcePool',
+        'systemClock',
+      ].sort(),
+    );
+    expect(pools.AllocationTier).toEqual({ DEDICATED: 'dedicated', WARM: 'warm', COLD: 'cold' });
+  });
+});
