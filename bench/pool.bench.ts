@@ -1,0 +1,213 @@
+/**
+ * Acquire + release throughput of warmline's pool hot paths next to generic-pool and tarn, configured alike:
+ * WARM_SIZE resources created up front (min = max = warm size), the same trivial resource, WORKERS concurrent
+ * loops (one per resource, so nobody waits), several measured rounds after warm-up rounds, median reported.
+ *
+ *   node -r ts-node/register/transpile-only bench/pool.bench.ts
+ *
+ * Prints a table and one `BENCH {json}` line.
+ */
+import { createPool, type Pool as GenericPool } from 'generic-pool';
+import { Pool as TarnPool } from 'tarn';
+import { WarmableResourcePool } from '../src/pools';
+
+const WARM_SIZE = 8;
+const WORKERS = WARM_SIZE;
+const OPS_PER_ROUND = 200_000;
+const WARMUP_ROUNDS = 2;
+const MEASURED_ROUNDS = 7;
+const TARGET_WARM_VS_GENERIC_POOL = 3;
+
+interface Resource {
+  id: number;
+}
+
+let nextId = 0;
+const makeResource = (): Resource => ({ id: ++nextId });
+
+/** One implementation under test: `op` runs one acquire + release for worker `worker`. */
+interface Contender {
+  key: string;
+  label: string;
+  setup(): Promise<void>;
+  op(worker: number): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+function warmlineWarm(): Contender {
+  const pool = new WarmableResourcePool<Resource>({
+    name: 'bench-warm',
+    factory: async () => makeResource(),
+    warmPoolSize: WARM_SIZE,
+    maxSize: WARM_SIZE,
+  });
+  return {
+    key: 'warmlineWarm',
+    label: 'warmline WARM (acquire/release)',
+    setup: () => pool.prepare(),
+    async op() {
+      const r = await pool.acquire();
+      await pool.release(r);
+    },
+    teardown: () => pool.shutdown(),
+  };
+}
+
+function warmlineDedicated(): Contender {
+  const pool = new WarmableResourcePool<Resource>({
+    name: 'bench-dedicated',
+    factory: async () => makeResource(),
+    warmPoolSize: WARM_SIZE,
+    maxSize: WARM_SIZE,
+    sessionAwareness: true,
+  });
+  const sessionIds = Array.from({ length: WORKERS }, (_, i) => `session-${i}`);
+  return {
+    key: 'warmlineDedicated',
+    label: 'warmline DEDICATED (acquireForSession)',
+    async setup() {
+      await pool.prepare();
+      for (const id of sessionIds) await pool.acquireForSession(id); // bind each worker's session once
+    },
+    async op(worker) {
+      await pool.acquireForSession(sessionIds[worker]);
+    },
+    teardown: () => pool.shutdown(),
+  };
+}
+
+function genericPool(): Contender {
+  let pool: GenericPool<Resource>;
+  return {
+    key: 'genericPool',
+    label: 'generic-pool 3 (acquire/release)',
+    async setup() {
+      pool = createPool<Resource>(
+        { create: async () => makeResource(), destroy: async () => undefined },
+        { min: WARM_SIZE, max: WARM_SIZE },
+      );
+      await pool.ready();
+    },
+    async op() {
+      const r = await pool.acquire();
+      await pool.release(r);
+    },
+    async teardown() {
+      await pool.drain();
+      await pool.clear();
+    },
+  };
+}
+
+function tarn(): Contender {
+  let pool: TarnPool<Resource>;
+  return {
+    key: 'tarn',
+    label: 'tarn 3 (acquire/release)',
+    async setup() {
+      pool = new TarnPool<Resource>({
+        create: async () => makeResource(),
+        destroy: () => undefined,
+        min: WARM_SIZE,
+        max: WARM_SIZE,
+      });
+      // tarn creates lazily: borrow every resource once so all of them exist before measuring.
+      const all = await Promise.all(Array.from({ length: WARM_SIZE }, () => pool.acquire().promise));
+      all.forEach((r) => pool.release(r));
+    },
+    async op() {
+      const r = await pool.acquire().promise;
+      pool.release(r);
+    },
+    teardown: async () => {
+      await pool.destroy();
+    },
+  };
+}
+
+/** Runs OPS_PER_ROUND operations spread over WORKERS concurrent loops; returns ops/s. */
+async function round(contender: Contender): Promise<number> {
+  const perWorker = Math.floor(OPS_PER_ROUND / WORKERS);
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: WORKERS }, async (_, worker) => {
+      for (let i = 0; i < perWorker; i++) await contender.op(worker);
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return (perWorker * WORKERS) / seconds;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function main(): Promise<void> {
+  const contenders = [warmlineWarm(), warmlineDedicated(), genericPool(), tarn()];
+  for (const c of contenders) await c.setup();
+
+  const samples = new Map<string, number[]>(contenders.map((c) => [c.key, []]));
+  for (let r = 0; r < WARMUP_ROUNDS + MEASURED_ROUNDS; r++) {
+    // Rotate the order each round so no implementation always runs first (or right after a GC-heavy one).
+    for (let i = 0; i < contenders.length; i++) {
+      const c = contenders[(i + r) % contenders.length];
+      const opsPerSec = await round(c);
+      if (r >= WARMUP_ROUNDS) samples.get(c.key)?.push(opsPerSec);
+      await yieldToEventLoop(); // let pool timers (refill, reaping) run between rounds
+    }
+  }
+  for (const c of contenders) await c.teardown();
+
+  const opsPerSec = Object.fromEntries(
+    contenders.map((c) => [c.key, Math.round(median(samples.get(c.key) ?? []))]),
+  );
+  const ratio = (a: string, b: string): number => Math.round((opsPerSec[a] / opsPerSec[b]) * 100) / 100;
+
+  const rows = contenders.map((c) => [
+    c.label,
+    opsPerSec[c.key].toLocaleString('en-US'),
+    `${ratio(c.key, 'genericPool').toFixed(2)}x`,
+    `${ratio(c.key, 'tarn').toFixed(2)}x`,
+  ]);
+  const header = ['implementation', 'ops/s (median)', 'vs generic-pool', 'vs tarn'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  console.log(
+    `pool acquire+release: warm size ${WARM_SIZE}, ${WORKERS} concurrent loops, ` +
+      `${OPS_PER_ROUND.toLocaleString('en-US')} ops/round, median of ${MEASURED_ROUNDS} rounds after ${WARMUP_ROUNDS} warm-up rounds`,
+  );
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  rows.forEach((row) => console.log(line(row)));
+
+  const warmVsGenericPool = ratio('warmlineWarm', 'genericPool');
+  const met = warmVsGenericPool >= TARGET_WARM_VS_GENERIC_POOL;
+  console.log(
+    `target: warmline WARM >= ${TARGET_WARM_VS_GENERIC_POOL}x generic-pool: ${met ? 'met' : 'NOT met'} (${warmVsGenericPool}x)`,
+  );
+  const result = {
+    name: 'pool',
+    warmSize: WARM_SIZE,
+    concurrency: WORKERS,
+    rounds: MEASURED_ROUNDS,
+    opsPerSec,
+    ratios: {
+      warmVsGenericPool,
+      warmVsTarn: ratio('warmlineWarm', 'tarn'),
+      dedicatedVsGenericPool: ratio('warmlineDedicated', 'genericPool'),
+      dedicatedVsTarn: ratio('warmlineDedicated', 'tarn'),
+    },
+    target: { warmVsGenericPool: TARGET_WARM_VS_GENERIC_POOL, met },
+  };
+  console.log(`BENCH ${JSON.stringify(result)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
