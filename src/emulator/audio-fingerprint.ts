@@ -1,3 +1,6 @@
+// Module-level aliases: global lookups in hot loops are very slow inside vm contexts (Jest's sandbox).
+const { imul } = Math;
+
 /**
  * Content-defined anchors over exact 16-bit PCM: a polynomial rolling hash of every window of
  * {@link FINGERPRINT_WINDOW} samples, kept where the (mixed) hash has its low bits zero and the window is not
@@ -11,16 +14,16 @@ const MIN_WINDOW_ABS_SUM = FINGERPRINT_WINDOW * 40;
 
 const BASE_POW_W1 = ((): number => {
   let p = 1;
-  for (let i = 0; i < FINGERPRINT_WINDOW - 1; i++) p = Math.imul(p, BASE);
+  for (let i = 0; i < FINGERPRINT_WINDOW - 1; i++) p = imul(p, BASE);
   return p >>> 0;
 })();
 
 /** murmur3's finaliser: spreads the rolling hash so its low bits are uniform. */
 function mix(h: number): number {
   h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
+  h = imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
+  h = imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
 }
@@ -55,10 +58,10 @@ export class RollingAnchorHasher {
       const slot = this.seen % W;
       if (this.seen >= W) {
         const old = this.ring[slot];
-        this.hash = (this.hash - Math.imul(old & 0xffff, BASE_POW_W1)) | 0;
+        this.hash = (this.hash - imul(old & 0xffff, BASE_POW_W1)) | 0;
         this.absSum -= old < 0 ? -old : old;
       }
-      this.hash = (Math.imul(this.hash, BASE) + (s & 0xffff)) | 0;
+      this.hash = (imul(this.hash, BASE) + (s & 0xffff)) | 0;
       this.absSum += s < 0 ? -s : s;
       this.ring[slot] = s;
       this.seen++;

@@ -1,3 +1,6 @@
+// Module-level aliases: global lookups in hot loops are very slow inside vm contexts (Jest's sandbox).
+const { abs, min } = Math;
+
 /** ITU-T G.711 companding of 16-bit PCM, for the `raw-8khz-8bit-mono-mulaw|alaw` output formats. */
 
 const MULAW_BIAS = 0x84;
@@ -5,7 +8,7 @@ const MULAW_CLIP = 32635;
 
 export function linearToMulaw(sample: number): number {
   const sign = sample < 0 ? 0x80 : 0;
-  let magnitude = Math.min(MULAW_CLIP, Math.abs(sample)) + MULAW_BIAS;
+  let magnitude = min(MULAW_CLIP, abs(sample)) + MULAW_BIAS;
   let exponent = 7;
   for (let mask = 0x4000; (magnitude & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
   const mantissa = (magnitude >> (exponent + 3)) & 0x0f;
@@ -15,7 +18,7 @@ export function linearToMulaw(sample: number): number {
 
 export function linearToAlaw(sample: number): number {
   const sign = sample >= 0 ? 0x80 : 0;
-  const magnitude = Math.min(32767, Math.abs(sample)) >> 3;
+  const magnitude = min(32767, abs(sample)) >> 3;
   let encoded: number;
   if (magnitude < 32) {
     encoded = magnitude >> 1;

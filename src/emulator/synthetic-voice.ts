@@ -4,6 +4,9 @@ import { assembleSpeech, AssemblyPart, RenderedSegment } from './speech-assemble
 import { RenderedSpeech, RenderRequest, SpeechVoice, TimedWord } from './speech-voice';
 import { countSyllables, pauseAfter, tokenizeWords } from './word-tokenizer';
 
+// Module-level aliases: global lookups in hot loops are very slow inside vm contexts (Jest's sandbox).
+const { cos, floor, max, min, round, sin, sqrt, PI } = Math;
+
 /** Vowel formants (F1, F2 in Hz) so syllables differ in colour, like speech, not like a beep. */
 const VOWELS: ReadonlyArray<readonly [number, number]> = [
   [730, 1090],
@@ -68,15 +71,15 @@ export class SyntheticVoice implements SpeechVoice {
       const syllables = countSyllables(w.lexical);
       return {
         syllables,
-        voicedMs: Math.min(900, 90 + 110 * syllables),
+        voicedMs: min(900, 90 + 110 * syllables),
         pauseMs: PAUSE_MS[pauseAfter(w.display)],
       };
     });
-    const toSamples = (ms: number): number => Math.round((ms * rate) / 1000);
+    const toSamples = (ms: number): number => round((ms * rate) / 1000);
     const total = layout.reduce((sum, l) => sum + toSamples(l.voicedMs) + toSamples(l.pauseMs), 0);
     const samples = new Int16Array(total);
     const timed: TimedWord[] = [];
-    const maxHarmonicHz = Math.min(3800, rate * 0.45);
+    const maxHarmonicHz = min(3800, rate * 0.45);
     let pos = 0;
     let phase = 0;
     words.forEach((word, index) => {
@@ -85,35 +88,35 @@ export class SyntheticVoice implements SpeechVoice {
       const sylLength = length / syllables;
       const wordF0 = baseF0 * (0.9 + 0.2 * random());
       for (let s = 0; s < syllables; s++) {
-        const [f1, f2] = VOWELS[Math.floor(random() * VOWELS.length)];
-        const start = Math.round(s * sylLength);
-        const end = Math.round((s + 1) * sylLength);
-        const burstLength = Math.min(end - start, toSamples(20 + 20 * random()));
+        const [f1, f2] = VOWELS[floor(random() * VOWELS.length)];
+        const start = round(s * sylLength);
+        const end = round((s + 1) * sylLength);
+        const burstLength = min(end - start, toSamples(20 + 20 * random()));
         const harmonics: number[] = [];
         let norm = 0;
         for (let k = 1; k * wordF0 < maxHarmonicHz; k++) {
           const f = k * wordF0;
-          const a = (resonance(f, f1, 90) + 0.6 * resonance(f, f2, 120)) / Math.sqrt(k);
+          const a = (resonance(f, f1, 90) + 0.6 * resonance(f, f2, 120)) / sqrt(k);
           harmonics.push(a);
           norm += a;
         }
         let previousNoise = 0;
         for (let i = start; i < end; i++) {
-          const t = (i - start) / Math.max(1, end - start);
+          const t = (i - start) / max(1, end - start);
           // Raised-cosine attack and release per syllable: the energy contour a VAD sees in speech.
           const envelope =
             t < 0.15
-              ? 0.5 - 0.5 * Math.cos((Math.PI * t) / 0.15)
+              ? 0.5 - 0.5 * cos((PI * t) / 0.15)
               : t > 0.75
-                ? 0.5 + 0.5 * Math.cos((Math.PI * (t - 0.75)) / 0.25)
+                ? 0.5 + 0.5 * cos((PI * (t - 0.75)) / 0.25)
                 : 1;
-          const f0 = wordF0 * (1 + 0.08 * Math.sin(2 * Math.PI * (i / length)) - 0.05 * (i / length));
-          phase += (2 * Math.PI * f0) / rate;
-          if (phase > 2 * Math.PI) phase -= 2 * Math.PI;
+          const f0 = wordF0 * (1 + 0.08 * sin(2 * PI * (i / length)) - 0.05 * (i / length));
+          phase += (2 * PI * f0) / rate;
+          if (phase > 2 * PI) phase -= 2 * PI;
           // sin(k*phase) by the Chebyshev recurrence: one sin/cos per sample instead of one per harmonic.
-          const c2 = 2 * Math.cos(phase);
+          const c2 = 2 * cos(phase);
           let sPrev = 0;
-          let sCur = Math.sin(phase);
+          let sCur = sin(phase);
           let voiced = 0;
           for (const a of harmonics) {
             voiced += a * sCur;
@@ -127,7 +130,7 @@ export class SyntheticVoice implements SpeechVoice {
             value += 0.35 * (noise - previousNoise) * (1 - (i - start) / burstLength); // high-passed: a fricative onset
             previousNoise = noise;
           }
-          samples[pos + i] = Math.round(value * PEAK + (random() * 6 - 3));
+          samples[pos + i] = round(value * PEAK + (random() * 6 - 3));
         }
       }
       timed.push({ ...word, startSample: pos, endSample: pos + length });

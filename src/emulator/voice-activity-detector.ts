@@ -1,3 +1,6 @@
+// Module-level aliases: global lookups in hot loops are very slow inside vm contexts (Jest's sandbox).
+const { log10, max, round } = Math;
+
 /** A change of state, at an absolute sample position in the stream. */
 export type VadEvent = { type: 'speechStart'; sample: number } | { type: 'speechEnd'; sample: number };
 
@@ -47,12 +50,12 @@ export class VoiceActivityDetector {
 
   constructor(options: VadOptions) {
     const frameMs = options.frameMs ?? 10;
-    this.frameLength = Math.max(1, Math.round((options.sampleRate * frameMs) / 1000));
+    this.frameLength = max(1, round((options.sampleRate * frameMs) / 1000));
     this.thresholdDb = options.thresholdDb ?? 12;
     this.minSpeechDb = options.minSpeechDb ?? -55;
     this.startFrames = options.startFrames ?? 3;
-    this.hangoverFrames = Math.max(1, Math.round((options.hangoverMs ?? 600) / frameMs));
-    this.floorWindowFrames = Math.max(1, Math.round((options.floorWindowMs ?? 1500) / frameMs));
+    this.hangoverFrames = max(1, round((options.hangoverMs ?? 600) / frameMs));
+    this.floorWindowFrames = max(1, round((options.floorWindowMs ?? 1500) / frameMs));
     this.partial = new Int16Array(this.frameLength);
   }
 
@@ -111,9 +114,7 @@ export class VoiceActivityDetector {
     let energy = 0;
     for (let i = 0; i < frame.length; i++) energy += frame[i] * frame[i];
     const db =
-      energy === 0
-        ? SILENCE_DB
-        : Math.max(SILENCE_DB, 10 * Math.log10(energy / frame.length / (32768 * 32768)));
+      energy === 0 ? SILENCE_DB : max(SILENCE_DB, 10 * log10(energy / frame.length / (32768 * 32768)));
     const frameIndex = this.framesDone++;
     const frameStart = frameIndex * this.frameLength;
     this.updateFloor(frameIndex, db);

@@ -1,0 +1,154 @@
+import { execFileSync } from 'node:child_process';
+import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
+import { RunningEmulator, startEmulator } from './index';
+import {
+  cancellation,
+  closeClient,
+  eventually,
+  newSynthesizer,
+  recognizeOnce,
+  speak,
+  speakSsml,
+  withDeadline,
+} from './sdk-test-helpers';
+import { VoiceMode } from './voice-selection';
+
+function espeakInstalled(): boolean {
+  try {
+    execFileSync('espeak-ng', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The synthetic voice always; espeak-ng too where it is installed (CI installs it when it can). */
+const VOICES: VoiceMode[] = espeakInstalled() ? ['synthetic', 'espeak'] : ['synthetic'];
+
+const ssml = (inner: string): string =>
+  `<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="en-US"><voice name="en-US-JennyNeural">${inner}</voice></speak>`;
+
+describe.each(VOICES)('speech emulator synthesis (%s voice)', (voice) => {
+  let emulator: RunningEmulator;
+  const synthesizers: sdk.SpeechSynthesizer[] = [];
+  const synthesizer = (format?: sdk.SpeechSynthesisOutputFormat): sdk.SpeechSynthesizer => {
+    const s = newSynthesizer(emulator, format);
+    synthesizers.push(s);
+    return s;
+  };
+
+  beforeEach(async () => {
+    emulator = await startEmulator({ port: 0, voice });
+  });
+
+  afterEach(async () => {
+    await Promise.all(synthesizers.splice(0).map(closeClient));
+    await emulator.close();
+  });
+
+  it('runs several syntheses on one synthesizer over one socket', async () => {
+    const s = synthesizer();
+    for (const text of ['First sentence.', 'Second one.', 'And a third.']) {
+      const result = await speak(s, text);
+      expect(result.reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
+      expect(result.audioData.byteLength).toBeGreaterThan(0);
+    }
+    expect(emulator.stats()).toMatchObject({ connectionsTotal: 1, connectionsOpen: 1, syntheses: 3 });
+  });
+
+  it('pre-connects with Connection.openConnection: the server sees the socket before any synthesis', async () => {
+    const s = synthesizer();
+    const connection = sdk.Connection.fromSynthesizer(s);
+    const connected = new Promise<void>((resolve) => (connection.connected = () => resolve()));
+    connection.openConnection();
+    await withDeadline(connected, 10_000, 'connection.connected');
+    expect(emulator.stats()).toMatchObject({ connectionsOpen: 1, connectionsTotal: 1, syntheses: 0 });
+    expect((await speak(s, 'Warm already.')).reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
+    expect(emulator.stats()).toMatchObject({ connectionsTotal: 1, syntheses: 1 });
+  });
+
+  it.each([
+    ['Raw8Khz16BitMonoPcm', sdk.SpeechSynthesisOutputFormat.Raw8Khz16BitMonoPcm, 8000],
+    ['Raw16Khz16BitMonoPcm', sdk.SpeechSynthesisOutputFormat.Raw16Khz16BitMonoPcm, 16000],
+    ['Raw24Khz16BitMonoPcm', sdk.SpeechSynthesisOutputFormat.Raw24Khz16BitMonoPcm, 24000],
+    ['Raw48Khz16BitMonoPcm', sdk.SpeechSynthesisOutputFormat.Raw48Khz16BitMonoPcm, 48000],
+  ])('%s: the byte count matches the reported duration', async (_name, format, rate) => {
+    const result = await speak(synthesizer(format), 'The byte count matches the duration.');
+    expect(result.reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
+    const seconds = result.audioDuration / 10_000_000;
+    expect(seconds).toBeGreaterThan(0.5);
+    expect(result.audioData.byteLength).toBe(Math.round(seconds * rate) * 2);
+  });
+
+  it('RIFF output (Riff24Khz16BitMonoPcm) has a 44-byte WAV header the SDK adds to raw audio', async () => {
+    const result = await speak(
+      synthesizer(sdk.SpeechSynthesisOutputFormat.Riff24Khz16BitMonoPcm),
+      'With a header.',
+    );
+    const bytes = Buffer.from(result.audioData);
+    expect(bytes.toString('ascii', 0, 4)).toBe('RIFF');
+    expect(bytes.toString('ascii', 8, 12)).toBe('WAVE');
+    expect(bytes.readUInt32LE(24)).toBe(24000);
+    expect(bytes.length - 44).toBe(Math.round((result.audioDuration / 10_000_000) * 24000) * 2);
+  });
+
+  it('streams audio in chunks and reports word boundaries', async () => {
+    const s = synthesizer();
+    const chunks: number[] = [];
+    const words: string[] = [];
+    s.synthesizing = (_s, e) => chunks.push(e.result.audioData.byteLength);
+    s.wordBoundary = (_s, e) => words.push(e.text);
+    const result = await speak(s, 'Streamed in many small chunks.');
+    expect(chunks.length).toBeGreaterThan(5);
+    expect(Math.max(...chunks)).toBeLessThanOrEqual(16000 * 2 * 0.1);
+    expect(chunks.reduce((a, b) => a + b, 0)).toBe(result.audioData.byteLength);
+    expect(words).toEqual(['Streamed', 'in', 'many', 'small', 'chunks']);
+  });
+
+  it('speaks SSML with breaks: the break lengthens the audio', async () => {
+    const s = synthesizer();
+    const plain = await speakSsml(s, ssml('One two.'));
+    const paused = await speakSsml(s, ssml('One<break time="700ms"/>two.'));
+    expect(paused.audioDuration - plain.audioDuration).toBeGreaterThan(5_000_000);
+  });
+
+  it('malformed SSML cancels with BadRequestParameters (close 1007) and the synthesizer recovers', async () => {
+    const s = synthesizer();
+    const bad = await speakSsml(s, '<speak version="1.0"><voice name="x">unclosed</speak>');
+    expect(bad.reason).toBe(sdk.ResultReason.Canceled);
+    const details = cancellation(bad);
+    expect(details.ErrorCode).toBe(sdk.CancellationErrorCode.BadRequestParameters);
+    expect(details.errorDetails).toMatch(/1007/);
+    expect((await speak(s, 'Fine again.')).reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
+  });
+
+  it('an output format it cannot produce (mp3) cancels with BadRequestParameters', async () => {
+    const result = await speak(
+      synthesizer(sdk.SpeechSynthesisOutputFormat.Audio16Khz32KBitRateMonoMp3),
+      'No mp3 here.',
+    );
+    expect(result.reason).toBe(sdk.ResultReason.Canceled);
+    expect(cancellation(result).ErrorCode).toBe(sdk.CancellationErrorCode.BadRequestParameters);
+  });
+
+  it('synthesized audio is recognised back as its text (round trip)', async () => {
+    const result = await speak(synthesizer(), 'Round trip through the emulator.');
+    const { result: heard } = await recognizeOnce(emulator, [
+      new ArrayBuffer(8000),
+      result.audioData,
+      new ArrayBuffer(16000),
+    ]);
+    expect(heard.reason).toBe(sdk.ResultReason.RecognizedSpeech);
+    expect(heard.text).toBe('Round trip through the emulator.');
+  });
+
+  it('close() leaves no open socket, with clients still connected', async () => {
+    const a = synthesizer();
+    const b = synthesizer();
+    await Promise.all([speak(a, 'One.'), speak(b, 'Two.')]);
+    expect(emulator.stats().connectionsOpen).toBe(2);
+    await emulator.close();
+    expect(emulator.stats().connectionsOpen).toBe(0);
+    await eventually(() => true);
+  });
+});
