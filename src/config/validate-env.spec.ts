@@ -1,0 +1,332 @@
+import { ConfigValidationError } from './config-validation-error';
+import { ENV_VARIABLES } from './env.schema';
+import { validateEnv, type RawEnv } from './validate-env';
+
+/** validateEnv's error, for assertions on its message and problems. */
+function errorFor(env: RawEnv): ConfigValidationError {
+  try {
+    validateEnv(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error;
+    throw error;
+  }
+  throw new Error('expected validateEnv to throw');
+}
+
+describe('validateEnv', () => {
+  describe('defaults', () => {
+    it('gives the documented defaults for an empty environment, durations in ms', () => {
+      expect(validateEnv({})).toEqual({
+        port: 3000,
+        speech: {
+          emulatorMode: 'auto',
+          target: { kind: 'emulator' },
+          ttsVoice: 'en-US-JennyNeural',
+          sttLanguage: 'en-US',
+        },
+        pools: {
+          tts: { warmSize: 2, maxSize: 64 },
+          stt: { warmSize: 2, maxSize: 64 },
+          sessionAwareness: true,
+          warmupIntervalMs: 30_000,
+          sessionMaxAgeMs: 1_800_000,
+          acquireTimeoutMs: 5_000,
+          maxIdleMs: 240_000,
+        },
+        voice: { apiKeys: [], corsOrigins: [], sessionResumeGraceMs: 15_000 },
+        redisUrl: null,
+        logLevel: 'info',
+        debugEndpoints: false,
+      });
+    });
+
+    it('treats blank values as unset', () => {
+      expect(validateEnv({ PORT: '  ', LOG_LEVEL: '', VOICE_API_KEYS: '' })).toMatchObject({
+        port: 3000,
+        logLevel: 'info',
+        voice: { apiKeys: [] },
+      });
+    });
+
+    it('defaults LOG_LEVEL to silent under NODE_ENV=test, but an explicit level wins', () => {
+      expect(validateEnv({ NODE_ENV: 'test' }).logLevel).toBe('silent');
+      expect(validateEnv({ NODE_ENV: 'test', LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    });
+  });
+
+  describe('overrides', () => {
+    it('reads every variable', () => {
+      const config = validateEnv({
+        PORT: '8080',
+        AZURE_SPEECH_KEY: 'k',
+        AZURE_SPEECH_REGION: 'WestEurope',
+        SPEECH_EMULATOR: 'OFF',
+        SPEECH_POOL_WARM_SIZE: '3',
+        SPEECH_POOL_TTS_WARM_SIZE: '4',
+        SPEECH_POOL_MAX_SIZE: '10',
+        SPEECH_POOL_STT_MAX_SIZE: '5',
+        SPEECH_POOL_SESSION_AWARENESS: '0',
+        SPEECH_POOL_WARMUP_INTERVAL: '0.5',
+        SPEECH_POOL_SESSION_MAX_AGE: '60',
+        SPEECH_POOL_ACQUIRE_TIMEOUT: '2',
+        SPEECH_POOL_MAX_IDLE: '120',
+        SPEECH_TTS_VOICE: 'de-DE-KatjaNeural',
+        SPEECH_STT_LANGUAGE: 'de-DE',
+        VOICE_API_KEYS: ' a , b,,c ',
+        CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
+        SESSION_RESUME_GRACE: '0',
+        REDIS_URL: 'rediss://redis.internal:6380',
+        LOG_LEVEL: 'WARN',
+        DEBUG_ENDPOINTS: 'TRUE',
+      });
+      expect(config).toEqual({
+        port: 8080,
+        speech: {
+          emulatorMode: 'off',
+          target: { kind: 'azure', key: 'k', region: 'westeurope' },
+          ttsVoice: 'de-DE-KatjaNeural',
+          sttLanguage: 'de-DE',
+        },
+        pools: {
+          tts: { warmSize: 4, maxSize: 10 },
+          stt: { warmSize: 3, maxSize: 5 },
+          sessionAwareness: false,
+          warmupIntervalMs: 500,
+          sessionMaxAgeMs: 60_000,
+          acquireTimeoutMs: 2_000,
+          maxIdleMs: 120_000,
+        },
+        voice: {
+          apiKeys: ['a', 'b', 'c'],
+          corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
+          sessionResumeGraceMs: 0,
+        },
+        redisUrl: 'rediss://redis.internal:6380',
+        logLevel: 'warn',
+        debugEndpoints: true,
+      });
+    });
+
+    it.each([
+      ['true', true],
+      ['1', true],
+      ['false', false],
+      ['0', false],
+      [' False ', false],
+    ])('accepts boolean %p', (value, expected) => {
+      expect(validateEnv({ DEBUG_ENDPOINTS: value }).debugEndpoints).toBe(expected);
+      expect(validateEnv({ SPEECH_POOL_SESSION_AWARENESS: value }).pools.sessionAwareness).toBe(expected);
+    });
+
+    it('resolves the speech target', () => {
+      const azure = { AZURE_SPEECH_KEY: 'k', AZURE_SPEECH_REGION: 'eastus2' };
+      const host = { AZURE_SPEECH_HOST: 'ws://speech-container:5000' };
+      expect(validateEnv(azure).speech.target).toEqual({ kind: 'azure', key: 'k', region: 'eastus2' });
+      expect(validateEnv(host).speech.target).toEqual({ kind: 'host', url: 'ws://speech-container:5000' });
+      expect(validateEnv({ ...host, AZURE_SPEECH_KEY: 'k' }).speech.target).toEqual({
+        kind: 'host',
+        url: 'ws://speech-container:5000',
+        key: 'k',
+      });
+      expect(validateEnv({ ...azure, ...host }).speech.target).toMatchObject({ kind: 'host', key: 'k' });
+      expect(validateEnv({ ...azure, SPEECH_EMULATOR: 'on' }).speech.target).toEqual({ kind: 'emulator' });
+      expect(validateEnv({ ...host, SPEECH_EMULATOR: 'off' }).speech.target.kind).toBe('host');
+    });
+
+    it.each(['ws://h:5000', 'wss://h', 'http://h', 'https://h.example.com/'])(
+      'accepts AZURE_SPEECH_HOST %p',
+      (url) => {
+        expect(validateEnv({ AZURE_SPEECH_HOST: url }).speech.target).toEqual({ kind: 'host', url });
+      },
+    );
+
+    it('accepts a wildcard CORS origin and a warm size equal to the max size', () => {
+      expect(validateEnv({ CORS_ORIGINS: '*' }).voice.corsOrigins).toEqual(['*']);
+      expect(validateEnv({ SPEECH_POOL_WARM_SIZE: '5', SPEECH_POOL_MAX_SIZE: '5' }).pools.tts).toEqual({
+        warmSize: 5,
+        maxSize: 5,
+      });
+    });
+  });
+
+  describe('bad values', () => {
+    it.each<[string, string, RegExp]>([
+      ['PORT', 'abc', /^PORT: must be a whole number from 0 to 65535 \(got "abc"\)$/],
+      ['PORT', '70000', /^PORT: must be a whole number from 0 to 65535 \(got "70000"\)$/],
+      ['PORT', '-1', /^PORT: must be a whole number/],
+      ['PORT', '3000.5', /^PORT: must be a whole number/],
+      ['SPEECH_POOL_WARM_SIZE', '-2', /^SPEECH_POOL_WARM_SIZE: must be a whole number from 0/],
+      ['SPEECH_POOL_MAX_SIZE', '0', /^SPEECH_POOL_MAX_SIZE: must be a whole number from 1 to 10000/],
+      ['SPEECH_POOL_TTS_MAX_SIZE', 'many', /^SPEECH_POOL_TTS_MAX_SIZE: must be a whole number/],
+      [
+        'SPEECH_POOL_WARMUP_INTERVAL',
+        '0',
+        /^SPEECH_POOL_WARMUP_INTERVAL: must be a number of seconds greater than 0/,
+      ],
+      [
+        'SPEECH_POOL_ACQUIRE_TIMEOUT',
+        '5s',
+        /^SPEECH_POOL_ACQUIRE_TIMEOUT: must be a number of seconds .*\(got "5s"\)$/,
+      ],
+      [
+        'SPEECH_POOL_MAX_IDLE',
+        '9999999',
+        /^SPEECH_POOL_MAX_IDLE: must be a number of seconds .* at most 2147483/,
+      ],
+      ['SESSION_RESUME_GRACE', '-1', /^SESSION_RESUME_GRACE: must be a number of seconds at least 0/],
+      [
+        'SPEECH_POOL_SESSION_AWARENESS',
+        'yes',
+        /^SPEECH_POOL_SESSION_AWARENESS: must be true, false, 1 or 0 \(got "yes"\)$/,
+      ],
+      ['DEBUG_ENDPOINTS', 'on', /^DEBUG_ENDPOINTS: must be true, false, 1 or 0/],
+      ['SPEECH_EMULATOR', 'maybe', /^SPEECH_EMULATOR: must be one of auto, on, off \(got "maybe"\)$/],
+      ['LOG_LEVEL', 'verbose', /^LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent/],
+      [
+        'AZURE_SPEECH_HOST',
+        'ftp://files',
+        /^AZURE_SPEECH_HOST: must be a ws:\/\/, wss:\/\/, http:\/\/ or https:\/\/ URL$/,
+      ],
+      ['AZURE_SPEECH_HOST', 'speech-container:5000', /^AZURE_SPEECH_HOST: must be a ws:\/\//],
+      ['AZURE_SPEECH_REGION', 'https://westeurope.api', /^AZURE_SPEECH_REGION: must be an Azure region name/],
+      ['REDIS_URL', 'http://redis:6379', /^REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL$/],
+      ['CORS_ORIGINS', 'https://app.example.com/', /^CORS_ORIGINS: must list origins like/],
+      ['CORS_ORIGINS', 'app.example.com', /^CORS_ORIGINS: must list origins like/],
+      ['CORS_ORIGINS', ' , ', /^CORS_ORIGINS: must list at least one origin/],
+      ['VOICE_API_KEYS', ',', /^VOICE_API_KEYS: must list at least one key/],
+      ['SPEECH_TTS_VOICE', 'Jenny Neural', /^SPEECH_TTS_VOICE: must be a voice name/],
+      ['SPEECH_STT_LANGUAGE', 'english', /^SPEECH_STT_LANGUAGE: must be a BCP-47 language tag/],
+    ])('rejects %s=%p', (variable, value, line) => {
+      const error = errorFor({ [variable]: value });
+      expect(error.problems.map((p) => p.variable)).toEqual([variable]);
+      expect(error.message.split('\n')[1]?.trim()).toMatch(line);
+    });
+
+    it('rejects a key without a region when no host is set', () => {
+      const error = errorFor({ AZURE_SPEECH_KEY: 'k' });
+      expect(error.problems).toEqual([
+        { variable: 'AZURE_SPEECH_KEY', message: expect.stringContaining('without AZURE_SPEECH_REGION') },
+      ]);
+    });
+
+    it('rejects a region without a key when no host is set', () => {
+      expect(errorFor({ AZURE_SPEECH_REGION: 'westeurope' }).problems.map((p) => p.variable)).toEqual([
+        'AZURE_SPEECH_REGION',
+      ]);
+    });
+
+    it('rejects SPEECH_EMULATOR=off without key+region or host', () => {
+      const error = errorFor({ SPEECH_EMULATOR: 'off' });
+      expect(error.problems).toEqual([
+        { variable: 'SPEECH_EMULATOR', message: expect.stringContaining('AZURE_SPEECH_HOST, is required') },
+      ]);
+      expect(
+        errorFor({ SPEECH_EMULATOR: 'off', AZURE_SPEECH_KEY: 'k' }).problems.map((p) => p.variable),
+      ).toEqual(['AZURE_SPEECH_KEY', 'SPEECH_EMULATOR']);
+    });
+
+    it('rejects a warm size above the max size, naming the variable in effect for each pool', () => {
+      const global = errorFor({ SPEECH_POOL_WARM_SIZE: '10', SPEECH_POOL_MAX_SIZE: '4' });
+      expect(global.message).toContain(
+        'SPEECH_POOL_WARM_SIZE: tts warm size 10 exceeds its max size 4 (SPEECH_POOL_MAX_SIZE)',
+      );
+      expect(global.message).toContain(
+        'SPEECH_POOL_WARM_SIZE: stt warm size 10 exceeds its max size 4 (SPEECH_POOL_MAX_SIZE)',
+      );
+      const perPool = errorFor({ SPEECH_POOL_STT_WARM_SIZE: '3', SPEECH_POOL_STT_MAX_SIZE: '2' });
+      expect(perPool.problems).toEqual([
+        {
+          variable: 'SPEECH_POOL_STT_WARM_SIZE',
+          message: 'stt warm size 3 exceeds its max size 2 (SPEECH_POOL_STT_MAX_SIZE)',
+        },
+      ]);
+    });
+
+    it('does not repeat a bad field as a cross-field problem', () => {
+      // The region is invalid, so "key without region" would only confuse.
+      expect(
+        errorFor({ AZURE_SPEECH_KEY: 'k', AZURE_SPEECH_REGION: 'west europe' }).problems.map(
+          (p) => p.variable,
+        ),
+      ).toEqual(['AZURE_SPEECH_REGION']);
+    });
+
+    it('names every bad variable in one message, one line each', () => {
+      const error = errorFor({
+        PORT: 'abc',
+        SPEECH_POOL_MAX_SIZE: '0',
+        LOG_LEVEL: 'loud',
+        AZURE_SPEECH_KEY: 'k',
+        DEBUG_ENDPOINTS: 'sure',
+        SPEECH_POOL_TTS_WARM_SIZE: '9',
+        SPEECH_POOL_TTS_MAX_SIZE: '3',
+      });
+      const lines = error.message.split('\n');
+      expect(lines[0]).toBe('Invalid configuration (6 problems); see .env.example:');
+      expect(lines.slice(1).map((l) => l.trim().split(':')[0])).toEqual([
+        'PORT',
+        'SPEECH_POOL_MAX_SIZE',
+        'LOG_LEVEL',
+        'DEBUG_ENDPOINTS',
+        'AZURE_SPEECH_KEY',
+        'SPEECH_POOL_TTS_WARM_SIZE',
+      ]);
+    });
+
+    it('never echoes a secret value', () => {
+      const badSecrets = errorFor({
+        AZURE_SPEECH_HOST: 'ftp://user:sk-super-secret-2@host',
+        REDIS_URL: 'http://:sk-super-secret-3@redis:6379',
+        VOICE_API_KEYS: ' , ',
+        PORT: 'x',
+      });
+      expect(badSecrets.problems.map((p) => p.variable).sort()).toEqual(
+        ['AZURE_SPEECH_HOST', 'PORT', 'REDIS_URL', 'VOICE_API_KEYS'].sort(),
+      );
+      const keyWithoutRegion = errorFor({ AZURE_SPEECH_KEY: 'sk-super-secret-1' });
+      expect(keyWithoutRegion.problems.map((p) => p.variable)).toEqual(['AZURE_SPEECH_KEY']);
+      for (const error of [badSecrets, keyWithoutRegion]) {
+        expect(error.message).not.toMatch(/sk-super-secret/);
+        expect(JSON.stringify(error.problems)).not.toMatch(/sk-super-secret/);
+      }
+      // Non-secret values are echoed: the contrast shows the check above is meaningful.
+      expect(badSecrets.message).toContain('(got "x")');
+    });
+
+    it('truncates a long echoed value', () => {
+      const error = errorFor({ SPEECH_TTS_VOICE: 'x'.repeat(500) });
+      expect(error.message.length).toBeLessThan(250);
+    });
+  });
+
+  it('covers every variable of CONTRACT §2', () => {
+    expect([...ENV_VARIABLES].sort()).toEqual(
+      [
+        'PORT',
+        'AZURE_SPEECH_KEY',
+        'AZURE_SPEECH_REGION',
+        'AZURE_SPEECH_HOST',
+        'SPEECH_EMULATOR',
+        'SPEECH_POOL_WARM_SIZE',
+        'SPEECH_POOL_TTS_WARM_SIZE',
+        'SPEECH_POOL_STT_WARM_SIZE',
+        'SPEECH_POOL_MAX_SIZE',
+        'SPEECH_POOL_TTS_MAX_SIZE',
+        'SPEECH_POOL_STT_MAX_SIZE',
+        'SPEECH_POOL_SESSION_AWARENESS',
+        'SPEECH_POOL_WARMUP_INTERVAL',
+        'SPEECH_POOL_SESSION_MAX_AGE',
+        'SPEECH_POOL_ACQUIRE_TIMEOUT',
+        'SPEECH_POOL_MAX_IDLE',
+        'SPEECH_TTS_VOICE',
+        'SPEECH_STT_LANGUAGE',
+        'VOICE_API_KEYS',
+        'CORS_ORIGINS',
+        'SESSION_RESUME_GRACE',
+        'REDIS_URL',
+        'LOG_LEVEL',
+        'DEBUG_ENDPOINTS',
+      ].sort(),
+    );
+  });
+});
