@@ -1,0 +1,67 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { PoolMetrics, PoolSnapshot } from '../pools/pool-snapshot';
+
+/**
+ * OpenAPI descriptions of the snapshot shape (CONTRACT §3). The controller returns the pools' own snapshots;
+ * these classes exist for the document, and `implements` keeps them in step with the interfaces.
+ */
+export class PoolMetricsDto implements PoolMetrics {
+  @ApiProperty({ example: 150 }) allocationsTotal!: number;
+  @ApiProperty({ example: 120, description: "Served from the session's own cached client" })
+  allocationsDedicated!: number;
+  @ApiProperty({ example: 25, description: 'Served from the pre-connected warm queue' })
+  allocationsWarm!: number;
+  @ApiProperty({ example: 5, description: 'Created on demand' }) allocationsCold!: number;
+  @ApiProperty({ example: 0.967, description: '(dedicated + warm) / total; 0 when total is 0' })
+  hitRate!: number;
+  @ApiProperty({ example: 42 }) warmupCycles!: number;
+  @ApiProperty({ example: 0 }) warmupFailures!: number;
+  @ApiProperty({ example: 0 }) factoryFailures!: number;
+  @ApiProperty({ example: 9 }) resourcesCreated!: number;
+  @ApiProperty({ example: 2 }) resourcesDestroyed!: number;
+  @ApiProperty({ example: 0 }) staleSessionsEvicted!: number;
+  @ApiProperty({ example: 0 }) acquireTimeouts!: number;
+  @ApiProperty({ example: 1701705600123, description: 'Epoch ms when the snapshot was taken' })
+  timestamp!: number;
+}
+
+export class PoolFactoryStatusDto implements Readonly<PoolSnapshot['factory']> {
+  @ApiProperty({ example: 0 }) consecutiveFailures!: number;
+  @ApiProperty({ example: 0, description: 'ms until the next background attempt; 0 when not backing off' })
+  backoffRemainingMs!: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'Last factory failure; null after a success',
+  })
+  lastError!: string | null;
+}
+
+export class PoolSnapshotDto implements PoolSnapshot {
+  @ApiProperty({ example: 'tts', enum: ['tts', 'stt'] }) name!: string;
+  @ApiProperty({ example: true, description: 'Prepared, open, and the factory is not in failure backoff' })
+  ready!: boolean;
+  @ApiProperty({ example: 2, description: 'Idle pre-connected clients right now' }) warmPoolSize!: number;
+  @ApiProperty({ example: 3 }) warmPoolTarget!: number;
+  @ApiProperty({ type: Number, nullable: true, example: 64, description: 'null when uncapped' })
+  maxSize!: number | null;
+  @ApiProperty({ example: 7, description: 'Live clients: idle + session-bound + in use + being created' })
+  size!: number;
+  @ApiProperty({ example: 5 }) inUse!: number;
+  @ApiProperty({ example: 0 }) pendingAcquires!: number;
+  @ApiProperty({ example: true }) sessionAwareness!: boolean;
+  @ApiProperty({ example: 5 }) activeSessions!: number;
+  @ApiProperty({ example: true }) backgroundWarmup!: boolean;
+  @ApiProperty({ type: PoolFactoryStatusDto }) factory!: PoolFactoryStatusDto;
+  @ApiProperty({ type: PoolMetricsDto }) metrics!: PoolMetricsDto;
+}
+
+export class PoolsByNameDto {
+  @ApiProperty({ type: PoolSnapshotDto }) tts!: PoolSnapshotDto;
+  @ApiProperty({ type: PoolSnapshotDto }) stt!: PoolSnapshotDto;
+}
+
+export class PoolsResponseDto {
+  @ApiProperty({ type: PoolsByNameDto }) pools!: PoolsByNameDto;
+}
