@@ -1,4 +1,72 @@
-import { Module } from '@nestjs/common';
+import {
+  Logger,
+  Module,
+  type DynamicModule,
+  type ModuleMetadata,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { AppConfigModule } from './config/app-config.module';
+import { DebugModule } from './debug/debug.module';
+import { HealthModule } from './health/health.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { ShutdownState } from './lifecycle/shutdown-state';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { PoolsApiModule } from './pools-api/pools-api.module';
 
+export type ModuleImport = NonNullable<ModuleMetadata['imports']>[number];
+
+export interface AppModuleOptions {
+  /**
+   * The module that provides POOL_REGISTRY app-wide (@Global, exporting it). Defaults to POOLS_MODULE below;
+   * the shell's e2e tests pass test/support/fake-pools.module.ts instead.
+   */
+  pools?: ModuleImport;
+  /** Further feature modules, e.g. the voice gateway. */
+  features?: ModuleImport[];
+}
+
+/**
+ * The production pools module. Until the real PoolsModule is wired here, nothing provides POOL_REGISTRY and the
+ * application refuses to start with Nest's "can't resolve dependencies ... POOL_REGISTRY" error.
+ */
+const POOLS_MODULE: ModuleImport[] = [];
+
+/**
+ * The application. `AppModule.forRoot()` builds the module graph from the environment at call time (not at
+ * import time), so each test can build its own app with its own environment.
+ */
 @Module({})
-export class AppModule {}
+export class AppModule implements OnModuleDestroy {
+  private readonly logger = new Logger('Lifecycle');
+
+  constructor(private readonly shutdown: ShutdownState) {}
+
+  static forRoot(options: AppModuleOptions = {}): DynamicModule {
+    const config = AppConfigModule.load();
+    return {
+      module: AppModule,
+      imports: [
+        config.module, // first: on an invalid environment, its ConfigValidationError is the error reported
+        LoggingModule,
+        LifecycleModule,
+        MetricsModule,
+        ...(options.pools === undefined ? POOLS_MODULE : [options.pools]),
+        HealthModule,
+        PoolsApiModule,
+        DebugModule.forRoot(config.config),
+        ...(options.features ?? []),
+      ],
+    };
+  }
+
+  /**
+   * The earliest shutdown hook there is: Nest destroys modules root first (lowest import depth) and every module
+   * AppModule imports sits deeper, so readiness is 503 before any pool or gateway hook runs.
+   */
+  onModuleDestroy(): void {
+    if (this.shutdown.isShuttingDown) return;
+    this.shutdown.begin('application shutdown');
+    this.logger.log('shutting down: readiness is 503 from now on');
+  }
+}

@@ -1,11 +1,17 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import type { AppConfig } from './config/app-config';
+import { APP_CONFIG } from './config/app-config.token';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
+  // Buffered until the pino logger is installed, so start-up lines are JSON too. An invalid environment fails
+  // in create(): Nest logs the ConfigValidationError (one line per bad variable) and exits with code 1.
+  const app = await NestFactory.create(AppModule.forRoot(), { bufferLogs: true });
+  configureApp(app);
   app.enableShutdownHooks();
-  await app.listen(Number(process.env.PORT ?? 3000));
+  await app.listen(app.get<AppConfig>(APP_CONFIG).port);
 }
 
 void bootstrap();

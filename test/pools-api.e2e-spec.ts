@@ -1,0 +1,65 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { FakePool, fakePoolRegistry, poolSnapshot } from './support/fake-pool';
+import { createTestApp } from './support/create-test-app';
+
+describe('pools REST API (e2e)', () => {
+  let app: INestApplication;
+  const ttsPatch = {
+    warmPoolSize: 1,
+    warmPoolTarget: 3,
+    inUse: 5,
+    maxSize: null,
+    metrics: { allocationsWarm: 25 },
+  };
+
+  beforeAll(async () => {
+    ({ app } = await createTestApp({
+      pools: fakePoolRegistry([new FakePool('tts', ttsPatch), new FakePool('stt')]),
+    }));
+  });
+  afterAll(() => app.close());
+
+  it('GET /api/v1/pools returns { pools: { tts, stt } } with the snapshots exactly', async () => {
+    const res = await request(app.getHttpServer())
+      .get('/api/v1/pools')
+      .expect(200)
+      .expect('Content-Type', /json/);
+    expect(res.body).toStrictEqual({
+      pools: { tts: poolSnapshot('tts', ttsPatch), stt: poolSnapshot('stt') },
+    });
+    // The contract's field set, no more, no less (factory is the library's documented extra).
+    expect(Object.keys(res.body.pools.tts).sort()).toEqual(
+      [
+        'name',
+        'ready',
+        'warmPoolSize',
+        'warmPoolTarget',
+        'maxSize',
+        'size',
+        'inUse',
+        'pendingAcquires',
+        'sessionAwareness',
+        'activeSessions',
+        'backgroundWarmup',
+        'factory',
+        'metrics',
+      ].sort(),
+    );
+    expect(res.body.pools.tts.maxSize).toBeNull();
+  });
+
+  it('GET /api/v1/pools/tts returns that snapshot', async () => {
+    const res = await request(app.getHttpServer()).get('/api/v1/pools/tts').expect(200);
+    expect(res.body).toStrictEqual(poolSnapshot('tts', ttsPatch));
+  });
+
+  it('GET /api/v1/pools/nope is a Nest 404', async () => {
+    const res = await request(app.getHttpServer()).get('/api/v1/pools/nope').expect(404);
+    expect(res.body).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'Unknown pool "nope"; known pools: tts, stt',
+    });
+  });
+});
