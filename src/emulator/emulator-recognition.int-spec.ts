@@ -1,0 +1,124 @@
+import { execFileSync } from 'node:child_process';
+import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
+import { RunningEmulator, startEmulator } from './index';
+import {
+  closeClient,
+  newSynthesizer,
+  recognizeContinuous,
+  recognizeOnce,
+  silence,
+  speak,
+  whiteNoise,
+} from './sdk-test-helpers';
+import { VoiceMode } from './voice-selection';
+
+function espeakInstalled(): boolean {
+  try {
+    execFileSync('espeak-ng', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const VOICES: VoiceMode[] = espeakInstalled() ? ['synthetic', 'espeak'] : ['synthetic'];
+
+describe.each(VOICES)('speech emulator recognition (%s voice)', (voice) => {
+  let emulator: RunningEmulator;
+
+  beforeEach(async () => {
+    emulator = await startEmulator({ port: 0, voice });
+  });
+
+  afterEach(async () => {
+    await emulator.close();
+  });
+
+  async function synthesize(
+    texts: string[],
+    format = sdk.SpeechSynthesisOutputFormat.Raw16Khz16BitMonoPcm,
+  ): Promise<ArrayBuffer[]> {
+    const synthesizer = newSynthesizer(emulator, format);
+    try {
+      const audio: ArrayBuffer[] = [];
+      for (const text of texts) audio.push((await speak(synthesizer, text)).audioData);
+      return audio;
+    } finally {
+      await closeClient(synthesizer);
+    }
+  }
+
+  it('continuous: recognises each synthesized utterance from a push stream, with growing partials', async () => {
+    const [first, second] = await synthesize(['Good morning, everyone.', 'See you tomorrow.']);
+    const log = await recognizeContinuous(
+      emulator,
+      [silence(300), first, silence(1000), second, silence(800)],
+      { detailed: true },
+    );
+
+    expect(log.recognized.map((r) => [sdk.ResultReason[r.reason], r.text])).toEqual([
+      ['RecognizedSpeech', 'Good morning, everyone.'],
+      ['RecognizedSpeech', 'See you tomorrow.'],
+    ]);
+    expect(log.canceled.map((c) => c.reason)).toEqual([sdk.CancellationReason.EndOfStream]);
+    expect(log.speechStarts).toHaveLength(2);
+    // Offsets are in 100 ns ticks: the first utterance starts after the 300 ms of silence, the second after it.
+    const [a, b] = log.recognized;
+    expect(a.offset).toBeGreaterThanOrEqual(2_800_000);
+    expect(a.offset).toBeLessThan(5_000_000);
+    expect(b.offset).toBeGreaterThan(a.offset + a.duration + 9_000_000);
+    expect(a.duration).toBeGreaterThan(5_000_000);
+
+    const detailed = JSON.parse(
+      a.properties.getProperty(sdk.PropertyId.SpeechServiceResponse_JsonResult),
+    ) as {
+      NBest: Array<{ Lexical: string; Display: string }>;
+    };
+    expect(detailed.NBest[0]).toMatchObject({
+      Lexical: 'good morning everyone',
+      Display: 'Good morning, everyone.',
+    });
+
+    expect(log.recognizing.length).toBeGreaterThan(0);
+    for (const partial of log.recognizing) {
+      expect(['good morning everyone', 'see you tomorrow'].some((t) => t.startsWith(partial))).toBe(true);
+    }
+    expect(emulator.stats()).toMatchObject({ recognitions: 1, syntheses: 2 });
+  });
+
+  it('single-shot: recognizeOnceAsync answers with the synthesized text', async () => {
+    const [audio] = await synthesize(['A single shot.']);
+    const { result } = await recognizeOnce(emulator, [silence(200), audio, silence(1000)]);
+    expect(result.reason).toBe(sdk.ResultReason.RecognizedSpeech);
+    expect(result.text).toBe('A single shot.');
+  });
+
+  it('works at 8 kHz too (same rate in and out)', async () => {
+    const [audio] = await synthesize(
+      ['Telephone quality.'],
+      sdk.SpeechSynthesisOutputFormat.Raw8Khz16BitMonoPcm,
+    );
+    const { result } = await recognizeOnce(emulator, [silence(200, 8000), audio, silence(1000, 8000)], {
+      rate: 8000,
+    });
+    expect(result.text).toBe('Telephone quality.');
+  });
+
+  it('NoMatch for noise; never invents words', async () => {
+    const log = await recognizeContinuous(emulator, [silence(300), whiteNoise(1200), silence(1000)]);
+    expect(log.recognized.map((r) => r.reason)).toEqual([sdk.ResultReason.NoMatch]);
+    expect(log.recognized[0].text ?? '').toBe('');
+    expect(log.recognizing).toEqual([]);
+  });
+
+  it('NoMatch for silence, and for audio synthesized at another rate', async () => {
+    const { result: quiet } = await recognizeOnce(emulator, [silence(1500)]);
+    expect(quiet.reason).toBe(sdk.ResultReason.NoMatch);
+    const [audio24k] = await synthesize(
+      ['Wrong rate.'],
+      sdk.SpeechSynthesisOutputFormat.Raw24Khz16BitMonoPcm,
+    );
+    const { result: other } = await recognizeOnce(emulator, [silence(200), audio24k, silence(1000)]);
+    expect(other.reason).toBe(sdk.ResultReason.NoMatch);
+  });
+});
