@@ -108,6 +108,25 @@ describe('WarmableResourcePool refill, backoff and maintenance', () => {
       });
     });
 
+    it('the maintenance task does not call the factory during a backoff either', async () => {
+      const { pool, factory, clock } = poolFixture({
+        warmPoolSize: 2,
+        enableBackgroundWarmup: true,
+        warmupIntervalMs: 100,
+      });
+      factory.failNext(2);
+      await pool.prepare();
+      expect(pool.snapshot().factory.backoffRemainingMs).toBe(2_000);
+
+      await tick(clock, 1_900); // 19 maintenance cycles
+      await pool.maintain();
+      expect(factory.calls).toBe(2);
+      expect(pool.snapshot().metrics.warmupCycles).toBe(20);
+
+      await tick(clock, 100);
+      expect(factory.calls).toBe(3); // the single probe at the end of the backoff
+    });
+
     it('sends a single probe per backoff step even when several resources are missing', async () => {
       const { pool, factory, clock } = poolFixture({ warmPoolSize: 4 });
       factory.failing = true;
