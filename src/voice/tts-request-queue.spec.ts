@@ -14,7 +14,7 @@ function controlledJob(requestId: string, log: string[]) {
       await done;
       log.push(`end ${requestId}${signal.aborted ? ' (aborted)' : ''}`);
     },
-    canceledWhileQueued: () => log.push(`canceled ${requestId}`),
+    droppedWhileQueued: (reason) => log.push(`dropped ${requestId} (${String(reason)})`),
   };
   return { job, finish: () => finish(), signal: () => seenSignal };
 }
@@ -47,7 +47,7 @@ describe('TtsRequestQueue', () => {
     expect(queue.enqueue(controlledJob('w2', log).job)).toBe(true);
     expect(queue.enqueue(controlledJob('w3', log).job)).toBe(false);
     expect(queue.pending).toBe(2);
-    queue.cancelAll();
+    queue.cancelAll('test over');
   });
 
   it('cancels a waiting job without running it, and aborts the running one', async () => {
@@ -67,18 +67,20 @@ describe('TtsRequestQueue', () => {
     expect(a.signal()?.aborted).toBe(true);
     c.finish();
     await queue.whenIdle();
-    expect(log).toEqual(['start a', 'canceled b', 'end a (aborted)', 'start c', 'end c']);
+    expect(log).toEqual(['start a', 'dropped b (canceled)', 'end a (aborted)', 'start c', 'end c']);
     expect(queue.cancel('zzz')).toBe(false);
   });
 
-  it('cancelAll drops waiting jobs silently and aborts the running one', async () => {
+  it('cancelAll drops waiting jobs and aborts the running one, with its reason', async () => {
     const log: string[] = [];
     const queue = new TtsRequestQueue(8);
-    queue.enqueue(controlledJob('a', log).job);
+    const a = controlledJob('a', log);
+    queue.enqueue(a.job);
     queue.enqueue(controlledJob('b', log).job);
-    queue.cancelAll();
+    queue.cancelAll('disconnect');
     await queue.whenIdle();
-    expect(log).toEqual(['start a', 'end a (aborted)']);
+    expect(a.signal()?.reason).toBe('disconnect');
+    expect(log).toEqual(['start a', 'dropped b (disconnect)', 'end a (aborted)']);
     expect(queue.busy).toBe(false);
   });
 
@@ -88,7 +90,7 @@ describe('TtsRequestQueue', () => {
     queue.enqueue({
       requestId: 'bad',
       run: () => Promise.reject(new Error('boom')),
-      canceledWhileQueued: () => {},
+      droppedWhileQueued: () => {},
     });
     const ok = controlledJob('ok', log);
     queue.enqueue(ok.job);

@@ -1,10 +1,13 @@
-/** One queued synthesis. `run` never rejects; `signal` is aborted by cancel(requestId) and cancelAll(). */
+/** The abort reason of `cancel(requestId)`; cancelAll() passes its own (a disconnect, a shutdown error). */
+export const CANCELED_BY_CLIENT = 'canceled';
+
+/** One queued synthesis. `run` should never reject; its `signal` aborts on cancel(requestId) and cancelAll(). */
 export interface TtsJob {
   readonly requestId: string;
-  /** Runs the request; it must watch `signal` and settle soon after it aborts. */
+  /** Runs the request; it must watch `signal` and settle soon after it aborts (`signal.reason` says why). */
   run(signal: AbortSignal): Promise<void>;
-  /** The job was canceled before it started: answer its request (it never runs). */
-  canceledWhileQueued(): void;
+  /** The job was dropped before it started, for `reason`: answer its request (it never runs). */
+  droppedWhileQueued(reason: unknown): void;
 }
 
 interface Slot {
@@ -51,22 +54,25 @@ export class TtsRequestQueue {
   /** Cancels a waiting request (answered at once) or aborts the running one; false when the id is unknown. */
   cancel(requestId: string): boolean {
     if (this.running?.job.requestId === requestId) {
-      this.running.controller.abort();
+      this.running.controller.abort(CANCELED_BY_CLIENT);
       return true;
     }
     const index = this.waiting.findIndex((s) => s.job.requestId === requestId);
     if (index < 0) return false;
     const [slot] = this.waiting.splice(index, 1);
-    slot.controller.abort();
-    slot.job.canceledWhileQueued();
+    slot.controller.abort(CANCELED_BY_CLIENT);
+    slot.job.droppedWhileQueued(CANCELED_BY_CLIENT);
     this.notifyIfIdle();
     return true;
   }
 
-  /** Drops every waiting request without answering it and aborts the running one (its client is gone). */
-  cancelAll(): void {
-    for (const slot of this.waiting.splice(0)) slot.controller.abort();
-    this.running?.controller.abort();
+  /** Drops every waiting request and aborts the running one, all for `reason`. */
+  cancelAll(reason: unknown): void {
+    for (const slot of this.waiting.splice(0)) {
+      slot.controller.abort(reason);
+      slot.job.droppedWhileQueued(reason);
+    }
+    this.running?.controller.abort(reason);
     this.notifyIfIdle();
   }
 

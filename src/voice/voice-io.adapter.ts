@@ -1,0 +1,50 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { IncomingMessage } from 'node:http';
+import type { Server, ServerOptions } from 'socket.io';
+import { VOICE_SETTINGS, type VoiceSettings } from './voice-options';
+
+/** Marks servers built by VoiceIoAdapter, so the gateway can warn when the application forgot to use it. */
+export const VOICE_IO_CONFIGURED = Symbol('VOICE_IO_CONFIGURED');
+
+/** The Socket.IO server options that come from configuration (decorator options are static). */
+export function voiceServerOptions(settings: VoiceSettings): Partial<ServerOptions> {
+  const origins = settings.corsOrigins;
+  const anyOrigin = origins.includes('*');
+  return {
+    maxHttpBufferSize: settings.limits.maxHttpBufferSize,
+    // Polling (XHR) answers carry CORS headers only for the configured origins.
+    ...(origins.length > 0 ? { cors: { origin: anyOrigin ? '*' : [...origins], credentials: false } } : {}),
+    // CORS does not cover websockets, so the Origin a browser sends is checked here for every transport.
+    // Requests without Origin (servers, CLIs, telephony bridges) are not browsers and pass; auth still applies.
+    allowRequest: (req: IncomingMessage, callback: (err: string | null | undefined, ok: boolean) => void) => {
+      const origin = req.headers.origin;
+      if (origin === undefined || anyOrigin || origins.includes(origin)) return callback(null, true);
+      callback('origin not allowed (CORS_ORIGINS)', false);
+    },
+  };
+}
+
+/**
+ * The application's Socket.IO adapter: applies CORS_ORIGINS and a bounded `maxHttpBufferSize` to every
+ * Socket.IO server. Use it in main.ts and in e2e tests: `app.useWebSocketAdapter(new VoiceIoAdapter(app))`
+ * before `listen()`. Settings are read from the application (VoiceModule) unless given explicitly.
+ */
+export class VoiceIoAdapter extends IoAdapter {
+  constructor(
+    private readonly app: INestApplicationContext,
+    private readonly settings?: VoiceSettings,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const settings = this.settings ?? this.app.get<VoiceSettings>(VOICE_SETTINGS, { strict: false });
+    const server = super.createIOServer(port, {
+      ...options,
+      ...voiceServerOptions(settings),
+    } as ServerOptions);
+    Reflect.set(server, VOICE_IO_CONFIGURED, true);
+    return server;
+  }
+}

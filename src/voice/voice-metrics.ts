@@ -1,0 +1,71 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '../metrics/metrics-registry';
+import type { AllocationTier } from '../pools/allocation-tier';
+
+/** Request outcome label: `ok`, `canceled`, or a contract error code. */
+export type VoiceOutcome = 'ok' | 'canceled' | string;
+
+export interface SessionCounts {
+  connected: number;
+  resumable: number;
+}
+
+/**
+ * The gateway's Prometheus series, on the application's registry (a private one when MetricsModule is absent,
+ * e.g. in a test that composes only what it needs):
+ * - `warmline_voice_sessions{state="connected"|"resumable"}` — sessions with a live socket / in the resume grace;
+ * - `warmline_voice_requests_total{event, outcome}` — every client request, `outcome` = ok, canceled or error code;
+ * - `warmline_voice_tts_first_byte_seconds{tier}` — from the start of serving a synthesis (acquire included) to
+ *   its first audio chunk.
+ */
+@Injectable()
+export class VoiceMetrics {
+  readonly registry: Registry;
+  private readonly requests: Counter<'event' | 'outcome'>;
+  private readonly firstByte: Histogram<'tier'>;
+  private sessionCounts: () => SessionCounts = () => ({ connected: 0, resumable: 0 });
+
+  constructor(@Optional() @Inject(METRICS_REGISTRY) registry?: Registry) {
+    this.registry = registry ?? new Registry();
+    const registers = [this.registry];
+    const counts = (): SessionCounts => this.sessionCounts();
+    new Gauge({
+      name: 'warmline_voice_sessions',
+      help: 'Voice sessions: with a connected socket, or disconnected and resumable within the grace',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const { connected, resumable } = counts();
+        this.set({ state: 'connected' }, connected);
+        this.set({ state: 'resumable' }, resumable);
+      },
+    });
+    this.requests = new Counter({
+      name: 'warmline_voice_requests_total',
+      help: 'Voice gateway requests by event and outcome (ok, canceled, or the error code)',
+      labelNames: ['event', 'outcome'],
+      registers,
+    });
+    this.firstByte = new Histogram({
+      name: 'warmline_voice_tts_first_byte_seconds',
+      help: 'Time from serving a synthesis request (client allocation included) to its first audio chunk',
+      labelNames: ['tier'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+  }
+
+  /** Where the sessions gauge reads its values at scrape time. */
+  countSessionsWith(read: () => SessionCounts): void {
+    this.sessionCounts = read;
+  }
+
+  request(event: string, outcome: VoiceOutcome): void {
+    this.requests.inc({ event, outcome });
+  }
+
+  ttsFirstByte(tier: AllocationTier, ms: number): void {
+    this.firstByte.observe({ tier }, ms / 1000);
+  }
+}

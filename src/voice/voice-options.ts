@@ -1,0 +1,76 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+
+/** Per-connection and per-session bounds. Every one has a default; tests shrink them. */
+export interface VoiceLimits {
+  /** Synthesis requests that may wait behind the running one, per session; beyond: RATE_LIMITED. */
+  maxQueuedSyntheses: number;
+  /** Request rate per connection (tts.synthesize, stt.start): sustained per second, and burst. */
+  requestsPerSecond: number;
+  requestBurst: number;
+  /** stt.audio frame rate per connection (separate, higher: 10-20 ms frames are common). */
+  audioFramesPerSecond: number;
+  audioFrameBurst: number;
+  /**
+   * Back-pressure: when a connection has more than this many bytes queued for sending (engine.io write buffer +
+   * websocket send buffer), its running synthesis is aborted with RATE_LIMITED instead of buffering more.
+   */
+  maxSendBufferBytes: number;
+  /** Audio sent after stt.start but before its ack, held until the recognizer runs. */
+  maxEarlyAudioBytes: number;
+  /** Socket.IO maxHttpBufferSize: a bigger message drops only its own connection. */
+  maxHttpBufferSize: number;
+}
+
+export const DEFAULT_VOICE_LIMITS: VoiceLimits = {
+  maxQueuedSyntheses: 8,
+  requestsPerSecond: 20,
+  requestBurst: 40,
+  audioFramesPerSecond: 200,
+  audioFrameBurst: 400,
+  maxSendBufferBytes: 1024 * 1024,
+  maxEarlyAudioBytes: 256 * 1024,
+  // 64 KiB of SSML can double when JSON-escaped; anything valid fits well within this.
+  maxHttpBufferSize: 256 * 1024,
+};
+
+/** What VoiceModule.forRoot() takes: AppConfig's `voice` section fits as is, limits are optional. */
+export interface VoiceModuleOptions {
+  /** VOICE_API_KEYS; empty = loopback clients only. */
+  apiKeys: string[];
+  /** CORS_ORIGINS; empty = no cross-origin (browser) access. `*` allows any origin. */
+  corsOrigins: string[];
+  /** SESSION_RESUME_GRACE in ms. */
+  sessionResumeGraceMs: number;
+  /** Longest shutdown waits for running syntheses and recognitions (default 10 s). */
+  drainTimeoutMs?: number;
+  limits?: Partial<VoiceLimits>;
+}
+
+/** The options with every default filled in. */
+export interface VoiceSettings {
+  apiKeys: readonly string[];
+  corsOrigins: readonly string[];
+  sessionResumeGraceMs: number;
+  drainTimeoutMs: number;
+  limits: VoiceLimits;
+}
+
+export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+
+export function resolveVoiceSettings(options: VoiceModuleOptions): VoiceSettings {
+  return {
+    apiKeys: options.apiKeys.filter((key) => key.length > 0),
+    corsOrigins: options.corsOrigins.filter((origin) => origin.length > 0),
+    sessionResumeGraceMs: options.sessionResumeGraceMs,
+    drainTimeoutMs: options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
+    limits: { ...DEFAULT_VOICE_LIMITS, ...options.limits },
+  };
+}
+
+export const {
+  ConfigurableModuleClass: VoiceConfigurableModule,
+  MODULE_OPTIONS_TOKEN: VOICE_MODULE_OPTIONS,
+} = new ConfigurableModuleBuilder<VoiceModuleOptions>().setClassMethodName('forRoot').build();
+
+/** The resolved VoiceSettings (inject this, not the raw options). */
+export const VOICE_SETTINGS = Symbol('VOICE_SETTINGS');

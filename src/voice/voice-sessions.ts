@@ -1,0 +1,94 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TTS_POOL } from '../pools-module/pool-tokens';
+import type { ResourcePool } from '../pools/resource-pool';
+import type { TtsClient } from '../speech/tts-client';
+import { VoiceMetrics } from './voice-metrics';
+import { VOICE_SETTINGS, type VoiceSettings } from './voice-options';
+import { VoiceSession } from './voice-session';
+import { VoiceSessionRegistry, type AttachResult } from './voice-session-registry';
+
+/** The abort reason for work still attached to a session when it ends. */
+export const SESSION_ENDED = 'session ended';
+
+/**
+ * Every voice session of this process, and the pool resources they hold. A session whose socket is gone keeps its
+ * DEDICATED synthesizer for the resume grace; then it goes back with `releaseForSession`. Releases are tracked so
+ * shutdown (and tests) can wait until the pools' books are settled.
+ */
+@Injectable()
+export class VoiceSessions {
+  private readonly logger = new Logger('VoiceSessions');
+  private readonly registry: VoiceSessionRegistry<VoiceSession>;
+  private readonly releases = new Set<Promise<unknown>>();
+
+  constructor(
+    @Inject(TTS_POOL) private readonly ttsPool: ResourcePool<TtsClient>,
+    @Inject(VOICE_SETTINGS) settings: VoiceSettings,
+    metrics: VoiceMetrics,
+  ) {
+    this.registry = new VoiceSessionRegistry<VoiceSession>({
+      graceMs: settings.sessionResumeGraceMs,
+      create: (id, principal) => new VoiceSession(id, principal, settings.limits.maxQueuedSyntheses),
+      onExpired: (session) => this.end(session),
+    });
+    metrics.countSessionsWith(() => {
+      const connected = this.registry.connectedCount;
+      return { connected, resumable: this.registry.size - connected };
+    });
+  }
+
+  /** A connection authenticated as `principal` gets its session (resumed when it asked for one it owns). */
+  attach(connectionId: string, principal: string, requestedId?: string): AttachResult<VoiceSession> {
+    return this.registry.attach(connectionId, principal, requestedId);
+  }
+
+  /** The connection is gone; true when it held the session (its grace has started). */
+  detach(session: VoiceSession, connectionId: string): boolean {
+    return this.registry.detach(session.id, connectionId);
+  }
+
+  get size(): number {
+    return this.registry.size;
+  }
+
+  /** Keeps a pool release (or any cleanup) in the books until it settles; failures are logged, never thrown. */
+  track(work: Promise<unknown>): void {
+    const tracked: Promise<unknown> = work
+      .catch((error: unknown) => this.logger.error(`releasing a speech client failed: ${String(error)}`))
+      .finally(() => this.releases.delete(tracked));
+    this.releases.add(tracked);
+  }
+
+  /** Resolves once every pending release has settled. */
+  async settled(): Promise<void> {
+    while (this.releases.size > 0) await Promise.all([...this.releases]);
+  }
+
+  /** Waits until no session has work in flight, or `timeoutMs`; true when everything finished in time. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const idle = Promise.all(this.registry.sessions().map((s) => s.whenIdle())).then(() => true as const);
+    try {
+      return await Promise.race([idle, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Aborts whatever is still running in every session, for `reason` (shutdown after the drain). */
+  abortAll(reason: unknown): void {
+    for (const session of this.registry.sessions()) session.abortWork(reason);
+  }
+
+  /** Ends every session now and waits until their clients are back in the pools. */
+  async closeAll(): Promise<void> {
+    this.registry.expireAll();
+    await this.settled();
+  }
+
+  private end(session: VoiceSession): void {
+    session.abortWork(SESSION_ENDED);
+    this.track(this.ttsPool.releaseForSession(session.id));
+  }
+}
