@@ -210,7 +210,7 @@ describe('speech emulator control plane and robustness', () => {
         client.ws.terminate();
       }
       emulator.setFaults({});
-      for (let i = 0; i < 300; i++) {
+      for (let i = 0; i < 1000; i++) {
         const client = rawClient(
           emulator,
           i % 2 ? TTS_PATH : '/speech/recognition/interactive/cognitiveservices/v1',
@@ -221,7 +221,7 @@ describe('speech emulator control plane and robustness', () => {
       }
       await eventually(() => emulator.stats().connectionsOpen === 0, 5_000, 'all sockets closed');
       expect(emulator.stats()).toMatchObject({
-        connectionsTotal: 320,
+        connectionsTotal: 1020,
         connectionsPeak: expect.any(Number) as number,
       });
       const last = rawClient(emulator);

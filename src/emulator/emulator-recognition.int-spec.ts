@@ -8,7 +8,9 @@ import {
   recognizeOnce,
   silence,
   speak,
+  speechConfig,
   whiteNoise,
+  withDeadline,
 } from './sdk-test-helpers';
 import { VoiceMode } from './voice-selection';
 
@@ -91,6 +93,41 @@ describe.each(VOICES)('speech emulator recognition (%s voice)', (voice) => {
     const { result } = await recognizeOnce(emulator, [silence(200), audio, silence(1000)]);
     expect(result.reason).toBe(sdk.ResultReason.RecognizedSpeech);
     expect(result.text).toBe('A single shot.');
+  });
+
+  it('a pre-connected recognizer (Connection.openConnection) recognises over the socket it opened', async () => {
+    const [audio] = await synthesize(['Warm and ready.']);
+    const push = sdk.AudioInputStream.createPushStream(sdk.AudioStreamFormat.getWaveFormatPCM(16000, 16, 1));
+    const recognizer = new sdk.SpeechRecognizer(
+      speechConfig(emulator),
+      sdk.AudioConfig.fromStreamInput(push),
+    );
+    try {
+      const connection = sdk.Connection.fromRecognizer(recognizer);
+      const connected = new Promise<void>((resolve) => (connection.connected = () => resolve()));
+      connection.openConnection();
+      await withDeadline(connected, 10_000, 'connection.connected');
+      const before = emulator.stats().connectionsTotal;
+      const texts: string[] = [];
+      recognizer.recognized = (_s, e) => texts.push(e.result.text);
+      const stopped = new Promise<void>((resolve) => (recognizer.sessionStopped = () => resolve()));
+      recognizer.startContinuousRecognitionAsync();
+      // Audio arrives in small pieces, as it would from a live session.
+      for (const chunk of [silence(300), audio, silence(900)]) {
+        for (let i = 0; i < chunk.byteLength; i += 3200) push.write(chunk.slice(i, i + 3200));
+      }
+      push.close();
+      await withDeadline(stopped, 15_000, 'sessionStopped');
+      expect(texts).toEqual(['Warm and ready.']);
+      expect(emulator.stats().connectionsTotal).toBe(before);
+      await withDeadline(
+        new Promise<void>((resolve) => recognizer.stopContinuousRecognitionAsync(resolve, () => resolve())),
+        15_000,
+        'stop',
+      );
+    } finally {
+      await closeClient(recognizer);
+    }
   });
 
   it('works at 8 kHz too (same rate in and out)', async () => {
