@@ -5,13 +5,17 @@ import {
   type ModuleMetadata,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
+import { APP_CONFIG } from './config/app-config.token';
 import { DebugModule } from './debug/debug.module';
 import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { ShutdownState } from './lifecycle/shutdown-state';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PoolObserverFactory } from './metrics/pool-observer.factory';
+import { PoolsModule } from './pools-module/pools.module';
 import { PoolsApiModule } from './pools-api/pools-api.module';
 
 export type ModuleImport = NonNullable<ModuleMetadata['imports']>[number];
@@ -26,11 +30,23 @@ export interface AppModuleOptions {
   features?: ModuleImport[];
 }
 
-/**
- * The production pools module. Until the real PoolsModule is wired here, nothing provides POOL_REGISTRY and the
- * application refuses to start with Nest's "can't resolve dependencies ... POOL_REGISTRY" error.
- */
-const POOLS_MODULE: ModuleImport[] = [];
+/** The production pools: real Speech SDK clients, configured from the validated environment. */
+const POOLS_MODULE: ModuleImport[] = [
+  PoolsModule.forRootAsync({
+    inject: [APP_CONFIG, PoolObserverFactory],
+    useFactory: (config: AppConfig, observers: PoolObserverFactory) => ({
+      target: config.speech.target,
+      tts: { ...config.pools.tts, voice: config.speech.ttsVoice },
+      stt: { ...config.pools.stt, language: config.speech.sttLanguage },
+      sessionAwareness: config.pools.sessionAwareness,
+      warmupIntervalMs: config.pools.warmupIntervalMs,
+      sessionMaxAgeMs: config.pools.sessionMaxAgeMs,
+      acquireTimeoutMs: config.pools.acquireTimeoutMs,
+      maxIdleMs: config.pools.maxIdleMs,
+      observerFor: (pool) => observers.forPool(pool),
+    }),
+  }),
+];
 
 /**
  * The application. `AppModule.forRoot()` builds the module graph from the environment at call time (not at

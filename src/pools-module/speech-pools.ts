@@ -1,0 +1,86 @@
+import { WarmableResourcePool } from '../pools';
+import { SttClient } from '../speech/stt-client';
+import { TtsClient } from '../speech/tts-client';
+import type { SpeechTarget } from '../speech/speech-target';
+import { RECOGNIZER_SAMPLE_RATE } from '../speech/audio-format';
+import type { PoolsModuleOptions } from './pools-module-options';
+
+type Disposable = { dispose(): Promise<void> };
+
+/** Creates a client and opens its socket; a client whose socket never came up is closed, not leaked. */
+async function connected<T extends Disposable & { warm(): Promise<boolean> }>(client: T): Promise<T> {
+  try {
+    await client.warm();
+    return client;
+  } catch (error) {
+    await client.dispose();
+    throw error;
+  }
+}
+
+function common(options: PoolsModuleOptions, name: 'tts' | 'stt') {
+  return {
+    name,
+    enableBackgroundWarmup: true,
+    warmupIntervalMs: options.warmupIntervalMs,
+    maxIdleMs: options.maxIdleMs,
+    acquireTimeoutMs: options.acquireTimeoutMs,
+    observer: options.observerFor?.(name),
+  };
+}
+
+/**
+ * TTS: reusable synthesizers. The factory connects (so a refusing upstream shows as factory failures, backoff and
+ * readiness down); the pool then runs warmFn on background-created and long-idle clients, which on a connected
+ * client speaks a one-character utterance: the voice is loaded and the upstream's idle timer restarts.
+ */
+export function createTtsPool(
+  options: PoolsModuleOptions,
+  target: SpeechTarget,
+): WarmableResourcePool<TtsClient> {
+  const make = (): TtsClient =>
+    new TtsClient({
+      target,
+      defaultVoice: options.tts.voice,
+      synthesisTimeoutMs: options.synthesisTimeoutMs,
+      connectTimeoutMs: options.connectTimeoutMs,
+    });
+  return new WarmableResourcePool<TtsClient>({
+    ...common(options, 'tts'),
+    factory: () => connected(make()),
+    warmFn: (client) => client.warm(),
+    destroy: (client) => client.dispose(),
+    validate: (client) => client.isReady(),
+    reusable: true,
+    warmPoolSize: options.tts.warmSize,
+    maxSize: options.tts.maxSize,
+    sessionAwareness: options.sessionAwareness,
+    sessionMaxAgeMs: options.sessionMaxAgeMs,
+  });
+}
+
+/** STT: single-use recognizers (an SDK recognizer cannot take a new audio stream), replaced in the background. */
+export function createSttPool(
+  options: PoolsModuleOptions,
+  target: SpeechTarget,
+): WarmableResourcePool<SttClient> {
+  return new WarmableResourcePool<SttClient>({
+    ...common(options, 'stt'),
+    factory: () => connected(createSttClient(options, target, options.stt.language, RECOGNIZER_SAMPLE_RATE)),
+    warmFn: (client) => client.warm(),
+    destroy: (client) => client.dispose(),
+    validate: (client) => client.isReady(),
+    reusable: false,
+    warmPoolSize: options.stt.warmSize,
+    maxSize: options.stt.maxSize,
+  });
+}
+
+export function createSttClient(
+  options: PoolsModuleOptions,
+  target: SpeechTarget,
+  language: string,
+  sampleRate: number,
+): SttClient {
+  return new SttClient({ target, language, sampleRate, connectTimeoutMs: options.connectTimeoutMs });
+}
