@@ -10,7 +10,8 @@ async function bootstrap(): Promise<void> {
   // in create(): Nest logs the ConfigValidationError (one line per bad variable) and exits with code 1.
   const app = await NestFactory.create(AppModule.forRoot(), { bufferLogs: true });
   configureApp(app);
-  app.enableShutdownHooks();
+  // exit 0 after a clean drain (Kubernetes reads a signal death as a crash); process.exit also flushes pino.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   await app.listen(app.get<AppConfig>(APP_CONFIG).port);
 }
 
