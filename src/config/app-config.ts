@@ -42,8 +42,6 @@ export interface AppConfig {
     corsOrigins: string[];
     sessionResumeGraceMs: number;
   };
-  /** Fleet mode when set (not built yet; carried for the lead's decision). */
-  redisUrl: string | null;
   logLevel: LogLevel;
   debugEndpoints: boolean;
 }

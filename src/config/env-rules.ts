@@ -67,10 +67,27 @@ function warmFitsMax(pool: 'TTS' | 'STT'): CrossFieldRule {
   };
 }
 
+/**
+ * Fleet mode (shared sessions and a fleet-wide connection cap over Redis) is not built. Accepting REDIS_URL and
+ * running as independent replicas would silently break what the operator asked for, so it stops start-up instead.
+ */
+const fleetModeUnavailable: CrossFieldRule = (env, failed) => {
+  if (failed.has('REDIS_URL') || env.REDIS_URL === undefined) return [];
+  return [
+    {
+      variable: 'REDIS_URL',
+      message:
+        'fleet mode is not available in this version; unset REDIS_URL and run replicas independently, with ' +
+        'replicas x SPEECH_POOL_*_MAX_SIZE under the upstream connection limit',
+    },
+  ];
+};
+
 export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   keyNeedsRegion,
   regionNeedsKey,
   emulatorOffNeedsUpstream,
   warmFitsMax('TTS'),
   warmFitsMax('STT'),
+  fleetModeUnavailable,
 ];

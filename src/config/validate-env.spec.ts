@@ -34,7 +34,6 @@ describe('validateEnv', () => {
           maxIdleMs: 240_000,
         },
         voice: { apiKeys: [], corsOrigins: [], sessionResumeGraceMs: 15_000 },
-        redisUrl: null,
         logLevel: 'info',
         debugEndpoints: false,
       });
@@ -75,7 +74,6 @@ describe('validateEnv', () => {
         VOICE_API_KEYS: ' a , b,,c ',
         CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
         SESSION_RESUME_GRACE: '0',
-        REDIS_URL: 'rediss://redis.internal:6380',
         LOG_LEVEL: 'WARN',
         DEBUG_ENDPOINTS: 'TRUE',
       });
@@ -101,7 +99,6 @@ describe('validateEnv', () => {
           corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
           sessionResumeGraceMs: 0,
         },
-        redisUrl: 'rediss://redis.internal:6380',
         logLevel: 'warn',
         debugEndpoints: true,
       });
@@ -291,6 +288,12 @@ describe('validateEnv', () => {
       }
       // Non-secret values are echoed: the contrast shows the check above is meaningful.
       expect(badSecrets.message).toContain('(got "x")');
+    });
+
+    it('refuses REDIS_URL: fleet mode is not built, and independent replicas must not pretend to be a fleet', () => {
+      const error = errorFor({ REDIS_URL: 'rediss://:sk-super-secret-4@redis.internal:6380' });
+      expect(error.problems).toEqual([{ variable: 'REDIS_URL', message: expect.stringMatching(/fleet mode/) }]);
+      expect(error.message).not.toMatch(/sk-super-secret/);
     });
 
     it('truncates a long echoed value', () => {

@@ -92,7 +92,6 @@ function toAppConfig(env: ParsedEnv, nodeEnv: string | undefined): AppConfig {
       corsOrigins: env.CORS_ORIGINS ?? [],
       sessionResumeGraceMs: ms(env.SESSION_RESUME_GRACE),
     },
-    redisUrl: env.REDIS_URL ?? null,
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     debugEndpoints: env.DEBUG_ENDPOINTS,
   };
