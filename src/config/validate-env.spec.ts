@@ -292,7 +292,9 @@ describe('validateEnv', () => {
 
     it('refuses REDIS_URL: fleet mode is not built, and independent replicas must not pretend to be a fleet', () => {
       const error = errorFor({ REDIS_URL: 'rediss://:sk-super-secret-4@redis.internal:6380' });
-      expect(error.problems).toEqual([{ variable: 'REDIS_URL', message: expect.stringMatching(/fleet mode/) }]);
+      expect(error.problems).toEqual([
+        { variable: 'REDIS_URL', message: expect.stringMatching(/fleet mode/) },
+      ]);
       expect(error.message).not.toMatch(/sk-super-secret/);
     });
 
