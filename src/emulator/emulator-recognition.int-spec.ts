@@ -16,7 +16,7 @@ import { VoiceMode } from './voice-selection';
 
 function espeakInstalled(): boolean {
   try {
-    execFileSync('espeak-ng', ['--version'], { stdio: 'ignore' });
+    execFileSync(process.env.ESPEAK_NG_PATH || 'espeak-ng', ['--version'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;

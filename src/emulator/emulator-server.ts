@@ -167,7 +167,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (latency > 0) {
         upgrading++;
         pendingUpgrades.add(socket);
-        await new Promise((resolve) => setTimeout(resolve, latency));
+        // unref: a close() meanwhile destroys the socket and must not wait for this timer.
+        await new Promise((resolve) => setTimeout(resolve, latency).unref());
         pendingUpgrades.delete(socket);
         upgrading--;
       }

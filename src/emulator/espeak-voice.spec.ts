@@ -28,7 +28,7 @@ describe('estimateWordTimings', () => {
 describe('EspeakVoice', () => {
   let installation: EspeakInstallation | undefined;
   beforeAll(async () => {
-    installation = await detectEspeak();
+    installation = await detectEspeak(process.env.ESPEAK_NG_PATH || 'espeak-ng');
   });
 
   it('maps Azure voice names and languages to espeak voices', () => {
