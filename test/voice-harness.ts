@@ -116,6 +116,7 @@ export async function startVoiceApp(options: VoiceAppOptions = {}): Promise<Voic
         timeout: ACK_TIMEOUT_MS,
         ...extra,
       });
+      readiness.set(socket, listenForReady(socket));
       clients.push(socket);
       return socket;
     },
@@ -149,17 +150,32 @@ export interface SessionReady {
   resumed: boolean;
 }
 
-/** Connects and waits for `session.ready`. */
-export async function ready(socket: ClientSocket): Promise<SessionReady> {
-  const [info] = await Promise.all([
-    once<SessionReady>(socket, 'session.ready'),
-    new Promise<void>((resolve, reject) => {
-      if (socket.connected) return resolve();
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    }),
-  ]);
-  return info;
+/** `session.ready` of each socket made by `connect()`, listened for from the start so none is missed. */
+const readiness = new WeakMap<ClientSocket, Promise<SessionReady>>();
+
+function listenForReady(socket: ClientSocket): Promise<SessionReady> {
+  const promise = new Promise<SessionReady>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no "session.ready" within ${ACK_TIMEOUT_MS} ms`)),
+      ACK_TIMEOUT_MS,
+    );
+    socket.once('session.ready', (info: SessionReady) => {
+      clearTimeout(timer);
+      resolve(info);
+    });
+    socket.once('connect_error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+  // Callers that expect a refusal never await this one.
+  promise.catch(() => undefined);
+  return promise;
+}
+
+/** Waits for the socket's `session.ready` (the server's answer to a successful handshake). */
+export function ready(socket: ClientSocket): Promise<SessionReady> {
+  return readiness.get(socket) ?? listenForReady(socket);
 }
 
 /** The connect_error a refused handshake produces. */

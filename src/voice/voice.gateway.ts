@@ -72,6 +72,9 @@ interface Admission {
   refusedWhileDraining: boolean;
 }
 
+/** How long aborted work may take to answer before its socket is closed at shutdown. */
+const ABORT_SETTLE_MS = 1_000;
+
 const STARTS_WORK: Admission = { needsAck: true, rateLimited: true, refusedWhileDraining: true };
 const STOPS_WORK: Admission = { needsAck: false, rateLimited: false, refusedWhileDraining: false };
 
@@ -332,6 +335,8 @@ export class VoiceGateway
   async beforeApplicationShutdown(): Promise<void> {
     this.draining = true;
     this.sessions.abortAll(shuttingDown());
+    // Aborted work settles at once; let it answer its requests (SHUTTING_DOWN) before the sockets close.
+    await this.sessions.drain(ABORT_SETTLE_MS);
     this.namespace?.disconnectSockets(true);
     await this.sessions.closeAll();
   }

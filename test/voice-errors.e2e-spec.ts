@@ -1,0 +1,182 @@
+import type { Socket as ClientSocket } from 'socket.io-client';
+import { once, ready, request, startVoiceApp, synthesize, type VoiceApp } from './voice-harness';
+
+jest.setTimeout(60_000);
+
+const badRequest = (message: RegExp | string) => ({
+  ok: false,
+  error: {
+    code: 'BAD_REQUEST',
+    message: typeof message === 'string' ? expect.stringContaining(message) : expect.stringMatching(message),
+    retryable: false,
+  },
+});
+
+describe('voice gateway: bad input (e2e)', () => {
+  let v: VoiceApp;
+  let socket: ClientSocket;
+
+  beforeAll(async () => {
+    v = await startVoiceApp();
+    socket = v.connect();
+    await ready(socket);
+  });
+  afterAll(() => v.close());
+
+  it('answers every malformed tts.synthesize with BAD_REQUEST and never reaches the pool or the upstream', async () => {
+    const allocations = v.tts.snapshot().metrics.allocationsTotal;
+    const syntheses = v.emulator.stats().syntheses;
+    const audio: unknown[] = [];
+    socket.on('tts.audio', (chunk) => audio.push(chunk));
+    const cases: Array<[unknown[], RegExp | string]> = [
+      [[], 'expected object'],
+      [['just a string'], 'expected object'],
+      [[42], 'expected object'],
+      [[null], 'expected object'],
+      [[[{ text: 'in an array' }]], 'expected object'],
+      [[{ text: 'two' }, 'arguments'], 'expected object'],
+      [[{}], 'exactly one of text or ssml'],
+      [[{ text: 'both', ssml: '<speak>both</speak>' }], 'exactly one of text or ssml'],
+      [[{ text: 'x'.repeat(5_001) }], /^text: .*5000/],
+      [[{ text: '   ' }], /^text: must not be empty/],
+      [[{ ssml: '<speak>unclosed' }], /^ssml: .*not well-formed/],
+      [[{ ssml: '<voice name="x">no speak root</voice>' }], /^ssml: .*<speak>/],
+      [[{ ssml: `<speak>${'a'.repeat(64 * 1024)}</speak>` }], /^ssml: .*limit is 65536/],
+      [[{ ssml: '<!DOCTYPE x [<!ENTITY e "e">]><speak>&e;</speak>' }], /^ssml: .*DOCTYPE/],
+      [[{ text: 'hi', voice: 'en-US"><injected' }], /^voice: /],
+      [[{ text: 'hi', format: 'mp3' }], /^format: /],
+      [[{ text: 'hi', requestId: 'r'.repeat(65) }], /^requestId: /],
+      [[{ text: 'hi', requestId: 'has space' }], /^requestId: /],
+      [[{ text: 'hi', unknown: true }], 'unknown'],
+    ];
+    for (const [args, message] of cases) {
+      expect(await request(socket, 'tts.synthesize', ...args)).toEqual(badRequest(message));
+    }
+    expect(v.tts.snapshot().metrics.allocationsTotal).toBe(allocations);
+    expect(v.emulator.stats().syntheses).toBe(syntheses);
+    expect(audio).toEqual([]);
+    // The connection is unharmed.
+    expect((await synthesize(socket, { text: 'still fine' })).ack.ok).toBe(true);
+  });
+
+  it('answers malformed tts.cancel, stt.start and stt.stop with BAD_REQUEST', async () => {
+    const allocations = v.stt.snapshot().metrics.allocationsTotal;
+    expect(await request(socket, 'tts.cancel', {})).toEqual(badRequest('requestId'));
+    expect(await request(socket, 'tts.cancel')).toEqual(badRequest('expected object'));
+    expect(await request(socket, 'tts.cancel', 'id')).toEqual(badRequest('expected object'));
+    expect(await request(socket, 'stt.start', { sampleRate: 44_100 })).toEqual(badRequest(/^sampleRate: /));
+    expect(await request(socket, 'stt.start', { sampleRate: '16000' })).toEqual(badRequest(/^sampleRate: /));
+    expect(await request(socket, 'stt.start', { language: 'english, please' })).toEqual(
+      badRequest(/^language: /),
+    );
+    expect(await request(socket, 'stt.start', 'en-US')).toEqual(badRequest('expected object'));
+    expect(await request(socket, 'stt.start', { lang: 'en-US' })).toEqual(badRequest('lang'));
+    expect(await request(socket, 'stt.stop', 7)).toEqual(badRequest('expected object'));
+    expect(await request(socket, 'stt.stop', { requestId: 5 })).toEqual(badRequest(/^requestId: /));
+    expect(v.stt.snapshot().metrics.allocationsTotal).toBe(allocations);
+  });
+
+  it('refuses requests without an acknowledgement callback with an error event, and does no work', async () => {
+    const audio: unknown[] = [];
+    socket.on('tts.audio', (chunk) => audio.push(chunk));
+    const allocations = v.tts.snapshot().metrics.allocationsTotal + v.stt.snapshot().metrics.allocationsTotal;
+    socket.emit('tts.synthesize', { text: 'who answers me?', requestId: 'no-ack' });
+    expect(await once(socket, 'error')).toEqual({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('acknowledgement callback'),
+      requestId: 'no-ack',
+    });
+    socket.emit('stt.start', { requestId: 'no-ack-stt' });
+    expect(await once(socket, 'error')).toMatchObject({ code: 'BAD_REQUEST', requestId: 'no-ack-stt' });
+    socket.emit('tts.synthesize', 'not even an object');
+    expect(await once(socket, 'error')).toEqual({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('acknowledgement callback'),
+    });
+    // Requests that only stop work are carried out without an ack (nothing to report, nothing to refuse).
+    socket.emit('tts.cancel', { requestId: 'whatever' });
+    socket.emit('stt.stop');
+    expect((await synthesize(socket, { text: 'the connection still works' })).ack.ok).toBe(true);
+    expect(audio.filter((chunk) => (chunk as { requestId: string }).requestId === 'no-ack')).toEqual([]);
+    const now = v.tts.snapshot().metrics.allocationsTotal + v.stt.snapshot().metrics.allocationsTotal;
+    expect(now).toBe(allocations + 1); // the last synthesis only
+  });
+
+  it('a message over the Socket.IO size bound drops only that connection', async () => {
+    const victim = v.connect();
+    await ready(victim);
+    const bystander = v.connect();
+    await ready(bystander);
+    const gone = once<string>(victim, 'disconnect');
+    victim.emit('stt.audio', Buffer.alloc(512 * 1024));
+    expect(await gone).toMatch(/transport (close|error)/);
+    expect((await synthesize(bystander, { text: 'unaffected' })).ack.ok).toBe(true);
+  });
+});
+
+describe('voice gateway: per-connection limits (e2e)', () => {
+  let v: VoiceApp;
+
+  beforeAll(async () => {
+    v = await startVoiceApp({
+      voice: {
+        limits: {
+          requestBurst: 4,
+          requestsPerSecond: 0.01,
+          maxQueuedSyntheses: 1,
+          audioFrameBurst: 3,
+          audioFramesPerSecond: 0.01,
+        },
+      },
+    });
+  });
+  afterAll(() => v.close());
+
+  it('bounds the synthesis queue and the request rate with RATE_LIMITED (retryable)', async () => {
+    const socket = v.connect();
+    await ready(socket);
+    v.emulator.setFaults({ firstByteLatencyMs: 500 });
+    const running = request(socket, 'tts.synthesize', { text: 'runs', requestId: 'a' });
+    const waiting = request(socket, 'tts.synthesize', { text: 'waits', requestId: 'b' });
+    const queueFull = await request(socket, 'tts.synthesize', { text: 'no room', requestId: 'c' });
+    expect(queueFull).toEqual({
+      ok: false,
+      error: { code: 'RATE_LIMITED', message: expect.stringContaining('waiting (limit 1'), retryable: true },
+    });
+    expect(await request(socket, 'stt.start', {})).toMatchObject({ ok: true }); // the 4th token
+    expect(await request(socket, 'tts.synthesize', { text: 'too fast' })).toEqual({
+      ok: false,
+      error: { code: 'RATE_LIMITED', message: expect.stringContaining('too many requests'), retryable: true },
+    });
+    expect(await request(socket, 'stt.start', {})).toMatchObject({
+      ok: false,
+      error: { code: 'RATE_LIMITED' },
+    });
+    // Stopping work is never rate limited.
+    expect(await request(socket, 'tts.cancel', { requestId: 'b' })).toEqual({ ok: true });
+    expect(await request(socket, 'stt.stop')).toMatchObject({ ok: true });
+    expect(await waiting).toMatchObject({ ok: true, canceled: true });
+    expect(await running).toMatchObject({ ok: true, requestId: 'a' });
+    v.emulator.setFaults({});
+
+    // Limits are per connection: another one is served.
+    const other = v.connect();
+    await ready(other);
+    expect((await synthesize(other, { text: 'fresh budget' })).ack.ok).toBe(true);
+  });
+
+  it('limits audio frames separately, reporting dropped frames as RATE_LIMITED error events', async () => {
+    const socket = v.connect();
+    await ready(socket);
+    const start = await request(socket, 'stt.start', { requestId: 'frames' });
+    expect(start.ok).toBe(true);
+    const errors: unknown[] = [];
+    socket.on('error', (e) => errors.push(e));
+    for (let i = 0; i < 5; i++) socket.emit('stt.audio', Buffer.alloc(320));
+    expect(await request(socket, 'stt.stop')).toMatchObject({ ok: true });
+    expect(errors).toEqual([
+      { code: 'RATE_LIMITED', message: expect.stringContaining('audio frames'), requestId: 'frames' },
+      { code: 'RATE_LIMITED', message: expect.stringContaining('audio frames'), requestId: 'frames' },
+    ]);
+  });
+});

@@ -1,0 +1,118 @@
+import {
+  dropConnection,
+  metricValue,
+  once,
+  poolsSettled,
+  ready,
+  request,
+  startVoiceApp,
+  synthesize,
+  waitFor,
+  type VoiceApp,
+} from './voice-harness';
+
+jest.setTimeout(60_000);
+
+/** Warm clients per pool in these apps: what the emulator should see open once every session is gone. */
+const WARM = 2;
+
+describe('voice gateway: sessions, resume and release (e2e)', () => {
+  let v: VoiceApp;
+
+  /** Both pools back at their warm level, books balanced, and the emulator seeing just the warm sockets. */
+  async function everythingReleased(): Promise<void> {
+    await waitFor(() => v.tts.snapshot().activeSessions === 0, 'TTS sessions released', 20_000);
+    await poolsSettled(v);
+    await waitFor(
+      () => v.emulator.stats().connectionsOpen === 2 * WARM,
+      'upstream sockets back to the warm level',
+    );
+  }
+
+  beforeAll(async () => {
+    // Long enough to reconnect within, short enough to wait out.
+    v = await startVoiceApp({ voice: { sessionResumeGraceMs: 1_500 } });
+  });
+  afterEach(() => {
+    for (const client of v.clients.splice(0)) client.disconnect();
+    v.emulator.setFaults({});
+  });
+  afterAll(() => v.close());
+
+  it('a reconnect within the grace resumes the session and finds its synthesizer still DEDICATED', async () => {
+    const first = v.connect();
+    const { sessionId } = await ready(first);
+    expect((await synthesize(first, { text: 'before the reconnect' })).ack.tier).toBe('warm');
+    const gone = once(first, 'disconnect');
+    first.disconnect();
+    await gone;
+    expect(v.tts.snapshot().activeSessions).toBe(1);
+
+    const again = v.connect({ sessionId });
+    expect(await ready(again)).toEqual({ sessionId, resumed: true });
+    expect((await synthesize(again, { text: 'after the reconnect' })).ack.tier).toBe('dedicated');
+    expect(
+      await metricValue(v.metrics, 'warmline_voice_requests_total', { event: 'connect', outcome: 'resumed' }),
+    ).toBe(1);
+    expect(await metricValue(v.metrics, 'warmline_voice_sessions', { state: 'connected' })).toBe(1);
+  });
+
+  it('an unknown or expired session id gets a new session', async () => {
+    const socket = v.connect({ sessionId: 'not-a-session-we-know' });
+    const info = await ready(socket);
+    expect(info.resumed).toBe(false);
+    expect(info.sessionId).not.toBe('not-a-session-we-know');
+  });
+
+  it('the same client reconnecting while its old socket still looks alive takes the session over', async () => {
+    const old = v.connect();
+    const { sessionId } = await ready(old);
+    const kicked = once<string>(old, 'disconnect');
+    const fresh = v.connect({ sessionId });
+    expect(await ready(fresh)).toEqual({ sessionId, resumed: true });
+    expect(await kicked).toBe('io server disconnect');
+    expect((await synthesize(fresh, { text: 'still mine' })).ack.ok).toBe(true);
+  });
+
+  it('after the grace every client goes back: the books balance and upstream sockets return to the warm level', async () => {
+    const sockets = [v.connect(), v.connect(), v.connect()];
+    for (const socket of sockets) {
+      await ready(socket);
+      expect((await synthesize(socket, { text: 'hold a synthesizer' })).ack.ok).toBe(true);
+    }
+    expect(v.tts.snapshot().activeSessions).toBeGreaterThanOrEqual(3);
+    for (const socket of sockets) socket.disconnect();
+    await everythingReleased();
+    expect(await metricValue(v.metrics, 'warmline_voice_sessions', { state: 'resumable' })).toBe(0);
+  });
+
+  it('an abrupt disconnect mid-synthesis aborts it and releases everything after the grace', async () => {
+    const socket = v.connect();
+    await ready(socket);
+    await synthesize(socket, { text: 'warm up' });
+    v.emulator.setFaults({ firstByteLatencyMs: 1_000 });
+    const syntheses = v.emulator.stats().syntheses;
+    socket.emit('tts.synthesize', { text: 'never heard', requestId: 'cut' }, () => undefined);
+    await waitFor(() => v.emulator.stats().syntheses > syntheses, 'the synthesis reached the emulator');
+    dropConnection(socket);
+    await waitFor(
+      () => v.tts.snapshot().activeSessions === 1 && v.sessions.size === 1,
+      'the server noticed the drop (session in grace)',
+    );
+    v.emulator.setFaults({});
+    await everythingReleased();
+  });
+
+  it('an abrupt disconnect mid-recognition releases the recognizer at once', async () => {
+    const socket = v.connect();
+    await ready(socket);
+    expect(await request(socket, 'stt.start', {})).toMatchObject({ ok: true });
+    socket.emit('stt.audio', Buffer.alloc(3_200));
+    expect(v.stt.snapshot().inUse).toBe(1);
+    dropConnection(socket);
+    // Single-use: destroyed and replaced, while the session itself is still in its grace.
+    await waitFor(() => v.stt.snapshot().inUse === 0, 'recognizer released');
+    expect(v.sessions.size).toBe(1);
+    await everythingReleased();
+  });
+});

@@ -1,0 +1,138 @@
+import { startEmulator, type RunningEmulator } from '../src/emulator';
+import {
+  poolsSettled,
+  ready,
+  request,
+  startVoiceApp,
+  synthesize,
+  waitFor,
+  type VoiceApp,
+} from './voice-harness';
+
+jest.setTimeout(60_000);
+
+describe('voice gateway: pool and upstream failures (e2e)', () => {
+  let emulator: RunningEmulator;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0, voice: 'synthetic' });
+  });
+  afterEach(() => emulator.setFaults({}));
+  afterAll(() => emulator.close());
+
+  describe('a tiny pool', () => {
+    let v: VoiceApp;
+
+    beforeAll(async () => {
+      v = await startVoiceApp({
+        emulator,
+        pools: {
+          tts: { warmSize: 1, maxSize: 1, voice: 'en-US-JennyNeural' },
+          stt: { warmSize: 1, maxSize: 1, language: 'en-US' },
+          acquireTimeoutMs: 300,
+        },
+      });
+    });
+    afterAll(() => v.close());
+
+    it('answers POOL_EXHAUSTED (retryable) when every client is taken for longer than the acquire timeout', async () => {
+      const owner = v.connect();
+      await ready(owner);
+      const other = v.connect();
+      await ready(other);
+
+      // The owner's session keeps the only synthesizer (DEDICATED) between requests.
+      expect((await synthesize(owner, { text: 'mine' })).ack).toMatchObject({ ok: true, tier: 'warm' });
+      expect(await request(other, 'tts.synthesize', { text: 'none left' })).toEqual({
+        ok: false,
+        error: { code: 'POOL_EXHAUSTED', message: expect.stringContaining('300 ms'), retryable: true },
+      });
+
+      expect(await request(owner, 'stt.start', {})).toMatchObject({ ok: true, tier: 'warm' });
+      expect(await request(other, 'stt.start', {})).toMatchObject({
+        ok: false,
+        error: { code: 'POOL_EXHAUSTED', retryable: true },
+      });
+      expect(await request(owner, 'stt.stop')).toMatchObject({ ok: true });
+      // The used recognizer is destroyed and replaced in the background: then the other session is served.
+      await waitFor(() => v.stt.snapshot().warmPoolSize === 1, 'a replacement recognizer');
+      expect(await request(other, 'stt.start', {})).toMatchObject({ ok: true });
+      expect(await request(other, 'stt.stop')).toMatchObject({ ok: true });
+      expect(v.tts.snapshot().size).toBe(1);
+    });
+  });
+
+  describe('an upstream that throttles or drops', () => {
+    let v: VoiceApp;
+
+    beforeAll(async () => {
+      // No warm clients: every allocation opens a new upstream socket, which the emulator can refuse.
+      v = await startVoiceApp({
+        emulator,
+        pools: {
+          tts: { warmSize: 0, maxSize: 8, voice: 'en-US-JennyNeural' },
+          stt: { warmSize: 0, maxSize: 8, language: 'en-US' },
+        },
+      });
+    });
+    afterAll(() => v.close());
+
+    it('maps a refused upstream connection (HTTP 429) to UPSTREAM_THROTTLED (retryable)', async () => {
+      const socket = v.connect();
+      await ready(socket);
+      emulator.setFaults({ maxConnections: emulator.stats().connectionsOpen });
+      expect(await request(socket, 'tts.synthesize', { text: 'throttled' })).toEqual({
+        ok: false,
+        error: { code: 'UPSTREAM_THROTTLED', message: expect.stringContaining('429'), retryable: true },
+      });
+      expect(await request(socket, 'stt.start', {})).toMatchObject({
+        ok: false,
+        error: { code: 'UPSTREAM_THROTTLED', retryable: true },
+      });
+
+      emulator.setFaults({ rejectNext: 1 });
+      expect(await request(socket, 'tts.synthesize', { text: 'throttled once' })).toMatchObject({
+        ok: false,
+        error: { code: 'UPSTREAM_THROTTLED' },
+      });
+      // The retry the error invites succeeds.
+      expect((await synthesize(socket, { text: 'accepted now' })).ack).toMatchObject({
+        ok: true,
+        tier: 'cold',
+      });
+    });
+
+    it('fails a synthesis dropped mid-stream with UPSTREAM_UNAVAILABLE and replaces the broken synthesizer', async () => {
+      const socket = v.connect();
+      await ready(socket);
+      expect((await synthesize(socket, { text: 'first one is fine' })).ack).toMatchObject({ ok: true });
+      const destroyed = v.tts.snapshot().metrics.resourcesDestroyed;
+      emulator.setFaults({ dropMidStreamNext: 1 });
+      const dropped = await synthesize(socket, {
+        text: 'this one is cut off in the middle of a rather long sentence',
+        requestId: 'dropped',
+      });
+      expect(dropped.ack).toEqual({
+        ok: false,
+        error: { code: 'UPSTREAM_UNAVAILABLE', message: expect.any(String), retryable: true },
+      });
+      await waitFor(
+        () => v.tts.snapshot().metrics.resourcesDestroyed === destroyed + 1,
+        'the broken client destroyed',
+      );
+      // Not the broken one again: a new client, and the session works as before.
+      const next = await synthesize(socket, { text: 'and on we go' });
+      expect(next.ack).toMatchObject({ ok: true, tier: 'cold' });
+      expect((await synthesize(socket, { text: 'and on' })).ack).toMatchObject({
+        ok: true,
+        tier: 'dedicated',
+      });
+    });
+
+    it('nothing leaked after all that', async () => {
+      for (const client of v.clients.splice(0)) client.disconnect();
+      await v.sessions.closeAll();
+      await poolsSettled(v);
+    });
+  });
+});
