@@ -16,6 +16,7 @@ import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PoolObserverFactory } from './metrics/pool-observer.factory';
 import { PoolsModule } from './pools-module/pools.module';
+import { poolsOptionsFromConfig } from './pools-module/pools-options-from-config';
 import { PoolsApiModule } from './pools-api/pools-api.module';
 
 export type ModuleImport = NonNullable<ModuleMetadata['imports']>[number];
@@ -34,17 +35,8 @@ export interface AppModuleOptions {
 const POOLS_MODULE: ModuleImport[] = [
   PoolsModule.forRootAsync({
     inject: [APP_CONFIG, PoolObserverFactory],
-    useFactory: (config: AppConfig, observers: PoolObserverFactory) => ({
-      target: config.speech.target,
-      tts: { ...config.pools.tts, voice: config.speech.ttsVoice },
-      stt: { ...config.pools.stt, language: config.speech.sttLanguage },
-      sessionAwareness: config.pools.sessionAwareness,
-      warmupIntervalMs: config.pools.warmupIntervalMs,
-      sessionMaxAgeMs: config.pools.sessionMaxAgeMs,
-      acquireTimeoutMs: config.pools.acquireTimeoutMs,
-      maxIdleMs: config.pools.maxIdleMs,
-      observerFor: (pool) => observers.forPool(pool),
-    }),
+    useFactory: (config: AppConfig, observers: PoolObserverFactory) =>
+      poolsOptionsFromConfig(config, (pool) => observers.forPool(pool)),
   }),
 ];
 

@@ -10,6 +10,7 @@ import {
   SpeechRecognitionEventArgs,
   SpeechRecognizer,
 } from 'microsoft-cognitiveservices-speech-sdk';
+import { closeSdkClient } from './close-sdk-client';
 import { ConnectionWatch, detachHandler } from './connection-watch';
 import { SpeechError } from './speech-error';
 import { createSpeechConfig, redactSecrets, type SpeechTarget } from './speech-target';
@@ -207,16 +208,7 @@ export class SttClient {
     this.detachHandlers();
     this.connection.detach();
     if (this.phase === 'idle') this.stream.close();
-    return new Promise<void>((resolve) => {
-      try {
-        this.recognizer.close(
-          () => resolve(),
-          () => resolve(),
-        );
-      } catch {
-        resolve();
-      }
-    });
+    return closeSdkClient(this.recognizer);
   }
 
   private stopRecognition(): Promise<void> {

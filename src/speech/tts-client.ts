@@ -9,6 +9,7 @@ import {
 import { AudioOutputFormatImpl } from 'microsoft-cognitiveservices-speech-sdk/distrib/lib/src/sdk/Audio/AudioOutputFormat';
 import { DEFAULT_TTS_FORMAT, sdkOutputFormat, type TtsFormat } from './audio-format';
 import { SpeechError } from './speech-error';
+import { closeSdkClient } from './close-sdk-client';
 import { ConnectionWatch, detachHandler } from './connection-watch';
 import { createSpeechConfig, redactSecrets, type SpeechTarget } from './speech-target';
 import { textToSsml } from './ssml';
@@ -208,17 +209,7 @@ export class TtsClient {
     this.connection.detach();
     this.detachSynthesizing();
     const orphan = this.orphanedConnection();
-    await new Promise<void>((resolve) => {
-      try {
-        this.synthesizer.close(
-          () => resolve(),
-          () => resolve(),
-        );
-      } catch {
-        // Already disposed by the SDK after a synchronous speak error.
-        resolve();
-      }
-    });
+    await closeSdkClient(this.synthesizer);
     if (orphan) await orphan.then((connection) => connection.dispose()).catch(() => undefined);
   }
 

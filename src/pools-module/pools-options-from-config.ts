@@ -1,0 +1,21 @@
+import type { AppConfig } from '../config/app-config';
+import type { PoolObserver } from '../pools';
+import type { PoolsModuleOptions } from './pools-module-options';
+
+/** PoolsModule options from the validated environment; `observerFor` supplies each pool's metrics/log hooks. */
+export function poolsOptionsFromConfig(
+  config: AppConfig,
+  observerFor?: (pool: 'tts' | 'stt') => PoolObserver,
+): PoolsModuleOptions {
+  return {
+    target: config.speech.target,
+    tts: { ...config.pools.tts, voice: config.speech.ttsVoice },
+    stt: { ...config.pools.stt, language: config.speech.sttLanguage },
+    sessionAwareness: config.pools.sessionAwareness,
+    warmupIntervalMs: config.pools.warmupIntervalMs,
+    sessionMaxAgeMs: config.pools.sessionMaxAgeMs,
+    acquireTimeoutMs: config.pools.acquireTimeoutMs,
+    maxIdleMs: config.pools.maxIdleMs,
+    observerFor,
+  };
+}
