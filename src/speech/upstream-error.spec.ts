@@ -26,6 +26,15 @@ describe('upstreamError', () => {
     expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true, upstreamAuth: false });
   });
 
+  it('keeps the SDK details on one line', () => {
+    const error = upstreamError(
+      'connect',
+      CancellationErrorCode.ConnectionFailure,
+      'StatusCode: 1006,\n      ws://h Reason: x',
+    );
+    expect(error.message).toContain('StatusCode: 1006, ws://h Reason: x');
+  });
+
   it('maps a 1007 close (bad parameters) to BAD_REQUEST', () => {
     expect(upstreamError('synthesis', CancellationErrorCode.BadRequestParameters, 'invalid ssml').code).toBe(
       'BAD_REQUEST',

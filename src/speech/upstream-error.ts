@@ -8,8 +8,10 @@ import { SpeechError } from './speech-error';
 export function upstreamError(
   what: string,
   errorCode: CancellationErrorCode | undefined,
-  details: string,
+  rawDetails: string,
 ): SpeechError {
+  // The SDK's details embed a multi-line template; one line reads better in logs and acks.
+  const details = rawDetails.replace(/\s+/g, ' ').trim();
   const status = /Unexpected server response: (\d{3})/.exec(details)?.[1];
   if (status === '429' || errorCode === CancellationErrorCode.TooManyRequests) {
     return new SpeechError('UPSTREAM_THROTTLED', `${what}: the speech service is throttling (HTTP 429)`);
