@@ -1,4 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/app-config.token';
 import { VoiceGateway } from './voice.gateway';
 import { VoiceMetrics } from './voice-metrics';
 import {
@@ -13,7 +15,7 @@ import { VoiceSessions } from './voice-sessions';
  * The voice gateway (`/voice`). Needs PoolsModule (TTS_POOL, STT_POOL, POOLS_MODULE_OPTIONS); uses ShutdownState
  * and METRICS_REGISTRY when LifecycleModule / MetricsModule are present. The application must create its
  * Socket.IO server through VoiceIoAdapter. Configure with `VoiceModule.forRoot({ apiKeys, corsOrigins,
- * sessionResumeGraceMs })` or `forRootAsync({ inject: [APP_CONFIG], useFactory: (c: AppConfig) => c.voice })`.
+ * sessionResumeGraceMs })`, or from the validated environment with `VoiceModule.fromAppConfig()`.
  */
 @Module({
   providers: [
@@ -24,4 +26,12 @@ import { VoiceSessions } from './voice-sessions';
   ],
   exports: [VOICE_SETTINGS, VoiceSessions],
 })
-export class VoiceModule extends VoiceConfigurableModule {}
+export class VoiceModule extends VoiceConfigurableModule {
+  /** Configured from AppConfig's `voice` section (VOICE_API_KEYS, CORS_ORIGINS, SESSION_RESUME_GRACE). */
+  static fromAppConfig(): DynamicModule {
+    return VoiceModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => config.voice,
+    });
+  }
+}

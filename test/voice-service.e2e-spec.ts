@@ -1,0 +1,150 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket as ClientSocket } from 'socket.io-client';
+import { runClient } from '../src/client/cli';
+import { ENV_VARIABLES } from '../src/config/env.schema';
+import { startEmulator, type RunningEmulator } from '../src/emulator';
+import { once, ready, request, synthesize, waitFor } from './voice-harness';
+
+jest.setTimeout(120_000);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const status = (url: string): Promise<number> =>
+  fetch(url).then(
+    (r) => r.status,
+    () => 0,
+  );
+
+/**
+ * The whole service as `npm start` runs it (src/main.ts in its own process), configured only by the environment:
+ * the voice gateway is wired in, its adapter applied, its shutdown part of SIGTERM.
+ */
+describe('the voice gateway in the real service process (e2e)', () => {
+  let emulator: RunningEmulator;
+  let child: ChildProcess;
+  let output = '';
+  let base: string;
+  let exited: Promise<number | null>;
+  const sockets: ClientSocket[] = [];
+  const connect = (auth: Record<string, unknown>): ClientSocket => {
+    const socket = io(`${base}/voice`, {
+      auth,
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    sockets.push(socket);
+    return socket;
+  };
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0, voice: 'synthetic' });
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test' };
+    for (const name of ENV_VARIABLES) delete env[name];
+    child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+      cwd: join(__dirname, '..'),
+      env: {
+        ...env,
+        PORT: String(port),
+        AZURE_SPEECH_HOST: emulator.url,
+        AZURE_SPEECH_KEY: 'test-key',
+        SPEECH_POOL_WARM_SIZE: '2',
+        VOICE_API_KEYS: 'service-key,other-key',
+        SESSION_RESUME_GRACE: '1',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 90_000;
+    while ((await status(`${base}/health/ready`)) !== 200) {
+      if (Date.now() > deadline) throw new Error(`service not ready:\n${output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
+    child?.kill('SIGKILL');
+    await emulator?.close();
+  });
+
+  it('serves /voice with the configured keys, and its metrics are on /metrics', async () => {
+    const refusedSocket = connect({ token: 'nope' });
+    const refusal = await new Promise<Error>((resolve) => refusedSocket.once('connect_error', resolve));
+    expect(refusal.message).toBe('UNAUTHORIZED');
+
+    const socket = connect({ token: 'service-key' });
+    await ready(socket);
+    expect((await synthesize(socket, { text: 'hello from the real service' })).ack).toMatchObject({
+      ok: true,
+      tier: 'warm',
+    });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/warmline_voice_sessions\{state="connected"\} 1/);
+    expect(metrics).toMatch(/warmline_voice_requests_total\{event="tts.synthesize",outcome="ok"\} 1/);
+    expect(metrics).toMatch(/warmline_voice_tts_first_byte_seconds_count\{tier="warm"\} 1/);
+  });
+
+  it('npm run client synthesizes through it into a WAV file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'warmline-cli-'));
+    try {
+      const file = join(dir, 'out.wav');
+      const lines: string[] = [];
+      const code = await runClient(
+        ['Testing the client', '--url', base, '--token', 'other-key', '--out', file],
+        {
+          log: (l) => lines.push(l),
+          error: (l) => lines.push(l),
+        },
+      );
+      expect({ code, lines }).toEqual({
+        code: 0,
+        lines: [expect.stringMatching(/^tier (warm|cold), first byte/)],
+      });
+      const wav = await readFile(file);
+      expect(wav.readUInt32LE(40)).toBe(wav.length - 44);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('on SIGTERM: new work is refused, the running synthesis finishes, the process exits 0 with no upstream socket', async () => {
+    const socket = connect({ token: 'service-key' });
+    await ready(socket);
+    emulator.setFaults({ firstByteLatencyMs: 1_500 });
+    const syntheses = emulator.stats().syntheses;
+    const inFlight = request(socket, 'tts.synthesize', { text: 'the last words', requestId: 'last' });
+    await waitFor(() => emulator.stats().syntheses > syntheses, 'the synthesis reached the emulator');
+    const disconnected = once<string>(socket, 'disconnect', 60_000);
+
+    child.kill('SIGTERM');
+    await waitFor(() => output.includes('readiness is 503'), 'shutdown began');
+    expect(await request(socket, 'tts.synthesize', { text: 'too late' })).toMatchObject({
+      ok: false,
+      error: { code: 'SHUTTING_DOWN', retryable: true },
+    });
+    expect(await inFlight).toMatchObject({ ok: true, requestId: 'last' });
+    expect(await disconnected).toBe('io server disconnect');
+    expect(await exited).toBe(0);
+    expect(emulator.stats().connectionsOpen).toBe(0);
+    const [, created, destroyed] = /tts created (\d+) destroyed (\d+)/.exec(output) ?? [];
+    expect(destroyed).toBe(created);
+  });
+});
