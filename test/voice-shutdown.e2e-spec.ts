@@ -75,7 +75,7 @@ describe('voice gateway: graceful shutdown (e2e)', () => {
     const socket = v.connect();
     await ready(socket);
     expect(await request(socket, 'stt.start', { requestId: 'endless' })).toMatchObject({ ok: true });
-    // Longer than the drain (the pools' own shutdown then waits for this turn to end upstream).
+    // Longer than the drain. (It slows the pool's warm-up utterances too, and pool shutdown waits for those.)
     v.emulator.setFaults({ firstByteLatencyMs: 2_000 });
     const stuck = request(socket, 'tts.synthesize', { text: 'this takes too long', requestId: 'slow' });
     const queued = request(socket, 'tts.synthesize', { text: 'behind it', requestId: 'queued' });

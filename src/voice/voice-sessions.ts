@@ -2,13 +2,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TTS_POOL } from '../pools-module/pool-tokens';
 import type { ResourcePool } from '../pools/resource-pool';
 import type { TtsClient } from '../speech/tts-client';
+import { SESSION_ENDED } from './abort-reasons';
 import { VoiceMetrics } from './voice-metrics';
 import { VOICE_SETTINGS, type VoiceSettings } from './voice-options';
 import { VoiceSession } from './voice-session';
 import { VoiceSessionRegistry, type AttachResult } from './voice-session-registry';
-
-/** The abort reason for work still attached to a session when it ends. */
-export const SESSION_ENDED = 'session ended';
 
 /**
  * Every voice session of this process, and the pool resources they hold. A session whose socket is gone keeps its

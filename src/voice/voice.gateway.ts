@@ -25,7 +25,7 @@ import type { ResourcePool } from '../pools/resource-pool';
 import { RECOGNIZER_SAMPLE_RATE } from '../speech/audio-format';
 import type { SttClient } from '../speech/stt-client';
 import type { TtsClient } from '../speech/tts-client';
-import { CANCELED_BY_CLIENT, DISCONNECTED } from './abort-reasons';
+import { DISCONNECTED } from './abort-reasons';
 import { sendBufferBytes } from './socket-send-buffer';
 import { SttStream, type SttResultSink } from './stt-stream';
 import { TokenBucket } from './token-bucket';
@@ -396,9 +396,12 @@ export class VoiceGateway
     reply(ack);
   }
 
-  /** A request that ended early: by a disconnect (nobody to answer) or a failure (typed ack). */
+  /**
+   * A request that ended early: aborted for a plain reason (DISCONNECTED, SESSION_ENDED: the socket is gone,
+   * nobody to answer) or failed (typed ack, SHUTTING_DOWN included).
+   */
   private answerAborted(event: string, reply: Reply, error: unknown): void {
-    if (error === DISCONNECTED || error === CANCELED_BY_CLIENT || typeof error === 'string') {
+    if (typeof error === 'string') {
       this.metrics.request(event, 'canceled');
       return;
     }
