@@ -62,6 +62,35 @@ describe('voice gateway: pool and upstream failures (e2e)', () => {
     });
   });
 
+  describe('an upstream that hangs', () => {
+    let v: VoiceApp;
+
+    beforeAll(async () => {
+      v = await startVoiceApp({ emulator, pools: { synthesisTimeoutMs: 400 } });
+    });
+    afterAll(() => v.close());
+
+    it('fails a synthesis that outlives its deadline with TIMEOUT (retryable) and replaces that synthesizer', async () => {
+      const socket = v.connect();
+      await ready(socket);
+      expect((await synthesize(socket, { text: 'quick' })).ack).toMatchObject({ ok: true, tier: 'warm' });
+      const destroyed = v.tts.snapshot().metrics.resourcesDestroyed;
+      emulator.setFaults({ firstByteLatencyMs: 2_000 });
+      expect(await request(socket, 'tts.synthesize', { text: 'stuck upstream' })).toEqual({
+        ok: false,
+        error: { code: 'TIMEOUT', message: expect.stringContaining('400 ms'), retryable: true },
+      });
+      emulator.setFaults({});
+      await waitFor(
+        () => v.tts.snapshot().metrics.resourcesDestroyed > destroyed,
+        'the hung client destroyed',
+      );
+      expect((await synthesize(socket, { text: 'fresh synthesizer' })).ack).toMatchObject({ ok: true });
+      await v.sessions.closeAll();
+      await poolsSettled(v);
+    });
+  });
+
   describe('an upstream that throttles or drops', () => {
     let v: VoiceApp;
 
