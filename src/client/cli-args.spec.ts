@@ -8,7 +8,7 @@ describe('parseClientArgs', () => {
       token: undefined,
       voice: undefined,
       format: 'pcm-24k',
-      out: 'out.wav',
+      out: 'warmline.wav',
       timeoutMs: 60_000,
     });
   });

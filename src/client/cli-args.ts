@@ -18,7 +18,7 @@ options:
   --token T        API key (VOICE_API_KEYS); not needed from loopback when the service has no keys
   --voice V        voice name, e.g. en-US-JennyNeural (default: the service's)
   --format F       pcm-16k | pcm-24k | pcm-48k (default pcm-24k)
-  --out FILE       output file (default out.wav)
+  --out FILE       output file (default warmline.wav)
   --timeout S      give up after S seconds (default 60)
   --help           this text`;
 
@@ -35,7 +35,7 @@ export function parseClientArgs(argv: readonly string[]): ClientArgs | 'help' {
     token: undefined,
     voice: undefined,
     format: 'pcm-24k',
-    out: 'out.wav',
+    out: 'warmline.wav',
     timeoutMs: 60_000,
   };
   const words: string[] = [];
