@@ -21,7 +21,7 @@ export function sampleRateOf(format: TtsFormat): number {
   return SAMPLE_RATES[format];
 }
 
-/** Sample rates accepted for recognition input. Recognizers run at 16 kHz; other rates are resampled. */
+/** Sample rates accepted for recognition input. Warm recognizers are made for 16 kHz; others are rebuilt. */
 export const STT_SAMPLE_RATES = [16_000, 8_000, 24_000, 48_000] as const;
 export type SttSampleRate = (typeof STT_SAMPLE_RATES)[number];
 export const RECOGNIZER_SAMPLE_RATE = 16_000;

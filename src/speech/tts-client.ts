@@ -18,7 +18,10 @@ import { upstreamError } from './upstream-error';
 export interface TtsClientOptions {
   target: SpeechTarget;
   defaultVoice: string;
-  /** Longest a synthesis may take before it fails with TIMEOUT and the client is marked broken. */
+  /**
+   * Longest a synthesis may go without progress (no first byte, or no next chunk) before it fails with TIMEOUT
+   * and the client is marked broken. A stall, not a length: long texts stream for as long as audio keeps coming.
+   */
   synthesisTimeoutMs?: number;
   /** Longest warm() waits for the socket to come up. */
   connectTimeoutMs?: number;
@@ -29,6 +32,8 @@ export interface SynthesisRequest {
   format?: TtsFormat;
   /** Aborting stops the chunk stream at once; the SDK turn finishes in the background before the next one. */
   signal?: AbortSignal;
+  /** Overrides the client's no-progress deadline for this request. */
+  timeoutMs?: number;
   onChunk?: (chunk: Buffer) => void;
 }
 
@@ -41,6 +46,7 @@ export interface SynthesisOutcome {
 }
 
 let nextClientId = 1;
+const WARMUP_TIMEOUT_MS = 5_000;
 
 /**
  * One SpeechSynthesizer with its kept Connection: the unit the TTS pool holds. The SDK queues concurrent
@@ -62,7 +68,7 @@ export class TtsClient {
   private correlationId: string | null = null;
 
   constructor(private readonly options: TtsClientOptions) {
-    this.synthesisTimeoutMs = options.synthesisTimeoutMs ?? 30_000;
+    this.synthesisTimeoutMs = options.synthesisTimeoutMs ?? 10_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     const config = createSpeechConfig(options.target);
     config.speechSynthesisOutputFormat = sdkOutputFormat(this.format);
@@ -110,7 +116,11 @@ export class TtsClient {
   async warm(): Promise<boolean> {
     this.assertUsable();
     if (this.connection.isConnected) {
-      await this.synthesize({ ssml: textToSsml('.', this.options.defaultVoice) });
+      // A short deadline: a warm-up must never hold up a pool's shutdown for a full synthesis deadline.
+      await this.synthesize({
+        ssml: textToSsml('.', this.options.defaultVoice),
+        timeoutMs: WARMUP_TIMEOUT_MS,
+      });
     } else {
       await this.connection.open(this.connectTimeoutMs);
     }
@@ -157,11 +167,12 @@ export class TtsClient {
         settled = true;
         resolve({ firstByteMs, totalMs: performance.now() - started, bytes, canceled });
       };
+      const timeoutMs = request.timeoutMs ?? this.synthesisTimeoutMs;
       const timer = setTimeout(() => {
         this.broken = true;
         endTurn();
-        finish(new SpeechError('TIMEOUT', `synthesis did not finish within ${this.synthesisTimeoutMs} ms`));
-      }, this.synthesisTimeoutMs);
+        finish(new SpeechError('TIMEOUT', `synthesis made no progress for ${timeoutMs} ms`));
+      }, timeoutMs);
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -169,6 +180,7 @@ export class TtsClient {
         if (canceled) return;
         const chunk = Buffer.from(event.result.audioData);
         if (chunk.length === 0) return;
+        timer.refresh();
         firstByteMs ??= performance.now() - started;
         bytes += chunk.length;
         onChunk?.(chunk);
