@@ -1,0 +1,51 @@
+/** Starts warmline in a child process (see server-child.ts) and talks to it. */
+import { join } from 'node:path';
+import { forkTs, type Child } from './child';
+import type { PoolBooks } from './voice-app';
+
+export interface ServerSnapshot {
+  tts: PoolBooks;
+  stt: PoolBooks;
+  sessions: number;
+}
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  child: Child<{ url: string; pid: number }>;
+  snapshot(): Promise<ServerSnapshot>;
+  /** process.memoryUsage() after forced GCs. */
+  memory(): Promise<NodeJS.MemoryUsage>;
+  settle(timeoutMs?: number): Promise<ServerSnapshot>;
+  allocations(): Promise<{ all: Record<string, number>; byTier: Record<string, Record<string, number>> }>;
+  close(): Promise<void>;
+}
+
+export async function startServerProcess(options: {
+  speechHost: string;
+  env: Record<string, string>;
+  limits?: Record<string, number>;
+  nodeFlags?: string[];
+}): Promise<ServerProcess> {
+  const child = await forkTs<{ url: string; pid: number }>(join(__dirname, 'server-child.ts'), {
+    nodeFlags: options.nodeFlags,
+    env: {
+      BENCH_SERVER_CONFIG: JSON.stringify({
+        speechHost: options.speechHost,
+        env: options.env,
+        limits: options.limits,
+      }),
+    },
+    startTimeoutMs: 120_000,
+  });
+  return {
+    url: child.info.url,
+    pid: child.info.pid,
+    child,
+    snapshot: () => child.call('snapshot'),
+    memory: () => child.call('memory'),
+    settle: (timeoutMs = 60_000) => child.call('settle', timeoutMs, timeoutMs + 5_000),
+    allocations: () => child.call('allocations'),
+    close: () => child.stop(30_000),
+  };
+}

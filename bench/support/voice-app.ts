@@ -1,0 +1,169 @@
+/**
+ * Boots warmline for a benchmark the way main.ts does (AppModule from the environment, configureApp, the voice
+ * IoAdapter), listening on a free loopback port, pointed at a bench emulator through AZURE_SPEECH_HOST.
+ *
+ * Pools and the gateway are passed to AppModule explicitly (built from APP_CONFIG like production) so a bench can
+ * record raw allocation latencies next to the metrics observer; everything else is the production module graph.
+ */
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import type { AppConfig } from '../../src/config/app-config';
+import { APP_CONFIG } from '../../src/config/app-config.token';
+import { PoolObserverFactory } from '../../src/metrics/pool-observer.factory';
+import type { ResourcePool } from '../../src/pools';
+import { STT_POOL, TTS_POOL } from '../../src/pools-module/pool-tokens';
+import { PoolsModule } from '../../src/pools-module/pools.module';
+import type { PoolsModuleOptions } from '../../src/pools-module/pools-module-options';
+import type { SttClient } from '../../src/speech/stt-client';
+import type { TtsClient } from '../../src/speech/tts-client';
+import { VoiceIoAdapter } from '../../src/voice/voice-io.adapter';
+import type { VoiceLimits } from '../../src/voice/voice-options';
+import { VoiceModule } from '../../src/voice/voice.module';
+import { VoiceSessions } from '../../src/voice/voice-sessions';
+
+export interface AllocationSample {
+  pool: string;
+  tier: string;
+  ms: number;
+}
+
+/**
+ * Allocation latencies at sub-millisecond resolution, timed around each pool's acquireForSession (the gateway's
+ * only way in) with performance.now(): the pool's own observer reports whole milliseconds (its clock is
+ * Date.now()), which rounds every warm or dedicated hand-over to 0. Bounded: oldest samples dropped.
+ */
+export class AllocationRecorder {
+  readonly samples: AllocationSample[] = [];
+  constructor(private readonly limit = 200_000) {}
+  record(sample: AllocationSample): void {
+    if (this.samples.length >= this.limit) this.samples.shift();
+    this.samples.push(sample);
+  }
+  clear(): void {
+    this.samples.length = 0;
+  }
+}
+
+export interface BenchAppOptions {
+  /** The emulator's `ws://` URL. */
+  speechHost: string;
+  /** Environment variables of CONTRACT §2 (pool sizes, grace...); applied before the app is built. */
+  env?: Record<string, string>;
+  /** Per-connection limits; production defaults unless given (benches that change them say so). */
+  limits?: Partial<VoiceLimits>;
+}
+
+export interface BenchApp {
+  app: INestApplication;
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  tts: ResourcePool<TtsClient>;
+  stt: ResourcePool<SttClient>;
+  sessions: VoiceSessions;
+  allocations: AllocationRecorder;
+  close(): Promise<void>;
+}
+
+/** The variables every bench app gets unless it overrides them. */
+export const BENCH_APP_ENV: Record<string, string> = {
+  SPEECH_EMULATOR: 'off',
+  AZURE_SPEECH_KEY: 'bench-key',
+  PORT: '0',
+  LOG_LEVEL: 'warn', // per-request info lines would be part of what we measure
+};
+
+export async function startBenchApp(options: BenchAppOptions): Promise<BenchApp> {
+  Object.assign(process.env, BENCH_APP_ENV, { AZURE_SPEECH_HOST: options.speechHost }, options.env);
+  const allocations = new AllocationRecorder();
+  const pools = PoolsModule.forRootAsync({
+    inject: [APP_CONFIG, PoolObserverFactory],
+    useFactory: (config: AppConfig, observers: PoolObserverFactory): PoolsModuleOptions => ({
+      target: config.speech.target,
+      tts: { ...config.pools.tts, voice: config.speech.ttsVoice },
+      stt: { ...config.pools.stt, language: config.speech.sttLanguage },
+      sessionAwareness: config.pools.sessionAwareness,
+      warmupIntervalMs: config.pools.warmupIntervalMs,
+      sessionMaxAgeMs: config.pools.sessionMaxAgeMs,
+      acquireTimeoutMs: config.pools.acquireTimeoutMs,
+      maxIdleMs: config.pools.maxIdleMs,
+      observerFor: (pool) => observers.forPool(pool),
+    }),
+  });
+  const voice = VoiceModule.forRootAsync({
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => ({ ...config.voice, limits: options.limits }),
+  });
+  const app = await NestFactory.create(AppModule.forRoot({ pools, features: [voice] }), {
+    bufferLogs: true,
+    logger: ['error', 'warn'],
+  });
+  app.useWebSocketAdapter(new VoiceIoAdapter(app));
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  const tts = app.get<ResourcePool<TtsClient>>(TTS_POOL);
+  const stt = app.get<ResourcePool<SttClient>>(STT_POOL);
+  timeAllocations(tts, 'tts', allocations);
+  timeAllocations(stt, 'stt', allocations);
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    tts,
+    stt,
+    sessions: app.get(VoiceSessions),
+    allocations,
+    close: () => app.close(),
+  };
+}
+
+/** Wraps the instance's acquireForSession so every allocation is timed (the pool itself is untouched). */
+function timeAllocations<T>(pool: ResourcePool<T>, name: string, recorder: AllocationRecorder): void {
+  const acquireForSession = pool.acquireForSession.bind(pool);
+  pool.acquireForSession = async (sessionId, options) => {
+    const started = performance.now();
+    const allocation = await acquireForSession(sessionId, options);
+    recorder.record({ pool: name, tier: allocation.tier, ms: performance.now() - started });
+    return allocation;
+  };
+}
+
+/** Waits until `check` holds (polling), or throws after `timeoutMs`. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Both pools full: warm queues at target and nothing being created. */
+export function poolsSettled(app: BenchApp): boolean {
+  return [app.tts.snapshot(), app.stt.snapshot()].every((s) => s.ready && s.warmPoolSize >= s.warmPoolTarget);
+}
+
+/** The parts of a pool snapshot the process benches read. */
+export interface PoolBooks {
+  size: number;
+  inUse: number;
+  activeSessions: number;
+  warmPoolSize: number;
+  warmPoolTarget: number;
+  metrics: { resourcesCreated: number; resourcesDestroyed: number; [key: string]: number };
+}
+
+/** The pools' books (CONTRACT §3): created − destroyed = live, nothing in use, no session holding a client. */
+export function booksProblems(name: string, s: PoolBooks): string[] {
+  const problems: string[] = [];
+  const live = s.metrics.resourcesCreated - s.metrics.resourcesDestroyed;
+  if (live !== s.size) problems.push(`${name}: created - destroyed = ${live}, but size = ${s.size}`);
+  if (s.inUse !== 0) problems.push(`${name}: ${s.inUse} still in use`);
+  if (s.activeSessions !== 0) problems.push(`${name}: ${s.activeSessions} sessions still hold a client`);
+  return problems;
+}
