@@ -17,7 +17,10 @@ function newestMtime(dir) {
 }
 
 const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
-const inputs = Math.max(newestMtime(path.join(root, 'src')), fs.statSync(path.join(root, 'package.json')).mtimeMs);
+const inputs = Math.max(
+  newestMtime(path.join(root, 'src')),
+  fs.statSync(path.join(root, 'package.json')).mtimeMs,
+);
 if (inputs > built) {
   execFileSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build'], {
     cwd: root,
