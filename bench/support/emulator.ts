@@ -9,6 +9,8 @@ export interface BenchEmulator {
   httpUrl: string;
   /** `in-process` or `child process`: every report says which. */
   where: string;
+  /** The process the emulator runs in. */
+  pid: number;
   stats(): Promise<EmulatorStats>;
   setFaults(faults: Partial<FaultSettings>): Promise<void>;
   reset(): Promise<void>;
@@ -41,6 +43,7 @@ export async function startBenchEmulator(mode: 'in-process' | 'child' = 'child')
       url: emulator.url,
       httpUrl: emulator.httpUrl,
       where: 'in-process',
+      pid: process.pid,
       stats: async () => emulator.stats(),
       setFaults: async (faults) => emulator.setFaults(faults),
       reset: async () => emulator.reset(),
@@ -51,6 +54,7 @@ export async function startBenchEmulator(mode: 'in-process' | 'child' = 'child')
   return {
     ...child.info,
     where: 'child process',
+    pid: child.process.pid ?? -1,
     ...controlPlane(child.info.httpUrl),
     close: () => child.stop(),
   };

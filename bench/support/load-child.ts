@@ -3,6 +3,7 @@
  * opens many idle voice sessions, makes some of them active, reports what their clients saw.
  */
 import { serveParent } from './child';
+import { processLoadMeter } from './process-load';
 import { roundSummary, summarize } from './stats';
 import { VoiceClient, type TtsResult } from './voice-client';
 
@@ -145,9 +146,12 @@ async function disconnectAll(): Promise<number> {
   return all.length;
 }
 
+const load = processLoadMeter();
+
 serveParent(
   { pid: process.pid },
   {
+    load,
     connect: (order) => connect(order as ConnectOrder),
     activate: (order) => activate(order as ActivateOrder),
     run: (order) => run(order as RunOrder),

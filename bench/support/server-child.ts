@@ -3,27 +3,30 @@
  * booted like the in-process benches. Started by `startServerProcess`; answers over IPC.
  */
 import { serveParent } from './child';
+import { processLoadMeter } from './process-load';
 import { roundSummary, summarize } from './stats';
 import { poolsSettled, startBenchApp, until } from './voice-app';
 
 interface ServerChildConfig {
   speechHost: string;
   env: Record<string, string>;
-  limits?: Record<string, number>;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.BENCH_SERVER_CONFIG ?? '{}') as ServerChildConfig;
-  const app = await startBenchApp({ speechHost: config.speechHost, env: config.env, limits: config.limits });
+  const app = await startBenchApp({ speechHost: config.speechHost, env: config.env });
   await until(() => poolsSettled(app), 60_000, 'warm pools');
 
+  const load = processLoadMeter();
   const snapshot = () => ({ tts: app.tts.snapshot(), stt: app.stt.snapshot(), sessions: app.sessions.size });
   serveParent(
     { url: app.url, pid: process.pid },
     {
       snapshot,
+      /** CPU % and event-loop delay since the previous call. */
+      load,
       /** Forced full GCs first (needs --expose-gc), so the numbers are live memory, not garbage not yet collected. */
       memory: async () => {
         for (let i = 0; i < 3; i++) {

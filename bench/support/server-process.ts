@@ -1,6 +1,7 @@
 /** Starts warmline in a child process (see server-child.ts) and talks to it. */
 import { join } from 'node:path';
 import { forkTs, type Child } from './child';
+import type { ProcessLoad } from './process-load';
 import type { PoolBooks } from './voice-app';
 
 export interface ServerSnapshot {
@@ -17,6 +18,8 @@ export interface ServerProcess {
   /** process.memoryUsage() after forced GCs. */
   memory(): Promise<NodeJS.MemoryUsage>;
   settle(timeoutMs?: number): Promise<ServerSnapshot>;
+  /** CPU % and event-loop delay since the previous call. */
+  load(): Promise<ProcessLoad>;
   allocations(): Promise<{ all: Record<string, number>; byTier: Record<string, Record<string, number>> }>;
   close(): Promise<void>;
 }
@@ -24,17 +27,12 @@ export interface ServerProcess {
 export async function startServerProcess(options: {
   speechHost: string;
   env: Record<string, string>;
-  limits?: Record<string, number>;
   nodeFlags?: string[];
 }): Promise<ServerProcess> {
   const child = await forkTs<{ url: string; pid: number }>(join(__dirname, 'server-child.ts'), {
     nodeFlags: options.nodeFlags,
     env: {
-      BENCH_SERVER_CONFIG: JSON.stringify({
-        speechHost: options.speechHost,
-        env: options.env,
-        limits: options.limits,
-      }),
+      BENCH_SERVER_CONFIG: JSON.stringify({ speechHost: options.speechHost, env: options.env }),
     },
     startTimeoutMs: 120_000,
   });
@@ -46,6 +44,7 @@ export async function startServerProcess(options: {
     memory: () => child.call('memory'),
     settle: (timeoutMs = 60_000) => child.call('settle', timeoutMs, timeoutMs + 5_000),
     allocations: () => child.call('allocations'),
+    load: () => child.call('load'),
     close: () => child.stop(30_000),
   };
 }

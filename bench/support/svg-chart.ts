@@ -68,7 +68,7 @@ export function ecdfChart(options: EcdfChartOptions): string {
       `<text x="${fmt(x(t))}" y="${margin.top + plotH + 16}" text-anchor="middle" fill="#333">${tickLabel(t)}</text>`,
     );
   }
-  for (const p of [0, 0.25, 0.5, 0.75, 0.95, 1]) {
+  for (const p of [0, 0.25, 0.5, 0.75, 0.9, 1]) {
     out.push(
       `<line x1="${margin.left}" y1="${fmt(y(p))}" x2="${margin.left + plotW}" y2="${fmt(y(p))}" stroke="${p === 0.5 ? '#bbb' : '#e4e4e4'}"/>`,
       `<text x="${margin.left - 6}" y="${fmt(y(p) + 4)}" text-anchor="end" fill="#333">${Math.round(p * 100)}%</text>`,

@@ -1,26 +1,18 @@
 /**
- * Boots warmline for a benchmark the way main.ts does (AppModule from the environment, configureApp, the voice
- * IoAdapter), listening on a free loopback port, pointed at a bench emulator through AZURE_SPEECH_HOST.
- *
- * Pools and the gateway are passed to AppModule explicitly (built from APP_CONFIG like production) so a bench can
- * record raw allocation latencies next to the metrics observer; everything else is the production module graph.
+ * Boots warmline for a benchmark exactly as main.ts does (AppModule from the environment with the voice gateway,
+ * configureApp, the voice IoAdapter), listening on a free loopback port, pointed at a bench emulator through
+ * AZURE_SPEECH_HOST. The only addition: allocations are timed around each pool's acquireForSession.
  */
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
-import type { AppConfig } from '../../src/config/app-config';
-import { APP_CONFIG } from '../../src/config/app-config.token';
-import { PoolObserverFactory } from '../../src/metrics/pool-observer.factory';
 import type { ResourcePool } from '../../src/pools';
 import { STT_POOL, TTS_POOL } from '../../src/pools-module/pool-tokens';
-import { PoolsModule } from '../../src/pools-module/pools.module';
-import type { PoolsModuleOptions } from '../../src/pools-module/pools-module-options';
 import type { SttClient } from '../../src/speech/stt-client';
 import type { TtsClient } from '../../src/speech/tts-client';
 import { VoiceIoAdapter } from '../../src/voice/voice-io.adapter';
-import type { VoiceLimits } from '../../src/voice/voice-options';
 import { VoiceModule } from '../../src/voice/voice.module';
 import { VoiceSessions } from '../../src/voice/voice-sessions';
 
@@ -52,8 +44,6 @@ export interface BenchAppOptions {
   speechHost: string;
   /** Environment variables of CONTRACT §2 (pool sizes, grace...); applied before the app is built. */
   env?: Record<string, string>;
-  /** Per-connection limits; production defaults unless given (benches that change them say so). */
-  limits?: Partial<VoiceLimits>;
 }
 
 export interface BenchApp {
@@ -78,30 +68,11 @@ export const BENCH_APP_ENV: Record<string, string> = {
 export async function startBenchApp(options: BenchAppOptions): Promise<BenchApp> {
   Object.assign(process.env, BENCH_APP_ENV, { AZURE_SPEECH_HOST: options.speechHost }, options.env);
   const allocations = new AllocationRecorder();
-  const pools = PoolsModule.forRootAsync({
-    inject: [APP_CONFIG, PoolObserverFactory],
-    useFactory: (config: AppConfig, observers: PoolObserverFactory): PoolsModuleOptions => ({
-      target: config.speech.target,
-      tts: { ...config.pools.tts, voice: config.speech.ttsVoice },
-      stt: { ...config.pools.stt, language: config.speech.sttLanguage },
-      sessionAwareness: config.pools.sessionAwareness,
-      warmupIntervalMs: config.pools.warmupIntervalMs,
-      sessionMaxAgeMs: config.pools.sessionMaxAgeMs,
-      acquireTimeoutMs: config.pools.acquireTimeoutMs,
-      maxIdleMs: config.pools.maxIdleMs,
-      observerFor: (pool) => observers.forPool(pool),
-    }),
-  });
-  const voice = VoiceModule.forRootAsync({
-    inject: [APP_CONFIG],
-    useFactory: (config: AppConfig) => ({ ...config.voice, limits: options.limits }),
-  });
-  const app = await NestFactory.create(AppModule.forRoot({ pools, features: [voice] }), {
+  const app = await NestFactory.create(AppModule.forRoot({ features: [VoiceModule.fromAppConfig()] }), {
     bufferLogs: true,
-    logger: ['error', 'warn'],
   });
-  app.useWebSocketAdapter(new VoiceIoAdapter(app));
   configureApp(app);
+  app.useWebSocketAdapter(new VoiceIoAdapter(app));
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const tts = app.get<ResourcePool<TtsClient>>(TTS_POOL);
