@@ -1,0 +1,233 @@
+/**
+ * Time to first audio byte, with the emulator charging 200 ms per new connection (as TLS + websocket upgrade do):
+ *   (a) a new SpeechSynthesizer per request (the SDK directly: what voice apps do before pooling);
+ *   (b) warmline, first request of a new session (WARM): connect, then emit tts.synthesize, until the first
+ *       tts.audio arrives at the client;
+ *   (c) warmline, later requests of that session (DEDICATED), same timing;
+ *   (d) the same text on an already-open synthesizer, straight to the emulator (the floor).
+ * The four are interleaved (rotating order each iteration) so machine noise hits all of them alike.
+ *
+ *   npm run bench -- first-byte
+ *   FIRST_BYTE_ITERATIONS=30 npm run bench -- first-byte     # quicker
+ *
+ * Emulator: child process. warmline app, Socket.IO clients and the direct SDK: this process.
+ * Writes docs/first-byte.svg (the distributions). Prints a table and one `BENCH {json}` line.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { textToSsml } from '../src/speech/ssml';
+import { startBenchEmulator } from './support/emulator';
+import { printBenchLine, printTable, progress, targetLine } from './support/report';
+import {
+  BENCH_VOICE,
+  closeSynthesizer,
+  openSynthesizer,
+  synthesize,
+  synthesizeWithNewSynthesizer,
+} from './support/sdk';
+import { ecdfChart } from './support/svg-chart';
+import { round, roundSummary, summarize } from './support/stats';
+import { VoiceClient } from './support/voice-client';
+import { poolsSettled, startBenchApp, until } from './support/voice-app';
+
+const CONNECT_LATENCY_MS = 200;
+const ITERATIONS = Number(process.env.FIRST_BYTE_ITERATIONS ?? 120);
+const WARMUP_ITERATIONS = 5;
+/** DEDICATED requests per session after its first (WARM) one. */
+const LATER_REQUESTS = 3;
+const TEXT = 'Thanks for calling. How can I help you today?';
+const TARGET_RATIO = 10;
+const TARGET_OVERHEAD_MS = 2;
+const CHART = join(__dirname, '..', 'docs', 'first-byte.svg');
+
+interface Samples {
+  a: number[];
+  b: number[];
+  c: number[];
+  d: number[];
+  /** Server-side first byte from the acks of (b), for the split of (b)'s time. */
+  bServer: number[];
+  notWarm: number;
+  notDedicated: number;
+  failures: string[];
+}
+
+async function main(): Promise<void> {
+  const emulator = await startBenchEmulator('child');
+  const app = await startBenchApp({
+    speechHost: emulator.url,
+    // Sessions give their synthesizer back 2 s after disconnecting (default 15 s) so the run never nears the cap.
+    env: { SPEECH_POOL_WARM_SIZE: '2', SESSION_RESUME_GRACE: '2' },
+  });
+  const ssml = textToSsml(TEXT, BENCH_VOICE);
+  const floor = await openSynthesizer(emulator.url, ssml);
+  await until(() => poolsSettled(app), 30_000, 'warm pools');
+  await emulator.setFaults({ connectLatencyMs: CONNECT_LATENCY_MS });
+
+  const samples: Samples = {
+    a: [],
+    b: [],
+    c: [],
+    d: [],
+    bServer: [],
+    notWarm: 0,
+    notDedicated: 0,
+    failures: [],
+  };
+
+  const runA = async (record: boolean): Promise<void> => {
+    const r = await synthesizeWithNewSynthesizer(emulator.url, ssml);
+    if (!r.ok || r.firstByteMs === null) samples.failures.push(`(a) ${r.error}`);
+    else if (record) samples.a.push(r.firstByteMs);
+  };
+  const runD = async (record: boolean): Promise<void> => {
+    // The same pattern as a session's: 1 + LATER_REQUESTS requests back to back.
+    for (let i = 0; i <= LATER_REQUESTS; i++) {
+      const r = await synthesize(floor, ssml);
+      if (!r.ok || r.firstByteMs === null) samples.failures.push(`(d) ${r.error}`);
+      else if (record) samples.d.push(r.firstByteMs);
+    }
+  };
+  const runSession = async (record: boolean): Promise<void> => {
+    // Wait for the refill the previous session triggered: (b) measures a session that finds the pool warm.
+    await until(() => poolsSettled(app), 10_000, 'warm pool refill');
+    const client = await VoiceClient.connect({ url: app.url });
+    try {
+      const first = await client.synthesize({ text: TEXT });
+      if (!first.ok || first.firstByteMs === null) samples.failures.push(`(b) ${first.error?.code}`);
+      else if (record) {
+        samples.b.push(first.firstByteMs);
+        if (first.serverFirstByteMs !== null) samples.bServer.push(first.serverFirstByteMs);
+        if (first.tier !== 'warm') samples.notWarm++;
+      }
+      for (let i = 0; i < LATER_REQUESTS; i++) {
+        const later = await client.synthesize({ text: TEXT });
+        if (!later.ok || later.firstByteMs === null) samples.failures.push(`(c) ${later.error?.code}`);
+        else if (record) {
+          samples.c.push(later.firstByteMs);
+          if (later.tier !== 'dedicated') samples.notDedicated++;
+        }
+      }
+    } finally {
+      await client.close();
+    }
+  };
+
+  const steps = [runA, runSession, runD];
+  const total = WARMUP_ITERATIONS + ITERATIONS;
+  const started = Date.now();
+  for (let i = 0; i < total; i++) {
+    const record = i >= WARMUP_ITERATIONS;
+    for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length](record);
+    if ((i + 1) % 20 === 0)
+      progress(`${i + 1}/${total} iterations, ${Math.round((Date.now() - started) / 1000)} s`);
+  }
+
+  await closeSynthesizer(floor);
+  await app.close();
+  const stats = await emulator.stats();
+  await emulator.close();
+
+  const a = summarize(samples.a);
+  const b = summarize(samples.b);
+  const c = summarize(samples.c);
+  const d = summarize(samples.d);
+  const bServer = summarize(samples.bServer);
+  const ratioP50 = a.p50 / b.p50;
+  const overheadP50 = b.p50 - d.p50;
+
+  console.log(
+    `time to first audio byte: emulator (${emulator.where}) charging ${CONNECT_LATENCY_MS} ms per new connection, ` +
+      `${ITERATIONS} iterations (+${WARMUP_ITERATIONS} warm-up), ${LATER_REQUESTS} DEDICATED requests per session, ` +
+      `text of ${TEXT.length} characters, warm size 2`,
+  );
+  const row = (label: string, s: ReturnType<typeof summarize>) => [
+    label,
+    s.n,
+    s.p50,
+    s.p95,
+    s.p99,
+    s.mean,
+    s.max,
+  ];
+  printTable(
+    'first byte, ms (lower is better)',
+    ['path', 'n', 'p50', 'p95', 'p99', 'mean', 'max'],
+    [
+      row('(a) new SpeechSynthesizer per request', a),
+      row('(b) warmline: new session, first request (WARM)', b),
+      row('(c) warmline: same session, later requests (DEDICATED)', c),
+      row('(d) open synthesizer, straight to emulator (floor)', d),
+    ],
+  );
+  printTable(
+    'comparisons (same run)',
+    ['measure', 'p50', 'p95', 'p99'],
+    [
+      ['(a)/(b): speed-up of a warm session, x', a.p50 / b.p50, a.p95 / b.p95, a.p99 / b.p99],
+      ['(b)-(d): warmline overhead, WARM, ms', b.p50 - d.p50, b.p95 - d.p95, b.p99 - d.p99],
+      ['(c)-(d): warmline overhead, DEDICATED, ms', c.p50 - d.p50, c.p95 - d.p95, c.p99 - d.p99],
+      [
+        '(b) client-seen - server-reported first byte, ms',
+        b.p50 - bServer.p50,
+        b.p95 - bServer.p95,
+        b.p99 - bServer.p99,
+      ],
+    ],
+  );
+  console.log('');
+  console.log(
+    `(b) tiers: ${samples.b.length - samples.notWarm} WARM, ${samples.notWarm} not WARM; (c) not DEDICATED: ` +
+      `${samples.notDedicated}; failures: ${samples.failures.length}${samples.failures.length > 0 ? ` (${samples.failures.slice(0, 3).join('; ')})` : ''}`,
+  );
+  const ratioMet = ratioP50 >= TARGET_RATIO;
+  const overheadMet = overheadP50 <= TARGET_OVERHEAD_MS;
+  console.log(targetLine(`(a)/(b) >= ${TARGET_RATIO}x at p50`, ratioMet, `${round(ratioP50)}x`));
+  console.log(
+    targetLine(`(b)-(d) <= ${TARGET_OVERHEAD_MS} ms at p50`, overheadMet, `${round(overheadP50)} ms`),
+  );
+
+  writeFileSync(
+    CHART,
+    ecdfChart({
+      title: 'Time to first audio byte (emulator charging 200 ms per new connection)',
+      subtitle: `${ITERATIONS} iterations, interleaved; ${process.version}, same run; written by bench/first-byte.bench.ts`,
+      xLabel: 'ms from request to first audio byte (log scale)',
+      series: [
+        { label: '(a) new SpeechSynthesizer per request', values: samples.a, color: '#d62728' },
+        { label: '(b) warmline, first request of a session (WARM)', values: samples.b, color: '#1f77b4' },
+        { label: '(c) warmline, later requests (DEDICATED)', values: samples.c, color: '#2ca02c' },
+        { label: '(d) open synthesizer, direct (floor)', values: samples.d, color: '#7f7f7f' },
+      ],
+    }),
+  );
+  console.log(`chart: ${CHART}`);
+
+  printBenchLine({
+    name: 'first-byte',
+    emulator: emulator.where,
+    connectLatencyMs: CONNECT_LATENCY_MS,
+    iterations: ITERATIONS,
+    firstByteMs: {
+      newSynthesizer: roundSummary(a),
+      warmlineWarm: roundSummary(b),
+      warmlineDedicated: roundSummary(c),
+      floor: roundSummary(d),
+      warmlineWarmServerReported: roundSummary(bServer),
+    },
+    ratios: { newVsWarmP50: round(ratioP50), newVsWarmP99: round(a.p99 / b.p99) },
+    overheadMs: { warmP50: round(overheadP50), dedicatedP50: round(c.p50 - d.p50) },
+    tiers: { notWarm: samples.notWarm, notDedicated: samples.notDedicated },
+    failures: samples.failures.length,
+    emulatorStats: stats,
+    targets: {
+      newVsWarmP50: { target: TARGET_RATIO, met: ratioMet },
+      overheadP50Ms: { target: TARGET_OVERHEAD_MS, met: overheadMet },
+    },
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
