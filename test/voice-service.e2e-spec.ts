@@ -1,32 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { runClient } from '../src/client/cli';
-import { ENV_VARIABLES } from '../src/config/env.schema';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
+import { freePort, spawnService, waitForReady, type ServiceProcess } from './support/service-process';
 import { once, ready, request, synthesize, waitFor } from './voice-harness';
 
 jest.setTimeout(120_000);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const status = (url: string): Promise<number> =>
-  fetch(url).then(
-    (r) => r.status,
-    () => 0,
-  );
 
 /**
  * The whole service as `npm start` runs it (src/main.ts in its own process), configured only by the environment:
@@ -34,10 +15,8 @@ const status = (url: string): Promise<number> =>
  */
 describe('the voice gateway in the real service process (e2e)', () => {
   let emulator: RunningEmulator;
-  let child: ChildProcess;
-  let output = '';
+  let service: ServiceProcess;
   let base: string;
-  let exited: Promise<number | null>;
   const sockets: ClientSocket[] = [];
   const connect = (auth: Record<string, unknown>): ClientSocket => {
     const socket = io(`${base}/voice`, {
@@ -54,34 +33,20 @@ describe('the voice gateway in the real service process (e2e)', () => {
     emulator = await startEmulator({ port: 0, voice: 'synthetic' });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test' };
-    for (const name of ENV_VARIABLES) delete env[name];
-    child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-      cwd: join(__dirname, '..'),
-      env: {
-        ...env,
-        PORT: String(port),
-        AZURE_SPEECH_HOST: emulator.url,
-        AZURE_SPEECH_KEY: 'test-key',
-        SPEECH_POOL_WARM_SIZE: '2',
-        VOICE_API_KEYS: 'service-key,other-key',
-        SESSION_RESUME_GRACE: '1',
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    service = spawnService({
+      PORT: String(port),
+      AZURE_SPEECH_HOST: emulator.url,
+      AZURE_SPEECH_KEY: 'test-key',
+      SPEECH_POOL_WARM_SIZE: '2',
+      VOICE_API_KEYS: 'service-key,other-key',
+      SESSION_RESUME_GRACE: '1',
+      LOG_LEVEL: 'info',
     });
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 90_000;
-    while ((await status(`${base}/health/ready`)) !== 200) {
-      if (Date.now() > deadline) throw new Error(`service not ready:\n${output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForReady(base, service);
   });
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
-    child?.kill('SIGKILL');
+    service?.child.kill('SIGKILL');
     await emulator?.close();
   });
 
@@ -134,17 +99,17 @@ describe('the voice gateway in the real service process (e2e)', () => {
     await waitFor(() => emulator.stats().syntheses > syntheses, 'the synthesis reached the emulator');
     const disconnected = once<string>(socket, 'disconnect', 60_000);
 
-    child.kill('SIGTERM');
-    await waitFor(() => output.includes('readiness is 503'), 'shutdown began');
+    service.child.kill('SIGTERM');
+    await waitFor(() => service.output().includes('readiness is 503'), 'shutdown began');
     expect(await request(socket, 'tts.synthesize', { text: 'too late' })).toMatchObject({
       ok: false,
       error: { code: 'SHUTTING_DOWN', retryable: true },
     });
     expect(await inFlight).toMatchObject({ ok: true, requestId: 'last' });
     expect(await disconnected).toBe('io server disconnect');
-    expect(await exited).toBe(0);
+    expect(await service.exited).toBe(0);
     expect(emulator.stats().connectionsOpen).toBe(0);
-    const [, created, destroyed] = /tts created (\d+) destroyed (\d+)/.exec(output) ?? [];
+    const [, created, destroyed] = /tts created (\d+) destroyed (\d+)/.exec(service.output()) ?? [];
     expect(destroyed).toBe(created);
   });
 });
