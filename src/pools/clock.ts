@@ -14,9 +14,12 @@ export interface Clock {
 /** Node caps timer delays at 2^31-1 ms; longer delays would silently fire after 1 ms. */
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
-/** Wall-clock time with `unref`'d timers, so a pool never keeps the process alive. */
+/**
+ * Wall-clock time with `unref`'d timers, so a pool never keeps the process alive. `now()` has sub-millisecond
+ * resolution (allocation latencies are often below 1 ms); snapshot timestamps round it.
+ */
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: () => performance.timeOrigin + performance.now(),
   setTimeout(callback: () => void, ms: number): ClockTimer {
     const timer = setTimeout(callback, Math.min(Math.max(ms, 0), MAX_TIMER_DELAY_MS));
     timer.unref();

@@ -46,6 +46,11 @@ export interface WarmableResourcePoolOptions<T> {
   maxIdleMs?: number;
   /** Longest wait at the cap before PoolTimeoutError. Default 5_000. */
   acquireTimeoutMs?: number;
+  /**
+   * Delay between a warm pull and the refill it triggers. Default 0 (next tick). A few tens of ms keep the
+   * replacement's creation (synchronous work in the factory) off the acquirer's own first request.
+   */
+  refillDelayMs?: number;
   /** Time source; default the system clock with unref'd timers. */
   clock?: Clock;
   /** Optional hooks for metrics and logs. */
@@ -57,5 +62,5 @@ export interface WarmableResourcePoolOptions<T> {
 /** OnDemandResourcePool has no warm queue and no background task, so the warm-up options do not apply. */
 export type OnDemandResourcePoolOptions<T> = Omit<
   WarmableResourcePoolOptions<T>,
-  'warmFn' | 'warmPoolSize' | 'enableBackgroundWarmup' | 'warmupIntervalMs' | 'maxIdleMs'
+  'warmFn' | 'warmPoolSize' | 'enableBackgroundWarmup' | 'warmupIntervalMs' | 'maxIdleMs' | 'refillDelayMs'
 >;

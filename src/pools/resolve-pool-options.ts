@@ -19,6 +19,7 @@ export interface ResolvedPoolOptions<T> {
   sessionMaxAgeMs: number;
   maxIdleMs: number;
   acquireTimeoutMs: number;
+  refillDelayMs: number;
   clock: Clock;
   observer: PoolObserver | null;
   backoffInitialMs: number;
@@ -55,6 +56,7 @@ export function resolvePoolOptions<T>(options: WarmableResourcePoolOptions<T>): 
     sessionMaxAgeMs: options.sessionMaxAgeMs ?? 1_800_000,
     maxIdleMs: options.maxIdleMs ?? Infinity,
     acquireTimeoutMs: options.acquireTimeoutMs ?? 5_000,
+    refillDelayMs: options.refillDelayMs ?? 0,
     clock: options.clock ?? systemClock,
     observer: options.observer ?? null,
     backoffInitialMs: options.factoryBackoff?.initialMs ?? 1_000,
@@ -93,6 +95,10 @@ export function resolvePoolOptions<T>(options: WarmableResourcePoolOptions<T>): 
   check(
     typeof resolved.acquireTimeoutMs === 'number' && resolved.acquireTimeoutMs >= 0,
     `acquireTimeoutMs must be >= 0 (got ${resolved.acquireTimeoutMs})`,
+  );
+  check(
+    Number.isFinite(resolved.refillDelayMs) && resolved.refillDelayMs >= 0,
+    `refillDelayMs must be a finite number >= 0 (got ${resolved.refillDelayMs})`,
   );
   check(
     isPositiveDuration(resolved.backoffInitialMs, false),

@@ -28,6 +28,24 @@ describe('WarmableResourcePool refill, backoff and maintenance', () => {
       expect(pool.snapshot().metrics.warmupCycles).toBe(0);
     });
 
+    it("waits refillDelayMs after the pull, so the replacement is not created during the acquirer's request", async () => {
+      const { pool, factory, clock } = poolFixture({
+        warmPoolSize: 2,
+        enableBackgroundWarmup: true,
+        refillDelayMs: 25,
+      });
+      await pool.prepare();
+      expect(factory.calls).toBe(2);
+
+      await pool.acquire();
+      await tick(clock, 0);
+      await tick(clock, 24);
+      expect(factory.calls).toBe(2);
+      await tick(clock, 1);
+      expect(factory.calls).toBe(3);
+      expect(pool.snapshot()).toMatchObject({ warmPoolSize: 2, inUse: 1 });
+    });
+
     it('is coalesced: never more creations in flight than the target minus the idle resources', async () => {
       const { pool, factory, clock } = poolFixture({ warmPoolSize: 3, enableBackgroundWarmup: true });
       await pool.prepare();

@@ -366,6 +366,9 @@ describe('WarmableResourcePool basics', () => {
     );
     expect(() => new WarmableResourcePool({ name: 'p', factory, maxSize: 0 })).toThrow(TypeError);
     expect(() => new WarmableResourcePool({ name: 'p', factory, maxSize: 1.5 })).toThrow(/maxSize/);
+    expect(() => new WarmableResourcePool({ name: 'p', factory, refillDelayMs: -1 })).toThrow(
+      /refillDelayMs/,
+    );
     expect(() => new WarmableResourcePool({ name: '', factory })).toThrow(/name must be a non-empty string/);
     const error = (() => {
       try {

@@ -270,7 +270,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
         resourcesDestroyed: this.resourcesDestroyed,
         staleSessionsEvicted: this.staleSessionsEvicted,
         acquireTimeouts: this.acquireTimeouts,
-        timestamp: now,
+        timestamp: Math.round(now),
       },
     };
   }
@@ -650,7 +650,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
       this.refillTimer = null;
     }
     const now = this.clock.now();
-    const delay = this.backoff.isBackingOff(now) ? this.backoff.retryAt - now : 0;
+    const delay = this.backoff.isBackingOff(now) ? this.backoff.retryAt - now : this.opts.refillDelayMs;
     this.refillDueAt = now + delay;
     this.refillTimer = this.clock.setTimeout(() => {
       this.refillTimer = null;
