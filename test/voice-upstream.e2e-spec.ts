@@ -35,18 +35,39 @@ describe('voice gateway: pool and upstream failures (e2e)', () => {
     });
     afterAll(() => v.close());
 
-    it('answers POOL_EXHAUSTED (retryable) when every client is taken for longer than the acquire timeout', async () => {
+    it("reclaims an idle session's synthesizer at the cap instead of failing the waiting request", async () => {
       const owner = v.connect();
       await ready(owner);
       const other = v.connect();
       await ready(other);
 
-      // The owner's session keeps the only synthesizer (DEDICATED) between requests.
+      // The owner's session keeps the only synthesizer (DEDICATED) between requests, but is not using it.
       expect((await synthesize(owner, { text: 'mine' })).ack).toMatchObject({ ok: true, tier: 'warm' });
+      expect((await synthesize(other, { text: 'my turn' })).ack).toMatchObject({ ok: true, tier: 'warm' });
+      expect((await synthesize(owner, { text: 'mine again' })).ack).toMatchObject({ ok: true, tier: 'warm' });
+      expect((await synthesize(owner, { text: 'still mine' })).ack).toMatchObject({
+        ok: true,
+        tier: 'dedicated',
+      });
+      expect(v.tts.snapshot()).toMatchObject({ size: 1, metrics: { acquireTimeouts: 0 } });
+    });
+
+    it('answers POOL_EXHAUSTED (retryable) when every client is in use for longer than the acquire timeout', async () => {
+      const owner = v.connect();
+      await ready(owner);
+      const other = v.connect();
+      await ready(other);
+
+      emulator.setFaults({ firstByteLatencyMs: 1_500 });
+      const speaking = synthesize(owner, { text: 'a slow answer' });
+      await waitFor(() => v.tts.snapshot().inUse === 1, 'the owner is speaking');
       expect(await request(other, 'tts.synthesize', { text: 'none left' })).toEqual({
         ok: false,
         error: { code: 'POOL_EXHAUSTED', message: expect.stringContaining('300 ms'), retryable: true },
       });
+      // The busy owner was not robbed: its synthesis completes.
+      expect((await speaking).ack).toMatchObject({ ok: true });
+      emulator.setFaults({});
 
       expect(await request(owner, 'stt.start', {})).toMatchObject({ ok: true, tier: 'warm' });
       expect(await request(other, 'stt.start', {})).toMatchObject({

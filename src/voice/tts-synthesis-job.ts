@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AllocationTier } from '../pools/allocation-tier';
-import type { ResourcePool } from '../pools/resource-pool';
+import type { ResourcePool, SessionAllocation } from '../pools/resource-pool';
 import { DEFAULT_TTS_FORMAT } from '../speech/audio-format';
 import { SpeechError } from '../speech/speech-error';
 import { textToSsml } from '../speech/ssml';
@@ -53,7 +53,15 @@ export interface TtsJobContext {
   logInternal(error: unknown): void;
   /** Pool releases in flight, awaited at shutdown. */
   trackRelease(release: Promise<unknown>): void;
+  /** The session is using its synthesizer (it must not be reclaimed) / no longer, and whether it still holds one. */
+  synthesisStarted(): void;
+  synthesisEnded(holdsSynthesizer: boolean): void;
+  /** Releases another session's idle synthesizer to the pool's waiters; false when there is none. */
+  reclaimIdleSynthesizer(): boolean;
 }
+
+/** A wait this long for a synthesizer means the pool is at its cap (WARM and DEDICATED hand-overs are immediate). */
+const RECLAIM_AFTER_MS = 25;
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;
 
@@ -89,9 +97,12 @@ export class TtsSynthesisJob implements TtsJob {
     const forward = (): void => stream.abort(signal.reason);
     signal.addEventListener('abort', forward, { once: true });
     const progress = () => ({ tier, firstByteMs, totalMs: performance.now() - started, bytes });
+    let holds = false;
+    ctx.synthesisStarted();
     try {
       if (signal.aborted) return this.endAborted(signal.reason, progress());
-      const allocation = await ctx.pool.acquireForSession(ctx.sessionId, { signal });
+      const allocation = await this.allocate(signal);
+      holds = ctx.sessionBound;
       client = allocation.resource;
       tier = allocation.tier;
       if (stream.signal.aborted) return this.endAborted(stream.signal.reason, progress());
@@ -134,12 +145,37 @@ export class TtsSynthesisJob implements TtsJob {
       if (stream.signal.aborted) return this.endAborted(stream.signal.reason, progress());
       if (client !== null && ctx.sessionBound && !client.isReady()) {
         // Broken (failed or timed-out turn): ending the session's hold makes the pool validate and destroy it.
+        holds = false;
         ctx.trackRelease(ctx.pool.releaseForSession(ctx.sessionId, client));
       }
       this.fail(error);
     } finally {
       signal.removeEventListener('abort', forward);
       if (client !== null && !ctx.sessionBound) ctx.trackRelease(ctx.pool.release(client));
+      ctx.synthesisEnded(holds);
+    }
+  }
+
+  /**
+   * The session's synthesizer (DEDICATED), else a pool one. A session holds its synthesizer between requests, so
+   * at the cap every client can be held by sessions that are not speaking: while this request waits there, it
+   * reclaims the least recently used idle one rather than running into POOL_EXHAUSTED.
+   */
+  private async allocate(signal: AbortSignal): Promise<SessionAllocation<TtsClient>> {
+    const { ctx } = this;
+    const pending = ctx.pool.acquireForSession(ctx.sessionId, { signal });
+    if (!ctx.sessionBound) return pending;
+    const timer = setTimeout(() => {
+      const pool = ctx.pool.snapshot();
+      const atCap = pool.maxSize !== null && pool.size >= pool.maxSize && pool.warmPoolSize === 0;
+      if (atCap) ctx.reclaimIdleSynthesizer();
+      // Keep trying while waiting: a request ahead in the queue may have taken the one just released.
+      timer.refresh();
+    }, RECLAIM_AFTER_MS);
+    try {
+      return await pending;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -18,6 +18,8 @@ export class VoiceSessions {
   private readonly logger = new Logger('VoiceSessions');
   private readonly registry: VoiceSessionRegistry<VoiceSession>;
   private readonly releases = new Set<Promise<unknown>>();
+  /** Sessions holding a DEDICATED synthesizer they are not using right now, least recently used first. */
+  private readonly idleHolders = new Map<string, VoiceSession>();
 
   constructor(
     @Inject(TTS_POOL) private readonly ttsPool: ResourcePool<TtsClient>,
@@ -47,6 +49,34 @@ export class VoiceSessions {
 
   get size(): number {
     return this.registry.size;
+  }
+
+  /** The session's synthesis is running: its synthesizer must not be reclaimed. */
+  synthesisStarted(session: VoiceSession): void {
+    this.idleHolders.delete(session.id);
+  }
+
+  /** The session's synthesis ended; when it still holds its synthesizer, that one is now idle (most recent). */
+  synthesisEnded(session: VoiceSession, holdsSynthesizer: boolean): void {
+    this.idleHolders.delete(session.id);
+    if (holdsSynthesizer && this.registry.get(session.id) === session)
+      this.idleHolders.set(session.id, session);
+  }
+
+  /**
+   * At the TTS pool's cap, a waiting request takes the synthesizer of the least recently used session that is not
+   * using its own, instead of failing with POOL_EXHAUSTED while connections sit idle. The released client goes
+   * straight to the waiter; that session's next request allocates again (WARM, COLD or by reclaiming in turn).
+   * False when no other session holds an idle synthesizer.
+   */
+  reclaimIdleSynthesizer(except: VoiceSession): boolean {
+    for (const [id, session] of this.idleHolders) {
+      if (session === except) continue;
+      this.idleHolders.delete(id);
+      this.track(this.ttsPool.releaseForSession(id));
+      return true;
+    }
+    return false;
   }
 
   /** Keeps a pool release (or any cleanup) in the books until it settles; failures are logged, never thrown. */
@@ -86,6 +116,7 @@ export class VoiceSessions {
   }
 
   private end(session: VoiceSession): void {
+    this.idleHolders.delete(session.id);
     session.abortWork(SESSION_ENDED);
     this.track(this.ttsPool.releaseForSession(session.id));
   }

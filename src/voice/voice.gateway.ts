@@ -424,6 +424,9 @@ export class VoiceGateway
       recordFirstByte: (tier, ms) => this.metrics.ttsFirstByte(tier, ms),
       logInternal: (error) => this.logInternal('tts.synthesize', error),
       trackRelease: (release) => this.sessions.track(release),
+      synthesisStarted: () => this.sessions.synthesisStarted(connection.session),
+      synthesisEnded: (holds) => this.sessions.synthesisEnded(connection.session, holds),
+      reclaimIdleSynthesizer: () => this.sessions.reclaimIdleSynthesizer(connection.session),
     };
   }
 
