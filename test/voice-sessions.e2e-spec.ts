@@ -116,3 +116,23 @@ describe('voice gateway: sessions, resume and release (e2e)', () => {
     await everythingReleased();
   });
 });
+
+describe('voice gateway: a session idle past SPEECH_POOL_MAX_IDLE (e2e)', () => {
+  let v: VoiceApp;
+  beforeAll(async () => {
+    v = await startVoiceApp({ pools: { maxIdleMs: 400 } });
+  });
+  afterAll(() => v.close());
+
+  it('hands its synthesizer back to the pool (where it is kept fresh); the next request is served WARM', async () => {
+    const socket = v.connect();
+    await ready(socket);
+    expect((await synthesize(socket, { text: 'one' })).ack).toMatchObject({ ok: true, tier: 'warm' });
+    expect((await synthesize(socket, { text: 'two' })).ack).toMatchObject({ ok: true, tier: 'dedicated' });
+    expect(v.tts.snapshot().activeSessions).toBe(1);
+
+    await waitFor(() => v.tts.snapshot().activeSessions === 0, 'the idle synthesizer handed back');
+    await poolsSettled(v);
+    expect((await synthesize(socket, { text: 'three' })).ack).toMatchObject({ ok: true, tier: 'warm' });
+  });
+});

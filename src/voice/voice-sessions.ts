@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { TTS_POOL } from '../pools-module/pool-tokens';
+import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../pools-module/pools-module-options';
 import type { ResourcePool } from '../pools/resource-pool';
 import type { TtsClient } from '../speech/tts-client';
 import { SESSION_ENDED } from './abort-reasons';
@@ -14,18 +15,35 @@ import { VoiceSessionRegistry, type AttachResult } from './voice-session-registr
  * shutdown (and tests) can wait until the pools' books are settled.
  */
 @Injectable()
-export class VoiceSessions {
+export class VoiceSessions implements OnModuleDestroy {
   private readonly logger = new Logger('VoiceSessions');
   private readonly registry: VoiceSessionRegistry<VoiceSession>;
   private readonly releases = new Set<Promise<unknown>>();
-  /** Sessions holding a DEDICATED synthesizer they are not using right now, least recently used first. */
-  private readonly idleHolders = new Map<string, VoiceSession>();
+  /**
+   * Sessions holding a DEDICATED synthesizer they are not using right now, least recently used first, with the
+   * time (performance.now()) they stopped using it.
+   */
+  private readonly idleHolders = new Map<string, { session: VoiceSession; since: number }>();
+  private readonly maxIdleMs: number;
+  private readonly idleSweep: NodeJS.Timeout | null;
 
   constructor(
     @Inject(TTS_POOL) private readonly ttsPool: ResourcePool<TtsClient>,
     @Inject(VOICE_SETTINGS) settings: VoiceSettings,
+    @Inject(POOLS_MODULE_OPTIONS) poolsOptions: PoolsModuleOptions,
     metrics: VoiceMetrics,
   ) {
+    // The pool keeps its warm queue fresh, but a session's synthesizer is out of its reach: one idle past the
+    // upstream's idle timeout would meet a closed socket (and the SDK's close-crossing-request hang) on the
+    // session's next request. Handing it back after SPEECH_POOL_MAX_IDLE puts it where maintenance refreshes it.
+    this.maxIdleMs = poolsOptions.maxIdleMs;
+    this.idleSweep = Number.isFinite(this.maxIdleMs)
+      ? setInterval(
+          () => this.releaseStaleSynthesizers(),
+          Math.max(100, Math.min(30_000, this.maxIdleMs / 4)),
+        )
+      : null;
+    this.idleSweep?.unref();
     this.registry = new VoiceSessionRegistry<VoiceSession>({
       graceMs: settings.sessionResumeGraceMs,
       create: (id, principal) => new VoiceSession(id, principal, settings.limits.maxQueuedSyntheses),
@@ -59,8 +77,9 @@ export class VoiceSessions {
   /** The session's synthesis ended; when it still holds its synthesizer, that one is now idle (most recent). */
   synthesisEnded(session: VoiceSession, holdsSynthesizer: boolean): void {
     this.idleHolders.delete(session.id);
-    if (holdsSynthesizer && this.registry.get(session.id) === session)
-      this.idleHolders.set(session.id, session);
+    if (holdsSynthesizer && this.registry.get(session.id) === session) {
+      this.idleHolders.set(session.id, { session, since: performance.now() });
+    }
   }
 
   /**
@@ -70,13 +89,27 @@ export class VoiceSessions {
    * False when no other session holds an idle synthesizer.
    */
   reclaimIdleSynthesizer(except: VoiceSession): boolean {
-    for (const [id, session] of this.idleHolders) {
+    for (const [id, { session }] of this.idleHolders) {
       if (session === except) continue;
       this.idleHolders.delete(id);
       this.track(this.ttsPool.releaseForSession(id));
       return true;
     }
     return false;
+  }
+
+  /** Gives back every synthesizer its session has not used for SPEECH_POOL_MAX_IDLE (oldest first, so it stops early). */
+  releaseStaleSynthesizers(): void {
+    const cutoff = performance.now() - this.maxIdleMs;
+    for (const [id, { since }] of this.idleHolders) {
+      if (since > cutoff) return;
+      this.idleHolders.delete(id);
+      this.track(this.ttsPool.releaseForSession(id));
+    }
+  }
+
+  onModuleDestroy(): void {
+    if (this.idleSweep !== null) clearInterval(this.idleSweep);
   }
 
   /** Keeps a pool release (or any cleanup) in the books until it settles; failures are logged, never thrown. */
