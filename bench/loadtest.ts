@@ -15,8 +15,18 @@ import {
   type LoadtestOptions,
 } from './support/loadtest-args';
 import { formatNumber, printTable } from './support/report';
-import { round, roundSummary, summarize } from './support/stats';
+import { round, roundSummary, summarize, type Summary } from './support/stats';
 import { VoiceClient, VoiceConnectError, type SttResult, type TtsResult } from './support/voice-client';
+
+/** One row of the latency table. */
+const latencyRow = (measure: string, s: Summary): Array<string | number> => [
+  measure,
+  s.n,
+  s.p50,
+  s.p95,
+  s.p99,
+  s.max,
+];
 
 const DEFAULT_TEXTS = [
   'Thanks for calling. How can I help you today?',
@@ -278,30 +288,9 @@ function printSummary(s: ReturnType<LoadTest['summary']>): void {
     'latency, ms (client-side)',
     ['measure', 'n', 'p50', 'p95', 'p99', 'max'],
     [
-      [
-        'tts first audio byte',
-        s.tts.firstByteMs.n,
-        s.tts.firstByteMs.p50,
-        s.tts.firstByteMs.p95,
-        s.tts.firstByteMs.p99,
-        s.tts.firstByteMs.max,
-      ],
-      [
-        'tts complete (ack)',
-        s.tts.totalMs.n,
-        s.tts.totalMs.p50,
-        s.tts.totalMs.p95,
-        s.tts.totalMs.p99,
-        s.tts.totalMs.max,
-      ],
-      [
-        'stt stop -> ack (finals in)',
-        s.stt.stopToFinalMs.n,
-        s.stt.stopToFinalMs.p50,
-        s.stt.stopToFinalMs.p95,
-        s.stt.stopToFinalMs.p99,
-        s.stt.stopToFinalMs.max,
-      ],
+      latencyRow('tts first audio byte', s.tts.firstByteMs),
+      latencyRow('tts complete (ack)', s.tts.totalMs),
+      latencyRow('stt stop -> ack (finals in)', s.stt.stopToFinalMs),
     ],
   );
   console.log(`recognition finals received: ${s.stt.finals}`);

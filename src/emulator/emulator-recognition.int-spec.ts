@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
 import { RunningEmulator, startEmulator } from './index';
 import {
@@ -11,19 +10,8 @@ import {
   speechConfig,
   whiteNoise,
   withDeadline,
+  TEST_VOICES as VOICES,
 } from './sdk-test-helpers';
-import { VoiceMode } from './voice-selection';
-
-function espeakInstalled(): boolean {
-  try {
-    execFileSync(process.env.ESPEAK_NG_PATH || 'espeak-ng', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const VOICES: VoiceMode[] = espeakInstalled() ? ['synthetic', 'espeak'] : ['synthetic'];
 
 describe.each(VOICES)('speech emulator recognition (%s voice)', (voice) => {
   let emulator: RunningEmulator;

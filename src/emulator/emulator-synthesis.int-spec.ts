@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
 import { RunningEmulator, startEmulator } from './index';
 import {
@@ -9,20 +8,8 @@ import {
   speak,
   speakSsml,
   withDeadline,
+  TEST_VOICES as VOICES,
 } from './sdk-test-helpers';
-import { VoiceMode } from './voice-selection';
-
-function espeakInstalled(): boolean {
-  try {
-    execFileSync(process.env.ESPEAK_NG_PATH || 'espeak-ng', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The synthetic voice always; espeak-ng too where it is installed (CI installs it when it can). */
-const VOICES: VoiceMode[] = espeakInstalled() ? ['synthetic', 'espeak'] : ['synthetic'];
 
 const ssml = (inner: string): string =>
   `<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="en-US"><voice name="en-US-JennyNeural">${inner}</voice></speak>`;

@@ -2,9 +2,11 @@
  * Helpers for driving the real Speech SDK against the emulator in tests: every SDK call gets a deadline so a
  * hang fails the test instead of freezing Jest, and every client is closed with its callback.
  */
+import { execFileSync } from 'node:child_process';
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
 import { createRandom } from './deterministic-random';
 import { RunningEmulator } from './emulator-server';
+import type { VoiceMode } from './voice-selection';
 
 export const SDK_DEADLINE_MS = 15_000;
 
@@ -176,3 +178,18 @@ export async function recognizeOnce(
     await closeClient(recognizer);
   }
 }
+
+function espeakInstalled(): boolean {
+  try {
+    execFileSync(process.env.ESPEAK_NG_PATH || 'espeak-ng', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The voices SDK tests run with: the synthetic one always, espeak-ng too where it is installed (CI installs it
+ * when it can). Decided synchronously, as `describe.each` needs it while the suite is built.
+ */
+export const TEST_VOICES: VoiceMode[] = espeakInstalled() ? ['synthetic', 'espeak'] : ['synthetic'];
