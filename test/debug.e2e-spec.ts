@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { FakePool, fakePoolRegistry } from './support/fake-pool';
+import { FakePool, fakePoolRegistry } from '../src/testing/fake-pool';
 import { createTestApp } from './support/create-test-app';
 
 describe('GET /debug/memory (e2e)', () => {

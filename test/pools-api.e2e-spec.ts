@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { FakePool, fakePoolRegistry, poolSnapshot } from './support/fake-pool';
+import { FakePool, fakePoolRegistry, poolSnapshot } from '../src/testing/fake-pool';
 import { createTestApp } from './support/create-test-app';
 
 describe('pools REST API (e2e)', () => {

@@ -1,4 +1,4 @@
-import { FakePool, fakePoolRegistry } from '../../test/support/fake-pool';
+import { FakePool, fakePoolRegistry } from '../testing/fake-pool';
 import { memoryReport } from './memory-report';
 
 describe('memoryReport', () => {

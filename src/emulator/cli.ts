@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { createStderrLogger, EmulatorLogLevel } from './emulator-logger';
 import { startEmulator } from './emulator-server';
-import { VoiceMode } from './voice-selection';
+import { VoiceMode } from './synthesis/voice-selection';
 
 const USAGE = `Usage: npm run emulator -- [--port 5099] [--host 127.0.0.1] [--voice auto|espeak|synthetic] [--log-level debug|info|warn|silent]`;
 const VOICES: VoiceMode[] = ['auto', 'espeak', 'synthetic'];

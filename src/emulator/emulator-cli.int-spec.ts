@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { withDeadline } from './sdk-test-helpers';
+import { withDeadline } from '../testing/speech-sdk';
 
 const CLI = path.join(__dirname, 'cli.ts');
 

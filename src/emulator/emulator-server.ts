@@ -2,18 +2,18 @@ import { createServer, IncomingMessage } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Duplex } from 'node:stream';
 import WebSocket, { RawData, WebSocketServer } from 'ws';
-import { AudioFingerprintStore } from './audio-fingerprint-store';
-import { handleControlRequest } from './control-plane';
-import { EmulatorConnection } from './emulator-connection';
+import { AudioFingerprintStore } from './recognition/audio-fingerprint-store';
+import { handleControlRequest } from './control-plane/control-plane';
+import { EmulatorConnection } from './protocol/emulator-connection';
 import { defaultEmulatorLogger, EmulatorLogger } from './emulator-logger';
-import { EmulatorCounters, EmulatorStats } from './emulator-stats';
-import { defaultFaultSettings, FaultSettings, parseFaultSettings } from './fault-settings';
-import { decodeBinaryFrame, decodeTextFrame, FrameDecodeError } from './frame-codec';
-import { CloseCode, EmulatorServices, ProtocolHandler } from './protocol-handler';
-import { RecognitionHandler } from './recognition-handler';
-import { SynthesisHandler } from './synthesis-handler';
-import { admitUpgrade, refuseUpgrade, SpeechRoute } from './upgrade-gate';
-import { selectVoice, VoiceMode } from './voice-selection';
+import { EmulatorCounters, EmulatorStats } from './control-plane/emulator-stats';
+import { defaultFaultSettings, FaultSettings, parseFaultSettings } from './control-plane/fault-settings';
+import { decodeBinaryFrame, decodeTextFrame, FrameDecodeError } from './protocol/frame-codec';
+import { CloseCode, EmulatorServices, ProtocolHandler } from './protocol/protocol-handler';
+import { RecognitionHandler } from './recognition/recognition-handler';
+import { SynthesisHandler } from './synthesis/synthesis-handler';
+import { admitUpgrade, refuseUpgrade, SpeechRoute } from './protocol/upgrade-gate';
+import { selectVoice, VoiceMode } from './synthesis/voice-selection';
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */

@@ -66,6 +66,11 @@ function logEvent(pool: string, log: PoolEventLog, event: PoolEvent): void {
         { ...fields, waitedMs: round2(event.waitedMs) },
         `pool=${pool} acquire timed out after ${Math.round(event.waitedMs)} ms at max size`,
       );
+    case 'waiter-queued':
+      return log.debug(
+        { ...fields, waiting: event.waiting },
+        `pool=${pool} at max size: ${event.waiting} acquire(s) waiting`,
+      );
     case 'session-evicted':
       return log.info(
         { ...fields, session: event.sessionId, idleMs: Math.round(event.idleMs) },

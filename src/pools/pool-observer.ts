@@ -6,6 +6,8 @@ export type PoolEvent =
   | { kind: 'factory-recovered'; afterFailures: number }
   | { kind: 'warmup-failed'; error: unknown }
   | { kind: 'acquire-timeout'; waitedMs: number }
+  /** An acquire found the pool at its cap and started waiting; `waiting` counts the waiters now queued. */
+  | { kind: 'waiter-queued'; waiting: number }
   | { kind: 'session-evicted'; sessionId: string; idleMs: number }
   | { kind: 'resource-replaced'; reason: 'idle' | 'invalid' }
   | { kind: 'destroy-failed'; error: unknown };

@@ -1,4 +1,5 @@
 import type { AllocationTier } from './allocation-tier';
+import type { PoolEvent } from './pool-observer';
 import type { PoolSnapshot } from './pool-snapshot';
 
 export interface AcquireOptions {
@@ -23,4 +24,9 @@ export interface ResourcePool<T> {
   releaseForSession(sessionId: string | null, resource?: T): Promise<boolean>;
   snapshot(): PoolSnapshot;
   shutdown(): Promise<void>;
+  /**
+   * Calls `listener` synchronously for every pool event (after the constructor's observer), e.g. `waiter-queued`
+   * the moment an acquire starts waiting at the cap. Returns an unsubscribe function. Listeners must not throw.
+   */
+  onEvent(listener: (event: PoolEvent) => void): () => void;
 }

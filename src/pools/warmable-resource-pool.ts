@@ -54,6 +54,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
   /** Allocations with a factory call or an async validation running, so shutdown can reject them at once. */
   private readonly inFlight = new Set<PendingAllocation<T>>();
   private readonly backoff: FactoryBackoff;
+  private readonly listeners = new Set<(event: PoolEvent) => void>();
 
   private outCount = 0;
   private sessionBound = 0;
@@ -237,6 +238,11 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     return plain === null ? recycled.then(toTrue) : Promise.all([plain, recycled]).then(toTrue);
   }
 
+  onEvent(listener: (event: PoolEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   snapshot(): PoolSnapshot {
     const now = this.clock.now();
     const hits = this.allocationsDedicated + this.allocationsWarm;
@@ -408,6 +414,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     pending.queuedAt = this.clock.now();
     this.waiting++;
     this.waiters.push(pending);
+    this.emit({ kind: 'waiter-queued', waiting: this.waiting });
     if (Number.isFinite(pending.timeoutMs)) {
       pending.timer = this.clock.setTimeout(() => {
         if (pending.state === PendingState.QUEUED) this.timeOut(pending);
@@ -917,6 +924,13 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
       this.observer?.event?.(event);
     } catch {
       // Same as above: reporting must not break the pool.
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure is its own; the pool and the other listeners go on.
+      }
     }
   }
 

@@ -3,8 +3,8 @@ import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { AppModule, type ModuleImport } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { ENV_VARIABLES } from '../../src/config/env.schema';
-import { fakePoolRegistry, type FakePool } from './fake-pool';
-import { FakePoolsModule } from './fake-pools.module';
+import { fakePoolRegistry, type FakePool } from '../../src/testing/fake-pool';
+import { FakePoolsModule } from '../../src/testing/fake-pools.module';
 
 export interface TestAppOptions {
   /** Contract variables for this app; every other contract variable is unset while it is built. */

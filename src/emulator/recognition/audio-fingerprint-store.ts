@@ -1,5 +1,5 @@
 import { anchorMaskFor, computeAnchors, FINGERPRINT_WINDOW, RollingAnchorHasher } from './audio-fingerprint';
-import { RenderedSpeech, TimedWord } from './speech-voice';
+import { RenderedSpeech, TimedWord } from '../synthesis/speech-voice';
 
 /** One synthesis the emulator produced recently, indexed by its anchors. */
 interface FingerprintEntry {

@@ -1,4 +1,4 @@
-import { createRandom } from './deterministic-random';
+import { createRandom } from '../audio/deterministic-random';
 import { VadEvent, VoiceActivityDetector } from './voice-activity-detector';
 
 const RATE = 16000;

@@ -1,4 +1,4 @@
-import { EmulatorLogger } from './emulator-logger';
+import { EmulatorLogger } from '../emulator-logger';
 import { selectVoice } from './voice-selection';
 
 describe('selectVoice without espeak-ng', () => {

@@ -1,6 +1,6 @@
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
 import WebSocket from 'ws';
-import { RunningEmulator, startEmulator } from './index';
+import { RunningEmulator, startEmulator } from '..';
 import {
   cancellation,
   closeClient,
@@ -11,7 +11,7 @@ import {
   speak,
   speechConfig,
   withDeadline,
-} from './sdk-test-helpers';
+} from '../../testing/speech-sdk';
 
 const TTS_PATH = '/tts/cognitiveservices/websocket/v1';
 

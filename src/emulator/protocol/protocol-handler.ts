@@ -1,9 +1,9 @@
-import { AudioFingerprintStore } from './audio-fingerprint-store';
-import { EmulatorCounters } from './emulator-stats';
-import { EmulatorLogger } from './emulator-logger';
-import { FaultSettings } from './fault-settings';
+import { AudioFingerprintStore } from '../recognition/audio-fingerprint-store';
+import { EmulatorCounters } from '../control-plane/emulator-stats';
+import { EmulatorLogger } from '../emulator-logger';
+import { FaultSettings } from '../control-plane/fault-settings';
 import { BinaryFrame, TextFrame } from './frame-codec';
-import { SpeechVoice } from './speech-voice';
+import { SpeechVoice } from '../synthesis/speech-voice';
 
 /** What the per-socket protocol handlers share with the server. */
 export interface EmulatorServices {

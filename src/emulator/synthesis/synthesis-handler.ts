@@ -1,12 +1,12 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { EmulatorConnection, newServiceId } from './emulator-connection';
-import { BinaryFrame, serviceHeaders, TextFrame } from './frame-codec';
-import { encodeG711 } from './g711-codec';
-import { CloseCode, EmulatorServices, ProtocolHandler } from './protocol-handler';
+import { EmulatorConnection, newServiceId } from '../protocol/emulator-connection';
+import { BinaryFrame, serviceHeaders, TextFrame } from '../protocol/frame-codec';
+import { encodeG711 } from '../audio/g711-codec';
+import { CloseCode, EmulatorServices, ProtocolHandler } from '../protocol/protocol-handler';
 import { parseSsml, ParsedSsml, SsmlParseError } from './ssml-parser';
 import { RenderedSpeech } from './speech-voice';
 import { resolveOutputFormat, riffHeaderFor, SynthesisOutputFormat } from './synthesis-output-format';
-import { pcm16ToBytes } from './wav-header';
+import { pcm16ToBytes } from '../audio/wav-header';
 
 /** The service's SSML limit per turn. */
 export const MAX_SSML_BYTES = 64 * 1024;

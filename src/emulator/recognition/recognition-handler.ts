@@ -1,8 +1,8 @@
-import { EmulatorConnection, newServiceId } from './emulator-connection';
-import { BinaryFrame, TextFrame } from './frame-codec';
-import { CloseCode, EmulatorServices, ProtocolHandler } from './protocol-handler';
+import { EmulatorConnection, newServiceId } from '../protocol/emulator-connection';
+import { BinaryFrame, TextFrame } from '../protocol/frame-codec';
+import { CloseCode, EmulatorServices, ProtocolHandler } from '../protocol/protocol-handler';
 import { RecognitionMode, RecognitionTurn } from './recognition-turn';
-import { parseWavHeader, WAVE_FORMAT_PCM, WavFormatError } from './wav-header';
+import { parseWavHeader, WAVE_FORMAT_PCM, WavFormatError } from '../audio/wav-header';
 
 export interface RecognitionEndpoint {
   /** From the path; undefined for the universal endpoint, whose `speech.context` says. */

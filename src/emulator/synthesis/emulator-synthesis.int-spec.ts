@@ -1,5 +1,5 @@
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
-import { RunningEmulator, startEmulator } from './index';
+import { RunningEmulator, startEmulator } from '..';
 import {
   cancellation,
   closeClient,
@@ -9,7 +9,7 @@ import {
   speakSsml,
   withDeadline,
   TEST_VOICES as VOICES,
-} from './sdk-test-helpers';
+} from '../../testing/speech-sdk';
 
 const ssml = (inner: string): string =>
   `<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="en-US"><voice name="en-US-JennyNeural">${inner}</voice></speak>`;

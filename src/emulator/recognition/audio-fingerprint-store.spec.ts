@@ -1,8 +1,8 @@
 import { AudioFingerprintStore } from './audio-fingerprint-store';
-import { createRandom } from './deterministic-random';
-import { RenderedSpeech, TimedWord } from './speech-voice';
-import { SyntheticVoice } from './synthetic-voice';
-import { tokenizeWords } from './word-tokenizer';
+import { createRandom } from '../audio/deterministic-random';
+import { RenderedSpeech, TimedWord } from '../synthesis/speech-voice';
+import { SyntheticVoice } from '../synthesis/synthetic-voice';
+import { tokenizeWords } from '../synthesis/word-tokenizer';
 
 const RATE = 16000;
 const voice = new SyntheticVoice();

@@ -1,7 +1,7 @@
 import { IncomingMessage, STATUS_CODES } from 'node:http';
 import { Duplex } from 'node:stream';
-import { FaultSettings } from './fault-settings';
-import { RecognitionEndpoint, recognitionEndpointFor } from './recognition-handler';
+import { FaultSettings } from '../control-plane/fault-settings';
+import { RecognitionEndpoint, recognitionEndpointFor } from '../recognition/recognition-handler';
 
 export type SpeechRoute = { kind: 'synthesis' } | { kind: 'recognition'; endpoint: RecognitionEndpoint };
 

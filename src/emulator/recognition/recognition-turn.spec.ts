@@ -1,8 +1,8 @@
 import { AudioFingerprintStore } from './audio-fingerprint-store';
-import { createRandom } from './deterministic-random';
+import { createRandom } from '../audio/deterministic-random';
 import { RecognitionMode, RecognitionTurn } from './recognition-turn';
-import { SyntheticVoice } from './synthetic-voice';
-import { pcm16ToBytes } from './wav-header';
+import { SyntheticVoice } from '../synthesis/synthetic-voice';
+import { pcm16ToBytes } from '../audio/wav-header';
 
 const RATE = 16000;
 

@@ -1,5 +1,5 @@
-import type { PoolMetrics, PoolSnapshot } from '../../src/pools/pool-snapshot';
-import type { ResourcePool, SessionAllocation } from '../../src/pools/resource-pool';
+import type { PoolMetrics, PoolSnapshot } from '../pools/pool-snapshot';
+import type { ResourcePool, SessionAllocation } from '../pools/resource-pool';
 
 export interface SnapshotPatch extends Partial<Omit<PoolSnapshot, 'metrics' | 'factory'>> {
   metrics?: Partial<PoolMetrics>;
@@ -89,6 +89,10 @@ export class FakePool implements ResourcePool<never> {
 
   releaseForSession(): Promise<boolean> {
     return Promise.resolve(false);
+  }
+
+  onEvent(): () => void {
+    return () => undefined;
   }
 
   shutdown(): Promise<void> {

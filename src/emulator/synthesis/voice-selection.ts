@@ -1,4 +1,4 @@
-import { EmulatorLogger } from './emulator-logger';
+import { EmulatorLogger } from '../emulator-logger';
 import { detectEspeak, EspeakInstallation } from './espeak-process';
 import { EspeakVoice } from './espeak-voice';
 import { RenderedSpeech, RenderRequest, SpeechVoice } from './speech-voice';

@@ -1,4 +1,4 @@
-import { encodeG711, linearToAlaw, linearToMulaw } from './g711-codec';
+import { encodeG711, linearToAlaw, linearToMulaw } from '../audio/g711-codec';
 import { resolveOutputFormat, riffHeaderFor } from './synthesis-output-format';
 
 describe('resolveOutputFormat', () => {

@@ -4,9 +4,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
-import { createRandom } from './deterministic-random';
-import { RunningEmulator } from './emulator-server';
-import type { VoiceMode } from './voice-selection';
+import { createRandom } from '../emulator/audio/deterministic-random';
+import { RunningEmulator } from '../emulator/emulator-server';
+import type { VoiceMode } from '../emulator/synthesis/voice-selection';
 
 export const SDK_DEADLINE_MS = 15_000;
 

@@ -1,4 +1,4 @@
-import { createRandom, hashString } from './deterministic-random';
+import { createRandom, hashString } from '../audio/deterministic-random';
 import { LruCache } from './lru-cache';
 import { assembleSpeech, AssemblyPart, RenderedSegment } from './speech-assembler';
 import { RenderedSpeech, RenderRequest, SpeechVoice, TimedWord } from './speech-voice';

@@ -1,4 +1,4 @@
-import type { Clock, ClockTimer } from '../clock';
+import type { Clock, ClockTimer } from '../pools/clock';
 
 interface FakeTimer {
   readonly id: number;

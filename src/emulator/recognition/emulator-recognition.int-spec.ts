@@ -1,5 +1,5 @@
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
-import { RunningEmulator, startEmulator } from './index';
+import { RunningEmulator, startEmulator } from '..';
 import {
   closeClient,
   newSynthesizer,
@@ -11,7 +11,7 @@ import {
   whiteNoise,
   withDeadline,
   TEST_VOICES as VOICES,
-} from './sdk-test-helpers';
+} from '../../testing/speech-sdk';
 
 describe.each(VOICES)('speech emulator recognition (%s voice)', (voice) => {
   let emulator: RunningEmulator;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
-import { EmulatorLogger } from './emulator-logger';
+import { EmulatorLogger } from '../emulator-logger';
 import { encodeBinaryFrame, encodeTextFrame, HeaderList, serviceHeaders } from './frame-codec';
 
 const HIGH_WATER_BYTES = 512 * 1024;

@@ -1,11 +1,11 @@
 import { AsyncSemaphore } from './async-semaphore';
-import { hashString } from './deterministic-random';
+import { hashString } from '../audio/deterministic-random';
 import { EspeakInstallation, speakToWav } from './espeak-process';
 import { LruCache } from './lru-cache';
-import { resamplePcm16 } from './pcm-resampler';
+import { resamplePcm16 } from '../audio/pcm-resampler';
 import { assembleSpeech, AssemblyPart, RenderedSegment } from './speech-assembler';
 import { RenderedSpeech, RenderRequest, SpeechVoice, TimedWord } from './speech-voice';
-import { parseWavHeader, pcm16FromBytes } from './wav-header';
+import { parseWavHeader, pcm16FromBytes } from '../audio/wav-header';
 import { tokenizeWords } from './word-tokenizer';
 
 /** espeak-ng's own output rate. */
