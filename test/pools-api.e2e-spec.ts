@@ -28,7 +28,7 @@ describe('pools REST API (e2e)', () => {
     expect(res.body).toStrictEqual({
       pools: { tts: poolSnapshot('tts', ttsPatch), stt: poolSnapshot('stt') },
     });
-    // The contract's field set, no more, no less (factory is the library's documented extra).
+    // The documented field set, no more, no less (factory is the library's documented extra).
     expect(Object.keys(res.body.pools.tts).sort()).toEqual(
       [
         'name',
