@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { NEST_BOILERPLATE_CONTEXTS } from '../src/logging/nest-logger';
 import { jsonLines, spawnBuiltService, waitForLine, type LogLine } from './support/built-service';
 import { freePort } from './support/service-process';
@@ -11,6 +12,9 @@ describe('start-up and shutdown output (e2e, built service)', () => {
       SPEECH_POOL_MAX_SIZE: '1',
       SPEECH_POOL_WARMSIZE: '3',
       VOICE_API_KEYS: 'k1,k2',
+      // Node's own warnings are log lines too.
+      NODE_OPTIONS: `--require ${join(__dirname, 'support', 'node-events.preload.js')}`,
+      WARMLINE_TEST_NODE_EVENT: 'warning',
     });
     try {
       const summary = await waitForLine(service, (l) => l.context === 'Startup');
@@ -51,6 +55,13 @@ describe('start-up and shutdown output (e2e, built service)', () => {
           msg: expect.stringContaining('SPEECH_POOL_WARMSIZE (did you mean SPEECH_POOL_WARM_SIZE?)'),
         }),
       ]);
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          level: 'warn',
+          msg: 'node: a test warning',
+          err: expect.objectContaining({ code: 'DEP_TEST' }),
+        }),
+      );
       const boilerplate = (l: LogLine) => l.context !== undefined && NEST_BOILERPLATE_CONTEXTS.has(l.context);
       expect(lines.filter(boilerplate)).toEqual([]);
       expect(lines.filter((l) => l.context === 'Startup')).toHaveLength(1);

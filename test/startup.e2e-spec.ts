@@ -1,6 +1,10 @@
+import { join } from 'node:path';
 import { jsonLines, spawnBuiltService } from './support/built-service';
+import { freePort } from './support/service-process';
 
-describe('start-up with an invalid environment (e2e, built service)', () => {
+const PRELOAD = join(__dirname, 'support', 'node-events.preload.js');
+
+describe('start-up failures (e2e, built service)', () => {
   it('prints one JSON line naming every bad variable, never a secret, and exits 1', async () => {
     const service = spawnBuiltService({
       PORT: 'abc',
@@ -58,5 +62,22 @@ describe('start-up with an invalid environment (e2e, built service)', () => {
           'SPEECH_POOL_MAX_SIZE is set)',
       },
     ]);
+  }, 60_000);
+
+  it("logs a crash as one fatal JSON line instead of Node's stack trace, and exits 1", async () => {
+    const service = spawnBuiltService({
+      PORT: String(await freePort()),
+      LOG_LEVEL: 'info',
+      NODE_OPTIONS: `--require ${PRELOAD}`,
+      WARMLINE_TEST_NODE_EVENT: 'crash',
+    });
+    expect(await service.exited).toBe(1);
+    expect(service.stderr()).toBe('');
+    const lines = jsonLines(service.stdout());
+    expect(lines.filter((l) => l.level === 'fatal')).toEqual([lines.at(-1)]);
+    expect(lines.at(-1)).toMatchObject({
+      msg: 'crashed (uncaughtException): a test crash',
+      err: { message: 'a test crash', stack: expect.stringContaining('node-events.preload.js') },
+    });
   }, 60_000);
 });
