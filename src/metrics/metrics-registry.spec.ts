@@ -1,0 +1,13 @@
+import { DROPPED_DEFAULT_METRICS, createMetricsRegistry } from './metrics-registry';
+
+describe('createMetricsRegistry', () => {
+  it('keeps the default process metrics but no gauge named like a counter', async () => {
+    const registry = createMetricsRegistry();
+    const metrics = await registry.getMetricsAsJSON();
+    const names = metrics.map((m) => m.name);
+    expect(names).toEqual(expect.arrayContaining(['process_cpu_seconds_total', 'nodejs_active_handles']));
+    for (const name of DROPPED_DEFAULT_METRICS) expect(names).not.toContain(name);
+    const misnamed = metrics.filter((m) => m.type !== 'counter' && m.name.endsWith('_total'));
+    expect(misnamed.map((m) => m.name)).toEqual([]);
+  });
+});
