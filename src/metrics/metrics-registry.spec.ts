@@ -1,3 +1,4 @@
+import { MetricType } from 'prom-client';
 import { DROPPED_DEFAULT_METRICS, createMetricsRegistry } from './metrics-registry';
 
 describe('createMetricsRegistry', () => {
@@ -7,7 +8,7 @@ describe('createMetricsRegistry', () => {
     const names = metrics.map((m) => m.name);
     expect(names).toEqual(expect.arrayContaining(['process_cpu_seconds_total', 'nodejs_active_handles']));
     for (const name of DROPPED_DEFAULT_METRICS) expect(names).not.toContain(name);
-    const misnamed = metrics.filter((m) => m.type !== 'counter' && m.name.endsWith('_total'));
+    const misnamed = metrics.filter((m) => m.type !== MetricType.Counter && m.name.endsWith('_total'));
     expect(misnamed.map((m) => m.name)).toEqual([]);
   });
 });
