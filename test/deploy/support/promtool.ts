@@ -2,8 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-/** Where promtool is (PATH, then /usr/bin), or null. */
+/** Where promtool is: $PROMTOOL when set (an explicit path), else PATH, then /usr/bin; null when absent. */
 export function findPromtool(): string | null {
+  const explicit = process.env.PROMTOOL;
+  if (explicit !== undefined && explicit !== '') return existsSync(explicit) ? explicit : null;
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin'].filter((d) => d !== '');
   return dirs.map((dir) => join(dir, 'promtool')).find((path) => existsSync(path)) ?? null;
 }
@@ -12,7 +14,7 @@ export const PROMTOOL = findPromtool();
 
 /** In CI a missing promtool fails the run; elsewhere the promtool checks are skipped, saying why. */
 export const PROMTOOL_MISSING =
-  'promtool not found on PATH or in /usr/bin: install Prometheus (Debian: apt-get install prometheus) to run these checks';
+  'promtool not found ($PROMTOOL, PATH, /usr/bin): install Prometheus (Debian: apt-get install prometheus) to run these checks';
 
 export interface PromtoolResult {
   status: number | null;
