@@ -12,7 +12,8 @@ import type { SpeechTarget as PoolsSpeechTarget } from '../config/app-config';
 
 export interface PoolsModuleOptions {
   target: PoolsSpeechTarget;
-  tts: SpeechPoolSizes & { voice: string };
+  /** `maxAudioBytes`: audio one synthesis may produce before it is stopped (a request may set its own). */
+  tts: SpeechPoolSizes & { voice: string; maxAudioBytes?: number };
   stt: SpeechPoolSizes & { language: string };
   sessionAwareness: boolean;
   warmupIntervalMs: number;
