@@ -106,9 +106,7 @@ export class TtsSynthesisJob implements TtsJob {
       client = allocation.resource;
       tier = allocation.tier;
       if (stream.signal.aborted) return this.endAborted(stream.signal.reason, progress());
-      if (payload.voice !== undefined) client.bindSession({ voice: payload.voice });
-      client.bindSession({ correlationId: requestId });
-      const ssml = payload.ssml ?? textToSsml(payload.text ?? '', client.voice);
+      const ssml = payload.ssml ?? textToSsml(payload.text ?? '', payload.voice ?? client.defaultVoice);
       await client.synthesize({
         ssml,
         format: payload.format ?? DEFAULT_TTS_FORMAT,
