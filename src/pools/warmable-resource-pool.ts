@@ -164,16 +164,17 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
   acquireForSession(sessionId: string | null, opts?: AcquireOptions): Promise<SessionAllocation<T>> {
     const refused = this.refuse(opts);
     if (refused !== null) return refused;
-    const startedAt = this.timed ? this.clock.now() : 0;
+    // One clock read serves both the latency and the session's last use.
+    const startedAt = this.timed || this.trackSessionAge ? this.clock.now() : 0;
 
     let entry: SessionEntry<T> | null = null;
     if (sessionId !== null && this.opts.sessionAwareness) {
       const known = this.sessions.get(sessionId);
       if (known === undefined) {
-        entry = new SessionEntry<T>(sessionId, this.trackSessionAge ? this.clock.now() : 0);
+        entry = new SessionEntry<T>(sessionId, startedAt);
         this.sessions.set(sessionId, entry);
       } else {
-        if (this.trackSessionAge) known.lastUsed = this.clock.now();
+        if (this.trackSessionAge) known.lastUsed = startedAt;
         const bound = known.slot;
         // Not bound yet means an allocation for this session is under way: share it.
         if (bound === null) return this.addCaller(known.pending as PendingAllocation<T>, opts?.signal);
