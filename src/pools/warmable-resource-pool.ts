@@ -762,18 +762,21 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
   }
 
   /**
-   * Closes warm resources above the warm size that nobody used for trimIdleMs, longest unused first. Only the
-   * warm stack is looked at: session-bound and handed-out resources are never trimmed.
+   * Closes warm resources above the warm size that nobody used for trimIdleMs, longest unused first. The warm
+   * size's own reserve is unused by design (the stack hands out its top, so its bottom waits for arrivals that
+   * find the others taken): only what is unused beyond that reserve is surplus. Under steady churn the clients
+   * that cycle are in use now and then, so nothing is trimmed; after a burst, the extras all go quiet together.
+   * Only the warm stack is looked at: session-bound and handed-out resources are never trimmed.
    */
   private trimUnusedExtras(now: number): void {
-    if (!this.trims) return;
-    let extras = this.ledger.idle - this.target;
-    if (extras <= 0) return;
+    if (!this.trims || this.ledger.idle <= this.target) return;
     const trimIdleMs = this.opts.trimIdleMs;
     const unused = this.ledger.warmSlots().filter((slot) => now - slot.unusedSince >= trimIdleMs);
+    let surplus = Math.min(this.ledger.idle - this.target, unused.length - this.target);
+    if (surplus <= 0) return;
     unused.sort((a, b) => a.unusedSince - b.unusedSince);
     for (const slot of unused) {
-      if (extras-- <= 0) break;
+      if (surplus-- <= 0) break;
       this.stats.resourcesTrimmed++;
       this.destroySlot(slot);
     }

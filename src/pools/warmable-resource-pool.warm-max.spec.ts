@@ -120,16 +120,50 @@ describe('WarmableResourcePool trims unused warm extras', () => {
     clock.advance(50_000); // +60 s: the refill's two and held[0..1] are 60 s unused, held[2..3] only 50 s
     await pool.maintain();
     let s = pool.snapshot();
+    // Four are unused for 60 s, but two of them are the warm size's reserve: two are surplus.
+    expect(s.metrics.resourcesTrimmed).toBe(2);
+    expect(s.warmPoolSize).toBe(4);
+    expect(held.map((r) => r.disposeCalls)).toEqual([0, 0, 0, 0]); // the refill's two were unused longest
+    expectBooksBalanced(s);
+
+    clock.advance(10_000); // held[2..3] are 60 s unused too: all four are, and the warm size keeps two
+    await pool.maintain();
+    s = pool.snapshot();
     expect(s.metrics.resourcesTrimmed).toBe(4);
     expect(s.warmPoolSize).toBe(2);
-    expect(held.map((r) => r.disposeCalls)).toEqual([1, 1, 0, 0]);
-    expectBooksBalanced(s);
+    expect(held.filter((r) => r.disposeCalls === 1)).toHaveLength(2);
 
     clock.advance(60_000);
     await pool.maintain(); // never below the warm size
     s = pool.snapshot();
     expect(s.warmPoolSize).toBe(2);
     expect(s.metrics.resourcesTrimmed).toBe(4);
+  });
+
+  it('under steady churn nothing is trimmed: the clients that cycle are not surplus', async () => {
+    const { pool, clock, factory } = trimming({
+      sessionAwareness: true,
+      trimIdleMs: 3_000,
+      warmupIntervalMs: 1_000,
+    });
+    await pool.prepare();
+    const first = await pool.acquireForSession('s0'); // one more than the warm size is needed: it cycles
+    await tick(clock, 0);
+    await pool.releaseForSession('s0');
+    expect(first.tier).toBe(AllocationTier.WARM);
+    const createdBefore = factory.calls;
+
+    for (let n = 1; n <= 100; n++) {
+      await pool.acquireForSession(`s${n}`);
+      await tick(clock, 200);
+      await pool.releaseForSession(`s${n}`);
+      await tick(clock, 300);
+    }
+
+    const s = pool.snapshot();
+    expect(s.metrics.resourcesTrimmed).toBe(0);
+    expect(factory.calls).toBe(createdBefore);
+    expect(s.warmPoolSize).toBe(3);
   });
 
   it('after a burst, extras are trimmed back to the warm size within trimIdleMs + one maintenance period', async () => {
@@ -176,7 +210,11 @@ describe('WarmableResourcePool trims unused warm extras', () => {
     expect(again).toBe(extra);
     await pool.release(again);
 
-    clock.advance(20_000); // the refill's two are 70 s unused, extra only 20 s
+    clock.advance(20_000); // the refill's two are 70 s unused (the warm size's reserve), extra only 20 s
+    await pool.maintain();
+    expect(pool.snapshot().metrics.resourcesTrimmed).toBe(0);
+
+    clock.advance(40_000); // now all three are unused for 60 s: one is surplus, the longest unused
     await pool.maintain();
 
     expect(bound.resource.disposeCalls).toBe(0);
