@@ -6,9 +6,10 @@
  * costs a TLS + websocket upgrade and counts against the resource's connection limits). Returning clients are
  * kept warm up to SPEECH_POOL_WARM_MAX, so under steady churn the pool should stop creating.
  *
- * After the burst: the warm stack's peak, and the time from the last session's end until maintenance has
- * trimmed the unused extras back to the warm size (bound: SPEECH_POOL_TRIM_IDLE + one maintenance period, both
- * shortened here so the bench does not wait a minute).
+ * The steady phases run with the production defaults (warm max 2 x warm size, trim idle 60 s, maintenance every
+ * 30 s). The burst runs on a second app whose trim idle (3 s) and maintenance period (1 s) are shortened, so the
+ * bench can time the trim without waiting minutes: after the burst, the time from the last session's end until
+ * maintenance has trimmed the unused extras back to the warm size (bound: trim idle + one maintenance period).
  *
  * STT: the same figure for recognitions. Recognizers are single-use (one audio stream each), so expect one
  * connection per recognition.
@@ -27,6 +28,7 @@ import { poolsSettled, startBenchApp, until, type BenchApp } from './support/voi
 const CONNECT_LATENCY_MS = 200;
 const WARM_SIZE = 2;
 const WARM_MAX = 2 * WARM_SIZE;
+/** Burst app only; the steady phases use the defaults. */
 const TRIM_IDLE_S = 3;
 const MAINTENANCE_S = 1;
 const PHASE_S = Number(process.env.COLD_RATE_PHASE_S ?? 8);
@@ -54,7 +56,10 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** 1, 2, 3, 1, 2, 3 ... requests per session. */
 const requestsOf = (n: number): number => (n % 3) + 1;
 
-type SessionWork = (client: VoiceClient, requests: number) => Promise<{ tier: string | null; error?: string }>;
+type SessionWork = (
+  client: VoiceClient,
+  requests: number,
+) => Promise<{ tier: string | null; error?: string }>;
 
 const synthesizeEach: SessionWork = async (client, requests) => {
   let tier: string | null = null;
@@ -195,20 +200,24 @@ const PHASE_HEADER = [
 
 async function main(): Promise<void> {
   const emulator = await startBenchEmulator('child');
-  const app = await startBenchApp({
-    speechHost: emulator.url,
-    env: {
-      SPEECH_POOL_TTS_WARM_SIZE: String(WARM_SIZE),
-      SPEECH_POOL_STT_WARM_SIZE: String(WARM_SIZE),
-      SPEECH_POOL_WARM_MAX: String(WARM_MAX),
-      SPEECH_POOL_TRIM_IDLE: String(TRIM_IDLE_S),
-      SPEECH_POOL_WARMUP_INTERVAL: String(MAINTENANCE_S),
-      SPEECH_POOL_MAX_SIZE: '400',
-      SESSION_RESUME_GRACE: '0', // a session's clients come straight back when it disconnects
-    },
-  });
-  await until(() => poolsSettled(app), 30_000, 'warm pools');
-  await emulator.setFaults({ connectLatencyMs: CONNECT_LATENCY_MS });
+  const boot = async (env: Record<string, string>): Promise<BenchApp> => {
+    await emulator.setFaults({ connectLatencyMs: 0 });
+    const booted = await startBenchApp({
+      speechHost: emulator.url,
+      env: {
+        SPEECH_POOL_TTS_WARM_SIZE: String(WARM_SIZE),
+        SPEECH_POOL_STT_WARM_SIZE: String(WARM_SIZE),
+        SPEECH_POOL_MAX_SIZE: '400',
+        SESSION_RESUME_GRACE: '0', // a session's clients come straight back when it disconnects
+        ...env,
+      },
+    });
+    await until(() => poolsSettled(booted), 30_000, 'warm pools');
+    await emulator.setFaults({ connectLatencyMs: CONNECT_LATENCY_MS });
+    return booted;
+  };
+  let app = await boot({});
+  const steadySnapshot = app.tts.snapshot();
 
   // Audio for the recognitions: the synthesis of TEXT at 16 kHz (recognized back as TEXT by the emulator).
   const speaker = await VoiceClient.connect({ url: app.url });
@@ -245,6 +254,15 @@ async function main(): Promise<void> {
     );
   }
 
+  const steadyMetrics = { tts: app.tts.snapshot().metrics, stt: app.stt.snapshot().metrics };
+  await app.close();
+  app = await boot({
+    SPEECH_POOL_WARM_MAX: String(WARM_MAX),
+    SPEECH_POOL_TRIM_IDLE: String(TRIM_IDLE_S),
+    SPEECH_POOL_WARMUP_INTERVAL: String(MAINTENANCE_S),
+  });
+  const burstApp = app;
+
   // A burst: base rate, 10x for 2 s, base rate again; the warm stack is polled during and after it.
   progress(
     `TTS burst: ${BURST_BASE_RATE}/s, ${BURST_BASE_RATE * BURST_FACTOR}/s for ${BURST_S} s, ${BURST_BASE_RATE}/s`,
@@ -261,9 +279,10 @@ async function main(): Promise<void> {
   const phaseStart = performance.now();
   const poll = setInterval(() => {
     const now = performance.now() - phaseStart;
-    const snap = app.tts.snapshot();
+    const snap = burstApp.tts.snapshot();
     if (now >= burstStart && now < burstEnd) lowestWarm = Math.min(lowestWarm, snap.warmPoolSize);
-    if (now >= burstEnd && recoveredAt === null && snap.warmPoolSize >= snap.warmPoolTarget) recoveredAt = now;
+    if (now >= burstEnd && recoveredAt === null && snap.warmPoolSize >= snap.warmPoolTarget)
+      recoveredAt = now;
     peakWarm = Math.max(peakWarm, snap.warmPoolSize);
   }, 2);
   const burstPhase = runSessions(app, [...beforeBurst, ...burstSchedule, ...afterBurst], synthesizeEach);
@@ -298,15 +317,14 @@ async function main(): Promise<void> {
   ];
   const recoveryMs = recoveredAt === null ? null : recoveredAt - burstEnd;
   const snapshot = app.tts.snapshot();
-  const sttSnapshot = app.stt.snapshot();
   const emulatorStats = await emulator.stats();
   await app.close();
   await emulator.close();
 
   console.log(
-    `cold rate and connection reuse: warm size ${WARM_SIZE} (kept warm up to ${snapshot.warmPoolMax ?? '?'}), ` +
-      `emulator (${emulator.where}) charging ${CONNECT_LATENCY_MS} ms per new connection, evenly spaced short ` +
-      `sessions of 1-3 requests each`,
+    `cold rate and connection reuse: warm size ${WARM_SIZE} (kept warm up to ${steadySnapshot.warmPoolMax ?? '?'}, ` +
+      `trim idle and maintenance at their defaults), emulator (${emulator.where}) charging ${CONNECT_LATENCY_MS} ms ` +
+      `per new connection, evenly spaced short sessions of 1-3 requests each`,
   );
   printTable(`TTS, steady arrivals, ${PHASE_S} s each`, PHASE_HEADER, steady.map(phaseRow));
   printTable(
@@ -315,7 +333,8 @@ async function main(): Promise<void> {
     stt.map((p) => [...phaseRow(p).slice(0, 7), p.connectionsPerRequest.toFixed(3), p.errors]),
   );
   printTable(
-    `TTS burst: ${BURST_BASE_RATE}/s, then ${BURST_BASE_RATE * BURST_FACTOR}/s for ${BURST_S} s, then ${BURST_BASE_RATE}/s`,
+    `TTS burst: ${BURST_BASE_RATE}/s, then ${BURST_BASE_RATE * BURST_FACTOR}/s for ${BURST_S} s, then ` +
+      `${BURST_BASE_RATE}/s (warm max ${WARM_MAX}, trim idle ${TRIM_IDLE_S} s, maintenance every ${MAINTENANCE_S} s)`,
     ['window', 'sessions', 'COLD', 'COLD share'],
     windows.map(([label, list]) => [
       label,
@@ -341,7 +360,11 @@ async function main(): Promise<void> {
   const connectionsMet = worstConnections <= TARGET_CONNECTIONS_PER_SESSION;
   const trimMet = trimmedBackMs !== null && trimmedBackMs <= trimBoundMs;
   const sttPerRecognition =
-    stt.reduce((sum, p) => sum + p.connections, 0) / Math.max(1, stt.reduce((sum, p) => sum + p.requests, 0));
+    stt.reduce((sum, p) => sum + p.connections, 0) /
+    Math.max(
+      1,
+      stt.reduce((sum, p) => sum + p.requests, 0),
+    );
   console.log(
     targetLine(
       `< ${TARGET_COLD_SHARE * 100} % COLD at steady rates up to ${TARGET_MAX_RATE}/s`,
@@ -372,9 +395,7 @@ async function main(): Promise<void> {
     emulator: emulator.where,
     connectLatencyMs: CONNECT_LATENCY_MS,
     warmSize: WARM_SIZE,
-    warmMax: snapshot.warmPoolMax ?? null,
-    trimIdleSeconds: TRIM_IDLE_S,
-    maintenanceSeconds: MAINTENANCE_S,
+    warmMax: steadySnapshot.warmPoolMax ?? null,
     phaseSeconds: PHASE_S,
     steady: steady.map((s) => ({
       ...s,
@@ -389,6 +410,9 @@ async function main(): Promise<void> {
       connectionsPerRecognition: share3(s.connectionsPerRequest),
     })),
     burst: {
+      warmMax: snapshot.warmPoolMax ?? null,
+      trimIdleSeconds: TRIM_IDLE_S,
+      maintenanceSeconds: MAINTENANCE_S,
       baseRate: BURST_BASE_RATE,
       burstRate: BURST_BASE_RATE * BURST_FACTOR,
       seconds: BURST_S,
@@ -404,7 +428,7 @@ async function main(): Promise<void> {
       trimmed,
       trimmedBackMs: trimmedBackMs === null ? null : round(trimmedBackMs),
     },
-    poolMetrics: { tts: snapshot.metrics, stt: sttSnapshot.metrics },
+    poolMetrics: { steady: steadyMetrics, burst: snapshot.metrics },
     emulatorStats,
     targets: {
       coldShareUpToTargetRate: {
