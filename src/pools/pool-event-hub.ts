@@ -13,11 +13,6 @@ export class PoolEventHub {
     this.onAllocated = observer?.allocated?.bind(observer) ?? null;
   }
 
-  /** Whether anyone reads allocation latencies (if not, the hot path reads no clock). */
-  get timesAllocations(): boolean {
-    return this.onAllocated !== null;
-  }
-
   subscribe(listener: (event: PoolEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

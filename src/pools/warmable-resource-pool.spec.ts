@@ -317,7 +317,7 @@ describe('WarmableResourcePool basics', () => {
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
   });
 
-  it('tells the observer the tier, latency and session of every allocation', async () => {
+  it('tells the observer the tier, latency and session of every allocation (synchronous hand-overs: exactly 0)', async () => {
     const allocated = jest.fn();
     const { pool, clock, factory } = poolFixture({
       warmPoolSize: 1,
