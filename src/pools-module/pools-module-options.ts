@@ -4,7 +4,10 @@ import type { PoolObserver } from '../pools';
 export interface SpeechPoolSizes {
   warmSize: number;
   maxSize: number;
-  /** Most pre-connected clients the warm queue may grow to under demand (default: the warm size). */
+  /**
+   * Released clients are kept warm up to this many (default 2 × warmSize, within maxSize). Has no effect on the
+   * STT pool: its recognizers are single-use, destroyed on release.
+   */
   warmMax?: number;
 }
 
@@ -27,9 +30,9 @@ export interface PoolsModuleOptions {
   sessionMaxAgeMs: number;
   acquireTimeoutMs: number;
   maxIdleMs: number;
-  /** A warm client beyond the warm size, idle this long, is closed (never trimmed when unset). */
+  /** Warm clients above the warm size unused this long are closed by maintenance (default 60_000). */
   trimIdleMs?: number;
-  /** No-progress deadline of one synthesis (the SDK can hang forever on a mid-turn close). */
+  /** Per-synthesis deadline (the SDK can hang forever on a mid-turn close). */
   synthesisTimeoutMs?: number;
   connectTimeoutMs?: number;
   /** Metrics + logging hooks for a pool, by pool name. */
