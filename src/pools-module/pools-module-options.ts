@@ -12,7 +12,12 @@ import type { SpeechTarget as PoolsSpeechTarget } from '../config/app-config';
 
 export interface PoolsModuleOptions {
   target: PoolsSpeechTarget;
-  tts: SpeechPoolSizes & { voice: string };
+  tts: SpeechPoolSizes & {
+    voice: string;
+    /** Audio one synthesis may produce (SPEECH_TTS_MAX_AUDIO_DURATION, in ms; SPEECH_TTS_MAX_AUDIO_SIZE). */
+    maxAudioMs?: number;
+    maxAudioBytes?: number;
+  };
   stt: SpeechPoolSizes & { language: string };
   sessionAwareness: boolean;
   warmupIntervalMs: number;
