@@ -286,6 +286,7 @@ export async function poolsSettled(app: VoiceApp): Promise<void> {
   for (const pool of [app.tts, app.stt] as Array<ResourcePool<unknown>>) {
     await waitFor(() => {
       const s = pool.snapshot();
+      // Released clients may stay warm above the target (up to warmPoolMax) until maintenance trims them.
       return (
         s.inUse === 0 &&
         s.pendingAcquires === 0 &&
