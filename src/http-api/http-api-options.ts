@@ -1,5 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { DEFAULT_OPENAI_VOICES, type OpenAiVoiceName } from './openai-voices';
+import type { OpenAiVoiceName } from '../config/env.schema';
+import { DEFAULT_OPENAI_VOICES } from '../config/validate-env';
 
 /** What HttpApiModule.forRoot() takes. */
 export interface HttpApiModuleOptions {
