@@ -1,3 +1,7 @@
+import { MAX_TEXT_CHARS } from '../http-api/speech-text.schema';
+
+export { MAX_TEXT_CHARS };
+
 /** One utterance to voice: its id names the output file. */
 export interface BatchItem {
   id: string;
@@ -17,7 +21,6 @@ export interface BatchScript {
 }
 
 /** The HTTP API's text limit; longer lines are reported, not sent. */
-export const MAX_TEXT_CHARS = 5_000;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export class ScriptError extends Error {}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { speechTextSchema } from './speech-text.schema';
 
 /** OpenAI's response formats warmline produces, and the HTTP API format each one is. */
 export const OPENAI_SPEECH_FORMATS = { mp3: 'mp3-24k', wav: 'wav-24k', pcm: 'pcm-24k' } as const;
@@ -15,9 +16,9 @@ export const MAX_SPEED = 4;
  */
 export const openAiSpeechRequestSchema = z.object({
   model: z.string().describe('Accepted and ignored (e.g. tts-1)'),
-  input: z.string().describe('Text to speak (at most 5,000 characters)'),
+  input: speechTextSchema.describe('Text to speak (at most 5,000 characters)'),
   voice: z
-    .union([z.string().min(1).max(128), z.object({ id: z.string().min(1).max(128) })])
+    .union([z.string().min(1).max(100), z.object({ id: z.string().min(1).max(100) })])
     .describe(
       'alloy, echo, fable, onyx, nova or shimmer (mapped by OPENAI_VOICE_MAP), or an Azure voice name',
     ),

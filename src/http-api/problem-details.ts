@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import type { ErrorCode } from '../speech/speech-error';
-import { toErrorBody } from '../voice/voice-errors';
+import { toErrorBody } from '../synthesis/error-body';
 import { HttpApiError } from './http-api-error';
 
 /** An RFC 9457 problem document with warmline's error code and whether retrying can help. */

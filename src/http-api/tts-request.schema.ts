@@ -1,23 +1,19 @@
 import { z } from 'zod';
 import { DEFAULT_HTTP_TTS_FORMAT, HTTP_TTS_FORMATS } from './http-audio-formats';
+import { speechTextSchema, voiceNameSchema } from './speech-text.schema';
 
-/** POST /api/v1/tts: exactly one of text and ssml. Their content is checked by the synthesis path's own rules. */
+/** POST /api/v1/tts: exactly one of text and ssml. Unknown fields are refused, so a typo is not silently lost. */
 export const ttsRequestSchema = z
-  .object({
-    text: z
-      .string()
+  .strictObject({
+    text: speechTextSchema
       .describe('Plain text to speak (at most 5,000 characters); XML-escaped into SSML')
       .optional(),
     ssml: z.string().describe('A complete SSML document with a <speak> root (at most 64 KiB)').optional(),
-    voice: z
-      .string()
-      .min(1)
-      .max(128)
-      .describe("Voice name from GET /api/v1/voices (default: the service's SPEECH_TTS_VOICE)")
+    voice: voiceNameSchema
+      .describe("A voice from GET /api/v1/voices (default: the service's SPEECH_TTS_VOICE)")
       .optional(),
     format: z.enum(HTTP_TTS_FORMATS).default(DEFAULT_HTTP_TTS_FORMAT).describe('Audio format of the answer'),
   })
-  .strict()
   .refine((body) => (body.text === undefined) !== (body.ssml === undefined), {
     message: 'give exactly one of text and ssml',
   });
