@@ -12,7 +12,7 @@ import { decodeBinaryFrame, decodeTextFrame, FrameDecodeError } from './protocol
 import { CloseCode, EmulatorServices, ProtocolHandler } from './protocol/protocol-handler';
 import { RecognitionHandler } from './recognition/recognition-handler';
 import { SynthesisHandler } from './synthesis/synthesis-handler';
-import { admitUpgrade, refuseUpgrade, SpeechRoute } from './protocol/upgrade-gate';
+import { admitUpgrade, presentedKeys, refuseUpgrade, SpeechRoute } from './protocol/upgrade-gate';
 import { selectVoice, VoiceMode } from './synthesis/voice-selection';
 
 export interface EmulatorOptions {
@@ -106,6 +106,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       faults: () => ({ ...faults }),
       replaceFaults,
       reset,
+      keyAccepted: (request) =>
+        faults.requireKey === null ||
+        presentedKeys(request, new URL(request.url ?? '/', 'http://emulator')).includes(faults.requireKey),
     });
   });
   const wss = new WebSocketServer({
