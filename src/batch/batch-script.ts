@@ -1,5 +1,6 @@
 import { MAX_TEXT_CHARS } from '../http-api/speech-text.schema';
 
+/** The HTTP API's text limit: longer lines are reported, not sent. */
 export { MAX_TEXT_CHARS };
 
 /** One utterance to voice: its id names the output file. */
@@ -20,7 +21,6 @@ export interface BatchScript {
   problems: ScriptProblem[];
 }
 
-/** The HTTP API's text limit; longer lines are reported, not sent. */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export class ScriptError extends Error {}
