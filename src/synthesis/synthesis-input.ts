@@ -1,4 +1,4 @@
-import type { TtsFormat } from '../speech/audio-format';
+import type { WireFormat } from '../speech/audio-format';
 import { textToSsml } from '../speech/ssml';
 import { checkEstimatedAudio, type AudioLimits } from './audio-limits';
 import { badRequest } from './error-body';
@@ -11,7 +11,7 @@ export interface SynthesisInput {
   ssml?: string;
   /** Voice for `text` (SSML names its own voices). */
   voice: string;
-  format: TtsFormat;
+  format: WireFormat;
 }
 
 export interface InputChecks {

@@ -1,5 +1,5 @@
 import type { AllocationTier } from '../pools/allocation-tier';
-import type { TtsFormat } from '../speech/audio-format';
+import type { WireFormat } from '../speech/audio-format';
 import type { SynthesisRequest } from '../speech/tts-client';
 import { isAbortReason, replyFor, slowReader, type AbortReason } from './abort-reason';
 import type { AudioSink, SynthesisProgress, SynthesisResult } from './audio-sink';
@@ -10,7 +10,7 @@ import type { LeasedSynthesizer, SynthesisEnd, SynthesizerLease } from './synthe
 export interface SynthesisJobRequest {
   requestId: string;
   ssml: string;
-  format: TtsFormat;
+  format: WireFormat;
 }
 
 export interface SynthesisJobLimits {
