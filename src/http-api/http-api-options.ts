@@ -13,6 +13,10 @@ export interface HttpApiModuleOptions {
   maxUploadBytes: number;
   /** OPENAI_VOICE_MAP: the Azure voice each OpenAI voice name stands for; the defaults fill what is missing. */
   openaiVoices?: Partial<Record<OpenAiVoiceName, string>>;
+  /** Audio a response may have waiting for a slow reader before its synthesis is aborted (default 1 MiB). */
+  maxBufferedBytes?: number;
+  /** Longest shutdown waits for requests in flight before stopping them (default 10 s). */
+  drainTimeoutMs?: number;
 }
 
 /** The options with every default filled in. */
@@ -22,6 +26,8 @@ export interface HttpApiSettings {
   requestBurst: number;
   maxUploadBytes: number;
   openaiVoices: Readonly<Record<OpenAiVoiceName, string>>;
+  maxBufferedBytes: number;
+  drainTimeoutMs: number;
 }
 
 export function resolveHttpApiSettings(options: HttpApiModuleOptions): HttpApiSettings {
@@ -31,6 +37,8 @@ export function resolveHttpApiSettings(options: HttpApiModuleOptions): HttpApiSe
     requestBurst: options.requestBurst,
     maxUploadBytes: options.maxUploadBytes,
     openaiVoices: { ...DEFAULT_OPENAI_VOICES, ...options.openaiVoices },
+    maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
+    drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
   };
 }
 

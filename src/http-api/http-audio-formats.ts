@@ -1,3 +1,5 @@
+import type { WireFormat } from '../speech/audio-format';
+
 /**
  * The audio formats of the HTTP speech API and how each is delivered: a container (a WAV header before the PCM,
  * or none) around one of the synthesizer's wire formats. Plain data, so the batch client can share it.
@@ -13,9 +15,6 @@ export const HTTP_TTS_FORMATS = [
 ] as const;
 export type HttpTtsFormat = (typeof HTTP_TTS_FORMATS)[number];
 export const DEFAULT_HTTP_TTS_FORMAT: HttpTtsFormat = 'wav-24k';
-
-/** What the synthesizer is asked for. */
-export type WireFormat = 'pcm-16k' | 'pcm-24k' | 'mp3-24k' | 'mulaw-8k' | 'alaw-8k';
 
 export interface HttpAudioFormat {
   wire: WireFormat;

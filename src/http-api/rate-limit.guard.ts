@@ -8,14 +8,10 @@ import { RequestRateLimiter } from './request-rate-limiter';
 /** The per-key request rate (VOICE_REQUEST_RATE / VOICE_REQUEST_BURST); runs after BearerAuthGuard. */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  private readonly limiter: RequestRateLimiter;
-
-  constructor(@Inject(HTTP_API_SETTINGS) private readonly settings: HttpApiSettings) {
-    this.limiter = new RequestRateLimiter({
-      requestsPerSecond: settings.requestsPerSecond,
-      burst: settings.requestBurst,
-    });
-  }
+  constructor(
+    @Inject(HTTP_API_SETTINGS) private readonly settings: HttpApiSettings,
+    private readonly limiter: RequestRateLimiter,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const decision = this.limiter.take(principalOf(context.switchToHttp().getRequest<IncomingMessage>()));

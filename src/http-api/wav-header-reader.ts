@@ -72,7 +72,7 @@ export class WavHeaderReader {
   private tryParse(): { format: WavUploadFormat; dataOffset: number } | null {
     const buf = this.head;
     if (buf.length >= 4 && buf.toString('ascii', 0, 4) !== 'RIFF')
-      throw malformed('it does not start with RIFF');
+      throw malformed('it does not start with RIFF (only WAV files are accepted)');
     if (buf.length < 12) return null;
     if (buf.toString('ascii', 8, 12) !== 'WAVE') throw malformed('the RIFF type is not WAVE');
     let offset = 12;
