@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.token';
 import { HttpApiLifecycle } from './http-api-lifecycle';
@@ -14,6 +15,7 @@ import { HttpRecognition } from './http-recognition';
 import { HttpSynthesis } from './http-synthesis';
 import { HttpWork } from './http-work';
 import { OpenAiAudioController } from './openai-audio.controller';
+import { ProblemDetailsFilter } from './problem-details.filter';
 import { RequestRateLimiter } from './request-rate-limiter';
 import { SpeechController } from './speech.controller';
 
@@ -53,6 +55,7 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
     HttpSynthesis,
     HttpRecognition,
     HttpApiLifecycle,
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
 })
 export class HttpApiModule extends HttpApiConfigurableModule {

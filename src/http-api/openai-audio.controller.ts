@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -27,7 +27,6 @@ import {
 import { azureVoiceFor } from './openai-voices';
 import { ApiProblemResponses } from './openapi-problems';
 import { parseJsonBody } from './parse-body';
-import { OpenAiProblemDetailsFilter } from './problem-details.filter';
 import { RateLimitGuard } from './rate-limit.guard';
 import { voiceNameSchema } from './speech-text.schema';
 import { checkDeclaredLength } from './upload-limit';
@@ -66,7 +65,6 @@ class TranscriptionDto {
 @ApiBearerAuth()
 @Controller('v1/audio')
 @UseGuards(BearerAuthGuard, RateLimitGuard)
-@UseFilters(OpenAiProblemDetailsFilter)
 export class OpenAiAudioController {
   constructor(
     private readonly synthesis: HttpSynthesis,

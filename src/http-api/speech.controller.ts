@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  HttpCode,
-  Inject,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -30,7 +19,6 @@ import { HttpRecognition } from './http-recognition';
 import { HttpSynthesis } from './http-synthesis';
 import { ApiProblemResponses } from './openapi-problems';
 import { parseJsonBody } from './parse-body';
-import { ProblemDetailsFilter } from './problem-details.filter';
 import { RateLimitGuard } from './rate-limit.guard';
 import { SttResponseDto } from './stt-response.dto';
 import { ttsRequestSchema } from './tts-request.schema';
@@ -44,7 +32,6 @@ const audioTypes = [...new Set(Object.values(HTTP_AUDIO_FORMATS).map((format) =>
 @ApiBearerAuth()
 @Controller('api/v1')
 @UseGuards(BearerAuthGuard, RateLimitGuard)
-@UseFilters(ProblemDetailsFilter)
 export class SpeechController {
   constructor(
     private readonly synthesis: HttpSynthesis,
