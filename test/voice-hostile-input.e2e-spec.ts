@@ -219,3 +219,48 @@ describe('voice gateway: barge-in (e2e)', () => {
     await poolsSettled(v);
   });
 });
+
+describe('voice gateway: voices and audio bounds (e2e)', () => {
+  let v: VoiceApp;
+
+  beforeAll(async () => {
+    v = await startVoiceApp({
+      pools: { tts: { warmSize: 2, maxSize: 64, voice: 'en-US-JennyNeural', maxAudioBytes: 64_000 } },
+    });
+  });
+  afterAll(() => v.close());
+
+  it('refuses a voice the upstream does not have before anything reaches it', async () => {
+    const socket = v.connect();
+    await ready(socket);
+    const before = upstreamCost(v);
+    expect((await synthesize(socket, { text: 'hi', voice: 'en-US-NoSuchNeural' })).ack).toEqual({
+      ok: false,
+      error: {
+        code: 'BAD_REQUEST',
+        message: 'unknown voice "en-US-NoSuchNeural"; the upstream has no such voice',
+        retryable: false,
+      },
+    });
+    const ssml = '<speak version="1.0" xml:lang="en-US"><voice name="xx-XX-NobodyNeural">hi</voice></speak>';
+    expect((await synthesize(socket, { ssml })).ack).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringContaining('xx-XX-NobodyNeural') },
+    });
+    expect(upstreamCost(v)).toEqual(before);
+  });
+
+  it('stops a stream that passes the estimate but runs past the audio bound', async () => {
+    const socket = v.connect();
+    await ready(socket);
+    // Punctuation pauses make this far longer than its characters suggest.
+    const { ack, audio } = await synthesize(socket, { text: 'a, b. c; d! e? f', format: 'pcm-16k' });
+    expect(ack).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringContaining('64000 bytes'), retryable: false },
+    });
+    expect(audio.length).toBeLessThanOrEqual(64_000);
+    // Nothing leaked, and the session goes on.
+    expect((await synthesize(socket, { text: 'short', format: 'pcm-16k' })).ack).toMatchObject({ ok: true });
+  });
+});

@@ -81,7 +81,7 @@ export class SynthesisJob {
       progress.tier = leased.tier;
       stream.signal.throwIfAborted();
       let seq = 0;
-      const synthesis: SynthesisRequest & { maxAudioBytes: number } = {
+      const synthesis: SynthesisRequest = {
         ssml: request.ssml,
         format: request.format,
         signal: stream.signal,

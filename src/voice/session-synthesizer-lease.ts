@@ -7,8 +7,8 @@ import type { VoiceSessions } from './voice-sessions';
 /**
  * A voice session's synthesizer: the session keeps it between requests (DEDICATED) and it is released to the
  * pool only when it cannot serve the session's next request at once — it failed (the pool validates it and
- * destroys a broken one), or its turn was cut short and may still be running upstream (the session takes a warm
- * one next while this one finishes its turn off to the side).
+ * destroys a broken one), or its turn was cut short and is still stopping upstream (the session takes a warm one
+ * next while this one finishes its turn off to the side).
  */
 export class SessionSynthesizerLease implements SynthesizerLease {
   constructor(
@@ -30,7 +30,9 @@ export class SessionSynthesizerLease implements SynthesizerLease {
   }
 
   release(client: TtsClient, end: SynthesisEnd): void {
-    const keep = end === 'completed' && client.isReady();
+    // A failed synthesis may have left the client broken, a cut one may still be running its turn: either way
+    // the pool checks it (and lets a running turn end off to the side) while the session moves on.
+    const keep = end !== 'failed' && client.isReady() && !client.busy;
     this.sessions.synthesisEnded(this.session, keep);
     if (!keep) this.sessions.track(this.pool.releaseForSession(this.session.id, client));
   }

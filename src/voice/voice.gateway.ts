@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import type { Namespace, Socket } from 'socket.io';
 import { ShutdownState } from '../lifecycle/shutdown-state';
 import { sessionIdPrefix } from '../logging/session-id-prefix';
-import { STT_POOL, TTS_POOL } from '../pools-module/pool-tokens';
+import { STT_POOL, TTS_POOL, VOICE_CATALOG } from '../pools-module/pool-tokens';
 import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../pools-module/pools-module-options';
 import type { ResourcePool } from '../pools/resource-pool';
 import { SttStream } from '../recognition/stt-stream';
@@ -29,12 +29,13 @@ import { DEFAULT_TTS_FORMAT } from '../speech/audio-format';
 import { RECOGNIZER_SAMPLE_RATE } from '../speech/audio-format';
 import type { SttClient } from '../speech/stt-client';
 import type { TtsClient } from '../speech/tts-client';
+import type { VoiceCatalog } from '../speech/voice-catalog';
 import { DISCONNECTED, SHUTTING_DOWN, isAbortReason, replyFor } from '../synthesis/abort-reason';
 import { DEFAULT_AUDIO_LIMITS, maxAudioBytesFor, type AudioLimits } from '../synthesis/audio-limits';
 import { badRequest, rateLimited, shuttingDown, toErrorBody, type ErrorBody } from '../synthesis/error-body';
 import { PooledSynthesizerLease } from '../synthesis/pooled-synthesizer-lease';
 import { SynthesisJob } from '../synthesis/synthesis-job';
-import { prepareSsml } from '../synthesis/synthesis-input';
+import { prepareSsml, type InputChecks } from '../synthesis/synthesis-input';
 import type { SynthesizerLease } from '../synthesis/synthesizer-lease';
 import { closeConnections } from './close-connections';
 import { SessionSynthesizerLease } from './session-synthesizer-lease';
@@ -114,6 +115,7 @@ export class VoiceGateway
   private readonly connections = new WeakMap<Socket, VoiceConnection>();
   private readonly principals = new WeakMap<Socket, string>();
   private readonly audioLimits: AudioLimits;
+  private readonly inputChecks: InputChecks;
   private draining = false;
 
   constructor(
@@ -124,11 +126,17 @@ export class VoiceGateway
     private readonly sessions: VoiceSessions,
     private readonly metrics: VoiceMetrics,
     @Optional() shutdown?: ShutdownState,
+    @Optional() @Inject(VOICE_CATALOG) voices?: VoiceCatalog,
   ) {
     this.auth = new VoiceAuthenticator(settings.apiKeys);
     this.audioLimits = {
       maxAudioMs: poolsOptions.tts.maxAudioMs ?? DEFAULT_AUDIO_LIMITS.maxAudioMs,
       maxAudioBytes: poolsOptions.tts.maxAudioBytes ?? DEFAULT_AUDIO_LIMITS.maxAudioBytes,
+    };
+    // A voice the upstream does not list is refused up front; when it could not list its voices, it decides.
+    this.inputChecks = {
+      limits: this.audioLimits,
+      ...(voices === undefined ? {} : { knownVoice: (name: string) => voices.has(name) !== false }),
     };
     // Readiness and the gateway turn away new work at the same moment.
     shutdown?.onShutdown(() => (this.draining = true));
@@ -213,7 +221,7 @@ export class VoiceGateway
       }
       const format = payload.format ?? DEFAULT_TTS_FORMAT;
       const voice = payload.voice ?? session.voice ?? this.poolsOptions.tts.voice;
-      const ssml = prepareSsml({ ...payload, voice, format }, { limits: this.audioLimits });
+      const ssml = prepareSsml({ ...payload, voice, format }, this.inputChecks);
       if (payload.voice !== undefined) session.voice = payload.voice;
       const requestId = payload.requestId ?? randomUUID();
       const job = new SynthesisJob(
