@@ -33,6 +33,8 @@ export interface RunningEmulator {
   url: string;
   /** `http://host:port`, for the control plane. */
   httpUrl: string;
+  /** What synthesized speech sounds like: espeak-ng, or the built-in synthetic voice. */
+  voice: 'espeak' | 'synthetic';
   stats(): EmulatorStats;
   /** Replaces the fault settings (fields not given take their defaults), like `POST /emulator/faults`. */
   setFaults(faults: Partial<FaultSettings>): void;
@@ -216,6 +218,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     host,
     url: `ws://${urlHost(host)}:${port}`,
     httpUrl: `http://${urlHost(host)}:${port}`,
+    voice: voice.kind,
     stats: () => counters.snapshot(),
     setFaults: (f) => void replaceFaults(f),
     reset,
