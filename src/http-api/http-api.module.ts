@@ -18,6 +18,7 @@ import { OpenAiAudioController } from './openai-audio.controller';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { RequestRateLimiter } from './request-rate-limiter';
 import { SpeechController } from './speech.controller';
+import { VoicesController } from './voices.controller';
 
 /** The module's options from the validated environment. */
 export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOptions {
@@ -33,13 +34,13 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
 }
 
 /**
- * The HTTP speech API: POST /api/v1/tts and /api/v1/stt, and OpenAI's POST /v1/audio/speech and
+ * The HTTP speech API: POST /api/v1/tts and /api/v1/stt, GET /api/v1/voices, and OpenAI's POST /v1/audio/speech and
  * /v1/audio/transcriptions, on the same pools, synthesis and recognition paths, limits and error codes as the
- * Socket.IO API. Needs PoolsModule (TTS_POOL, STT_POOL, POOLS_MODULE_OPTIONS); uses ShutdownState when
+ * Socket.IO API. Needs PoolsModule (TTS_POOL, STT_POOL, VOICE_CATALOG, POOLS_MODULE_OPTIONS); uses ShutdownState when
  * LifecycleModule is present. Configure with `HttpApiModule.forRoot({...})` or `HttpApiModule.fromAppConfig()`.
  */
 @Module({
-  controllers: [SpeechController, OpenAiAudioController],
+  controllers: [SpeechController, OpenAiAudioController, VoicesController],
   providers: [
     { provide: HTTP_API_SETTINGS, inject: [HTTP_API_MODULE_OPTIONS], useFactory: resolveHttpApiSettings },
     {

@@ -1,17 +1,18 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { TTS_POOL } from '../pools-module/pool-tokens';
+import { TTS_POOL, VOICE_CATALOG } from '../pools-module/pool-tokens';
 import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../pools-module/pools-module-options';
 import type { ResourcePool } from '../pools/resource-pool';
 import type { WireFormat } from '../speech/audio-format';
 import type { TtsClient } from '../speech/tts-client';
+import type { VoiceCatalog } from '../speech/voice-catalog';
 import { DISCONNECTED } from '../synthesis/abort-reason';
 import { DEFAULT_AUDIO_LIMITS, maxAudioBytesFor, type AudioLimits } from '../synthesis/audio-limits';
 import { badRequest, shuttingDown } from '../synthesis/error-body';
 import { PooledSynthesizerLease } from '../synthesis/pooled-synthesizer-lease';
 import { SynthesisJob } from '../synthesis/synthesis-job';
-import { prepareSsml } from '../synthesis/synthesis-input';
+import { prepareSsml, type InputChecks } from '../synthesis/synthesis-input';
 import { illegalCharacterProblem } from '../synthesis/xml-characters';
 import { HttpAudioSink } from './http-audio-sink';
 import { HTTP_API_SETTINGS, type HttpApiSettings } from './http-api-options';
@@ -43,16 +44,23 @@ export interface HttpSynthesisRequest {
 export class HttpSynthesis {
   private readonly logger = new Logger('HttpApi');
   private readonly audioLimits: AudioLimits;
+  private readonly checks: InputChecks;
 
   constructor(
     @Inject(TTS_POOL) private readonly pool: ResourcePool<TtsClient>,
     @Inject(POOLS_MODULE_OPTIONS) private readonly poolsOptions: PoolsModuleOptions,
     @Inject(HTTP_API_SETTINGS) private readonly settings: HttpApiSettings,
     private readonly work: HttpWork,
+    @Optional() @Inject(VOICE_CATALOG) voices?: VoiceCatalog,
   ) {
     this.audioLimits = {
       maxAudioMs: poolsOptions.tts.maxAudioMs ?? DEFAULT_AUDIO_LIMITS.maxAudioMs,
       maxAudioBytes: poolsOptions.tts.maxAudioBytes ?? DEFAULT_AUDIO_LIMITS.maxAudioBytes,
+    };
+    // A voice the upstream does not list is refused up front; when it could not list its voices, it decides.
+    this.checks = {
+      limits: this.audioLimits,
+      ...(voices === undefined ? {} : { knownVoice: (name: string) => voices.has(name) !== false }),
     };
   }
 
@@ -102,7 +110,7 @@ export class HttpSynthesis {
 
   private ssmlFor(request: HttpSynthesisRequest, format: WireFormat): string {
     const voice = request.voice ?? this.poolsOptions.tts.voice;
-    const checks = { limits: this.audioLimits };
+    const { checks } = this;
     if (request.text === undefined) return prepareSsml({ ssml: request.ssml, voice, format }, checks);
     // Checked here first, so that a problem is reported against the field the client sent (`text`, `input`).
     const problem = illegalCharacterProblem(request.textField, request.text);
