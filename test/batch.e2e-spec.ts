@@ -78,7 +78,7 @@ describe('npm run batch (e2e)', () => {
     'wav-16k',
   ];
 
-  it('voices all 200 lines through upstream refusals and a mid-stream drop, retrying them', async () => {
+  it('voices all 200 lines through refused upgrades and streams cut off mid-way, retrying them', async () => {
     const out = join(work, 'faults');
     // Refused upgrades (the pool must open connections beyond its 2 warm ones) and turns cut off mid-stream.
     emulator.setFaults({ rejectNext: 4, dropMidStreamNext: 3 });
