@@ -117,3 +117,29 @@ describe('POST /api/v1/tts (e2e)', () => {
     expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(16_000 * 2 * 0.3);
   });
 });
+
+describe('POST /api/v1/tts at shutdown (e2e)', () => {
+  it('a synthesis still streaming when the drain time is over is cut off, and every synthesizer is closed', async () => {
+    const service = await startHttpSpeechApp({ http: { drainTimeoutMs: 300 } });
+    try {
+      service.emulator.setFaults({ realtimeFactor: 1 });
+      const response = await tts(service, { text: LONG_TEXT, format: 'pcm-16k' });
+      expect(response.status).toBe(200);
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      await reader.read();
+      const closing = service.close();
+      // The body ends without its final chunk: the client can tell the audio is incomplete.
+      const rest = (async () => {
+        for (let next = await reader.read(); !next.done; next = await reader.read());
+      })();
+      await expect(rest).rejects.toThrow();
+      await closing;
+      const { metrics, size } = service.tts.snapshot();
+      expect(size).toBe(0);
+      expect(metrics.resourcesDestroyed).toBe(metrics.resourcesCreated);
+      expect(service.emulator.stats().connectionsOpen).toBe(0);
+    } finally {
+      await service.close();
+    }
+  });
+});

@@ -32,6 +32,8 @@ export function sendProblem(response: ServerResponse, problem: Problem, style: P
     response.setHeader('Retry-After', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
   }
   response.setHeader('x-should-retry', String(problem.body.retryable));
+  // Readable by browsers on other origins (CORS_ORIGINS), like the audio's own headers.
+  response.setHeader('Access-Control-Expose-Headers', 'Retry-After, x-should-retry');
   response.statusCode = problem.body.status;
   response.setHeader('Content-Type', PROBLEM_CONTENT_TYPE);
   response.end(JSON.stringify(problemDocument(problem, style)));
