@@ -43,7 +43,7 @@ export class AllocationRecorder {
 export interface BenchAppOptions {
   /** The emulator's `ws://` URL. */
   speechHost: string;
-  /** Environment variables of CONTRACT §2 (pool sizes, grace...); applied before the app is built. */
+  /** Environment variables (docs/configuration.md: pool sizes, grace...); applied before the app is built. */
   env?: Record<string, string>;
 }
 
@@ -133,7 +133,7 @@ export interface PoolBooks {
   metrics: { resourcesCreated: number; resourcesDestroyed: number; [key: string]: number };
 }
 
-/** The pools' books (CONTRACT §3): created − destroyed = live, nothing in use, no session holding a client. */
+/** The pools' books: created − destroyed = live, nothing in use, no session holding a client. */
 export function booksProblems(name: string, s: PoolBooks): string[] {
   const problems: string[] = [];
   const live = s.metrics.resourcesCreated - s.metrics.resourcesDestroyed;
