@@ -100,6 +100,8 @@ export class HttpSynthesis {
         if (!response.writableFinished) client.abort(DISCONNECTED);
       };
       response.on('close', onClose);
+      // Gone already (while the request was being checked): stop before a synthesizer is taken.
+      if (response.destroyed || response.socket?.destroyed === true) client.abort(DISCONNECTED);
       try {
         await job.run(AbortSignal.any([shutdown, client.signal]));
       } finally {

@@ -39,6 +39,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',

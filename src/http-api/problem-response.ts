@@ -24,6 +24,7 @@ export function problemDocument(problem: Problem, style: ProblemStyle): object {
  * instead, so the client sees an incomplete body rather than a complete-looking one.
  */
 export function sendProblem(response: ServerResponse, problem: Problem, style: ProblemStyle): void {
+  if (response.destroyed) return; // the client is gone: nobody to tell
   if (response.headersSent) {
     response.destroy();
     return;
