@@ -9,6 +9,7 @@ import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { ConfigValidationError } from './config/config-validation-error';
 import { describeUnknownVariables, findUnknownVariables } from './config/unknown-variables';
+import { HttpApiModule } from './http-api/http-api.module';
 import { createBootstrapLogger } from './logging/bootstrap-logger';
 import { logDestination } from './logging/log-destination';
 import { NestPinoLogger } from './logging/nest-logger';
@@ -35,13 +36,16 @@ async function bootstrap(): Promise<void> {
 
   await checkPortFree(config.port).catch((error: unknown) => fail(logger, error, config.port));
 
-  const app = await NestFactory.create(AppModule.forRoot({ features: [VoiceModule.fromAppConfig()] }), {
-    logger: new NestPinoLogger(logger),
-    // Held back until configureApp installs the application's logger, which may log with request context.
-    bufferLogs: true,
-    // Nest has logged the error (through the logger above) when create() rejects; exit here, not abort().
-    abortOnError: false,
-  }).catch(() => process.exit(1));
+  const app = await NestFactory.create(
+    AppModule.forRoot({ features: [VoiceModule.fromAppConfig(), HttpApiModule.fromAppConfig()] }),
+    {
+      logger: new NestPinoLogger(logger),
+      // Held back until configureApp installs the application's logger, which may log with request context.
+      bufferLogs: true,
+      // Nest has logged the error (through the logger above) when create() rejects; exit here, not abort().
+      abortOnError: false,
+    },
+  ).catch(() => process.exit(1));
   configureApp(app);
   app.useWebSocketAdapter(new VoiceIoAdapter(app));
   // exit 0 after a clean drain (Kubernetes reads a signal death as a crash); process.exit also flushes pino.
