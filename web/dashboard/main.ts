@@ -32,7 +32,11 @@ const ui = {
 
 const cards = new Map<string, PoolCard>();
 let latency: TimeSeriesChart | null = null;
-const hooks = { frames: 0, lastFrame: null as DashboardFrame | null };
+/**
+ * On `window.warmline`, for automated checks: frames received, the last one, and how many allocations the
+ * charts have drawn (rate × interval, summed).
+ */
+const hooks = { frames: 0, lastFrame: null as DashboardFrame | null, allocationsCharted: 0 };
 (window as unknown as { warmline: typeof hooks }).warmline = hooks;
 
 function card(name: string): PoolCard {
@@ -67,6 +71,10 @@ function latencyChart(): TimeSeriesChart {
 let lastPointAt = 0;
 
 function addPoint(point: DashboardPoint): void {
+  const seconds = lastPointAt === 0 ? 0 : (point.at - lastPointAt) / 1000;
+  for (const rates of Object.values(point.allocations)) {
+    hooks.allocationsCharted += Math.round((rates.dedicated + rates.warm + rates.cold) * seconds);
+  }
   lastPointAt = point.at;
   for (const [name, rates] of Object.entries(point.allocations)) card(name).addPoint(point.at, rates);
   const q = point.firstByteMs;
@@ -96,7 +104,7 @@ socket.on('connect_error', (error: Error) => {
 
 socket.on(DASHBOARD_HISTORY_EVENT, (history: DashboardHistory) => {
   capacity = Math.max(1, Math.round(history.historyMs / history.intervalMs));
-  ui.latencyNote.textContent = `text-to-speech, all tiers · p50 / p95 / p99 over ${history.latencyWindowMs / 1000} s`;
+  ui.latencyNote.textContent = `text-to-speech, all tiers · ms, p50 / p95 / p99 over the last ${history.latencyWindowMs / 1000} s`;
   // A reconnect replays the history: start the charts afresh.
   for (const existing of cards.values()) existing.element.remove();
   cards.clear();

@@ -68,7 +68,7 @@ export class TimeSeriesChart {
       legend: { live: true },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, niceMax(max)] } },
       axes: [
-        { ...axis, space: 60 },
+        { ...axis, space: 70, values: (_u, splits) => splits.map(clockLabel) },
         { ...axis, size: axisSize, values: (_u, splits) => splits.map(trim) },
       ],
       series: [
@@ -78,7 +78,10 @@ export class TimeSeriesChart {
           stroke: theme[s.color],
           width: stacked ? 1 : 2,
           fill: stacked ? translucent(theme[s.color], 0.45) : undefined,
-          points: { show: false },
+          // A rate holds for the interval that ends at its sample: steps, not slopes between samples.
+          paths: stacked ? steps : undefined,
+          // Lines show their samples too, so a lone sample between gaps is not invisible.
+          points: { show: !stacked, size: 4 },
           spanGaps: false,
           value: (_u, _v, seriesIndex, dataIndex) => {
             const v = raw(seriesIndex, dataIndex);
@@ -116,10 +119,19 @@ export class TimeSeriesChart {
   }
 }
 
+const steps = uPlot.paths.stepped?.({ align: -1 });
+
 /** Room for the longest tick label (uPlot measures nothing itself). */
 function axisSize(_u: uPlot, values: string[] | null): number {
-  const longest = Math.max(1, ...(values ?? []).map((v) => v.length));
-  return 14 + longest * 7;
+  const longest = Math.max(2, ...(values ?? []).map((v) => v.length));
+  return 22 + longest * 8;
+}
+
+/** `HH:MM:SS` for a time axis in seconds: short enough for a phone, the date adds nothing to a 5-minute view. */
+function clockLabel(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
 /** A y-axis top with some headroom, and never below 1 so an idle chart has a sensible scale. */

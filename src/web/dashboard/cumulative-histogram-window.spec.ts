@@ -42,6 +42,8 @@ describe('CumulativeHistogramWindow', () => {
   it('counts the first observations of a histogram that had none (no buckets yet)', () => {
     const window = new CumulativeHistogramWindow(3);
     window.push({ upperBounds: [], counts: [] });
+    window.push({ upperBounds: [], counts: [] });
+    expect(window.quantile(0.5)).toBeNull();
     window.push(reading(2, 2, 2, 2));
     expect(window.count).toBe(2);
     expect(window.quantile(0.5)).toBeCloseTo(0.005);

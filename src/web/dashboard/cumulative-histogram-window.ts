@@ -22,16 +22,21 @@ export class CumulativeHistogramWindow {
    * reset), starts over.
    */
   push(reading: CumulativeBuckets): void {
-    const previous =
-      this.previous !== null && this.previous.upperBounds.length === 0
-        ? { upperBounds: reading.upperBounds, counts: reading.counts.map(() => 0) }
-        : this.previous;
+    const previous = this.previous;
     this.previous = reading;
-    if (previous === null || !sameBounds(previous, reading)) {
+    if (reading.upperBounds.length === 0) {
       this.deltas.length = 0;
       return;
     }
-    const delta = reading.counts.map((count, i) => count - previous.counts[i]);
+    const base =
+      previous !== null && previous.upperBounds.length === 0
+        ? { upperBounds: reading.upperBounds, counts: reading.counts.map(() => 0) }
+        : previous;
+    if (base === null || !sameBounds(base, reading)) {
+      this.deltas.length = 0;
+      return;
+    }
+    const delta = reading.counts.map((count, i) => count - base.counts[i]);
     if (delta.some((d) => d < 0)) {
       this.deltas.length = 0;
       return;
