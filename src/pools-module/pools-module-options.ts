@@ -4,6 +4,8 @@ import type { PoolObserver } from '../pools';
 export interface SpeechPoolSizes {
   warmSize: number;
   maxSize: number;
+  /** Most pre-connected clients the warm queue may grow to under demand (default: the warm size). */
+  warmMax?: number;
 }
 
 /** Where the pools connect; `emulator` starts the built-in speech emulator in-process on a free loopback port. */
@@ -12,14 +14,22 @@ import type { SpeechTarget as PoolsSpeechTarget } from '../config/app-config';
 
 export interface PoolsModuleOptions {
   target: PoolsSpeechTarget;
-  tts: SpeechPoolSizes & { voice: string };
+  tts: SpeechPoolSizes & {
+    voice: string;
+    /** Most audio one synthesis may produce, in playback ms (unbounded when unset). */
+    maxAudioMs?: number;
+    /** Most audio one synthesis may produce, in bytes (unbounded when unset). */
+    maxAudioBytes?: number;
+  };
   stt: SpeechPoolSizes & { language: string };
   sessionAwareness: boolean;
   warmupIntervalMs: number;
   sessionMaxAgeMs: number;
   acquireTimeoutMs: number;
   maxIdleMs: number;
-  /** Per-synthesis deadline (the SDK can hang forever on a mid-turn close). */
+  /** A warm client beyond the warm size, idle this long, is closed (never trimmed when unset). */
+  trimIdleMs?: number;
+  /** No-progress deadline of one synthesis (the SDK can hang forever on a mid-turn close). */
   synthesisTimeoutMs?: number;
   connectTimeoutMs?: number;
   /** Metrics + logging hooks for a pool, by pool name. */

@@ -52,6 +52,7 @@ export function createTtsPool(
       defaultVoice: options.tts.voice,
       synthesisTimeoutMs: options.synthesisTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs,
+      maxAudioBytes: options.tts.maxAudioBytes,
     });
   return new WarmableResourcePool<TtsClient>({
     ...common(options, 'tts'),

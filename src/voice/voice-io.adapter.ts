@@ -1,6 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
+import type { Observable } from 'rxjs';
 import type { Server, ServerOptions } from 'socket.io';
 import { isLoopbackAddress } from './voice-auth';
 import { VOICE_SETTINGS, type VoiceSettings } from './voice-options';
@@ -53,8 +55,9 @@ export function voiceServerOptions(settings: VoiceSettings): Partial<ServerOptio
 
 /**
  * The application's Socket.IO adapter: applies CORS_ORIGINS and a bounded `maxHttpBufferSize` to every
- * Socket.IO server. Use it in main.ts and in e2e tests: `app.useWebSocketAdapter(new VoiceIoAdapter(app))`
- * before `listen()`. Settings are read from the application (VoiceModule) unless given explicitly.
+ * Socket.IO server, and binds message handlers as plain listeners. Use it in main.ts and in e2e tests:
+ * `app.useWebSocketAdapter(new VoiceIoAdapter(app))` before `listen()`. Settings are read from the application
+ * (VoiceModule) unless given explicitly.
  */
 export class VoiceIoAdapter extends IoAdapter {
   constructor(
@@ -72,5 +75,37 @@ export class VoiceIoAdapter extends IoAdapter {
     } as ServerOptions);
     Reflect.set(server, VOICE_IO_CONFIGURED, true);
     return server;
+  }
+
+  /**
+   * Nest's IoAdapter builds an rxjs pipeline per socket and event (fromEvent, mergeMap, takeUntil) and several
+   * observables per message. With thousands of idle sessions that is memory held per socket, and on the audio
+   * path short-lived garbage per frame (measured in the scale benchmark). A listener per event does the same
+   * job: handlers that answer through their ack return nothing; anything else still goes through `transform`.
+   */
+  override bindMessageHandlers(
+    // The adapter's own socket.io copy (platform-socket.io may bring a nested one).
+    socket: Parameters<IoAdapter['bindMessageHandlers']>[0],
+    handlers: MessageMappingProperties[],
+    transform: (data: unknown) => Observable<unknown>,
+  ): void {
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(String(message), (...args: unknown[]) => {
+        const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args);
+        const result: unknown = callback(data, ack);
+        const settle = (response: unknown): void => {
+          if (response === undefined || response === null) return;
+          transform(response).subscribe((answer) => {
+            if (answer === undefined || answer === null) return;
+            const event = answer as { event?: string; data?: unknown };
+            if (typeof event.event === 'string') socket.emit(event.event, event.data);
+            else if (!isAckHandledManually && typeof ack === 'function')
+              (ack as (a: unknown) => void)(answer);
+          });
+        };
+        if (result instanceof Promise) result.then(settle, () => undefined);
+        else settle(result);
+      });
+    }
   }
 }

@@ -7,7 +7,7 @@ import { fakePoolRegistry, type FakePool } from '../../src/testing/fake-pool';
 import { FakePoolsModule } from '../../src/testing/fake-pools.module';
 
 export interface TestAppOptions {
-  /** Contract variables for this app; every other contract variable is unset while it is built. */
+  /** warmline variables for this app; every other warmline variable is unset while it is built. */
   env?: Record<string, string>;
   pools?: Map<string, FakePool>;
   features?: ModuleImport[];

@@ -89,9 +89,9 @@ export class PoolCard {
     f.target.textContent = String(snapshot.warmPoolTarget);
     f['in-use'].textContent = String(snapshot.inUse);
     f.sessions.textContent = String(snapshot.activeSessions);
-    // The pool reports null while nothing was allocated yet (older versions: 0).
-    const hitRate = snapshot.metrics.hitRate as number | null;
-    f['hit-rate'].textContent = formatPercent(snapshot.metrics.allocationsTotal === 0 ? null : hitRate);
+    // null (shown as a dash) until the pool's first allocation.
+    const { hitRate } = snapshot.metrics;
+    f['hit-rate'].textContent = formatPercent(hitRate);
     f['hit-rate'].dataset.value = String(hitRate);
     f.size.textContent = `${snapshot.size} / ${snapshot.maxSize ?? '∞'}`;
     f.pending.textContent = String(snapshot.pendingAcquires);

@@ -33,7 +33,7 @@ export class HistoryTable {
       { 'data-testid': 'history-row' },
       el('td', {}, formatClock(Date.now())),
       el('td', { class: 'text', title: text }, text),
-      el('td', {}, voice === '' ? 'default' : voice),
+      el('td', { 'data-testid': 'history-voice' }, voice === '' ? 'default' : voice),
       cells.tier,
       cells.firstByte,
       cells.total,

@@ -1,37 +1,18 @@
 import type { PoolSnapshot } from '../../pools/pool-snapshot';
+import { poolSnapshot } from '../../testing/fake-pool';
 import { DashboardFeed } from './dashboard-feed';
 
 function snapshot(name: string, dedicated: number, warm: number, cold: number): PoolSnapshot {
   const total = dedicated + warm + cold;
-  return {
-    name,
-    ready: true,
-    warmPoolSize: 2,
-    warmPoolTarget: 2,
-    maxSize: 64,
-    size: 2,
-    inUse: 0,
-    pendingAcquires: 0,
-    sessionAwareness: true,
-    activeSessions: 0,
-    backgroundWarmup: true,
-    factory: { consecutiveFailures: 0, backoffRemainingMs: 0, lastError: null },
+  return poolSnapshot(name, {
     metrics: {
       allocationsTotal: total,
       allocationsDedicated: dedicated,
       allocationsWarm: warm,
       allocationsCold: cold,
-      hitRate: total === 0 ? 0 : (dedicated + warm) / total,
-      warmupCycles: 0,
-      warmupFailures: 0,
-      factoryFailures: 0,
-      resourcesCreated: 2,
-      resourcesDestroyed: 0,
-      staleSessionsEvicted: 0,
-      acquireTimeouts: 0,
-      timestamp: 0,
+      hitRate: total === 0 ? null : (dedicated + warm) / total,
     },
-  };
+  });
 }
 
 const histogram = (...counts: number[]) => ({ upperBounds: [0.005, 0.01, 0.025, Infinity], counts });

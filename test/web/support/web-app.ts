@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import type { Namespace } from 'socket.io';
 import { AppModule } from '../../../src/app.module';
 import { configureApp } from '../../../src/app.setup';
+import { HttpApiModule } from '../../../src/http-api/http-api.module';
 import { VoiceIoAdapter } from '../../../src/voice/voice-io.adapter';
 import { VoiceGateway } from '../../../src/voice/voice.gateway';
 import { VoiceModule } from '../../../src/voice/voice.module';
@@ -19,15 +20,19 @@ export interface WebApp {
 }
 
 /**
- * The service composed as main.ts composes it (voice gateway and web pages included, real pools and Speech SDK
- * clients), configured only by `env`, listening on a free loopback port.
+ * The service composed as main.ts composes it (voice gateway, HTTP speech API and web pages, real pools and Speech
+ * SDK clients), configured only by `env`, listening on a free loopback port.
  */
 export async function startWebApp(env: Record<string, string>): Promise<WebApp> {
   const restore = useEnv(env);
   let app: INestApplication;
   try {
     const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.forRoot({ features: [VoiceModule.fromAppConfig(), WebModule.fromAppConfig()] })],
+      imports: [
+        AppModule.forRoot({
+          features: [VoiceModule.fromAppConfig(), HttpApiModule.fromAppConfig(), WebModule.fromAppConfig()],
+        }),
+      ],
     }).compile();
     app = moduleRef.createNestApplication();
     configureApp(app);

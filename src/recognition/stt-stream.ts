@@ -2,15 +2,9 @@ import type { ResourcePool } from '../pools/resource-pool';
 import { AllocationTier } from '../pools/allocation-tier';
 import { SpeechError } from '../speech/speech-error';
 import type { SttClient } from '../speech/stt-client';
-import { untilAborted } from './abort-reasons';
-import { badRequest, toErrorBody, type VoiceErrorBody } from './voice-errors';
-
-/** Where a recognition's results go (the session's socket). */
-export interface SttResultSink {
-  partial(result: { requestId: string; text: string; offsetMs: number }): void;
-  final(result: { requestId: string; text: string; offsetMs: number; durationMs: number }): void;
-  error(error: VoiceErrorBody & { requestId: string }): void;
-}
+import { replyFor, untilAborted, type AbortReason } from '../synthesis/abort-reason';
+import { badRequest, toErrorBody, type ErrorBody } from '../synthesis/error-body';
+import type { SttResultSink } from './stt-result-sink';
 
 export interface SttStreamOptions {
   pool: ResourcePool<SttClient>;
@@ -34,7 +28,7 @@ export class SttStream {
   readonly requestId: string;
   private phase: Phase = 'starting';
   private client: SttClient | null = null;
-  private failure: VoiceErrorBody | null = null;
+  private failure: ErrorBody | null = null;
   private readonly controller = new AbortController();
   private early: Buffer[] = [];
   private earlyBytes = 0;
@@ -99,7 +93,7 @@ export class SttStream {
     }
   }
 
-  /** Feeds one PCM frame; throws a VoiceError (for an `error` event) when the stream cannot take it. */
+  /** Feeds one PCM frame; throws a BAD_REQUEST SpeechError (for an `error` event) when the stream cannot take it. */
   write(frame: Buffer): void {
     switch (this.phase) {
       case 'running':
@@ -146,12 +140,13 @@ export class SttStream {
   }
 
   /**
-   * Ends the stream now: the client goes back to the pool and no result follows. A reason that is an error (the
-   * shutdown's SHUTTING_DOWN) is reported as an `error` event first; a disconnect has nobody to tell.
+   * Ends the stream now: the client goes back to the pool and no result follows. A reason answered with an error
+   * (SHUTTING_DOWN) is reported to the sink first; a disconnect has nobody to tell.
    */
-  abort(reason: unknown): void {
-    if (this.active && reason instanceof SpeechError) {
-      this.options.sink.error({ ...toErrorBody(reason), requestId: this.requestId });
+  abort(reason: AbortReason): void {
+    const reply = replyFor(reason);
+    if (this.active && reply.kind === 'failed') {
+      this.options.sink.error({ ...toErrorBody(reply.error), requestId: this.requestId });
     }
     if (this.phase !== 'failed') this.phase = 'ended';
     if (!this.controller.signal.aborted) this.controller.abort(reason);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { PoolClosedError, PoolTimeoutError } from '../pools/pool-errors';
 import { SpeechError } from '../speech/speech-error';
-import { VoiceError, failedAck, toErrorBody } from './voice-errors';
+import { failedAck } from '../voice/voice-errors';
+import { MAX_ERROR_MESSAGE_CHARS, badRequest, toErrorBody } from './error-body';
 
 describe('toErrorBody', () => {
   it('maps pool errors', () => {
@@ -24,7 +25,7 @@ describe('toErrorBody', () => {
     ).toMatchObject({
       retryable: false,
     });
-    expect(toErrorBody(new VoiceError('BAD_REQUEST', 'nope'))).toEqual({
+    expect(toErrorBody(badRequest('nope'))).toEqual({
       code: 'BAD_REQUEST',
       message: 'nope',
       retryable: false,
@@ -40,6 +41,22 @@ describe('toErrorBody', () => {
         message: expect.stringMatching(/^a: /),
         retryable: false,
       });
+    }
+  });
+
+  it('caps messages, which may quote client input', () => {
+    const body = toErrorBody(new SpeechError('BAD_REQUEST', `requestId ${'x'.repeat(100_000)} is unknown`));
+    expect(body.message.length).toBe(MAX_ERROR_MESSAGE_CHARS);
+    expect(body.message.endsWith('…')).toBe(true);
+  });
+
+  it('lists at most five zod issues and says how many more there were', () => {
+    const result = z.array(z.string()).safeParse(Array.from({ length: 250_000 }, (_v, i) => i));
+    expect(result.success).toBe(false);
+    if (!result.success) {
+      const { message } = toErrorBody(result.error);
+      expect(message).toMatch(/^0: .*; 4: [^;]*\(and 249995 more\)$/);
+      expect(message.length).toBeLessThanOrEqual(MAX_ERROR_MESSAGE_CHARS);
     }
   });
 
