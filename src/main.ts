@@ -20,6 +20,7 @@ import { checkPortFree, describeListenError } from './startup/port-check';
 import { startupSummary } from './startup/startup-summary';
 import { VoiceIoAdapter } from './voice/voice-io.adapter';
 import { VoiceModule } from './voice/voice.module';
+import { WebModule } from './web/web.module';
 
 /**
  * Start-up, in the order that keeps a failure cheap and readable: configuration (nothing else exists yet), then
@@ -37,7 +38,9 @@ async function bootstrap(): Promise<void> {
   await checkPortFree(config.port).catch((error: unknown) => fail(logger, error, config.port));
 
   const app = await NestFactory.create(
-    AppModule.forRoot({ features: [VoiceModule.fromAppConfig(), HttpApiModule.fromAppConfig()] }),
+    AppModule.forRoot({
+      features: [VoiceModule.fromAppConfig(), HttpApiModule.fromAppConfig(), WebModule.fromAppConfig()],
+    }),
     {
       logger: new NestPinoLogger(logger),
       // Held back until configureApp installs the application's logger, which may log with request context.

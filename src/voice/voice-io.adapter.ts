@@ -4,24 +4,50 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type { Observable } from 'rxjs';
 import type { Server, ServerOptions } from 'socket.io';
+import { isLoopbackAddress } from './voice-auth';
 import { VOICE_SETTINGS, type VoiceSettings } from './voice-options';
 
 /** Marks servers built by VoiceIoAdapter, so the gateway can warn when the application forgot to use it. */
 export const VOICE_IO_CONFIGURED = Symbol('VOICE_IO_CONFIGURED');
 
+/** `localhost`, `*.localhost` and loopback addresses: names that can only mean this machine. */
+function isLoopbackHostName(hostname: string): boolean {
+  const name = hostname.toLowerCase();
+  return name === 'localhost' || name.endsWith('.localhost') || isLoopbackAddress(name);
+}
+
+/**
+ * A page this service served itself (the demo, the dashboard) connecting back: its Origin names the host it was
+ * loaded from. Without API keys only loopback clients are served, so the host must be a loopback name too: a page
+ * under any other name reaching a loopback socket is DNS rebinding, not our page.
+ */
+function isOwnPage(origin: string, host: string | undefined, keysConfigured: boolean): boolean {
+  if (host === undefined) return false;
+  try {
+    const from = new URL(origin);
+    if (from.host !== host) return false;
+    return keysConfigured || isLoopbackHostName(from.hostname);
+  } catch {
+    return false;
+  }
+}
+
 /** The Socket.IO server options that come from configuration (decorator options are static). */
 export function voiceServerOptions(settings: VoiceSettings): Partial<ServerOptions> {
   const origins = settings.corsOrigins;
   const anyOrigin = origins.includes('*');
+  const keysConfigured = settings.apiKeys.some((key) => key.length > 0);
   return {
     maxHttpBufferSize: settings.limits.maxHttpBufferSize,
     // Polling (XHR) answers carry CORS headers only for the configured origins.
     ...(origins.length > 0 ? { cors: { origin: anyOrigin ? '*' : [...origins], credentials: false } } : {}),
     // CORS does not cover websockets, so the Origin a browser sends is checked here for every transport.
     // Requests without Origin (servers, CLIs, telephony bridges) are not browsers and pass; auth still applies.
+    // The service's own pages are same-origin and always pass.
     allowRequest: (req: IncomingMessage, callback: (err: string | null | undefined, ok: boolean) => void) => {
       const origin = req.headers.origin;
       if (origin === undefined || anyOrigin || origins.includes(origin)) return callback(null, true);
+      if (isOwnPage(origin, req.headers.host, keysConfigured)) return callback(null, true);
       callback('origin not allowed (CORS_ORIGINS)', false);
     },
   };
