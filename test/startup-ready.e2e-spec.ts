@@ -17,7 +17,7 @@ describe('start-up and shutdown output (e2e, built service)', () => {
       WARMLINE_TEST_NODE_EVENT: 'warning',
     });
     try {
-      const summary = await waitForLine(service, (l) => l.context === 'Startup');
+      const summary = await waitForLine(service, (l) => l.context === 'Startup' && l.startup !== undefined);
       const res = await fetch(`http://localhost:${port}/health/ready`);
       expect(res.status).toBe(200);
       expect(res.headers.get('x-powered-by')).toBeNull();
@@ -76,7 +76,7 @@ describe('start-up and shutdown output (e2e, built service)', () => {
   it('shows Nest boilerplate at LOG_LEVEL=debug', async () => {
     const service = spawnBuiltService({ PORT: String(await freePort()), LOG_LEVEL: 'debug' });
     try {
-      await waitForLine(service, (l) => l.context === 'Startup');
+      await waitForLine(service, (l) => l.context === 'Startup' && l.startup !== undefined);
       service.child.kill('SIGTERM');
       expect(await service.exited).toBe(0);
       const lines = jsonLines(service.stdout());

@@ -15,7 +15,7 @@ describe('`npm start` under a supervisor (e2e, built service)', () => {
     const service = spawnBuiltService({ PORT: String(port), LOG_LEVEL: 'info' }, { via: 'npm' });
     let serverPid: number | undefined;
     try {
-      const ready = await waitForLine(service, (l) => l.context === 'Startup');
+      const ready = await waitForLine(service, (l) => l.context === 'Startup' && l.startup !== undefined);
       serverPid = ready.pid;
 
       service.child.kill('SIGTERM'); // npm's PID, as a container runtime or process manager would
