@@ -14,6 +14,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
+# The browser pages (demo and dashboard), bundled by esbuild into dist/web after nest build.
+COPY scripts/build-web.js ./scripts/build-web.js
+COPY web ./web
 RUN npm run build
 
 # ---- emulator (optional target): the speech emulator alone, with espeak-ng so its voices speak words ----
