@@ -41,7 +41,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   }
 }
 
-/** Sets exactly `env` among the contract variables; returns a function that puts everything back. */
+/** Sets exactly `env` among the known configuration variables; returns a function that puts everything back. */
 export function useEnv(env: Record<string, string>): () => void {
   const saved = new Map<string, string | undefined>();
   for (const name of new Set([...ENV_VARIABLES, ...Object.keys(env)])) {
