@@ -156,8 +156,8 @@ export class FleetCoordinator implements BudgetLink {
     if (this.beating || this.currentMode === 'stopped') return;
     this.beating = true;
     try {
-      if (this.currentMode === 'degraded') await this.sync();
-      else if (this.currentMode === 'ok') await this.heartbeat();
+      if (this.currentMode === 'ok') await this.heartbeat();
+      else await this.sync(); // degraded: try to recover; syncing: wait for the sync under way
     } finally {
       this.beating = false;
     }
