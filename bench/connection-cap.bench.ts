@@ -40,6 +40,12 @@ const CONNECT_LATENCY_MS = 200;
 const SYNTHESIS_LATENCIES_MS = [250, 100];
 const SINGLE_SAMPLES = 15;
 const TARGET_THROUGHPUT_SHARE = 0.9;
+/** DEDICATED sessions (b) at 100 ms synthesis: idle synthesizers are reclaimed the moment a request waits. */
+const TARGET_DEDICATED_SHARE_AT_100_MS = 0.95;
+const targetShare = (variant: string, synthesisLatencyMs: number): number =>
+  variant === '(b)' && synthesisLatencyMs === 100
+    ? TARGET_DEDICATED_SHARE_AT_100_MS
+    : TARGET_THROUGHPUT_SHARE;
 // Short, like most voice-agent turns: the audio each synthesis streams costs CPU here that the service would spend.
 const TEXT = 'Your table is booked.';
 const REQUESTS = SESSIONS * REQUESTS_PER_SESSION;
@@ -252,7 +258,13 @@ async function main(): Promise<void> {
       `${CONNECT_LATENCY_MS} ms per new connection; ${SESSIONS} concurrent sessions x ${REQUESTS_PER_SESSION} ` +
       `requests = ${REQUESTS}; warmline in a child process`,
   );
-  const targets: { variant: string; synthesisLatencyMs: number; shareOfCap: number; met: boolean }[] = [];
+  const targets: {
+    variant: string;
+    synthesisLatencyMs: number;
+    shareOfCap: number;
+    target: number;
+    met: boolean;
+  }[] = [];
   for (const s of scenarios) {
     printTable(
       `synthesis time ${s.synthesisLatencyMs} ms to first audio: one synthesis on an open connection takes ` +
@@ -285,11 +297,13 @@ async function main(): Promise<void> {
       ["(b')", s.bShared],
     ] as const) {
       const share = o.throughput / s.capThroughput;
-      const met = o.completed === REQUESTS && o.upstream429 === 0 && share >= TARGET_THROUGHPUT_SHARE;
+      const target = targetShare(name, s.synthesisLatencyMs);
+      const met = o.completed === REQUESTS && o.upstream429 === 0 && share >= target;
       targets.push({
         variant: name,
         synthesisLatencyMs: s.synthesisLatencyMs,
         shareOfCap: round(share),
+        target,
         met,
       });
       console.log(
@@ -298,7 +312,7 @@ async function main(): Promise<void> {
       );
       console.log(
         targetLine(
-          `${name} every request completes, zero 429s, >= ${TARGET_THROUGHPUT_SHARE * 100} % of the cap`,
+          `${name} every request completes, zero 429s, >= ${target * 100} % of the cap`,
           met,
           `${o.completed}/${REQUESTS}, ${o.upstream429} 429s, ${(share * 100).toFixed(1)} % of ${round(s.capThroughput)}/s`,
         ),
@@ -328,7 +342,7 @@ async function main(): Promise<void> {
       poolMetricsShared: s.poolMetricsShared,
     })),
     emulatorStats,
-    targets: targets.map((t) => ({ ...t, target: TARGET_THROUGHPUT_SHARE })),
+    targets,
   });
 }
 

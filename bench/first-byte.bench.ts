@@ -4,8 +4,11 @@
  *   (b) warmline, first request of a new session (WARM): connect, then emit tts.synthesize, until the first
  *       tts.audio arrives at the client;
  *   (c) warmline, later requests of that session (DEDICATED), same timing;
- *   (d) the same text on an already-open synthesizer, straight to the emulator (the floor).
- * The four are interleaved (rotating order each iteration) so machine noise hits all of them alike.
+ *   (d) the same text on an already-open synthesizer, straight to the emulator (the floor);
+ *   (e) barge-in: a session's long answer streams at real time (the emulator's realtimeFactor 1, as a service
+ *       speaks); at its first chunk the client sends tts.cancel and, right behind it, the next tts.synthesize:
+ *       from the cancel to the next request's first tts.audio. Target: within 2 ms of (b) at p50.
+ * They are interleaved (rotating order each iteration) so machine noise hits all of them alike.
  *
  *   npm run bench -- first-byte
  *   FIRST_BYTE_ITERATIONS=30 npm run bench -- first-byte     # quicker
@@ -38,6 +41,11 @@ const LATER_REQUESTS = 3;
 const TEXT = 'Thanks for calling. How can I help you today?';
 const TARGET_RATIO = 10;
 const TARGET_OVERHEAD_MS = 2;
+const TARGET_BARGE_IN_MS = 2;
+/** Audio paced like a real service's during the barge-in step (1 = real time). */
+const REALTIME_FACTOR = 1;
+const LONG_TEXT =
+  'Let me read you the whole list of options we have for you today, one after the other, slowly and clearly.';
 const CHART = join(__dirname, '..', 'docs', 'first-byte.svg');
 
 interface Samples {
@@ -45,10 +53,14 @@ interface Samples {
   b: number[];
   c: number[];
   d: number[];
+  e: number[];
   /** Server-side first byte from the acks of (b), for the split of (b)'s time. */
   bServer: number[];
   notWarm: number;
   notDedicated: number;
+  /** (e): next requests that were not WARM, and interrupted ones not acknowledged as canceled. */
+  bargeInNotWarm: number;
+  bargeInNotCanceled: number;
   failures: string[];
 }
 
@@ -69,9 +81,12 @@ async function main(): Promise<void> {
     b: [],
     c: [],
     d: [],
+    e: [],
     bServer: [],
     notWarm: 0,
     notDedicated: 0,
+    bargeInNotWarm: 0,
+    bargeInNotCanceled: 0,
     failures: [],
   };
 
@@ -113,7 +128,27 @@ async function main(): Promise<void> {
     }
   };
 
-  const steps = [runA, runSession, runD];
+  const runBargeIn = async (record: boolean): Promise<void> => {
+    await until(() => poolsSettled(app), 10_000, 'warm pool refill');
+    const client = await VoiceClient.connect({ url: app.url });
+    try {
+      const first = await client.synthesize({ text: TEXT });
+      if (!first.ok) samples.failures.push(`(e) first ${first.error?.code}`);
+      await emulator.setFaults({ connectLatencyMs: CONNECT_LATENCY_MS, realtimeFactor: REALTIME_FACTOR });
+      const r = await client.bargeIn({ text: LONG_TEXT }, { text: TEXT });
+      if (!r.ok || r.bargeInMs === null) samples.failures.push(`(e) ${r.error?.code}`);
+      else if (record) {
+        samples.e.push(r.bargeInMs);
+        if (r.tier !== 'warm') samples.bargeInNotWarm++;
+        if (!r.canceled) samples.bargeInNotCanceled++;
+      }
+    } finally {
+      await emulator.setFaults({ connectLatencyMs: CONNECT_LATENCY_MS });
+      await client.close();
+    }
+  };
+
+  const steps = [runA, runSession, runD, runBargeIn];
   const total = WARMUP_ITERATIONS + ITERATIONS;
   const started = Date.now();
   for (let i = 0; i < total; i++) {
@@ -132,6 +167,7 @@ async function main(): Promise<void> {
   const b = summarize(samples.b);
   const c = summarize(samples.c);
   const d = summarize(samples.d);
+  const e = summarize(samples.e);
   const bServer = summarize(samples.bServer);
   const ratioP50 = a.p50 / b.p50;
   const overheadP50 = b.p50 - d.p50;
@@ -158,6 +194,7 @@ async function main(): Promise<void> {
       row('(b) warmline: new session, first request (WARM)', b),
       row('(c) warmline: same session, later requests (DEDICATED)', c),
       row('(d) open synthesizer, straight to emulator (floor)', d),
+      row('(e) warmline barge-in: tts.cancel to the next first byte', e),
     ],
   );
   printTable(
@@ -167,6 +204,7 @@ async function main(): Promise<void> {
       ['(a)/(b): speed-up of a warm session, x', a.p50 / b.p50, a.p95 / b.p95, a.p99 / b.p99],
       ['(b)-(d): warmline overhead, WARM, ms', b.p50 - d.p50, b.p95 - d.p95, b.p99 - d.p99],
       ['(c)-(d): warmline overhead, DEDICATED, ms', c.p50 - d.p50, c.p95 - d.p95, c.p99 - d.p99],
+      ['(e)-(b): barge-in vs a WARM first request, ms', e.p50 - b.p50, e.p95 - b.p95, e.p99 - b.p99],
       [
         '(b) client-seen - server-reported first byte, ms',
         b.p50 - bServer.p50,
@@ -178,13 +216,22 @@ async function main(): Promise<void> {
   console.log('');
   console.log(
     `(b) tiers: ${samples.b.length - samples.notWarm} WARM, ${samples.notWarm} not WARM; (c) not DEDICATED: ` +
-      `${samples.notDedicated}; failures: ${samples.failures.length}${samples.failures.length > 0 ? ` (${samples.failures.slice(0, 3).join('; ')})` : ''}`,
+      `${samples.notDedicated}; (e) next not WARM: ${samples.bargeInNotWarm}, interrupted not canceled: ` +
+      `${samples.bargeInNotCanceled}; failures: ${samples.failures.length}${samples.failures.length > 0 ? ` (${samples.failures.slice(0, 3).join('; ')})` : ''}`,
   );
   const ratioMet = ratioP50 >= TARGET_RATIO;
   const overheadMet = overheadP50 <= TARGET_OVERHEAD_MS;
   console.log(targetLine(`(a)/(b) >= ${TARGET_RATIO}x at p50`, ratioMet, `${round(ratioP50)}x`));
   console.log(
     targetLine(`(b)-(d) <= ${TARGET_OVERHEAD_MS} ms at p50`, overheadMet, `${round(overheadP50)} ms`),
+  );
+  const bargeInMet = e.p50 - b.p50 <= TARGET_BARGE_IN_MS;
+  console.log(
+    targetLine(
+      `(e)-(b) <= ${TARGET_BARGE_IN_MS} ms at p50 (barge-in as fast as a WARM request)`,
+      bargeInMet,
+      `${round(e.p50 - b.p50)} ms (p99 ${round(e.p99 - b.p99)} ms)`,
+    ),
   );
 
   writeFileSync(
@@ -198,6 +245,7 @@ async function main(): Promise<void> {
         { label: '(b) warmline, first request of a session (WARM)', values: samples.b, color: '#1f77b4' },
         { label: '(c) warmline, later requests (DEDICATED)', values: samples.c, color: '#2ca02c' },
         { label: '(d) open synthesizer, direct (floor)', values: samples.d, color: '#7f7f7f' },
+        { label: '(e) warmline barge-in: cancel to next first byte', values: samples.e, color: '#9467bd' },
       ],
     }),
   );
@@ -213,16 +261,29 @@ async function main(): Promise<void> {
       warmlineWarm: roundSummary(b),
       warmlineDedicated: roundSummary(c),
       floor: roundSummary(d),
+      bargeIn: roundSummary(e),
       warmlineWarmServerReported: roundSummary(bServer),
     },
     ratios: { newVsWarmP50: round(ratioP50), newVsWarmP99: round(a.p99 / b.p99) },
-    overheadMs: { warmP50: round(overheadP50), dedicatedP50: round(c.p50 - d.p50) },
-    tiers: { notWarm: samples.notWarm, notDedicated: samples.notDedicated },
+    overheadMs: {
+      warmP50: round(overheadP50),
+      dedicatedP50: round(c.p50 - d.p50),
+      bargeInVsWarmP50: round(e.p50 - b.p50),
+      bargeInVsWarmP99: round(e.p99 - b.p99),
+    },
+    realtimeFactorDuringBargeIn: REALTIME_FACTOR,
+    tiers: {
+      notWarm: samples.notWarm,
+      notDedicated: samples.notDedicated,
+      bargeInNotWarm: samples.bargeInNotWarm,
+      bargeInNotCanceled: samples.bargeInNotCanceled,
+    },
     failures: samples.failures.length,
     emulatorStats: stats,
     targets: {
       newVsWarmP50: { target: TARGET_RATIO, met: ratioMet },
       overheadP50Ms: { target: TARGET_OVERHEAD_MS, met: overheadMet },
+      bargeInVsWarmP50Ms: { target: TARGET_BARGE_IN_MS, met: bargeInMet },
     },
   });
 }

@@ -3,7 +3,7 @@
  *   1. per idle connected Socket.IO session: RSS and heap after 1,000 sessions connected, minus before;
  *   2. growth per full session cycle (connect, synthesize, recognise that audio, disconnect) over 5,000 cycles
  *      after a warm-up: least-squares slope of heap and RSS against the cycle count, sampled every 250 cycles
- *      with the load paused and full GCs forced; then the pools' books are checked (CONTRACT §3).
+ *      with the load paused and full GCs forced; then the pools' books are checked (created − destroyed = live).
  *
  *   npm run bench -- memory
  *   MEMORY_CYCLES=1000 MEMORY_IDLE_SESSIONS=300 npm run bench -- memory     # quicker

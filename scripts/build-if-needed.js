@@ -1,4 +1,6 @@
-// `npm start` promises to build when needed: rebuild when any source file is newer than the last build.
+// `npm start` promises to build when needed: rebuild the service when any of its sources is newer than the last
+// build, and the browser bundle when web/ is newer than it (`npm run build` does both, in that order, because
+// `nest build` empties dist/).
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -27,3 +29,9 @@ if (inputs > built) {
     stdio: 'inherit',
   });
 }
+require('./build-web')
+  .ensureWebBundle()
+  .catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });

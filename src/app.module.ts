@@ -18,6 +18,7 @@ import { PoolObserverFactory } from './metrics/pool-observer.factory';
 import { PoolsModule } from './pools-module/pools.module';
 import { poolsOptionsFromConfig } from './pools-module/pools-options-from-config';
 import { PoolsApiModule } from './pools-api/pools-api.module';
+import { TracingModule } from './tracing/tracing.module';
 
 export type ModuleImport = NonNullable<ModuleMetadata['imports']>[number];
 
@@ -57,6 +58,7 @@ export class AppModule implements OnModuleDestroy {
       imports: [
         config.module, // first: on an invalid environment, its ConfigValidationError is the error reported
         LoggingModule,
+        TracingModule,
         LifecycleModule,
         MetricsModule,
         ...(options.pools === undefined ? POOLS_MODULE : [options.pools]),

@@ -12,7 +12,7 @@ describe('configuration (e2e)', () => {
     try {
       const config = app.get<AppConfig>(APP_CONFIG);
       expect(config.port).toBe(4321);
-      expect(config.pools.tts).toEqual({ warmSize: 5, maxSize: 64 });
+      expect(config.pools.tts).toEqual({ warmSize: 5, warmMax: 10, maxSize: 64 });
       expect(config.voice.sessionResumeGraceMs).toBe(2500);
       expect(config.logLevel).toBe('silent');
     } finally {

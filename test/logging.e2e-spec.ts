@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import { Logger, type INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { ROOT_LOGGER, createRootLogger } from '../src/logging/root-logger';
 import { createTestApp } from './support/create-test-app';
@@ -58,5 +58,13 @@ describe('request logging (e2e)', () => {
     await request(server).get('/health/ready').expect(200);
     await request(server).get('/metrics').expect(200);
     expect(requestLines()).toEqual([]);
+  });
+
+  it("sends Nest's own lines through the same logger, its boilerplate at debug", () => {
+    new Logger('Pools').log('pools prepared');
+    new Logger('RoutesResolver').log('PoolsController {/api/v1/pools}:');
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'info', context: 'Pools', msg: 'pools prepared' }),
+    ]);
   });
 });

@@ -28,13 +28,14 @@ describe('pools REST API (e2e)', () => {
     expect(res.body).toStrictEqual({
       pools: { tts: poolSnapshot('tts', ttsPatch), stt: poolSnapshot('stt') },
     });
-    // The contract's field set, no more, no less (factory is the library's documented extra).
+    // The published field set, no more, no less (factory and warmPoolMax are the library's documented extras).
     expect(Object.keys(res.body.pools.tts).sort()).toEqual(
       [
         'name',
         'ready',
         'warmPoolSize',
         'warmPoolTarget',
+        'warmPoolMax',
         'maxSize',
         'size',
         'inUse',

@@ -1,32 +1,83 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ENV_VARIABLES } from '../src/config/env.schema';
+import { jsonLines, spawnBuiltService } from './support/built-service';
+import { freePort } from './support/service-process';
 
-describe('start-up with an invalid environment (e2e, real main.ts)', () => {
-  it('stops with exit code 1 and one line per bad variable, never showing a secret', () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test' };
-    for (const name of ENV_VARIABLES) delete env[name];
-    Object.assign(env, {
+const PRELOAD = join(__dirname, 'support', 'node-events.preload.js');
+
+describe('start-up failures (e2e, built service)', () => {
+  it('prints one JSON line naming every bad variable, never a secret, and exits 1', async () => {
+    const service = spawnBuiltService({
       PORT: 'abc',
       SPEECH_EMULATOR: 'off',
       AZURE_SPEECH_KEY: 'sk-do-not-print',
-      NO_COLOR: '1',
+      SPEECH_POOL_MAXSIZE: '4',
+      FORCE_COLOR: '1',
     });
+    expect(await service.exited).toBe(1);
+    expect(service.stderr()).toBe('');
+    const lines = jsonLines(service.stdout());
+    expect(lines.map((l) => [l.level, l.context])).toEqual([
+      ['warn', 'Config'],
+      ['fatal', 'Config'],
+    ]);
+    expect(lines[0]?.msg).toMatch(/SPEECH_POOL_MAXSIZE \(did you mean SPEECH_POOL_MAX_SIZE\?\)/);
+    const error = lines[1]!;
+    expect(error.msg.split('\n')).toEqual([
+      'Invalid configuration (3 problems); see .env.example:',
+      '  PORT: must be a whole number from 0 to 65535 (got "abc")',
+      expect.stringMatching(/^ {2}AZURE_SPEECH_KEY: is set without AZURE_SPEECH_REGION/),
+      expect.stringMatching(/^ {2}SPEECH_EMULATOR: is off/),
+    ]);
+    expect(error.problems).toEqual([
+      { variable: 'PORT', message: expect.any(String) },
+      { variable: 'AZURE_SPEECH_KEY', message: expect.any(String) },
+      { variable: 'SPEECH_EMULATOR', message: expect.any(String) },
+    ]);
+    expect(service.stdout()).not.toContain('sk-do-not-print');
+    expect(service.stdout()).not.toContain('\u001b[');
+  }, 60_000);
 
-    const root = join(__dirname, '..');
-    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-      cwd: root,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
+  it('with LOG_FORMAT=pretty prints readable lines, without colour codes when not on a terminal', async () => {
+    const service = spawnBuiltService({ LOG_FORMAT: 'pretty', SPEECH_POOL_MAX_SIZE: 'lots' });
+    expect(await service.exited).toBe(1);
+    expect(service.stderr()).toBe('');
+    const out = service.stdout();
+    expect(out).toMatch(
+      /^\[[\d:.]+\] FATAL: \[Config\] Invalid configuration \(1 problem\); see \.env\.example:$/m,
+    );
+    expect(out).toMatch(/^ {2}SPEECH_POOL_MAX_SIZE: must be a whole number from 1 to 10000 \(got "lots"\)$/m);
+    expect(out).not.toContain('{"level"');
+    expect(out).not.toContain('\u001b[');
+  }, 60_000);
+
+  it('says so when the limit a set value exceeds is a default', async () => {
+    const service = spawnBuiltService({ SPEECH_POOL_TTS_WARM_SIZE: '100' });
+    expect(await service.exited).toBe(1);
+    const [line] = jsonLines(service.stdout());
+    expect(line?.problems).toEqual([
+      {
+        variable: 'SPEECH_POOL_TTS_WARM_SIZE',
+        message:
+          'tts warm size 100 exceeds its max size 64 (the default, as neither SPEECH_POOL_TTS_MAX_SIZE nor ' +
+          'SPEECH_POOL_MAX_SIZE is set)',
+      },
+    ]);
+  }, 60_000);
+
+  it("logs a crash as one fatal JSON line instead of Node's stack trace, and exits 1", async () => {
+    const service = spawnBuiltService({
+      PORT: String(await freePort()),
+      LOG_LEVEL: 'info',
+      NODE_OPTIONS: `--require ${PRELOAD}`,
+      WARMLINE_TEST_NODE_EVENT: 'crash',
     });
-    const output = `${run.stdout}\n${run.stderr}`;
-
-    expect(run.status).toBe(1);
-    expect(output).toContain('Invalid configuration (3 problems)');
-    expect(output).toMatch(/^ {2}PORT: must be a whole number from 0 to 65535 \(got "abc"\)$/m);
-    expect(output).toMatch(/^ {2}AZURE_SPEECH_KEY: is set without AZURE_SPEECH_REGION/m);
-    expect(output).toMatch(/^ {2}SPEECH_EMULATOR: is off/m);
-    expect(output).not.toContain('sk-do-not-print');
-  }, 70_000);
+    expect(await service.exited).toBe(1);
+    expect(service.stderr()).toBe('');
+    const lines = jsonLines(service.stdout());
+    expect(lines.filter((l) => l.level === 'fatal')).toEqual([lines.at(-1)]);
+    expect(lines.at(-1)).toMatchObject({
+      msg: 'crashed (uncaughtException): a test crash',
+      err: { message: 'a test crash', stack: expect.stringContaining('node-events.preload.js') },
+    });
+  }, 60_000);
 });

@@ -1,6 +1,9 @@
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { once, ready, request, startVoiceApp, synthesize, type VoiceApp } from './voice-harness';
 
+/** Anything but a plain JSON object is refused before validation, with this (or zod's, for a missing one). */
+const NOT_AN_OBJECT = /^(the payload must be a JSON object, not .*|.*expected object.*)$/;
+
 jest.setTimeout(60_000);
 
 const badRequest = (message: RegExp | string) => ({
@@ -29,20 +32,20 @@ describe('voice gateway: bad input (e2e)', () => {
     const audio: unknown[] = [];
     socket.on('tts.audio', (chunk) => audio.push(chunk));
     const cases: Array<[unknown[], RegExp | string]> = [
-      [[], 'expected object'],
-      [['just a string'], 'expected object'],
-      [[42], 'expected object'],
-      [[null], 'expected object'],
-      [[[{ text: 'in an array' }]], 'expected object'],
-      [[{ text: 'two' }, 'arguments'], 'expected object'],
+      [[], NOT_AN_OBJECT],
+      [['just a string'], NOT_AN_OBJECT],
+      [[42], NOT_AN_OBJECT],
+      [[null], NOT_AN_OBJECT],
+      [[[{ text: 'in an array' }]], NOT_AN_OBJECT],
+      [[{ text: 'two' }, 'arguments'], NOT_AN_OBJECT],
       [[{}], 'exactly one of text or ssml'],
       [[{ text: 'both', ssml: '<speak>both</speak>' }], 'exactly one of text or ssml'],
       [[{ text: 'x'.repeat(5_001) }], /^text: .*5000/],
       [[{ text: '   ' }], /^text: must not be empty/],
-      [[{ ssml: '<speak>unclosed' }], /^ssml: .*not well-formed/],
-      [[{ ssml: '<voice name="x">no speak root</voice>' }], /^ssml: .*<speak>/],
-      [[{ ssml: `<speak>${'a'.repeat(64 * 1024)}</speak>` }], /^ssml: .*limit is 65536/],
-      [[{ ssml: '<!DOCTYPE x [<!ENTITY e "e">]><speak>&e;</speak>' }], /^ssml: .*DOCTYPE/],
+      [[{ ssml: '<speak>unclosed' }], /^ssml is not well-formed XML/],
+      [[{ ssml: '<voice name="x">no speak root</voice>' }], /^ssml root element must be <speak>/],
+      [[{ ssml: `<speak>${'a'.repeat(64 * 1024)}</speak>` }], /^ssml is \d+ bytes; the limit is 65536$/],
+      [[{ ssml: '<!DOCTYPE x [<!ENTITY e "e">]><speak>&e;</speak>' }], /^ssml must not contain a DOCTYPE$/],
       [[{ text: 'hi', voice: 'en-US"><injected' }], /^voice: /],
       [[{ text: 'hi', format: 'mp3' }], /^format: /],
       [[{ text: 'hi', requestId: 'r'.repeat(65) }], /^requestId: /],
@@ -62,16 +65,16 @@ describe('voice gateway: bad input (e2e)', () => {
   it('answers malformed tts.cancel, stt.start and stt.stop with BAD_REQUEST', async () => {
     const allocations = v.stt.snapshot().metrics.allocationsTotal;
     expect(await request(socket, 'tts.cancel', {})).toEqual(badRequest('requestId'));
-    expect(await request(socket, 'tts.cancel')).toEqual(badRequest('expected object'));
-    expect(await request(socket, 'tts.cancel', 'id')).toEqual(badRequest('expected object'));
+    expect(await request(socket, 'tts.cancel')).toEqual(badRequest(NOT_AN_OBJECT));
+    expect(await request(socket, 'tts.cancel', 'id')).toEqual(badRequest(NOT_AN_OBJECT));
     expect(await request(socket, 'stt.start', { sampleRate: 44_100 })).toEqual(badRequest(/^sampleRate: /));
     expect(await request(socket, 'stt.start', { sampleRate: '16000' })).toEqual(badRequest(/^sampleRate: /));
     expect(await request(socket, 'stt.start', { language: 'english, please' })).toEqual(
       badRequest(/^language: /),
     );
-    expect(await request(socket, 'stt.start', 'en-US')).toEqual(badRequest('expected object'));
+    expect(await request(socket, 'stt.start', 'en-US')).toEqual(badRequest(NOT_AN_OBJECT));
     expect(await request(socket, 'stt.start', { lang: 'en-US' })).toEqual(badRequest('lang'));
-    expect(await request(socket, 'stt.stop', 7)).toEqual(badRequest('expected object'));
+    expect(await request(socket, 'stt.stop', 7)).toEqual(badRequest(NOT_AN_OBJECT));
     expect(await request(socket, 'stt.stop', { requestId: 5 })).toEqual(badRequest(/^requestId: /));
     expect(v.stt.snapshot().metrics.allocationsTotal).toBe(allocations);
   });
@@ -152,10 +155,13 @@ describe('voice gateway: per-connection limits (e2e)', () => {
       ok: false,
       error: { code: 'RATE_LIMITED' },
     });
-    // Stopping work is never rate limited.
-    expect(await request(socket, 'tts.cancel', { requestId: 'b' })).toEqual({ ok: true });
-    expect(await request(socket, 'stt.stop')).toMatchObject({ ok: true });
-    expect(await waiting).toMatchObject({ ok: true, canceled: true });
+    // Every event counts, stopping ones too: none is free to flood with.
+    expect(await request(socket, 'tts.cancel', { requestId: 'b' })).toMatchObject({
+      ok: false,
+      error: { code: 'RATE_LIMITED' },
+    });
+    expect(await request(socket, 'stt.stop')).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect(await waiting).toMatchObject({ ok: true, requestId: 'b' });
     expect(await running).toMatchObject({ ok: true, requestId: 'a' });
     v.emulator.setFaults({});
 

@@ -148,10 +148,11 @@ describe('voice gateway: tts.synthesize (e2e, real SDK against the emulator)', (
       bytes: 0,
     });
     v.emulator.setFaults({});
-    // The session's next request runs after the canceled turn ended upstream; by its ack, any stray chunk
-    // of the canceled one would have arrived (one socket, in order).
+    // A turn still stopping upstream finishes off to the side (the next request is WARM); a synthesizer whose
+    // turn had not started is kept (DEDICATED). By the next ack, any stray chunk of the canceled request would
+    // have arrived (one socket, in order).
     const after = await synthesize(socket, { text: 'still works afterwards' });
-    expect(after.ack).toMatchObject({ ok: true, tier: 'dedicated' });
+    expect(after.ack).toMatchObject({ ok: true, tier: expect.stringMatching(/^(warm|dedicated)$/) });
     expect(audio.get('doomed')).toBeUndefined();
     expect(
       await metricValue(v.metrics, 'warmline_voice_requests_total', {
@@ -251,7 +252,7 @@ describe('voice gateway: back-pressure (e2e)', () => {
     const received = (audio.get('flood') ?? []).reduce((n, c) => n + c.audio.length, 0);
     const full = (text.length / 15) * 96_000; // far more audio than was ever buffered for the client
     expect(received).toBeLessThan(full / 2);
-    // The session's synthesizer is fine: the next request is served normally.
-    expect((await synthesize(socket, { text: 'ok now' })).ack).toMatchObject({ ok: true, tier: 'dedicated' });
+    // The next request is served normally, on another synthesizer while the cut turn ends off to the side.
+    expect((await synthesize(socket, { text: 'ok now' })).ack).toMatchObject({ ok: true, tier: 'warm' });
   });
 });

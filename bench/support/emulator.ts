@@ -17,7 +17,7 @@ export interface BenchEmulator {
   close(): Promise<void>;
 }
 
-/** Talks to any running emulator through its HTTP control plane (CONTRACT §6). */
+/** Talks to any running emulator through its HTTP control plane (src/emulator/README.md). */
 function controlPlane(httpUrl: string) {
   const request = async (path: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${httpUrl}${path}`, {

@@ -48,7 +48,7 @@ export function synthesize(
       detachHandler(synthesizer, 'synthesizing'); // the SDK skips event work when no handler is attached
       resolve({ ok, firstByteMs, totalMs: performance.now() - startedAt, bytes, error });
     };
-    // The SDK can hang forever on some upstream closes (see the SDK notes): never wait unbounded.
+    // The SDK can hang forever on some upstream closes (see docs/speech-sdk-notes.md): never wait unbounded.
     const timer = setTimeout(() => done(false, `no result within ${timeoutMs} ms`), timeoutMs);
     synthesizer.synthesizing = (_sender: unknown, event: SpeechSynthesisEventArgs) => {
       const length = event.result.audioData.byteLength;

@@ -4,6 +4,7 @@
  */
 import { serveParent } from './child';
 import { processLoadMeter } from './process-load';
+import { gcPauseMeter } from './voice-gc';
 import { roundSummary, summarize } from './stats';
 import { poolsSettled, startBenchApp, until } from './voice-app';
 
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   await until(() => poolsSettled(app), 60_000, 'warm pools');
 
   const load = processLoadMeter();
+  const gc = gcPauseMeter();
   const snapshot = () => ({ tts: app.tts.snapshot(), stt: app.stt.snapshot(), sessions: app.sessions.size });
   serveParent(
     { url: app.url, pid: process.pid },
@@ -27,6 +29,8 @@ async function main(): Promise<void> {
       snapshot,
       /** CPU % and event-loop delay since the previous call. */
       load,
+      /** GC pauses since the previous call. */
+      gc,
       /** Forced full GCs first (needs --expose-gc), so the numbers are live memory, not garbage not yet collected. */
       memory: async () => {
         for (let i = 0; i < 3; i++) {

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { forkTs, type Child } from './child';
 import type { ProcessLoad } from './process-load';
+import type { GcPauses } from './voice-gc';
 import type { PoolBooks } from './voice-app';
 
 export interface ServerSnapshot {
@@ -20,6 +21,8 @@ export interface ServerProcess {
   settle(timeoutMs?: number): Promise<ServerSnapshot>;
   /** CPU % and event-loop delay since the previous call. */
   load(): Promise<ProcessLoad>;
+  /** GC pauses since the previous call. */
+  gc(): Promise<GcPauses>;
   allocations(): Promise<{ all: Record<string, number>; byTier: Record<string, Record<string, number>> }>;
   close(): Promise<void>;
 }
@@ -45,6 +48,7 @@ export async function startServerProcess(options: {
     settle: (timeoutMs = 60_000) => child.call('settle', timeoutMs, timeoutMs + 5_000),
     allocations: () => child.call('allocations'),
     load: () => child.call('load'),
+    gc: () => child.call('gc'),
     close: () => child.stop(30_000),
   };
 }

@@ -1,13 +1,14 @@
 /**
- * Boots warmline for a benchmark exactly as main.ts does (AppModule from the environment with the voice gateway,
- * configureApp, the voice IoAdapter), listening on a free loopback port, pointed at a bench emulator through
- * AZURE_SPEECH_HOST. The only addition: allocations are timed around each pool's acquireForSession.
+ * Boots warmline for a benchmark exactly as main.ts does (AppModule from the environment with the voice gateway
+ * and the HTTP speech API, configureApp, the voice IoAdapter), listening on a free loopback port, pointed at a
+ * bench emulator through AZURE_SPEECH_HOST. The only addition: allocations are timed around each pool's acquireForSession.
  */
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
+import { HttpApiModule } from '../../src/http-api/http-api.module';
 import type { ResourcePool } from '../../src/pools';
 import { STT_POOL, TTS_POOL } from '../../src/pools-module/pool-tokens';
 import type { SttClient } from '../../src/speech/stt-client';
@@ -42,7 +43,7 @@ export class AllocationRecorder {
 export interface BenchAppOptions {
   /** The emulator's `ws://` URL. */
   speechHost: string;
-  /** Environment variables of CONTRACT §2 (pool sizes, grace...); applied before the app is built. */
+  /** Environment variables (docs/configuration.md: pool sizes, grace...); applied before the app is built. */
   env?: Record<string, string>;
 }
 
@@ -68,9 +69,12 @@ export const BENCH_APP_ENV: Record<string, string> = {
 export async function startBenchApp(options: BenchAppOptions): Promise<BenchApp> {
   Object.assign(process.env, BENCH_APP_ENV, { AZURE_SPEECH_HOST: options.speechHost }, options.env);
   const allocations = new AllocationRecorder();
-  const app = await NestFactory.create(AppModule.forRoot({ features: [VoiceModule.fromAppConfig()] }), {
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create(
+    AppModule.forRoot({ features: [VoiceModule.fromAppConfig(), HttpApiModule.fromAppConfig()] }),
+    {
+      bufferLogs: true,
+    },
+  );
   configureApp(app);
   app.useWebSocketAdapter(new VoiceIoAdapter(app));
   await app.listen(0, '127.0.0.1');
@@ -129,7 +133,7 @@ export interface PoolBooks {
   metrics: { resourcesCreated: number; resourcesDestroyed: number; [key: string]: number };
 }
 
-/** The pools' books (CONTRACT §3): created − destroyed = live, nothing in use, no session holding a client. */
+/** The pools' books: created − destroyed = live, nothing in use, no session holding a client. */
 export function booksProblems(name: string, s: PoolBooks): string[] {
   const problems: string[] = [];
   const live = s.metrics.resourcesCreated - s.metrics.resourcesDestroyed;

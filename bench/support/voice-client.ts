@@ -1,5 +1,5 @@
 /**
- * A minimal client of the voice API (CONTRACT §5) over socket.io-client, timing what a caller sees: first audio
+ * A minimal client of the voice API (docs/protocol.md) over socket.io-client, timing what a caller sees: first audio
  * byte from the moment of the emit. Used by the load generator and the benchmarks.
  */
 import { io, type Socket } from 'socket.io-client';
@@ -66,6 +66,19 @@ interface PendingTts {
   firstByteMs: number | null;
   bytes: number;
   chunks: Buffer[] | null;
+  /** Called with performance.now() at the first chunk. */
+  onFirstAudio?: (at: number) => void;
+}
+
+export interface BargeInResult {
+  ok: boolean;
+  /** tts.cancel emitted to the first chunk of the request that followed it. */
+  bargeInMs: number | null;
+  /** Tier of the request after the cancel. */
+  tier: string | null;
+  /** The interrupted request's ack said canceled. */
+  canceled: boolean;
+  error?: VoiceErrorBody;
 }
 
 type Ack = { ok: true; [key: string]: unknown } | { ok: false; error: VoiceErrorBody };
@@ -97,7 +110,11 @@ export class VoiceClient {
     socket.on('tts.audio', (event: AudioEvent) => {
       const pending = this.pendingTts.get(event.requestId);
       if (pending === undefined) return;
-      pending.firstByteMs ??= performance.now() - pending.startedAt;
+      if (pending.firstByteMs === null) {
+        const at = performance.now();
+        pending.firstByteMs = at - pending.startedAt;
+        pending.onFirstAudio?.(at);
+      }
       const audio = toBuffer(event.audio);
       pending.bytes += audio.length;
       pending.chunks?.push(audio);
@@ -174,6 +191,43 @@ export class VoiceClient {
     if (!ack.ok) result.error = ack.error;
     if (pending.chunks !== null) result.audio = Buffer.concat(pending.chunks);
     return result;
+  }
+
+  /**
+   * Barge-in as a voice agent does it: `interrupted` starts; at its first audio chunk the caller speaks, so the
+   * agent sends tts.cancel and, right behind it, tts.synthesize for `next`. Times tts.cancel to `next`'s first
+   * chunk.
+   */
+  async bargeIn(interrupted: TtsRequest, next: TtsRequest): Promise<BargeInResult> {
+    const firstId = newRequestId();
+    const nextId = newRequestId();
+    const first: PendingTts = { startedAt: performance.now(), firstByteMs: null, bytes: 0, chunks: null };
+    const heard = new Promise<number>((resolve) => (first.onFirstAudio = resolve));
+    this.pendingTts.set(firstId, first);
+    const firstAck = this.emitWithAck('tts.synthesize', { ...interrupted, requestId: firstId });
+    const failedEarly = firstAck.then((ack) => (ack.ok ? null : ack));
+    const early = await Promise.race([heard.then(() => null), failedEarly]);
+    if (early !== null) {
+      this.pendingTts.delete(firstId);
+      return { ok: false, bargeInMs: null, tier: null, canceled: false, error: early.error };
+    }
+    const pending: PendingTts = { startedAt: performance.now(), firstByteMs: null, bytes: 0, chunks: null };
+    const nextHeard = new Promise<number>((resolve) => (pending.onFirstAudio = resolve));
+    this.pendingTts.set(nextId, pending);
+    const canceledAt = performance.now();
+    const cancelAck = this.emitWithAck('tts.cancel', { requestId: firstId });
+    const nextAck = this.emitWithAck('tts.synthesize', { ...next, requestId: nextId });
+    const [interruptedAck, , done] = await Promise.all([firstAck, cancelAck, nextAck]);
+    const heardAt = pending.firstByteMs === null ? null : await nextHeard;
+    this.pendingTts.delete(firstId);
+    this.pendingTts.delete(nextId);
+    return {
+      ok: done.ok,
+      bargeInMs: heardAt === null ? null : heardAt - canceledAt,
+      tier: done.ok && typeof done.tier === 'string' ? done.tier : null,
+      canceled: interruptedAck.ok && interruptedAck.canceled === true,
+      error: done.ok ? undefined : done.error,
+    };
   }
 
   /**

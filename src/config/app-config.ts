@@ -1,4 +1,4 @@
-import type { LogLevel, SpeechEmulatorMode } from './env.schema';
+import type { LogFormat, LogLevel, OpenAiVoiceName, SpeechEmulatorMode } from './env.schema';
 
 /**
  * Where the speech pools connect, resolved from AZURE_SPEECH_* and SPEECH_EMULATOR. Same shape as the
@@ -13,11 +13,26 @@ export type SpeechTarget =
   | { kind: 'emulator' };
 
 export interface PoolSizeConfig {
+  /** Clients kept pre-connected when idle. */
   warmSize: number;
+  /** Most pre-connected clients the warm queue may grow to under demand (>= warmSize, <= maxSize). */
+  warmMax: number;
+  /** Hard cap on live clients (= upstream connections). */
   maxSize: number;
 }
 
-/** The validated configuration (CONTRACT §2). Durations are milliseconds. */
+/** Per-connection and per-session bounds of the Socket.IO voice API; VoiceModuleOptions' `limits` take it as is. */
+export interface VoiceLimitsConfig {
+  requestsPerSecond: number;
+  requestBurst: number;
+  audioFramesPerSecond: number;
+  audioFrameBurst: number;
+  maxQueuedSyntheses: number;
+  maxSendBufferBytes: number;
+  maxEarlyAudioBytes: number;
+}
+
+/** The validated configuration (every variable: docs/configuration.md). Durations are ms, sizes bytes. */
 export interface AppConfig {
   port: number;
   speech: {
@@ -25,6 +40,12 @@ export interface AppConfig {
     target: SpeechTarget;
     ttsVoice: string;
     sttLanguage: string;
+    /** A synthesis that delivers no audio for this long fails with TIMEOUT. */
+    synthesisStallTimeoutMs: number;
+    /** Most audio one synthesis may produce, in playback time. */
+    maxAudioMs: number;
+    /** Most audio one synthesis may produce, in bytes. */
+    maxAudioBytes: number;
   };
   pools: {
     tts: PoolSizeConfig;
@@ -34,14 +55,27 @@ export interface AppConfig {
     sessionMaxAgeMs: number;
     acquireTimeoutMs: number;
     maxIdleMs: number;
+    /** A warm client beyond the warm size, idle this long, is closed. */
+    trimIdleMs: number;
   };
+  /** VoiceModule's options (VoiceModule.fromAppConfig passes this section as is). */
   voice: {
     /** Empty: only loopback clients may connect. */
     apiKeys: string[];
     /** Empty: no cross-origin access. May contain `*`. */
     corsOrigins: string[];
     sessionResumeGraceMs: number;
+    /** Longest shutdown waits for running syntheses and recognitions. */
+    drainTimeoutMs: number;
+    limits: VoiceLimitsConfig;
+  };
+  /** The HTTP speech API. */
+  http: {
+    maxUploadBytes: number;
+    /** Upstream voice for each OpenAI voice name (defaults merged with OPENAI_VOICE_MAP). */
+    openaiVoices: Record<OpenAiVoiceName, string>;
   };
   logLevel: LogLevel;
+  logFormat: LogFormat;
   debugEndpoints: boolean;
 }

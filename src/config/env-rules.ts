@@ -1,5 +1,6 @@
 import type { EnvVariable, ParsedEnv } from './env.schema';
 import type { ConfigProblem } from './config-validation-error';
+import { poolSizesFailed, resolvePoolSizes, type PoolName, type SizeSetting } from './pool-sizes';
 
 /**
  * A rule spanning several variables. `failed` holds the variables whose own schema rejected them: a rule skips
@@ -45,25 +46,43 @@ const emulatorOffNeedsUpstream: CrossFieldRule = (env, failed) => {
   ];
 };
 
-/** Warm size <= max size, checked on the variables in effect for the pool (its override, else the global one). */
-function warmFitsMax(pool: 'TTS' | 'STT'): CrossFieldRule {
-  const warmOverride = `SPEECH_POOL_${pool}_WARM_SIZE` as const;
-  const maxOverride = `SPEECH_POOL_${pool}_MAX_SIZE` as const;
+/** How a message names where a size came from: the variable, or that it is a default. */
+function source(setting: SizeSetting, unsetVariables: string): string {
+  return setting.variable ?? `the default, as neither ${unsetVariables} is set`;
+}
+
+/**
+ * warm size <= warm max <= max size, for the values in effect for the pool. Defaults follow the limits that
+ * were set (pool-sizes.ts), so a problem is always about a variable the operator set, and is reported on it.
+ */
+function poolSizesFit(pool: PoolName): CrossFieldRule {
+  const upper = pool.toUpperCase();
+  const maxVars = `SPEECH_POOL_${upper}_MAX_SIZE nor SPEECH_POOL_MAX_SIZE`;
   return (env, failed) => {
-    const inEffect = (override: EnvVariable, global: EnvVariable): EnvVariable =>
-      failed.has(override) || env[override] !== undefined ? override : global;
-    const warmVar = inEffect(warmOverride, 'SPEECH_POOL_WARM_SIZE');
-    const maxVar = inEffect(maxOverride, 'SPEECH_POOL_MAX_SIZE');
-    if (anyFailed(failed, warmVar, maxVar)) return [];
-    const warm = Number(env[warmVar]);
-    const max = Number(env[maxVar]);
-    if (warm <= max) return [];
-    return [
-      {
-        variable: warmVar,
-        message: `${pool.toLowerCase()} warm size ${warm} exceeds its max size ${max} (${maxVar})`,
-      },
-    ];
+    if (poolSizesFailed(env, pool, failed)) return [];
+    const { maxSize, warmSize, warmMax } = resolvePoolSizes(env, pool);
+    const problems: ConfigProblem[] = [];
+    if (warmSize.variable !== undefined && warmSize.value > maxSize.value) {
+      problems.push({
+        variable: warmSize.variable,
+        message: `${pool} warm size ${warmSize.value} exceeds its max size ${maxSize.value} (${source(maxSize, maxVars)})`,
+      });
+    }
+    if (warmMax.variable !== undefined) {
+      if (warmSize.variable !== undefined && warmMax.value < warmSize.value) {
+        problems.push({
+          variable: warmMax.variable,
+          message: `${warmMax.value} is below the ${pool} warm size ${warmSize.value} (${warmSize.variable})`,
+        });
+      }
+      if (warmMax.value > maxSize.value) {
+        problems.push({
+          variable: warmMax.variable,
+          message: `${warmMax.value} exceeds the ${pool} max size ${maxSize.value} (${source(maxSize, maxVars)})`,
+        });
+      }
+    }
+    return problems;
   };
 }
 
@@ -87,7 +106,7 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   keyNeedsRegion,
   regionNeedsKey,
   emulatorOffNeedsUpstream,
-  warmFitsMax('TTS'),
-  warmFitsMax('STT'),
+  poolSizesFit('tts'),
+  poolSizesFit('stt'),
   fleetModeUnavailable,
 ];

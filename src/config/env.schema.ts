@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * One zod schema per environment variable of CONTRACT §2, keyed by the variable's name so that every issue can be
- * reported against the variable that caused it. Values arrive as strings (or undefined); a blank value counts as
+ * One zod schema per environment variable (documented in docs/configuration.md), keyed by the variable's name so
+ * that every issue can be reported against the variable that caused it. Values arrive as strings (or undefined); a blank value counts as
  * unset, so `VAR=` in a .env file means "use the default".
  *
  * Messages are written for operators and never contain the value: `validateEnv` adds the received value itself,
@@ -15,6 +15,11 @@ export const PINO_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 
 export type LogLevel = (typeof PINO_LEVELS)[number];
 export const SPEECH_EMULATOR_MODES = ['auto', 'on', 'off'] as const;
 export type SpeechEmulatorMode = (typeof SPEECH_EMULATOR_MODES)[number];
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+/** The voice names of OpenAI's speech API, which OPENAI_VOICE_MAP maps onto upstream voices. */
+export const OPENAI_VOICE_NAMES = ['alloy', 'echo', 'fable', 'onyx', 'nova', 'shimmer'] as const;
+export type OpenAiVoiceName = (typeof OPENAI_VOICE_NAMES)[number];
 
 /** Blank means unset; everything else is trimmed. */
 function blankToUndefined(value: unknown): unknown {
@@ -34,6 +39,16 @@ function integer(min: number, max: number) {
     .regex(/^\d+$/, message)
     .transform(Number)
     .pipe(z.number().min(min, message).max(max, message));
+}
+
+/** A positive rate (may be fractional, e.g. 0.5 per second). */
+function rate(max: number) {
+  const message = `must be a number greater than 0 and at most ${max} (e.g. 20 or 0.5)`;
+  return z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, message)
+    .transform(Number)
+    .pipe(z.number().gt(0, message).max(max, message));
 }
 
 function seconds(min: number, { exclusiveMin }: { exclusiveMin: boolean }) {
@@ -76,6 +91,48 @@ function list(entry: z.ZodType<string, string>, what: string) {
     .pipe(z.array(entry).min(1, `must list at least one ${what} (comma-separated)`));
 }
 
+const VOICE_NAME = /^[a-z]{2,3}-[a-z0-9]+(-[a-z0-9]+)*(:[a-z0-9]+)?$/i;
+const VOICE_NAME_MESSAGE = 'must be a voice name such as en-US-JennyNeural';
+
+/**
+ * `name=voice` pairs, comma-separated, e.g. `alloy=en-US-AvaNeural,nova=de-DE-KatjaNeural`: only the six OpenAI
+ * voice names, each at most once, each mapped to a voice name. Only the pairs given; defaults are merged later.
+ */
+const openAiVoiceMap = z.string().transform((value, ctx) => {
+  const map: Partial<Record<OpenAiVoiceName, string>> = {};
+  const fail = (message: string) => {
+    ctx.issues.push({ code: 'custom', message, input: value });
+    return z.NEVER;
+  };
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (entries.length === 0) return fail('must list name=voice pairs (comma-separated)');
+  for (const entry of entries) {
+    const match = /^([^=\s]+)\s*=\s*(\S+)$/.exec(entry);
+    if (!match)
+      return fail(
+        `must list name=voice pairs such as alloy=en-US-AvaNeural; ${JSON.stringify(entry)} is not one`,
+      );
+    const name = (match[1] ?? '').toLowerCase();
+    const voice = match[2] ?? '';
+    if (!(OPENAI_VOICE_NAMES as readonly string[]).includes(name)) {
+      return fail(
+        `knows only the OpenAI voices ${OPENAI_VOICE_NAMES.join(', ')}; ${JSON.stringify(match[1])} is not one`,
+      );
+    }
+    const key = name as OpenAiVoiceName;
+    if (map[key] !== undefined) return fail(`maps ${name} twice`);
+    if (!VOICE_NAME.test(voice))
+      return fail(
+        `maps ${name} to ${JSON.stringify(voice)}, which is not a voice name such as en-US-JennyNeural`,
+      );
+    map[key] = voice;
+  }
+  return map;
+});
+
 /** `*` or a bare origin: scheme://host[:port], http or https, no path, no trailing slash. */
 const corsOrigin = z.string().refine(
   (value) => {
@@ -108,10 +165,13 @@ export const envSchema = z.object({
   ),
   SPEECH_EMULATOR: env(oneOf(SPEECH_EMULATOR_MODES).default('auto')),
 
-  SPEECH_POOL_WARM_SIZE: env(integer(0, 10_000).default(2)),
+  // Warm size, warm max and max size have no schema defaults: their defaults follow the limits that were set
+  // (see pool-sizes.ts), and messages must know whether a value was set or is a default.
+  SPEECH_POOL_WARM_SIZE: env(integer(0, 10_000).optional()),
   SPEECH_POOL_TTS_WARM_SIZE: env(integer(0, 10_000).optional()),
   SPEECH_POOL_STT_WARM_SIZE: env(integer(0, 10_000).optional()),
-  SPEECH_POOL_MAX_SIZE: env(integer(1, 10_000).default(64)),
+  SPEECH_POOL_WARM_MAX: env(integer(0, 10_000).optional()),
+  SPEECH_POOL_MAX_SIZE: env(integer(1, 10_000).optional()),
   SPEECH_POOL_TTS_MAX_SIZE: env(integer(1, 10_000).optional()),
   SPEECH_POOL_STT_MAX_SIZE: env(integer(1, 10_000).optional()),
   SPEECH_POOL_SESSION_AWARENESS: env(boolean().default(true)),
@@ -119,36 +179,48 @@ export const envSchema = z.object({
   SPEECH_POOL_SESSION_MAX_AGE: env(seconds(0, { exclusiveMin: true }).default(1800)),
   SPEECH_POOL_ACQUIRE_TIMEOUT: env(seconds(0, { exclusiveMin: true }).default(5)),
   SPEECH_POOL_MAX_IDLE: env(seconds(0, { exclusiveMin: true }).default(240)),
+  SPEECH_POOL_TRIM_IDLE: env(seconds(0, { exclusiveMin: true }).default(60)),
 
-  SPEECH_TTS_VOICE: env(
-    z
-      .string()
-      .regex(
-        /^[a-z]{2,3}-[a-z0-9]+(-[a-z0-9]+)*(:[a-z0-9]+)?$/i,
-        'must be a voice name such as en-US-JennyNeural',
-      )
-      .default('en-US-JennyNeural'),
-  ),
+  SPEECH_TTS_VOICE: env(z.string().regex(VOICE_NAME, VOICE_NAME_MESSAGE).default('en-US-JennyNeural')),
   SPEECH_STT_LANGUAGE: env(
     z
       .string()
       .regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i, 'must be a BCP-47 language tag such as en-US')
       .default('en-US'),
   ),
+  SPEECH_TTS_STALL_TIMEOUT: env(seconds(0, { exclusiveMin: true }).default(10)),
+  SPEECH_TTS_MAX_AUDIO_DURATION: env(seconds(0, { exclusiveMin: true }).default(600)),
+  /** MiB. */
+  SPEECH_TTS_MAX_AUDIO_SIZE: env(integer(1, 4096).default(64)),
 
   VOICE_API_KEYS: env(list(z.string(), 'key').optional()),
   CORS_ORIGINS: env(list(corsOrigin, 'origin').optional()),
   SESSION_RESUME_GRACE: env(seconds(0, { exclusiveMin: false }).default(15)),
+  VOICE_REQUEST_RATE: env(rate(100_000).default(20)),
+  VOICE_REQUEST_BURST: env(integer(1, 1_000_000).default(40)),
+  VOICE_AUDIO_FRAME_RATE: env(rate(100_000).default(200)),
+  VOICE_AUDIO_FRAME_BURST: env(integer(1, 1_000_000).default(400)),
+  VOICE_MAX_QUEUED_SYNTHESES: env(integer(0, 10_000).default(8)),
+  /** KiB. */
+  VOICE_SEND_BUFFER_MAX: env(integer(1, 1_048_576).default(1024)),
+  /** KiB. */
+  VOICE_EARLY_AUDIO_MAX: env(integer(0, 1_048_576).default(256)),
+  VOICE_DRAIN_TIMEOUT: env(seconds(0, { exclusiveMin: false }).default(10)),
+
+  /** MiB. */
+  HTTP_MAX_UPLOAD: env(integer(1, 1024).default(25)),
+  OPENAI_VOICE_MAP: env(openAiVoiceMap.optional()),
 
   REDIS_URL: env(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),
   LOG_LEVEL: env(oneOf(PINO_LEVELS).optional()),
+  LOG_FORMAT: env(oneOf(LOG_FORMATS).default('json')),
   DEBUG_ENDPOINTS: env(boolean().default(false)),
 });
 
 export type EnvVariable = keyof typeof envSchema.shape;
 export type ParsedEnv = z.output<typeof envSchema>;
 
-/** Every variable of CONTRACT §2, in schema order. */
+/** Every variable warmline reads, in schema order. */
 export const ENV_VARIABLES = Object.keys(envSchema.shape) as EnvVariable[];
 
 /** Values that must never be echoed back (REDIS_URL and AZURE_SPEECH_HOST may carry credentials). */

@@ -23,18 +23,48 @@ describe('validateEnv', () => {
           target: { kind: 'emulator' },
           ttsVoice: 'en-US-JennyNeural',
           sttLanguage: 'en-US',
+          synthesisStallTimeoutMs: 10_000,
+          maxAudioMs: 600_000,
+          maxAudioBytes: 64 * 1024 * 1024,
         },
         pools: {
-          tts: { warmSize: 2, maxSize: 64 },
-          stt: { warmSize: 2, maxSize: 64 },
+          tts: { warmSize: 2, warmMax: 4, maxSize: 64 },
+          stt: { warmSize: 2, warmMax: 4, maxSize: 64 },
           sessionAwareness: true,
           warmupIntervalMs: 30_000,
           sessionMaxAgeMs: 1_800_000,
           acquireTimeoutMs: 5_000,
           maxIdleMs: 240_000,
+          trimIdleMs: 60_000,
         },
-        voice: { apiKeys: [], corsOrigins: [], sessionResumeGraceMs: 15_000 },
+        voice: {
+          apiKeys: [],
+          corsOrigins: [],
+          sessionResumeGraceMs: 15_000,
+          drainTimeoutMs: 10_000,
+          limits: {
+            requestsPerSecond: 20,
+            requestBurst: 40,
+            audioFramesPerSecond: 200,
+            audioFrameBurst: 400,
+            maxQueuedSyntheses: 8,
+            maxSendBufferBytes: 1024 * 1024,
+            maxEarlyAudioBytes: 256 * 1024,
+          },
+        },
+        http: {
+          maxUploadBytes: 25 * 1024 * 1024,
+          openaiVoices: {
+            alloy: 'en-US-AvaNeural',
+            echo: 'en-US-AndrewNeural',
+            fable: 'en-GB-RyanNeural',
+            onyx: 'en-US-GuyNeural',
+            nova: 'en-US-JennyNeural',
+            shimmer: 'en-US-AriaNeural',
+          },
+        },
         logLevel: 'info',
+        logFormat: 'json',
         debugEndpoints: false,
       });
     });
@@ -69,12 +99,28 @@ describe('validateEnv', () => {
         SPEECH_POOL_SESSION_MAX_AGE: '60',
         SPEECH_POOL_ACQUIRE_TIMEOUT: '2',
         SPEECH_POOL_MAX_IDLE: '120',
+        SPEECH_POOL_WARM_MAX: '5',
+        SPEECH_POOL_TRIM_IDLE: '90',
         SPEECH_TTS_VOICE: 'de-DE-KatjaNeural',
         SPEECH_STT_LANGUAGE: 'de-DE',
+        SPEECH_TTS_STALL_TIMEOUT: '2.5',
+        SPEECH_TTS_MAX_AUDIO_DURATION: '30',
+        SPEECH_TTS_MAX_AUDIO_SIZE: '8',
         VOICE_API_KEYS: ' a , b,,c ',
         CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
         SESSION_RESUME_GRACE: '0',
+        VOICE_REQUEST_RATE: '0.5',
+        VOICE_REQUEST_BURST: '3',
+        VOICE_AUDIO_FRAME_RATE: '100',
+        VOICE_AUDIO_FRAME_BURST: '150',
+        VOICE_MAX_QUEUED_SYNTHESES: '0',
+        VOICE_SEND_BUFFER_MAX: '64',
+        VOICE_EARLY_AUDIO_MAX: '0',
+        VOICE_DRAIN_TIMEOUT: '0',
+        HTTP_MAX_UPLOAD: '2',
+        OPENAI_VOICE_MAP: ' Nova = de-DE-KatjaNeural , alloy=en-US-EmmaMultilingualNeural',
         LOG_LEVEL: 'WARN',
+        LOG_FORMAT: 'Pretty',
         DEBUG_ENDPOINTS: 'TRUE',
       });
       expect(config).toEqual({
@@ -84,22 +130,48 @@ describe('validateEnv', () => {
           target: { kind: 'azure', key: 'k', region: 'westeurope' },
           ttsVoice: 'de-DE-KatjaNeural',
           sttLanguage: 'de-DE',
+          synthesisStallTimeoutMs: 2_500,
+          maxAudioMs: 30_000,
+          maxAudioBytes: 8 * 1024 * 1024,
         },
         pools: {
-          tts: { warmSize: 4, maxSize: 10 },
-          stt: { warmSize: 3, maxSize: 5 },
+          tts: { warmSize: 4, warmMax: 5, maxSize: 10 },
+          stt: { warmSize: 3, warmMax: 5, maxSize: 5 },
           sessionAwareness: false,
           warmupIntervalMs: 500,
           sessionMaxAgeMs: 60_000,
           acquireTimeoutMs: 2_000,
           maxIdleMs: 120_000,
+          trimIdleMs: 90_000,
         },
         voice: {
           apiKeys: ['a', 'b', 'c'],
           corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
           sessionResumeGraceMs: 0,
+          drainTimeoutMs: 0,
+          limits: {
+            requestsPerSecond: 0.5,
+            requestBurst: 3,
+            audioFramesPerSecond: 100,
+            audioFrameBurst: 150,
+            maxQueuedSyntheses: 0,
+            maxSendBufferBytes: 64 * 1024,
+            maxEarlyAudioBytes: 0,
+          },
+        },
+        http: {
+          maxUploadBytes: 2 * 1024 * 1024,
+          openaiVoices: {
+            alloy: 'en-US-EmmaMultilingualNeural',
+            echo: 'en-US-AndrewNeural',
+            fable: 'en-GB-RyanNeural',
+            onyx: 'en-US-GuyNeural',
+            nova: 'de-DE-KatjaNeural',
+            shimmer: 'en-US-AriaNeural',
+          },
         },
         logLevel: 'warn',
+        logFormat: 'pretty',
         debugEndpoints: true,
       });
     });
@@ -141,8 +213,30 @@ describe('validateEnv', () => {
       expect(validateEnv({ CORS_ORIGINS: '*' }).voice.corsOrigins).toEqual(['*']);
       expect(validateEnv({ SPEECH_POOL_WARM_SIZE: '5', SPEECH_POOL_MAX_SIZE: '5' }).pools.tts).toEqual({
         warmSize: 5,
+        warmMax: 5,
         maxSize: 5,
       });
+    });
+  });
+
+  describe('pool size defaults follow the limits that were set', () => {
+    it.each<[Record<string, string>, { warmSize: number; warmMax: number; maxSize: number }]>([
+      [{ SPEECH_POOL_MAX_SIZE: '1' }, { warmSize: 1, warmMax: 1, maxSize: 1 }],
+      [{ SPEECH_POOL_MAX_SIZE: '3' }, { warmSize: 2, warmMax: 3, maxSize: 3 }],
+      [{ SPEECH_POOL_TTS_MAX_SIZE: '1' }, { warmSize: 1, warmMax: 1, maxSize: 1 }],
+      [{ SPEECH_POOL_WARM_SIZE: '5' }, { warmSize: 5, warmMax: 10, maxSize: 64 }],
+      [{ SPEECH_POOL_WARM_SIZE: '0' }, { warmSize: 0, warmMax: 0, maxSize: 64 }],
+      [{ SPEECH_POOL_WARM_MAX: '1' }, { warmSize: 1, warmMax: 1, maxSize: 64 }],
+      [{ SPEECH_POOL_WARM_MAX: '0' }, { warmSize: 0, warmMax: 0, maxSize: 64 }],
+      [{ SPEECH_POOL_WARM_SIZE: '40' }, { warmSize: 40, warmMax: 64, maxSize: 64 }],
+    ])('%j gives the tts pool %j', (env, sizes) => {
+      expect(validateEnv(env).pools.tts).toEqual(sizes);
+    });
+
+    it('keeps per-pool overrides to their pool', () => {
+      const { pools } = validateEnv({ SPEECH_POOL_STT_MAX_SIZE: '1', SPEECH_POOL_TTS_WARM_SIZE: '6' });
+      expect(pools.tts).toEqual({ warmSize: 6, warmMax: 12, maxSize: 64 });
+      expect(pools.stt).toEqual({ warmSize: 1, warmMax: 1, maxSize: 1 });
     });
   });
 
@@ -193,6 +287,46 @@ describe('validateEnv', () => {
       ['VOICE_API_KEYS', ',', /^VOICE_API_KEYS: must list at least one key/],
       ['SPEECH_TTS_VOICE', 'Jenny Neural', /^SPEECH_TTS_VOICE: must be a voice name/],
       ['SPEECH_STT_LANGUAGE', 'english', /^SPEECH_STT_LANGUAGE: must be a BCP-47 language tag/],
+      ['SPEECH_POOL_WARM_MAX', '-1', /^SPEECH_POOL_WARM_MAX: must be a whole number from 0/],
+      ['SPEECH_POOL_TRIM_IDLE', '0', /^SPEECH_POOL_TRIM_IDLE: must be a number of seconds greater than 0/],
+      ['SPEECH_TTS_STALL_TIMEOUT', '10s', /^SPEECH_TTS_STALL_TIMEOUT: must be a number of seconds/],
+      ['SPEECH_TTS_MAX_AUDIO_DURATION', '0', /^SPEECH_TTS_MAX_AUDIO_DURATION: must be a number of seconds/],
+      [
+        'SPEECH_TTS_MAX_AUDIO_SIZE',
+        '1.5',
+        /^SPEECH_TTS_MAX_AUDIO_SIZE: must be a whole number from 1 to 4096/,
+      ],
+      ['VOICE_REQUEST_RATE', '0', /^VOICE_REQUEST_RATE: must be a number greater than 0/],
+      ['VOICE_AUDIO_FRAME_RATE', 'fast', /^VOICE_AUDIO_FRAME_RATE: must be a number greater than 0/],
+      ['VOICE_REQUEST_BURST', '0', /^VOICE_REQUEST_BURST: must be a whole number from 1/],
+      ['VOICE_AUDIO_FRAME_BURST', '2.5', /^VOICE_AUDIO_FRAME_BURST: must be a whole number from 1/],
+      ['VOICE_MAX_QUEUED_SYNTHESES', '-1', /^VOICE_MAX_QUEUED_SYNTHESES: must be a whole number from 0/],
+      ['VOICE_SEND_BUFFER_MAX', '1MiB', /^VOICE_SEND_BUFFER_MAX: must be a whole number from 1/],
+      ['VOICE_EARLY_AUDIO_MAX', '-5', /^VOICE_EARLY_AUDIO_MAX: must be a whole number from 0/],
+      ['VOICE_DRAIN_TIMEOUT', '-1', /^VOICE_DRAIN_TIMEOUT: must be a number of seconds at least 0/],
+      ['HTTP_MAX_UPLOAD', '0', /^HTTP_MAX_UPLOAD: must be a whole number from 1 to 1024/],
+      ['LOG_FORMAT', 'text', /^LOG_FORMAT: must be one of json, pretty \(got "text"\)$/],
+      ['OPENAI_VOICE_MAP', ',', /^OPENAI_VOICE_MAP: must list name=voice pairs \(comma-separated\)/],
+      [
+        'OPENAI_VOICE_MAP',
+        'alloy',
+        /^OPENAI_VOICE_MAP: must list name=voice pairs such as .*"alloy" is not one/,
+      ],
+      [
+        'OPENAI_VOICE_MAP',
+        'coral=en-US-AvaNeural',
+        /^OPENAI_VOICE_MAP: knows only the OpenAI voices alloy, echo, fable, onyx, nova, shimmer; "coral" is not one/,
+      ],
+      [
+        'OPENAI_VOICE_MAP',
+        'alloy=en-US-AvaNeural,ALLOY=en-US-EmmaNeural',
+        /^OPENAI_VOICE_MAP: maps alloy twice/,
+      ],
+      [
+        'OPENAI_VOICE_MAP',
+        'echo=Andrew',
+        /^OPENAI_VOICE_MAP: maps echo to "Andrew", which is not a voice name such as en-US-JennyNeural/,
+      ],
     ])('rejects %s=%p', (variable, value, line) => {
       const error = errorFor({ [variable]: value });
       expect(error.problems.map((p) => p.variable)).toEqual([variable]);
@@ -220,6 +354,33 @@ describe('validateEnv', () => {
       expect(
         errorFor({ SPEECH_EMULATOR: 'off', AZURE_SPEECH_KEY: 'k' }).problems.map((p) => p.variable),
       ).toEqual(['AZURE_SPEECH_KEY', 'SPEECH_EMULATOR']);
+    });
+
+    it('blames a warm size only when it was set, and says when the max size it exceeds is a default', () => {
+      expect(validateEnv({ SPEECH_POOL_MAX_SIZE: '1' }).pools.tts.warmSize).toBe(1);
+      expect(errorFor({ SPEECH_POOL_TTS_WARM_SIZE: '100' }).problems).toEqual([
+        {
+          variable: 'SPEECH_POOL_TTS_WARM_SIZE',
+          message:
+            'tts warm size 100 exceeds its max size 64 (the default, as neither SPEECH_POOL_TTS_MAX_SIZE nor ' +
+            'SPEECH_POOL_MAX_SIZE is set)',
+        },
+      ]);
+    });
+
+    it('rejects a warm max below a warm size that was set, or above a max size', () => {
+      expect(errorFor({ SPEECH_POOL_WARM_MAX: '1', SPEECH_POOL_TTS_WARM_SIZE: '3' }).problems).toEqual([
+        {
+          variable: 'SPEECH_POOL_WARM_MAX',
+          message: '1 is below the tts warm size 3 (SPEECH_POOL_TTS_WARM_SIZE)',
+        },
+      ]);
+      expect(errorFor({ SPEECH_POOL_WARM_MAX: '6', SPEECH_POOL_STT_MAX_SIZE: '4' }).problems).toEqual([
+        {
+          variable: 'SPEECH_POOL_WARM_MAX',
+          message: '6 exceeds the stt max size 4 (SPEECH_POOL_STT_MAX_SIZE)',
+        },
+      ]);
     });
 
     it('rejects a warm size above the max size, naming the variable in effect for each pool', () => {
@@ -304,7 +465,7 @@ describe('validateEnv', () => {
     });
   });
 
-  it('covers every variable of CONTRACT §2', () => {
+  it('covers every documented variable', () => {
     expect([...ENV_VARIABLES].sort()).toEqual(
       [
         'PORT',
@@ -323,13 +484,29 @@ describe('validateEnv', () => {
         'SPEECH_POOL_SESSION_MAX_AGE',
         'SPEECH_POOL_ACQUIRE_TIMEOUT',
         'SPEECH_POOL_MAX_IDLE',
+        'SPEECH_POOL_WARM_MAX',
+        'SPEECH_POOL_TRIM_IDLE',
         'SPEECH_TTS_VOICE',
         'SPEECH_STT_LANGUAGE',
+        'SPEECH_TTS_STALL_TIMEOUT',
+        'SPEECH_TTS_MAX_AUDIO_DURATION',
+        'SPEECH_TTS_MAX_AUDIO_SIZE',
         'VOICE_API_KEYS',
         'CORS_ORIGINS',
         'SESSION_RESUME_GRACE',
+        'VOICE_REQUEST_RATE',
+        'VOICE_REQUEST_BURST',
+        'VOICE_AUDIO_FRAME_RATE',
+        'VOICE_AUDIO_FRAME_BURST',
+        'VOICE_MAX_QUEUED_SYNTHESES',
+        'VOICE_SEND_BUFFER_MAX',
+        'VOICE_EARLY_AUDIO_MAX',
+        'VOICE_DRAIN_TIMEOUT',
+        'HTTP_MAX_UPLOAD',
+        'OPENAI_VOICE_MAP',
         'REDIS_URL',
         'LOG_LEVEL',
+        'LOG_FORMAT',
         'DEBUG_ENDPOINTS',
       ].sort(),
     );

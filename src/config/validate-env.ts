@@ -1,7 +1,15 @@
-import type { AppConfig, SpeechTarget } from './app-config';
+import type { AppConfig, PoolSizeConfig, SpeechTarget } from './app-config';
 import { ConfigValidationError, type ConfigProblem } from './config-validation-error';
 import { CROSS_FIELD_RULES } from './env-rules';
-import { ENV_VARIABLES, SECRET_VARIABLES, envSchema, type EnvVariable, type ParsedEnv } from './env.schema';
+import {
+  ENV_VARIABLES,
+  SECRET_VARIABLES,
+  envSchema,
+  type EnvVariable,
+  type OpenAiVoiceName,
+  type ParsedEnv,
+} from './env.schema';
+import { resolvePoolSizes, type PoolName } from './pool-sizes';
 
 export type RawEnv = Record<string, string | undefined>;
 
@@ -9,7 +17,7 @@ export type RawEnv = Record<string, string | undefined>;
 const MAX_ECHO = 60;
 
 /**
- * Validates the environment (CONTRACT §2) and returns the typed configuration, or throws one
+ * Validates the environment (docs/configuration.md) and returns the typed configuration, or throws one
  * ConfigValidationError naming every bad variable. Secret values are never part of the message.
  *
  * LOG_LEVEL defaults to `info`, or to `silent` when NODE_ENV=test so test runs stay quiet unless asked.
@@ -62,6 +70,23 @@ function speechTarget(env: ParsedEnv): SpeechTarget {
 }
 
 const ms = (seconds: number): number => Math.round(seconds * 1000);
+const KiB = 1024;
+const MiB = 1024 * 1024;
+
+/** What each OpenAI voice name speaks with unless OPENAI_VOICE_MAP says otherwise. */
+export const DEFAULT_OPENAI_VOICES: Readonly<Record<OpenAiVoiceName, string>> = {
+  alloy: 'en-US-AvaNeural',
+  echo: 'en-US-AndrewNeural',
+  fable: 'en-GB-RyanNeural',
+  onyx: 'en-US-GuyNeural',
+  nova: 'en-US-JennyNeural',
+  shimmer: 'en-US-AriaNeural',
+};
+
+function poolSizes(env: ParsedEnv, pool: PoolName): PoolSizeConfig {
+  const { warmSize, warmMax, maxSize } = resolvePoolSizes(env, pool);
+  return { warmSize: warmSize.value, warmMax: warmMax.value, maxSize: maxSize.value };
+}
 
 function toAppConfig(env: ParsedEnv, nodeEnv: string | undefined): AppConfig {
   return {
@@ -71,28 +96,41 @@ function toAppConfig(env: ParsedEnv, nodeEnv: string | undefined): AppConfig {
       target: speechTarget(env),
       ttsVoice: env.SPEECH_TTS_VOICE,
       sttLanguage: env.SPEECH_STT_LANGUAGE,
+      synthesisStallTimeoutMs: ms(env.SPEECH_TTS_STALL_TIMEOUT),
+      maxAudioMs: ms(env.SPEECH_TTS_MAX_AUDIO_DURATION),
+      maxAudioBytes: env.SPEECH_TTS_MAX_AUDIO_SIZE * MiB,
     },
     pools: {
-      tts: {
-        warmSize: env.SPEECH_POOL_TTS_WARM_SIZE ?? env.SPEECH_POOL_WARM_SIZE,
-        maxSize: env.SPEECH_POOL_TTS_MAX_SIZE ?? env.SPEECH_POOL_MAX_SIZE,
-      },
-      stt: {
-        warmSize: env.SPEECH_POOL_STT_WARM_SIZE ?? env.SPEECH_POOL_WARM_SIZE,
-        maxSize: env.SPEECH_POOL_STT_MAX_SIZE ?? env.SPEECH_POOL_MAX_SIZE,
-      },
+      tts: poolSizes(env, 'tts'),
+      stt: poolSizes(env, 'stt'),
       sessionAwareness: env.SPEECH_POOL_SESSION_AWARENESS,
       warmupIntervalMs: ms(env.SPEECH_POOL_WARMUP_INTERVAL),
       sessionMaxAgeMs: ms(env.SPEECH_POOL_SESSION_MAX_AGE),
       acquireTimeoutMs: ms(env.SPEECH_POOL_ACQUIRE_TIMEOUT),
       maxIdleMs: ms(env.SPEECH_POOL_MAX_IDLE),
+      trimIdleMs: ms(env.SPEECH_POOL_TRIM_IDLE),
     },
     voice: {
       apiKeys: env.VOICE_API_KEYS ?? [],
       corsOrigins: env.CORS_ORIGINS ?? [],
       sessionResumeGraceMs: ms(env.SESSION_RESUME_GRACE),
+      drainTimeoutMs: ms(env.VOICE_DRAIN_TIMEOUT),
+      limits: {
+        requestsPerSecond: env.VOICE_REQUEST_RATE,
+        requestBurst: env.VOICE_REQUEST_BURST,
+        audioFramesPerSecond: env.VOICE_AUDIO_FRAME_RATE,
+        audioFrameBurst: env.VOICE_AUDIO_FRAME_BURST,
+        maxQueuedSyntheses: env.VOICE_MAX_QUEUED_SYNTHESES,
+        maxSendBufferBytes: env.VOICE_SEND_BUFFER_MAX * KiB,
+        maxEarlyAudioBytes: env.VOICE_EARLY_AUDIO_MAX * KiB,
+      },
+    },
+    http: {
+      maxUploadBytes: env.HTTP_MAX_UPLOAD * MiB,
+      openaiVoices: { ...DEFAULT_OPENAI_VOICES, ...env.OPENAI_VOICE_MAP },
     },
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    logFormat: env.LOG_FORMAT,
     debugEndpoints: env.DEBUG_ENDPOINTS,
   };
 }

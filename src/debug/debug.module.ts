@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
+import { SDK_OBJECT_CENSUS, sdkObjectCensus } from '../speech/sdk-object-census';
 import { DebugController } from './debug.controller';
 
 /**
@@ -12,6 +13,11 @@ import { DebugController } from './debug.controller';
 export class DebugModule {
   static async forRoot(config: Promise<Pick<AppConfig, 'debugEndpoints'>>): Promise<DynamicModule> {
     const { debugEndpoints } = await config;
-    return { module: DebugModule, controllers: debugEndpoints ? [DebugController] : [] };
+    if (!debugEndpoints) return { module: DebugModule, controllers: [] };
+    return {
+      module: DebugModule,
+      controllers: [DebugController],
+      providers: [{ provide: SDK_OBJECT_CENSUS, useValue: sdkObjectCensus }],
+    };
   }
 }

@@ -12,7 +12,7 @@ import { decodeBinaryFrame, decodeTextFrame, FrameDecodeError } from './protocol
 import { CloseCode, EmulatorServices, ProtocolHandler } from './protocol/protocol-handler';
 import { RecognitionHandler } from './recognition/recognition-handler';
 import { SynthesisHandler } from './synthesis/synthesis-handler';
-import { admitUpgrade, refuseUpgrade, SpeechRoute } from './protocol/upgrade-gate';
+import { admitUpgrade, presentedKeys, refuseUpgrade, SpeechRoute } from './protocol/upgrade-gate';
 import { selectVoice, VoiceMode } from './synthesis/voice-selection';
 
 export interface EmulatorOptions {
@@ -33,6 +33,8 @@ export interface RunningEmulator {
   url: string;
   /** `http://host:port`, for the control plane. */
   httpUrl: string;
+  /** What synthesized speech sounds like: espeak-ng, or the built-in synthetic voice. */
+  voice: 'espeak' | 'synthetic';
   stats(): EmulatorStats;
   /** Replaces the fault settings (fields not given take their defaults), like `POST /emulator/faults`. */
   setFaults(faults: Partial<FaultSettings>): void;
@@ -106,6 +108,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       faults: () => ({ ...faults }),
       replaceFaults,
       reset,
+      keyAccepted: (request) =>
+        faults.requireKey === null ||
+        presentedKeys(request, new URL(request.url ?? '/', 'http://emulator')).includes(faults.requireKey),
     });
   });
   const wss = new WebSocketServer({
@@ -213,6 +218,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     host,
     url: `ws://${urlHost(host)}:${port}`,
     httpUrl: `http://${urlHost(host)}:${port}`,
+    voice: voice.kind,
     stats: () => counters.snapshot(),
     setFaults: (f) => void replaceFaults(f),
     reset,

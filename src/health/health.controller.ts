@@ -1,8 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, MemoryHealthIndicator } from '@nestjs/terminus';
 import { getHeapStatistics } from 'node:v8';
 import { EventLoopHealthIndicator } from './event-loop.health-indicator';
+import {
+  LIVE_ERROR_SCHEMA,
+  LIVE_OK_SCHEMA,
+  READY_ERROR_SCHEMA,
+  READY_OK_SCHEMA,
+} from './health-check.schema';
 import { PoolHealthIndicator } from './pool-health.indicator';
 
 /** Heap use above this share of V8's limit means the process is about to die of GC thrashing or OOM. */
@@ -20,8 +26,14 @@ export class HealthController {
     private readonly pools: PoolHealthIndicator,
   ) {}
 
+  // Terminus' own OpenAPI schemas show example `database` and `redis` entries; these show this service's.
   @Get('live')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOkResponse({ description: 'The process can serve', schema: LIVE_OK_SCHEMA })
+  @ApiServiceUnavailableResponse({
+    description: 'The event loop is stuck or the heap is full',
+    schema: LIVE_ERROR_SCHEMA,
+  })
   @ApiOperation({
     summary: 'Liveness: 200 while the process can serve (event loop, heap); pool state plays no part',
   })
@@ -33,7 +45,12 @@ export class HealthController {
   }
 
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOkResponse({ description: 'Every pool can hand out clients', schema: READY_OK_SCHEMA })
+  @ApiServiceUnavailableResponse({
+    description: 'A pool cannot create clients, or shutdown has begun (reason in the entry)',
+    schema: READY_ERROR_SCHEMA,
+  })
   @ApiOperation({
     summary: 'Readiness: one entry per pool; 503 when a pool is not ready or shutdown has begun',
   })

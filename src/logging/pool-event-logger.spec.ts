@@ -16,19 +16,19 @@ function capture(level: 'debug' | 'info' = 'debug') {
 }
 
 describe('createPoolEventLogger', () => {
-  it('logs tier allocations at DEBUG in the seed format', () => {
+  it('logs tier allocations at DEBUG in the seed format, with a prefix of the session id only', () => {
     const { lines, logger } = capture('debug');
     const observer = createPoolEventLogger('tts', logger);
-    observer.allocated?.(AllocationTier.WARM, 0.2345, 'session-1');
+    observer.allocated?.(AllocationTier.WARM, 0.2345, '0b6f5e2c-58c4-4c8e-9d51-3f0c1c7a9e11');
     observer.allocated?.(AllocationTier.COLD, 201.5, null);
     expect(lines).toEqual([
       expect.objectContaining({
         level: 'debug',
-        msg: 'pool=tts tier=warm latencyMs=0.23 session=session-1',
+        msg: 'pool=tts tier=warm latencyMs=0.23 session=0b6f5e2c…',
         pool: 'tts',
         tier: 'warm',
         latencyMs: 0.23,
-        session: 'session-1',
+        session: '0b6f5e2c…',
       }),
       expect.objectContaining({ level: 'debug', msg: 'pool=tts tier=cold latencyMs=201.5 session=-' }),
     ]);

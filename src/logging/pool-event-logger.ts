@@ -1,5 +1,6 @@
 import type { AllocationTier } from '../pools/allocation-tier';
 import type { PoolEvent, PoolObserver } from '../pools/pool-observer';
+import { sessionIdPrefix } from './session-id-prefix';
 
 type LogMethod = (fields: Record<string, unknown>, message: string) => void;
 
@@ -27,10 +28,10 @@ export function createPoolEventLogger(pool: string, log: PoolEventLog): PoolObse
     allocated(tier: AllocationTier, latencyMs: number, sessionId: string | null): void {
       if (log.isLevelEnabled && !log.isLevelEnabled('debug')) return;
       const ms = round2(latencyMs);
-      const session = sessionId ?? '-';
+      const session = sessionIdPrefix(sessionId);
       guard(() =>
         log.debug(
-          { pool, tier, latencyMs: ms, session: sessionId },
+          { pool, tier, latencyMs: ms, session },
           `pool=${pool} tier=${tier} latencyMs=${ms} session=${session}`,
         ),
       );
@@ -73,8 +74,8 @@ function logEvent(pool: string, log: PoolEventLog, event: PoolEvent): void {
       );
     case 'session-evicted':
       return log.info(
-        { ...fields, session: event.sessionId, idleMs: Math.round(event.idleMs) },
-        `pool=${pool} evicted idle session ${event.sessionId} after ${Math.round(event.idleMs)} ms`,
+        { ...fields, session: sessionIdPrefix(event.sessionId), idleMs: Math.round(event.idleMs) },
+        `pool=${pool} evicted idle session ${sessionIdPrefix(event.sessionId)} after ${Math.round(event.idleMs)} ms`,
       );
     case 'resource-replaced': {
       // Idle re-warming is routine maintenance; a resource that failed validation is worth seeing.

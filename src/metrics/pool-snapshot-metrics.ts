@@ -9,6 +9,7 @@ import { ScrapeSnapshots } from './scrape-snapshots';
 const GAUGES: ReadonlyArray<[name: string, help: string, read: (s: PoolSnapshot) => number]> = [
   ['warmline_pool_warm_size', 'Idle pre-connected clients in the warm queue', (s) => s.warmPoolSize],
   ['warmline_pool_warm_target', 'Warm clients the pool keeps ready', (s) => s.warmPoolTarget],
+  ['warmline_pool_warm_max', 'Released clients kept warm up to this many', (s) => s.warmPoolMax],
   ['warmline_pool_max_size', 'Cap on live clients (+Inf when uncapped)', (s) => s.maxSize ?? Infinity],
   ['warmline_pool_size', 'Live clients: idle, session-bound, in use and being created', (s) => s.size],
   ['warmline_pool_in_use', 'Clients handed out', (s) => s.inUse],
@@ -26,13 +27,21 @@ const GAUGES: ReadonlyArray<[name: string, help: string, read: (s: PoolSnapshot)
   ],
 ];
 
-const COUNTERS: ReadonlyArray<[name: string, help: string, field: keyof PoolMetrics]> = [
+/** The lifetime counters of a snapshot (hitRate is a ratio, timestamp a time). */
+type CounterField = Exclude<keyof PoolMetrics, 'hitRate' | 'timestamp'>;
+
+const COUNTERS: ReadonlyArray<[name: string, help: string, field: CounterField]> = [
   ['warmline_pool_factory_failures_total', 'Client creations that failed', 'factoryFailures'],
   ['warmline_pool_warmup_failures_total', 'Warm-ups that failed (the client stays usable)', 'warmupFailures'],
   ['warmline_pool_warmup_cycles_total', 'Background maintenance cycles run', 'warmupCycles'],
   ['warmline_pool_acquire_timeouts_total', 'Acquires that gave up waiting at the cap', 'acquireTimeouts'],
   ['warmline_pool_resources_created_total', 'Clients created', 'resourcesCreated'],
   ['warmline_pool_resources_destroyed_total', 'Clients destroyed', 'resourcesDestroyed'],
+  [
+    'warmline_pool_resources_trimmed_total',
+    'Warm clients above the warm size closed after staying unused (included in destroyed)',
+    'resourcesTrimmed',
+  ],
   [
     'warmline_pool_stale_sessions_evicted_total',
     'Idle sessions whose clients were reclaimed',

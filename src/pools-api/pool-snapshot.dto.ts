@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { PoolMetrics, PoolSnapshot } from '../pools/pool-snapshot';
 
 /**
- * OpenAPI descriptions of the snapshot shape (CONTRACT §3). The controller returns the pools' own snapshots;
+ * OpenAPI descriptions of the pool snapshot shape. The controller returns the pools' own snapshots;
  * these classes exist for the document, and `implements` keeps them in step with the interfaces.
  */
 export class PoolMetricsDto implements PoolMetrics {
@@ -12,13 +12,24 @@ export class PoolMetricsDto implements PoolMetrics {
   @ApiProperty({ example: 25, description: 'Served from the pre-connected warm queue' })
   allocationsWarm!: number;
   @ApiProperty({ example: 5, description: 'Created on demand' }) allocationsCold!: number;
-  @ApiProperty({ example: 0.967, description: '(dedicated + warm) / total; 0 when total is 0' })
-  hitRate!: number;
-  @ApiProperty({ example: 42 }) warmupCycles!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 0.967,
+    description: '(dedicated + warm) / total; null before the first allocation',
+  })
+  hitRate!: number | null;
+  @ApiProperty({ example: 42, description: 'Background maintenance cycles run' }) warmupCycles!: number;
   @ApiProperty({ example: 0 }) warmupFailures!: number;
   @ApiProperty({ example: 0 }) factoryFailures!: number;
   @ApiProperty({ example: 9 }) resourcesCreated!: number;
   @ApiProperty({ example: 2 }) resourcesDestroyed!: number;
+  @ApiProperty({
+    example: 1,
+    description:
+      'Warm clients above the warm size closed after staying unused (included in resourcesDestroyed)',
+  })
+  resourcesTrimmed!: number;
   @ApiProperty({ example: 0 }) staleSessionsEvicted!: number;
   @ApiProperty({ example: 0 }) acquireTimeouts!: number;
   @ApiProperty({ example: 1701705600123, description: 'Epoch ms when the snapshot was taken' })
@@ -43,7 +54,12 @@ export class PoolSnapshotDto implements PoolSnapshot {
   @ApiProperty({ example: true, description: 'Prepared, open, and the factory is not in failure backoff' })
   ready!: boolean;
   @ApiProperty({ example: 2, description: 'Idle pre-connected clients right now' }) warmPoolSize!: number;
-  @ApiProperty({ example: 3 }) warmPoolTarget!: number;
+  @ApiProperty({ example: 3, description: 'Warm clients the refill keeps ready' }) warmPoolTarget!: number;
+  @ApiProperty({
+    example: 6,
+    description: 'Released clients are kept warm up to this many; extras unused for a while are closed',
+  })
+  warmPoolMax!: number;
   @ApiProperty({ type: Number, nullable: true, example: 64, description: 'null when uncapped' })
   maxSize!: number | null;
   @ApiProperty({ example: 7, description: 'Live clients: idle + session-bound + in use + being created' })

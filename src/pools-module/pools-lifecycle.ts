@@ -2,14 +2,16 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } f
 import type { ResourcePool } from '../pools';
 import { SpeechError } from '../speech/speech-error';
 import { TtsClient } from '../speech/tts-client';
-import { POOL_REGISTRY } from './pool-tokens';
+import type { VoiceCatalog } from '../speech/voice-catalog';
+import { POOL_REGISTRY, VOICE_CATALOG } from './pool-tokens';
 import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from './pools-module-options';
 import { SPEECH_ENDPOINT, type SpeechEndpoint } from './speech-endpoint';
 
 /**
- * Fills the pools at start and drains them at shutdown. Start-up fails loudly on rejected credentials (nothing
- * would ever work) but only warns when the upstream is unreachable: the pools keep retrying with backoff and
- * readiness stays down until they can create clients.
+ * Fills the pools and loads the voice list at start, drains the pools at shutdown. Start-up fails loudly on
+ * rejected credentials (nothing would ever work) but only warns when the upstream is unreachable: the pools keep
+ * retrying with backoff and readiness stays down until they can create clients. A voice list that cannot be
+ * loaded is a warning too: unknown voices are then left for the upstream to refuse.
  */
 @Injectable()
 export class PoolsLifecycle implements OnModuleInit, BeforeApplicationShutdown {
@@ -19,12 +21,13 @@ export class PoolsLifecycle implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(POOLS_MODULE_OPTIONS) private readonly options: PoolsModuleOptions,
     @Inject(SPEECH_ENDPOINT) private readonly endpoint: SpeechEndpoint,
     @Inject(POOL_REGISTRY) private readonly pools: ReadonlyMap<string, ResourcePool<unknown>>,
+    @Inject(VOICE_CATALOG) private readonly voices: VoiceCatalog,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.checkCredentials();
     const started = performance.now();
-    await Promise.all([...this.pools.values()].map((pool) => pool.prepare()));
+    await Promise.all([...[...this.pools.values()].map((pool) => pool.prepare()), this.loadVoices()]);
     const warm = [...this.pools.values()].map((p) => `${p.name} ${p.snapshot().warmPoolSize}`).join(', ');
     this.logger.log(`pools prepared in ${Math.round(performance.now() - started)} ms (warm: ${warm})`);
   }
@@ -38,6 +41,16 @@ export class PoolsLifecycle implements OnModuleInit, BeforeApplicationShutdown {
     });
     this.logger.log(`pools shut down (${books.join('; ')})`);
     await this.endpoint.close();
+  }
+
+  private async loadVoices(): Promise<void> {
+    const state = await this.voices.load();
+    if (state.status === 'loaded') this.logger.log(`the speech service has ${state.voices} voices`);
+    else if (state.status === 'unavailable') {
+      this.logger.warn(
+        `could not list the speech service's voices (${state.reason}); unknown voices are left for it to refuse`,
+      );
+    }
   }
 
   private async checkCredentials(): Promise<void> {

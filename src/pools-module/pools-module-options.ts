@@ -4,6 +4,11 @@ import type { PoolObserver } from '../pools';
 export interface SpeechPoolSizes {
   warmSize: number;
   maxSize: number;
+  /**
+   * Released clients are kept warm up to this many (default 2 × warmSize, within maxSize). Has no effect on the
+   * STT pool: its recognizers are single-use, destroyed on release.
+   */
+  warmMax?: number;
 }
 
 /** Where the pools connect; `emulator` starts the built-in speech emulator in-process on a free loopback port. */
@@ -12,13 +17,21 @@ import type { SpeechTarget as PoolsSpeechTarget } from '../config/app-config';
 
 export interface PoolsModuleOptions {
   target: PoolsSpeechTarget;
-  tts: SpeechPoolSizes & { voice: string };
+  tts: SpeechPoolSizes & {
+    voice: string;
+    /** Most audio one synthesis may produce, in playback ms (unbounded when unset). */
+    maxAudioMs?: number;
+    /** Most audio one synthesis may produce, in bytes (unbounded when unset). */
+    maxAudioBytes?: number;
+  };
   stt: SpeechPoolSizes & { language: string };
   sessionAwareness: boolean;
   warmupIntervalMs: number;
   sessionMaxAgeMs: number;
   acquireTimeoutMs: number;
   maxIdleMs: number;
+  /** Warm clients above the warm size unused this long are closed by maintenance (default 60_000). */
+  trimIdleMs?: number;
   /** Per-synthesis deadline (the SDK can hang forever on a mid-turn close). */
   synthesisTimeoutMs?: number;
   connectTimeoutMs?: number;

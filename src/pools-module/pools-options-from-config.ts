@@ -9,13 +9,20 @@ export function poolsOptionsFromConfig(
 ): PoolsModuleOptions {
   return {
     target: config.speech.target,
-    tts: { ...config.pools.tts, voice: config.speech.ttsVoice },
+    tts: {
+      ...config.pools.tts,
+      voice: config.speech.ttsVoice,
+      maxAudioMs: config.speech.maxAudioMs,
+      maxAudioBytes: config.speech.maxAudioBytes,
+    },
     stt: { ...config.pools.stt, language: config.speech.sttLanguage },
     sessionAwareness: config.pools.sessionAwareness,
     warmupIntervalMs: config.pools.warmupIntervalMs,
     sessionMaxAgeMs: config.pools.sessionMaxAgeMs,
     acquireTimeoutMs: config.pools.acquireTimeoutMs,
     maxIdleMs: config.pools.maxIdleMs,
+    trimIdleMs: config.pools.trimIdleMs,
+    synthesisTimeoutMs: config.speech.synthesisStallTimeoutMs,
     observerFor,
   };
 }

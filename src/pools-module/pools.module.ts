@@ -1,6 +1,7 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import type { ResourcePool } from '../pools';
-import { POOL_REGISTRY, STT_POOL, TTS_POOL } from './pool-tokens';
+import { VoiceCatalog } from '../speech/voice-catalog';
+import { POOL_REGISTRY, STT_POOL, TTS_POOL, VOICE_CATALOG } from './pool-tokens';
 import { PoolsLifecycle } from './pools-lifecycle';
 import {
   POOLS_MODULE_OPTIONS,
@@ -12,7 +13,8 @@ import { createSttPool, createTtsPool } from './speech-pools';
 
 /**
  * The TTS and STT pools as injectable providers (`TTS_POOL`, `STT_POOL`, and both by name under
- * `POOL_REGISTRY`), prepared when the application boots and shut down — every socket closed — when it stops.
+ * `POOL_REGISTRY`), prepared when the application boots and shut down — every socket closed — when it stops;
+ * and the upstream's voices (`VOICE_CATALOG`), loaded at start-up.
  */
 @Global()
 @Module({
@@ -46,8 +48,14 @@ import { createSttPool, createTtsPool } from './speech-pools';
           ['stt', stt],
         ]),
     },
+    {
+      provide: VOICE_CATALOG,
+      inject: [POOLS_MODULE_OPTIONS, SPEECH_ENDPOINT],
+      useFactory: (options: PoolsModuleOptions, endpoint: SpeechEndpoint) =>
+        new VoiceCatalog({ target: endpoint.target, timeoutMs: options.connectTimeoutMs }),
+    },
     PoolsLifecycle,
   ],
-  exports: [TTS_POOL, STT_POOL, POOL_REGISTRY, SPEECH_ENDPOINT, POOLS_MODULE_OPTIONS],
+  exports: [TTS_POOL, STT_POOL, POOL_REGISTRY, VOICE_CATALOG, SPEECH_ENDPOINT, POOLS_MODULE_OPTIONS],
 })
 export class PoolsModule extends PoolsConfigurableModule {}

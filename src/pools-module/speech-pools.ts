@@ -32,6 +32,7 @@ function common(options: PoolsModuleOptions, name: 'tts' | 'stt') {
     enableBackgroundWarmup: true,
     warmupIntervalMs: options.warmupIntervalMs,
     maxIdleMs: options.maxIdleMs,
+    trimIdleMs: options.trimIdleMs,
     acquireTimeoutMs: options.acquireTimeoutMs,
     observer: options.observerFor?.(name),
   };
@@ -40,7 +41,9 @@ function common(options: PoolsModuleOptions, name: 'tts' | 'stt') {
 /**
  * TTS: reusable synthesizers. The factory connects (so a refusing upstream shows as factory failures, backoff and
  * readiness down); the pool then runs warmFn on background-created and long-idle clients, which on a connected
- * client speaks a one-character utterance: the voice is loaded and the upstream's idle timer restarts.
+ * client speaks a one-character utterance: the voice is loaded and the upstream's idle timer restarts. Clients
+ * that sessions give back stay warm up to `warmMax`, so short sessions reuse connections instead of opening new
+ * ones (each costs a TLS + websocket upgrade and counts against the resource's connection limits).
  */
 export function createTtsPool(
   options: PoolsModuleOptions,
@@ -52,6 +55,7 @@ export function createTtsPool(
       defaultVoice: options.tts.voice,
       synthesisTimeoutMs: options.synthesisTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs,
+      maxAudioBytes: options.tts.maxAudioBytes,
     });
   return new WarmableResourcePool<TtsClient>({
     ...common(options, 'tts'),
@@ -61,13 +65,18 @@ export function createTtsPool(
     validate: (client) => client.isReady(),
     reusable: true,
     warmPoolSize: options.tts.warmSize,
+    warmMaxSize: options.tts.warmMax,
     maxSize: options.tts.maxSize,
     sessionAwareness: options.sessionAwareness,
     sessionMaxAgeMs: options.sessionMaxAgeMs,
   });
 }
 
-/** STT: single-use recognizers (an SDK recognizer cannot take a new audio stream), replaced in the background. */
+/**
+ * STT: single-use recognizers (an SDK recognizer cannot take a new audio stream), replaced in the background, so
+ * every recognition opens one upstream connection. `warmMax` still bounds how many unused recognizers (e.g. from
+ * an abandoned acquire) are kept.
+ */
 export function createSttPool(
   options: PoolsModuleOptions,
   target: SpeechTarget,
@@ -80,6 +89,7 @@ export function createSttPool(
     validate: (client) => client.isReady(),
     reusable: false,
     warmPoolSize: options.stt.warmSize,
+    warmMaxSize: options.stt.warmMax,
     maxSize: options.stt.maxSize,
   });
 }

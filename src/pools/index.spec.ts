@@ -1,7 +1,7 @@
 import * as pools from './index';
 
 describe('pool library public API', () => {
-  it('exports the runtime names of CONTRACT §3', () => {
+  it('exports the runtime names of the published pool API', () => {
     expect(Object.keys(pools).sort()).toEqual(
       [
         'AllocationTier',

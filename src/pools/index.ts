@@ -1,4 +1,4 @@
-/** The pool library (CONTRACT §3): no NestJS imports, usable on its own. */
+/** The pool library: no NestJS imports, usable on its own. */
 export { AllocationTier } from './allocation-tier';
 export { systemClock, type Clock, type ClockTimer } from './clock';
 export { OnDemandResourcePool } from './on-demand-resource-pool';

@@ -15,6 +15,8 @@ export class OnDemandResourcePool<T> extends WarmableResourcePool<T> {
     super({
       ...options,
       warmPoolSize: 0,
+      warmMaxSize: undefined,
+      trimIdleMs: undefined,
       enableBackgroundWarmup: false,
       warmFn: undefined,
       maxIdleMs: undefined,

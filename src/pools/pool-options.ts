@@ -16,7 +16,7 @@ export interface FactoryBackoffOptions {
   random?: () => number;
 }
 
-/** Options of {@link WarmableResourcePool} (CONTRACT §3). Every duration is in milliseconds. */
+/** Options of {@link WarmableResourcePool}. Every duration is in milliseconds. */
 export interface WarmableResourcePoolOptions<T> {
   /** Public pool name (snapshot, metrics labels, error messages). */
   name: string;
@@ -30,8 +30,15 @@ export interface WarmableResourcePoolOptions<T> {
   validate?: (resource: T) => boolean | Promise<boolean>;
   /** Default true; false = single use: destroyed on release and replaced in the background. */
   reusable?: boolean;
-  /** Idle resources kept ready. Default 0 (on-demand behaviour). */
+  /** Idle resources kept ready: the refill tops the warm stack up to this. Default 0 (on-demand behaviour). */
   warmPoolSize?: number;
+  /**
+   * Released resources are kept warm up to this many (instead of being destroyed), so under session churn the
+   * pool stops creating. Default 2 × warmPoolSize (at most maxSize); must lie within warmPoolSize..maxSize.
+   */
+  warmMaxSize?: number;
+  /** Warm resources above warmPoolSize unused this long are closed by maintenance. Default 60_000. */
+  trimIdleMs?: number;
   /** Cap on live resources: idle + session-bound + in use + being created. Default Infinity. */
   maxSize?: number;
   /** Runs the maintenance task every warmupIntervalMs (top-up, freshness, stale sessions). Default false. */
@@ -62,5 +69,12 @@ export interface WarmableResourcePoolOptions<T> {
 /** OnDemandResourcePool has no warm queue and no background task, so the warm-up options do not apply. */
 export type OnDemandResourcePoolOptions<T> = Omit<
   WarmableResourcePoolOptions<T>,
-  'warmFn' | 'warmPoolSize' | 'enableBackgroundWarmup' | 'warmupIntervalMs' | 'maxIdleMs' | 'refillDelayMs'
+  | 'warmFn'
+  | 'warmPoolSize'
+  | 'warmMaxSize'
+  | 'trimIdleMs'
+  | 'enableBackgroundWarmup'
+  | 'warmupIntervalMs'
+  | 'maxIdleMs'
+  | 'refillDelayMs'
 >;

@@ -1,16 +1,19 @@
-/** Counters a pool keeps over its lifetime (CONTRACT §3). */
+/** Counters a pool keeps over its lifetime (published as-is by the REST API). */
 export interface PoolMetrics {
   allocationsTotal: number;
   allocationsDedicated: number;
   allocationsWarm: number;
   allocationsCold: number;
-  /** (dedicated + warm) / total; 0 when total is 0. */
-  hitRate: number;
+  /** (dedicated + warm) / total; null before the first allocation. */
+  hitRate: number | null;
+  /** Maintenance cycles run (the published name predates the maintenance task doing more than warm-ups). */
   warmupCycles: number;
   warmupFailures: number;
   factoryFailures: number;
   resourcesCreated: number;
   resourcesDestroyed: number;
+  /** Warm resources above the warm size closed by maintenance after trimIdleMs unused (included in destroyed). */
+  resourcesTrimmed: number;
   staleSessionsEvicted: number;
   acquireTimeouts: number;
   /** Epoch ms when the snapshot was taken (from the pool's clock). */
@@ -25,6 +28,8 @@ export interface PoolSnapshot {
   /** Idle resources in the warm queue right now (including those being warmed or re-validated by the pool). */
   warmPoolSize: number;
   warmPoolTarget: number;
+  /** Released resources are kept warm up to this many; maintenance trims the extras above the target. */
+  warmPoolMax: number;
   /** null when the pool is uncapped (JSON has no Infinity). */
   maxSize: number | null;
   /** Live resources: idle + session-bound + in use + being created. */

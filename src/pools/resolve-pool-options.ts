@@ -12,6 +12,8 @@ export interface ResolvedPoolOptions<T> {
   validate: (resource: T) => boolean | Promise<boolean>;
   reusable: boolean;
   warmPoolSize: number;
+  warmMaxSize: number;
+  trimIdleMs: number;
   maxSize: number;
   enableBackgroundWarmup: boolean;
   warmupIntervalMs: number;
@@ -41,6 +43,8 @@ export function resolvePoolOptions<T>(options: WarmableResourcePoolOptions<T>): 
   const isPositiveDuration = (v: number, allowInfinity: boolean): boolean =>
     typeof v === 'number' && v > 0 && (allowInfinity ? !Number.isNaN(v) : Number.isFinite(v));
 
+  const warmPoolSize = options.warmPoolSize ?? 0;
+  const maxSize = options.maxSize ?? Infinity;
   const resolved: ResolvedPoolOptions<T> = {
     name: options.name,
     factory: options.factory,
@@ -48,8 +52,11 @@ export function resolvePoolOptions<T>(options: WarmableResourcePoolOptions<T>): 
     destroy: options.destroy ?? defaultDestroy,
     validate: options.validate ?? defaultValidate,
     reusable: options.reusable ?? true,
-    warmPoolSize: options.warmPoolSize ?? 0,
-    maxSize: options.maxSize ?? Infinity,
+    warmPoolSize,
+    // The default never fails validation: twice the warm size, as far as the cap allows.
+    warmMaxSize: options.warmMaxSize ?? Math.max(warmPoolSize, Math.min(2 * warmPoolSize, maxSize)),
+    trimIdleMs: options.trimIdleMs ?? 60_000,
+    maxSize,
     enableBackgroundWarmup: options.enableBackgroundWarmup ?? false,
     warmupIntervalMs: options.warmupIntervalMs ?? 30_000,
     sessionAwareness: options.sessionAwareness ?? false,
@@ -83,6 +90,13 @@ export function resolvePoolOptions<T>(options: WarmableResourcePoolOptions<T>): 
     !(resolved.warmPoolSize > resolved.maxSize),
     `warmPoolSize (${resolved.warmPoolSize}) must not exceed maxSize (${resolved.maxSize})`,
   );
+  check(
+    isCount(resolved.warmMaxSize) &&
+      resolved.warmMaxSize >= resolved.warmPoolSize &&
+      resolved.warmMaxSize <= resolved.maxSize,
+    `warmMaxSize must be an integer within warmPoolSize (${resolved.warmPoolSize})..maxSize (${resolved.maxSize}) (got ${resolved.warmMaxSize})`,
+  );
+  check(isPositiveDuration(resolved.trimIdleMs, true), `trimIdleMs must be > 0 (got ${resolved.trimIdleMs})`);
   check(
     isPositiveDuration(resolved.warmupIntervalMs, false),
     `warmupIntervalMs must be a finite number > 0 (got ${resolved.warmupIntervalMs})`,

@@ -13,9 +13,9 @@ function asResourceLike(resource: unknown): ResourceLike | null {
 }
 
 /**
- * Default destroy: `dispose()` if the resource has one, otherwise `close()`. (The contract writes
- * `r.dispose?.() ?? r.close?.()`, but taken literally that would also call close() after a dispose() returning
- * undefined; one teardown per resource is the intent.)
+ * Default destroy: `dispose()` if the resource has one, otherwise `close()` — never both. (Written as
+ * `r.dispose?.() ?? r.close?.()` it would also call close() after a dispose() that returns undefined; one
+ * teardown per resource is the intent.)
  */
 export function defaultDestroy(resource: unknown): Promise<void> | void {
   const r = asResourceLike(resource);

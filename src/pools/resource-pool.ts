@@ -14,7 +14,7 @@ export interface SessionAllocation<T> {
   tier: AllocationTier;
 }
 
-/** The public API shared by WarmableResourcePool and OnDemandResourcePool (CONTRACT §3). */
+/** The public API shared by WarmableResourcePool and OnDemandResourcePool. */
 export interface ResourcePool<T> {
   readonly name: string;
   prepare(): Promise<void>;

@@ -24,6 +24,7 @@ type Command =
   | { kind: 'abort'; pick: number }
   | { kind: 'settleFactory'; ok: boolean }
   | { kind: 'invalidate'; pick: number }
+  | { kind: 'breakSessionClient'; sessionId: SessionId }
   | { kind: 'advance'; ms: number }
   | { kind: 'maintain' }
   | { kind: 'shutdown' };
@@ -59,6 +60,13 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('settleFactory' as const), ok: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('invalidate' as const), pick: fc.nat() }) },
   {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('breakSessionClient' as const),
+      sessionId: fc.constantFrom(...SESSION_IDS),
+    }),
+  },
+  {
     weight: 3,
     arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 80 }) }),
   },
@@ -66,10 +74,55 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('shutdown' as const) }) },
 );
 
+/**
+ * Session churn: sessions come, reuse, break and leave, the factory mostly works, maintenance trims. Weighted so
+ * that a session's cached client is often asked for again (the DEDICATED path and its validation).
+ */
+const sessionChurnArb: fc.Arbitrary<Command> = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('acquireForSession' as const),
+      sessionId: fc.constantFrom('a', 'b', 'c'),
+      abortable: fc.boolean(),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('releaseForSession' as const),
+      sessionId: fc.constantFrom('a', 'b', 'c'),
+      passResource: fc.constant(false),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('breakSessionClient' as const),
+      sessionId: fc.constantFrom('a', 'b', 'c'),
+    }),
+  },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('settleFactory' as const), ok: fc.constant(true) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('settleFactory' as const), ok: fc.constant(false) }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('abort' as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('invalidate' as const), pick: fc.nat() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 40 }) }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('maintain' as const) }) },
+);
+
 const configArb = fc
   .record({
     warmPoolSize: fc.integer({ min: 0, max: 3 }),
     extraCapacity: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+    /** Released resources kept warm above the warm size (capped by maxSize); undefined = the default. */
+    warmExtra: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+    trimIdleMs: fc.integer({ min: 10, max: 100 }),
     reusable: fc.boolean(),
     sessionAwareness: fc.boolean(),
     acquireTimeoutMs: fc.integer({ min: 0, max: 60 }),
@@ -97,6 +150,8 @@ async function run(config: Config, commands: Command[]): Promise<void> {
   const factory = new FakeFactory();
   factory.manual = true;
   const maxSize = config.extraCapacity === undefined ? Infinity : config.warmPoolSize + config.extraCapacity;
+  const warmMaxSize =
+    config.warmExtra === undefined ? undefined : Math.min(config.warmPoolSize + config.warmExtra, maxSize);
   const awareness = config.sessionAwareness;
 
   // What the test holds: plain resources, and one resource per session.
@@ -115,6 +170,8 @@ async function run(config: Config, commands: Command[]): Promise<void> {
     destroy: config.asyncHooks ? async (r) => r.dispose() : (r) => r.dispose(),
     reusable: config.reusable,
     warmPoolSize: config.warmPoolSize,
+    warmMaxSize,
+    trimIdleMs: config.trimIdleMs,
     maxSize,
     enableBackgroundWarmup: true,
     warmupIntervalMs: 25,
@@ -180,6 +237,10 @@ async function run(config: Config, commands: Command[]): Promise<void> {
     if (s.inUse !== held.size + sessionHeld.size)
       fail(`inUse != held ${held.size} + sessions ${sessionHeld.size}`);
     if (s.pendingAcquires > 0 && s.size < maxSize) fail('waiters stranded below the cap');
+    if (s.warmPoolSize > s.warmPoolMax) fail(`warm ${s.warmPoolSize} > warmPoolMax ${s.warmPoolMax}`);
+    if (m.resourcesTrimmed > m.resourcesDestroyed) fail('more trimmed than destroyed');
+    if (m.allocationsTotal === 0 ? m.hitRate !== null : m.hitRate === null)
+      fail('hitRate null iff no allocation');
   };
 
   for (const [i, command] of commands.entries()) {
@@ -192,6 +253,10 @@ async function run(config: Config, commands: Command[]): Promise<void> {
         break;
       case 'acquireForSession': {
         const sid = command.sessionId;
+        // A session's broken client is destroyed at this call (validated before a DEDICATED hand-out).
+        const bound = sid === null || !awareness ? undefined : sessionHeld.get(sid);
+        const broken = bound !== undefined && !bound.ready && !closed ? bound : undefined;
+        if (sid !== null && broken !== undefined) sessionHeld.delete(sid);
         watch(
           pool.acquireForSession(sid, { signal: signal(command.abortable) }),
           (a: SessionAllocation<FakeResource>) => {
@@ -201,9 +266,13 @@ async function run(config: Config, commands: Command[]): Promise<void> {
               held.add(a.resource);
               return;
             }
+            if (a.resource === broken) violations.push(`session ${sid} got its broken resource back`);
             const known = sessionHeld.get(sid);
             if (a.tier === AllocationTier.DEDICATED && known !== undefined && known !== a.resource) {
               violations.push(`session ${sid} got a different DEDICATED resource`);
+            }
+            if (a.tier !== AllocationTier.DEDICATED && known !== undefined && known !== a.resource) {
+              violations.push(`session ${sid} got a new resource while its own ${known.id} was still valid`);
             }
             if (known === undefined) handOut(a.resource, sid);
             if (closed && a.resource.disposeCalls > 0) return; // destroyed by shutdown after hand-over
@@ -248,6 +317,12 @@ async function run(config: Config, commands: Command[]): Promise<void> {
       case 'invalidate':
         if (factory.made.length > 0) factory.made[command.pick % factory.made.length].ready = false;
         break;
+      case 'breakSessionClient': {
+        // Its next acquireForSession must not get it back as DEDICATED.
+        const own = command.sessionId === null ? undefined : sessionHeld.get(command.sessionId);
+        if (own !== undefined) own.ready = false;
+        break;
+      }
       case 'advance':
         clock.advance(command.ms);
         break;
@@ -297,4 +372,12 @@ describe('WarmableResourcePool invariants under random interleavings', () => {
       numRuns: 500,
     });
   });
+
+  it('never hands a broken session client out as DEDICATED, and keeps its books under session churn', async () => {
+    const churnConfig = configArb.map((c) => ({ ...c, sessionAwareness: true, sessionMaxAgeMs: 150 }));
+    await fc.assert(
+      fc.asyncProperty(churnConfig, fc.array(sessionChurnArb, { minLength: 10, maxLength: 60 }), run),
+      { numRuns: 200 },
+    );
+  }, 60_000);
 });

@@ -155,8 +155,8 @@ describe('WarmableResourcePool sessions', () => {
     expect(factory.calls).toBe(1);
   });
 
-  it('releaseForSession destroys the resource (once) when the warm queue is full', async () => {
-    const { pool } = sessions({ warmPoolSize: 1 });
+  it('releaseForSession destroys the resource (once) when the warm stack is at warmMaxSize', async () => {
+    const { pool } = sessions({ warmPoolSize: 1, warmMaxSize: 1 });
     const { resource } = await pool.acquireForSession('s'); // COLD
     await pool.prepare(); // queue full
 

@@ -84,14 +84,14 @@ describe('WarmableResourcePool basics', () => {
     expect(factory.calls).toBe(1);
   });
 
-  it('release() over the warm target destroys the resource exactly once', async () => {
-    const { pool } = poolFixture({ warmPoolSize: 1 });
+  it('release() over warmMaxSize destroys the resource exactly once', async () => {
+    const { pool } = poolFixture({ warmPoolSize: 1, warmMaxSize: 1 });
     await pool.prepare();
     const a = await pool.acquire();
     const b = await pool.acquire(); // COLD
 
     await pool.release(a); // queue back to 1
-    await pool.release(b); // over target
+    await pool.release(b); // over warmMaxSize
 
     expect(a.disposeCalls).toBe(0);
     expect(b.disposeCalls).toBe(1);
@@ -281,6 +281,7 @@ describe('WarmableResourcePool basics', () => {
       ready: true,
       warmPoolSize: 0,
       warmPoolTarget: 2,
+      warmPoolMax: 4,
       maxSize: 5,
       size: 3,
       inUse: 3,
@@ -300,6 +301,7 @@ describe('WarmableResourcePool basics', () => {
         factoryFailures: 0,
         resourcesCreated: 3,
         resourcesDestroyed: 0,
+        resourcesTrimmed: 0,
         staleSessionsEvicted: 0,
         acquireTimeouts: 0,
         timestamp: clock.now(),
@@ -307,15 +309,15 @@ describe('WarmableResourcePool basics', () => {
     });
   });
 
-  it('an uncapped pool reports maxSize null and hitRate 0 before any allocation', () => {
+  it('an uncapped pool reports maxSize null, and hitRate null before any allocation', () => {
     const { pool } = poolFixture();
     const s = pool.snapshot();
     expect(s.maxSize).toBeNull();
-    expect(s.metrics.hitRate).toBe(0);
+    expect(s.metrics.hitRate).toBeNull();
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
   });
 
-  it('tells the observer the tier, latency and session of every allocation', async () => {
+  it('tells the observer the tier, latency and session of every allocation (synchronous hand-overs: exactly 0)', async () => {
     const allocated = jest.fn();
     const { pool, clock, factory } = poolFixture({
       warmPoolSize: 1,

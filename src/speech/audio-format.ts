@@ -1,24 +1,66 @@
 import { SpeechSynthesisOutputFormat } from 'microsoft-cognitiveservices-speech-sdk';
 
-/** TTS output formats of the voice API: raw 16-bit little-endian mono PCM. */
-export const TTS_FORMATS = ['pcm-16k', 'pcm-24k', 'pcm-48k'] as const;
+/** Every format TtsClient can synthesize. */
+export const WIRE_FORMATS = ['pcm-16k', 'pcm-24k', 'pcm-48k', 'mp3-24k', 'mulaw-8k', 'alaw-8k'] as const;
+export type WireFormat = (typeof WIRE_FORMATS)[number];
+
+/** The Socket.IO voice API's formats: raw 16-bit little-endian mono PCM only. */
+export const TTS_FORMATS = ['pcm-16k', 'pcm-24k', 'pcm-48k'] as const satisfies readonly WireFormat[];
 export type TtsFormat = (typeof TTS_FORMATS)[number];
 export const DEFAULT_TTS_FORMAT: TtsFormat = 'pcm-24k';
 
-const SDK_FORMATS: Record<TtsFormat, SpeechSynthesisOutputFormat> = {
-  'pcm-16k': SpeechSynthesisOutputFormat.Raw16Khz16BitMonoPcm,
-  'pcm-24k': SpeechSynthesisOutputFormat.Raw24Khz16BitMonoPcm,
-  'pcm-48k': SpeechSynthesisOutputFormat.Raw48Khz16BitMonoPcm,
-};
-
-const SAMPLE_RATES: Record<TtsFormat, number> = { 'pcm-16k': 16_000, 'pcm-24k': 24_000, 'pcm-48k': 48_000 };
-
-export function sdkOutputFormat(format: TtsFormat): SpeechSynthesisOutputFormat {
-  return SDK_FORMATS[format];
+export interface WireFormatInfo {
+  sdkFormat: SpeechSynthesisOutputFormat;
+  /** pcm16 = 16-bit little-endian mono samples; mulaw/alaw = 8-bit G.711 samples; mp3 = MPEG audio frames. */
+  encoding: 'pcm16' | 'mp3' | 'mulaw' | 'alaw';
+  sampleRate: number;
+  /** Audio bytes per second of speech (exact for PCM and G.711, the constant bit rate for mp3). */
+  bytesPerSecond: number;
 }
 
-export function sampleRateOf(format: TtsFormat): number {
-  return SAMPLE_RATES[format];
+const FORMATS: Record<WireFormat, WireFormatInfo> = {
+  'pcm-16k': pcm(SpeechSynthesisOutputFormat.Raw16Khz16BitMonoPcm, 16_000),
+  'pcm-24k': pcm(SpeechSynthesisOutputFormat.Raw24Khz16BitMonoPcm, 24_000),
+  'pcm-48k': pcm(SpeechSynthesisOutputFormat.Raw48Khz16BitMonoPcm, 48_000),
+  'mp3-24k': {
+    sdkFormat: SpeechSynthesisOutputFormat.Audio24Khz48KBitRateMonoMp3,
+    encoding: 'mp3',
+    sampleRate: 24_000,
+    bytesPerSecond: 48_000 / 8,
+  },
+  'mulaw-8k': {
+    sdkFormat: SpeechSynthesisOutputFormat.Raw8Khz8BitMonoMULaw,
+    encoding: 'mulaw',
+    sampleRate: 8_000,
+    bytesPerSecond: 8_000,
+  },
+  'alaw-8k': {
+    sdkFormat: SpeechSynthesisOutputFormat.Raw8Khz8BitMonoALaw,
+    encoding: 'alaw',
+    sampleRate: 8_000,
+    bytesPerSecond: 8_000,
+  },
+};
+
+function pcm(sdkFormat: SpeechSynthesisOutputFormat, sampleRate: number): WireFormatInfo {
+  return {
+    sdkFormat,
+    encoding: 'pcm16',
+    sampleRate,
+    bytesPerSecond: sampleRate * 2,
+  };
+}
+
+export function wireFormatInfo(format: WireFormat): WireFormatInfo {
+  return FORMATS[format];
+}
+
+export function sdkOutputFormat(format: WireFormat): SpeechSynthesisOutputFormat {
+  return FORMATS[format].sdkFormat;
+}
+
+export function sampleRateOf(format: WireFormat): number {
+  return FORMATS[format].sampleRate;
 }
 
 /** Sample rates accepted for recognition input. Warm recognizers are made for 16 kHz; others are rebuilt. */

@@ -1,4 +1,4 @@
-/** Error codes of the external contract (CONTRACT §5), shared by speech clients and the voice gateway. */
+/** The error codes clients see (docs/protocol.md), shared by the speech clients and the voice and HTTP APIs. */
 export const ERROR_CODES = [
   'BAD_REQUEST',
   'UNAUTHORIZED',
@@ -22,7 +22,7 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 ]);
 
 /**
- * A failure with a contract error code. `upstreamAuth` marks a rejected credential (401/403): callers report it
+ * A failure with one of those error codes. `upstreamAuth` marks a rejected credential (401/403): callers report it
  * as UPSTREAM_UNAVAILABLE to clients but treat it as a configuration error at start-up.
  */
 export class SpeechError extends Error {

@@ -3,7 +3,7 @@ import { SpeechConfig } from 'microsoft-cognitiveservices-speech-sdk';
 /**
  * Where speech clients connect. `azure` = the public service by key + region; `host` = any endpoint speaking the
  * Speech protocol (on-prem Speech containers, the emulator), reached with `SpeechConfig.fromHost` because
- * `fromEndpoint` probes port 443 first (see the SDK notes).
+ * `fromEndpoint` probes port 443 first (docs/speech-sdk-notes.md).
  */
 export type SpeechTarget =
   | { kind: 'azure'; key: string; region: string }

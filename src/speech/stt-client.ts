@@ -12,9 +12,10 @@ import {
 } from 'microsoft-cognitiveservices-speech-sdk';
 import { closeSdkClient } from './close-sdk-client';
 import { ConnectionWatch, detachHandler } from './connection-watch';
+import { sdkObjectCensus, type SdkObjectCensus } from './sdk-object-census';
+import { SpeechClientBase, settlesWithin } from './speech-client-base';
 import { SpeechError } from './speech-error';
-import { createSpeechConfig, redactSecrets, type SpeechTarget } from './speech-target';
-import { upstreamError } from './upstream-error';
+import { createSpeechConfig, type SpeechTarget } from './speech-target';
 
 export interface SttClientOptions {
   target: SpeechTarget;
@@ -24,6 +25,8 @@ export interface SttClientOptions {
   connectTimeoutMs?: number;
   /** Longest stop() waits for the last final result (the SDK can stall after a mid-stream drop). */
   stopTimeoutMs?: number;
+  /** Where the SDK objects are counted; the process's census by default. */
+  census?: SdkObjectCensus;
 }
 
 export interface RecognitionHandlers {
@@ -34,7 +37,6 @@ export interface RecognitionHandlers {
 }
 
 const TICKS_PER_MS = 10_000;
-let nextClientId = 1;
 
 type Phase = 'idle' | 'running' | 'stopping' | 'done';
 
@@ -42,8 +44,7 @@ type Phase = 'idle' | 'running' | 'stopping' | 'done';
  * A pre-connected SpeechRecognizer with its own push stream. Single use: the SDK cannot swap a recognizer's audio
  * input and a closed push stream cannot reopen, so after one start…stop the pool destroys it and warms another.
  */
-export class SttClient {
-  readonly id = nextClientId++;
+export class SttClient extends SpeechClientBase {
   private _language: string;
   private _sampleRate: number;
   private stream!: PushAudioInputStream;
@@ -52,8 +53,6 @@ export class SttClient {
   private readonly connectTimeoutMs: number;
   private readonly stopTimeoutMs: number;
   private phase: Phase = 'idle';
-  private broken = false;
-  private disposed: Promise<void> | null = null;
   private finals = 0;
   private handlers: RecognitionHandlers = {};
   /** Resolves when the SDK reports the end of the session (all finals delivered) or an error. */
@@ -61,6 +60,7 @@ export class SttClient {
   private endSession!: () => void;
 
   constructor(private readonly options: SttClientOptions) {
+    super('STT', options.target);
     this._language = options.language;
     this._sampleRate = options.sampleRate;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
@@ -99,9 +99,13 @@ export class SttClient {
     const format = AudioStreamFormat.getWaveFormatPCM(this._sampleRate, 16, 1);
     this.stream = AudioInputStream.createPushStream(format);
     this.recognizer = new SpeechRecognizer(config, AudioConfig.fromStreamInput(this.stream));
-    this.connection = new ConnectionWatch(Connection.fromRecognizer(this.recognizer), (what, details) =>
+    const connection = Connection.fromRecognizer(this.recognizer);
+    this.connection = new ConnectionWatch(connection, (what, details) =>
       this.mapError(what, undefined, details),
     );
+    const census = this.options.census ?? sdkObjectCensus;
+    census.track('recognizers', this.recognizer);
+    census.track('connections', connection);
     this.attachHandlers();
   }
 
@@ -109,9 +113,17 @@ export class SttClient {
     return this.connection.isConnected;
   }
 
-  /** Ready = connected and never used: a started recognizer cannot serve another stream. */
-  isReady(): boolean {
-    return this.connection.isConnected && this.phase === 'idle' && !this.broken && this.disposed === null;
+  /** start() was called: the recognizer has its stream and can never serve another one. */
+  get started(): boolean {
+    return this.phase !== 'idle';
+  }
+
+  /**
+   * Usable for a new audio stream: not broken, not disposed and never started (single use). A socket that
+   * dropped before use does not count against it: start() reconnects.
+   */
+  override isReady(): boolean {
+    return super.isReady() && !this.started;
   }
 
   /** True when this client was built for the given language and input rate. */
@@ -137,7 +149,7 @@ export class SttClient {
     this.handlers = handlers;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.broken = true;
+        this.markBroken();
         reject(new SpeechError('TIMEOUT', `recognition did not start within ${this.connectTimeoutMs} ms`));
       }, this.connectTimeoutMs);
       this.recognizer.startContinuousRecognitionAsync(
@@ -147,7 +159,7 @@ export class SttClient {
         },
         (error: string) => {
           clearTimeout(timer);
-          this.broken = true;
+          this.markBroken();
           reject(this.mapError('recognition', undefined, error));
         },
       );
@@ -168,31 +180,20 @@ export class SttClient {
       this.phase = 'stopping';
       this.stream.close();
     }
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.stopTimeoutMs);
-    });
     try {
-      const outcome = await Promise.race([this.sessionEnded.then(() => 'ended' as const), deadline]);
-      if (outcome === 'timeout') {
-        this.broken = true;
+      if (!(await settlesWithin(this.sessionEnded, this.stopTimeoutMs))) {
+        this.markBroken();
         throw new SpeechError('TIMEOUT', `recognition did not finish within ${this.stopTimeoutMs} ms`);
       }
       await this.stopRecognition();
       return { finals: this.finals };
     } finally {
-      clearTimeout(timer);
       this.phase = 'done';
     }
   }
 
-  /** Closes the stream, stops recognition, detaches every handler and closes the recognizer — once. */
-  dispose(): Promise<void> {
-    this.disposed ??= this.close();
-    return this.disposed;
-  }
-
-  private async close(): Promise<void> {
+  /** Closes the stream, stops recognition, detaches every handler and closes the recognizer (once: dispose()). */
+  protected async close(): Promise<void> {
     this.handlers = {};
     if (this.phase === 'running') this.stream.close();
     if (this.phase === 'running' || this.phase === 'stopping') {
@@ -214,7 +215,7 @@ export class SttClient {
   private stopRecognition(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.broken = true;
+        this.markBroken();
         reject(new SpeechError('TIMEOUT', 'recognizer did not stop'));
       }, this.stopTimeoutMs);
       this.recognizer.stopContinuousRecognitionAsync(
@@ -248,7 +249,7 @@ export class SttClient {
     };
     this.recognizer.canceled = (_sender, event: SpeechRecognitionCanceledEventArgs) => {
       if (event.reason !== CancellationReason.EndOfStream) {
-        this.broken = true;
+        this.markBroken();
         this.handlers.onError?.(this.mapError('recognition', event.errorCode, event.errorDetails ?? ''));
       }
       this.endSession();
@@ -261,14 +262,5 @@ export class SttClient {
     detachHandler(this.recognizer, 'recognized');
     detachHandler(this.recognizer, 'canceled');
     detachHandler(this.recognizer, 'sessionStopped');
-  }
-
-  private assertUsable(): void {
-    if (this.disposed) throw new SpeechError('INTERNAL', `STT client ${this.id} is disposed`);
-    if (this.broken) throw new SpeechError('UPSTREAM_UNAVAILABLE', `STT client ${this.id} is broken`);
-  }
-
-  private mapError(what: string, code: Parameters<typeof upstreamError>[1], details: string): SpeechError {
-    return upstreamError(what, code, redactSecrets(details, this.options.target));
   }
 }

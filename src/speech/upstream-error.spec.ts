@@ -26,6 +26,23 @@ describe('upstreamError', () => {
     expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true, upstreamAuth: false });
   });
 
+  it.each([
+    ['Unsupported voice xx-XX-Nobody. websocket error code: 1007', 'xx-XX-Nobody'],
+    [
+      'Connection was closed by the remote host. Error code: 1007. Error details: Unsupported voice ' +
+        'Microsoft Server Speech Text to Speech Voice (ar-SY, AmanyNeural). websocket error code: 1007',
+      'Microsoft Server Speech Text to Speech Voice (ar-SY, AmanyNeural)',
+    ],
+    [
+      'Error details: Unsupported voice ZeroshotNeuralVC. USP state: TurnStarted. Received audio size: 0 bytes.',
+      'ZeroshotNeuralVC',
+    ],
+  ])('maps the service refusing a voice (%s) to a BAD_REQUEST naming it', (details, voice) => {
+    const error = upstreamError('synthesis', CancellationErrorCode.BadRequestParameters, details);
+    expect(error).toMatchObject({ code: 'BAD_REQUEST', retryable: false });
+    expect(error.message).toContain(`"${voice}"`);
+  });
+
   it('keeps the SDK details on one line', () => {
     const error = upstreamError(
       'connect',

@@ -1,8 +1,9 @@
 import { CancellationErrorCode } from 'microsoft-cognitiveservices-speech-sdk';
 import { SpeechError } from './speech-error';
+import { unknownVoiceError, unsupportedVoiceIn } from './unknown-voice-error';
 
 /**
- * Maps an SDK cancellation to a contract error. The SDK only reports the HTTP status of a refused upgrade inside
+ * Maps an SDK cancellation to a SpeechError. The SDK only reports the HTTP status of a refused upgrade inside
  * the details text ("Unexpected server response: 429"), so the text is what we read.
  */
 export function upstreamError(
@@ -23,6 +24,8 @@ export function upstreamError(
       { retryable: false, upstreamAuth: true },
     );
   }
+  const voice = unsupportedVoiceIn(details);
+  if (voice !== undefined) return unknownVoiceError(voice);
   if (errorCode === CancellationErrorCode.BadRequestParameters) {
     return new SpeechError('BAD_REQUEST', `${what}: the speech service rejected the request (${details})`);
   }

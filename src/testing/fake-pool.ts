@@ -6,7 +6,7 @@ export interface SnapshotPatch extends Partial<Omit<PoolSnapshot, 'metrics' | 'f
   factory?: Partial<PoolSnapshot['factory']>;
 }
 
-/** A healthy, prepared pool's snapshot (CONTRACT §3 shape), with `patch` applied. */
+/** A healthy, prepared pool's snapshot, with `patch` applied. */
 export function poolSnapshot(name: string, patch: SnapshotPatch = {}): PoolSnapshot {
   const { metrics, factory, ...top } = patch;
   return {
@@ -14,6 +14,7 @@ export function poolSnapshot(name: string, patch: SnapshotPatch = {}): PoolSnaps
     ready: true,
     warmPoolSize: 2,
     warmPoolTarget: 2,
+    warmPoolMax: 4,
     maxSize: 64,
     size: 2,
     inUse: 0,
@@ -28,12 +29,13 @@ export function poolSnapshot(name: string, patch: SnapshotPatch = {}): PoolSnaps
       allocationsDedicated: 0,
       allocationsWarm: 0,
       allocationsCold: 0,
-      hitRate: 0,
+      hitRate: null,
       warmupCycles: 0,
       warmupFailures: 0,
       factoryFailures: 0,
       resourcesCreated: 2,
       resourcesDestroyed: 0,
+      resourcesTrimmed: 0,
       staleSessionsEvicted: 0,
       acquireTimeouts: 0,
       timestamp: 1_701_705_600_123,

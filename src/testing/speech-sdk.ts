@@ -33,6 +33,15 @@ export function newSynthesizer(
   return new sdk.SpeechSynthesizer(config, null as unknown as sdk.AudioConfig);
 }
 
+/**
+ * A synthesizer configured with the emulator's `http://` address: the SDK opens its websocket from it too, and
+ * its REST calls (getVoicesAsync) need it, since its HTTP client refuses a `ws://` address.
+ */
+export function newSynthesizerForHttp(emulator: RunningEmulator): sdk.SpeechSynthesizer {
+  const config = sdk.SpeechConfig.fromHost(new URL(emulator.httpUrl), 'test-key');
+  return new sdk.SpeechSynthesizer(config, null as unknown as sdk.AudioConfig);
+}
+
 export function speak(
   synthesizer: sdk.SpeechSynthesizer,
   text: string,

@@ -1,8 +1,9 @@
-/** The voice gateway (CONTRACT §5). */
+/** The voice gateway (docs/protocol.md). */
 export { VoiceModule } from './voice.module';
 export { VoiceIoAdapter, voiceServerOptions } from './voice-io.adapter';
 export {
   DEFAULT_VOICE_LIMITS,
+  VOICE_CLOCK,
   VOICE_SETTINGS,
   resolveVoiceSettings,
   type VoiceLimits,
@@ -10,5 +11,5 @@ export {
   type VoiceSettings,
 } from './voice-options';
 export { VoiceSessions } from './voice-sessions';
-export type { SynthesisAck, SynthesisCanceledAck, SynthesisDoneAck } from './tts-synthesis-job';
+export type { SynthesisAck, SynthesisCanceledAck, SynthesisDoneAck } from './synthesis-acks';
 export type { FailedAck, VoiceErrorBody } from './voice-errors';

@@ -1,3 +1,4 @@
+import { DISCONNECTED, SESSION_ENDED } from '../synthesis/abort-reason';
 import { TtsRequestQueue, type TtsJob } from './tts-request-queue';
 
 /** A job whose completion the test controls. */
@@ -14,7 +15,7 @@ function controlledJob(requestId: string, log: string[]) {
       await done;
       log.push(`end ${requestId}${signal.aborted ? ' (aborted)' : ''}`);
     },
-    droppedWhileQueued: (reason) => log.push(`dropped ${requestId} (${String(reason)})`),
+    abandon: (reason) => log.push(`dropped ${requestId} (${reason.kind})`),
   };
   return { job, finish: () => finish(), signal: () => seenSignal };
 }
@@ -47,7 +48,7 @@ describe('TtsRequestQueue', () => {
     expect(queue.enqueue(controlledJob('w2', log).job)).toBe(true);
     expect(queue.enqueue(controlledJob('w3', log).job)).toBe(false);
     expect(queue.pending).toBe(2);
-    queue.cancelAll('test over');
+    queue.cancelAll(SESSION_ENDED);
   });
 
   it('cancels a waiting job without running it, and aborts the running one', async () => {
@@ -77,10 +78,10 @@ describe('TtsRequestQueue', () => {
     const a = controlledJob('a', log);
     queue.enqueue(a.job);
     queue.enqueue(controlledJob('b', log).job);
-    queue.cancelAll('disconnect');
+    queue.cancelAll(DISCONNECTED);
     await queue.whenIdle();
-    expect(a.signal()?.reason).toBe('disconnect');
-    expect(log).toEqual(['start a', 'dropped b (disconnect)', 'end a (aborted)']);
+    expect(a.signal()?.reason).toBe(DISCONNECTED);
+    expect(log).toEqual(['start a', 'dropped b (disconnected)', 'end a (aborted)']);
     expect(queue.busy).toBe(false);
   });
 
@@ -90,7 +91,7 @@ describe('TtsRequestQueue', () => {
     queue.enqueue({
       requestId: 'bad',
       run: () => Promise.reject(new Error('boom')),
-      droppedWhileQueued: () => {},
+      abandon: () => {},
     });
     const ok = controlledJob('ok', log);
     queue.enqueue(ok.job);

@@ -1,5 +1,4 @@
-/** The abort reason of `cancel(requestId)`; cancelAll() passes its own (a disconnect, a shutdown error). */
-export const CANCELED_BY_CLIENT = 'canceled';
+import { CANCELED, type AbortReason } from '../synthesis/abort-reason';
 
 /** One queued synthesis. `run` should never reject; its `signal` aborts on cancel(requestId) and cancelAll(). */
 export interface TtsJob {
@@ -7,7 +6,7 @@ export interface TtsJob {
   /** Runs the request; it must watch `signal` and settle soon after it aborts (`signal.reason` says why). */
   run(signal: AbortSignal): Promise<void>;
   /** The job was dropped before it started, for `reason`: answer its request (it never runs). */
-  droppedWhileQueued(reason: unknown): void;
+  abandon(reason: AbortReason): void;
 }
 
 interface Slot {
@@ -54,23 +53,23 @@ export class TtsRequestQueue {
   /** Cancels a waiting request (answered at once) or aborts the running one; false when the id is unknown. */
   cancel(requestId: string): boolean {
     if (this.running?.job.requestId === requestId) {
-      this.running.controller.abort(CANCELED_BY_CLIENT);
+      this.running.controller.abort(CANCELED);
       return true;
     }
     const index = this.waiting.findIndex((s) => s.job.requestId === requestId);
     if (index < 0) return false;
     const [slot] = this.waiting.splice(index, 1);
-    slot.controller.abort(CANCELED_BY_CLIENT);
-    slot.job.droppedWhileQueued(CANCELED_BY_CLIENT);
+    slot.controller.abort(CANCELED);
+    slot.job.abandon(CANCELED);
     this.notifyIfIdle();
     return true;
   }
 
   /** Drops every waiting request and aborts the running one, all for `reason`. */
-  cancelAll(reason: unknown): void {
+  cancelAll(reason: AbortReason): void {
     for (const slot of this.waiting.splice(0)) {
       slot.controller.abort(reason);
-      slot.job.droppedWhileQueued(reason);
+      slot.job.abandon(reason);
     }
     this.running?.controller.abort(reason);
     this.notifyIfIdle();

@@ -59,7 +59,7 @@ export function handshakeSessionId(auth: unknown): string | undefined {
 }
 
 /**
- * Handshake authentication (CONTRACT §5). With `VOICE_API_KEYS`, the token must match one of them: compared as
+ * Handshake authentication (docs/protocol.md). With `VOICE_API_KEYS`, the token must match one of them: compared as
  * SHA-256 digests with `timingSafeEqual` against every key (no early exit), so neither the length nor the prefix
  * of a key leaks through timing. Without keys, only loopback clients are accepted — and a request a proxy
  * forwarded from elsewhere is not loopback, even when the proxy itself is.

@@ -1,25 +1,53 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
+import type { Observable } from 'rxjs';
 import type { Server, ServerOptions } from 'socket.io';
+import { isLoopbackAddress } from './voice-auth';
 import { VOICE_SETTINGS, type VoiceSettings } from './voice-options';
 
 /** Marks servers built by VoiceIoAdapter, so the gateway can warn when the application forgot to use it. */
 export const VOICE_IO_CONFIGURED = Symbol('VOICE_IO_CONFIGURED');
 
+/** `localhost`, `*.localhost` and loopback addresses: names that can only mean this machine. */
+function isLoopbackHostName(hostname: string): boolean {
+  const name = hostname.toLowerCase();
+  return name === 'localhost' || name.endsWith('.localhost') || isLoopbackAddress(name);
+}
+
+/**
+ * A page this service served itself (the demo, the dashboard) connecting back: its Origin names the host it was
+ * loaded from. Without API keys only loopback clients are served, so the host must be a loopback name too: a page
+ * under any other name reaching a loopback socket is DNS rebinding, not our page.
+ */
+function isOwnPage(origin: string, host: string | undefined, keysConfigured: boolean): boolean {
+  if (host === undefined) return false;
+  try {
+    const from = new URL(origin);
+    if (from.host !== host) return false;
+    return keysConfigured || isLoopbackHostName(from.hostname);
+  } catch {
+    return false;
+  }
+}
+
 /** The Socket.IO server options that come from configuration (decorator options are static). */
 export function voiceServerOptions(settings: VoiceSettings): Partial<ServerOptions> {
   const origins = settings.corsOrigins;
   const anyOrigin = origins.includes('*');
+  const keysConfigured = settings.apiKeys.some((key) => key.length > 0);
   return {
     maxHttpBufferSize: settings.limits.maxHttpBufferSize,
     // Polling (XHR) answers carry CORS headers only for the configured origins.
     ...(origins.length > 0 ? { cors: { origin: anyOrigin ? '*' : [...origins], credentials: false } } : {}),
     // CORS does not cover websockets, so the Origin a browser sends is checked here for every transport.
     // Requests without Origin (servers, CLIs, telephony bridges) are not browsers and pass; auth still applies.
+    // The service's own pages are same-origin and always pass.
     allowRequest: (req: IncomingMessage, callback: (err: string | null | undefined, ok: boolean) => void) => {
       const origin = req.headers.origin;
       if (origin === undefined || anyOrigin || origins.includes(origin)) return callback(null, true);
+      if (isOwnPage(origin, req.headers.host, keysConfigured)) return callback(null, true);
       callback('origin not allowed (CORS_ORIGINS)', false);
     },
   };
@@ -27,8 +55,9 @@ export function voiceServerOptions(settings: VoiceSettings): Partial<ServerOptio
 
 /**
  * The application's Socket.IO adapter: applies CORS_ORIGINS and a bounded `maxHttpBufferSize` to every
- * Socket.IO server. Use it in main.ts and in e2e tests: `app.useWebSocketAdapter(new VoiceIoAdapter(app))`
- * before `listen()`. Settings are read from the application (VoiceModule) unless given explicitly.
+ * Socket.IO server, and binds message handlers as plain listeners. Use it in main.ts and in e2e tests:
+ * `app.useWebSocketAdapter(new VoiceIoAdapter(app))` before `listen()`. Settings are read from the application
+ * (VoiceModule) unless given explicitly.
  */
 export class VoiceIoAdapter extends IoAdapter {
   constructor(
@@ -46,5 +75,37 @@ export class VoiceIoAdapter extends IoAdapter {
     } as ServerOptions);
     Reflect.set(server, VOICE_IO_CONFIGURED, true);
     return server;
+  }
+
+  /**
+   * Nest's IoAdapter builds an rxjs pipeline per socket and event (fromEvent, mergeMap, takeUntil) and several
+   * observables per message. With thousands of idle sessions that is memory held per socket, and on the audio
+   * path short-lived garbage per frame (measured in the scale benchmark). A listener per event does the same
+   * job: handlers that answer through their ack return nothing; anything else still goes through `transform`.
+   */
+  override bindMessageHandlers(
+    // The adapter's own socket.io copy (platform-socket.io may bring a nested one).
+    socket: Parameters<IoAdapter['bindMessageHandlers']>[0],
+    handlers: MessageMappingProperties[],
+    transform: (data: unknown) => Observable<unknown>,
+  ): void {
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(String(message), (...args: unknown[]) => {
+        const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args);
+        const result: unknown = callback(data, ack);
+        const settle = (response: unknown): void => {
+          if (response === undefined || response === null) return;
+          transform(response).subscribe((answer) => {
+            if (answer === undefined || answer === null) return;
+            const event = answer as { event?: string; data?: unknown };
+            if (typeof event.event === 'string') socket.emit(event.event, event.data);
+            else if (!isAckHandledManually && typeof ack === 'function')
+              (ack as (a: unknown) => void)(answer);
+          });
+        };
+        if (result instanceof Promise) result.then(settle, () => undefined);
+        else settle(result);
+      });
+    }
   }
 }

@@ -2,9 +2,25 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '../metrics/metrics-registry';
 import type { AllocationTier } from '../pools/allocation-tier';
+import type { ErrorCode } from '../speech/speech-error';
 
-/** Request outcome label: `ok`, `canceled`, or a contract error code. */
-export type VoiceOutcome = 'ok' | 'canceled' | string;
+/** What the `event` label counts: client events, plus connections and recognitions failing on their own. */
+export type VoiceEvent =
+  | 'connect'
+  | 'tts.synthesize'
+  | 'tts.cancel'
+  | 'stt.start'
+  | 'stt.audio'
+  | 'stt.stop'
+  | 'stt.recognition'
+  | 'unknown';
+
+/**
+ * Request outcome label: `ok`; `resumed` (a connection that resumed its session); `displaced` (a connection whose
+ * session another connection took over); `canceled` (stopped by the client, or nobody left to answer); or the
+ * error code it was answered with.
+ */
+export type VoiceOutcome = 'ok' | 'resumed' | 'displaced' | 'canceled' | ErrorCode;
 
 export interface SessionCounts {
   connected: number;
@@ -15,7 +31,7 @@ export interface SessionCounts {
  * The gateway's Prometheus series, on the application's registry (a private one when MetricsModule is absent,
  * e.g. in a test that composes only what it needs):
  * - `warmline_voice_sessions{state="connected"|"resumable"}` — sessions with a live socket / in the resume grace;
- * - `warmline_voice_requests_total{event, outcome}` — every client request, `outcome` = ok, canceled or error code;
+ * - `warmline_voice_requests_total{event, outcome}` — every client request, by {@link VoiceOutcome};
  * - `warmline_voice_tts_first_byte_seconds{tier}` — from the start of serving a synthesis (acquire included) to
  *   its first audio chunk.
  */
@@ -61,7 +77,7 @@ export class VoiceMetrics {
     this.sessionCounts = read;
   }
 
-  request(event: string, outcome: VoiceOutcome): void {
+  request(event: VoiceEvent, outcome: VoiceOutcome): void {
     this.requests.inc({ event, outcome });
   }
 

@@ -4,7 +4,7 @@ import { ConfigurableModuleBuilder } from '@nestjs/common';
 export interface VoiceLimits {
   /** Synthesis requests that may wait behind the running one, per session; beyond: RATE_LIMITED. */
   maxQueuedSyntheses: number;
-  /** Request rate per connection (tts.synthesize, stt.start): sustained per second, and burst. */
+  /** Request rate per connection (every event but stt.audio): sustained per second, and burst. */
   requestsPerSecond: number;
   requestBurst: number;
   /** stt.audio frame rate per connection (separate, higher: 10-20 ms frames are common). */
@@ -12,7 +12,8 @@ export interface VoiceLimits {
   audioFrameBurst: number;
   /**
    * Back-pressure: when a connection has more than this many bytes queued for sending (engine.io write buffer +
-   * websocket send buffer), its running synthesis is aborted with RATE_LIMITED instead of buffering more.
+   * websocket send buffer), its running synthesis is aborted with RATE_LIMITED instead of buffering more; past
+   * this plus {@link ANSWER_ALLOWANCE_BYTES}, the connection is closed rather than sent more answers.
    */
   maxSendBufferBytes: number;
   /** Audio sent after stt.start but before its ack, held until the recognizer runs. */
@@ -20,6 +21,9 @@ export interface VoiceLimits {
   /** Socket.IO maxHttpBufferSize: a bigger message drops only its own connection. */
   maxHttpBufferSize: number;
 }
+
+/** Room above maxSendBufferBytes for the small answers a connection at its bound still gets (acks, errors). */
+export const ANSWER_ALLOWANCE_BYTES = 64 * 1024;
 
 export const DEFAULT_VOICE_LIMITS: VoiceLimits = {
   maxQueuedSyntheses: 8,
@@ -74,3 +78,6 @@ export const {
 
 /** The resolved VoiceSettings (inject this, not the raw options). */
 export const VOICE_SETTINGS = Symbol('VOICE_SETTINGS');
+
+/** Optional `Clock` (src/pools/clock.ts) for session grace and idle-synthesizer timers; tests inject a fake one. */
+export const VOICE_CLOCK = Symbol('VOICE_CLOCK');

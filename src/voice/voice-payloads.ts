@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { STT_SAMPLE_RATES, TTS_FORMATS } from '../speech/audio-format';
-import { checkSsml } from './ssml-validator';
-import { badRequest, describeZodError } from './voice-errors';
+import { badRequest, describeZodError } from '../synthesis/error-body';
 
-/** CONTRACT §5 limits. */
+/** Limits of the voice API (docs/protocol.md). */
 export const MAX_TEXT_CHARS = 5_000;
 export const MAX_AUDIO_BYTES = 64 * 1024;
 export const MAX_REQUEST_ID_CHARS = 64;
@@ -37,13 +36,8 @@ export const ttsSynthesizeSchema = z
       .max(MAX_TEXT_CHARS, `must be at most ${MAX_TEXT_CHARS} characters`)
       .refine((text) => text.trim().length > 0, 'must not be empty')
       .optional(),
-    ssml: z
-      .string()
-      .superRefine((ssml, ctx) => {
-        const check = checkSsml(ssml);
-        if (!check.ok) ctx.addIssue({ code: 'custom', message: check.reason });
-      })
-      .optional(),
+    // Characters, well-formedness, voices and length are checked by prepareSsml (shared with the HTTP API).
+    ssml: z.string().optional(),
     voice: voiceSchema.optional(),
     format: z.enum(TTS_FORMATS).optional(),
     requestId: requestIdSchema.optional(),
@@ -69,8 +63,22 @@ export type SttStartPayload = z.infer<typeof sttStartSchema>;
 export const sttStopSchema = z.strictObject({ requestId: requestIdSchema.optional() }).optional();
 export type SttStopPayload = z.infer<typeof sttStopSchema>;
 
-/** Parses a client payload or throws a BAD_REQUEST VoiceError naming every problem. */
+/** A JSON object as JSON.parse makes it: not an array, a Buffer or any other class instance. */
+function isPlainObject(data: unknown): boolean {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return false;
+  const prototype: unknown = Object.getPrototypeOf(data);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * Parses a client payload or throws a BAD_REQUEST SpeechError naming the first problems. Anything but a plain
+ * JSON object (a binary message, an array, a string) is refused before validation with a fixed message: a
+ * validator would list every byte of a binary payload.
+ */
 export function parsePayload<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
+  if (data !== undefined && !isPlainObject(data)) {
+    throw badRequest(`the payload must be a JSON object, not ${describeKind(data)}`);
+  }
   const result = schema.safeParse(data);
   if (!result.success) throw badRequest(describeZodError(result.error));
   return result.data;
@@ -89,4 +97,11 @@ export function parseAudioFrame(data: unknown): Buffer {
   }
   if (frame.length % 2 !== 0) throw badRequest('stt.audio must have an even length (16-bit samples)');
   return frame;
+}
+
+function describeKind(data: unknown): string {
+  if (data === null) return 'null';
+  if (Array.isArray(data)) return 'an array';
+  if (Buffer.isBuffer(data) || data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return 'binary data';
+  return typeof data === 'object' ? 'an object of another kind' : `a ${typeof data}`;
 }

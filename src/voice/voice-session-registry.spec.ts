@@ -1,3 +1,4 @@
+import { FakeClock } from '../testing/fake-clock';
 import { VoiceSessionRegistry } from './voice-session-registry';
 
 interface TestSession {
@@ -9,9 +10,10 @@ describe('VoiceSessionRegistry', () => {
   let expired: string[];
   let ids: number;
   let registry: VoiceSessionRegistry<TestSession>;
+  let clock: FakeClock;
 
   beforeEach(() => {
-    jest.useFakeTimers();
+    clock = new FakeClock();
     expired = [];
     ids = 0;
     registry = new VoiceSessionRegistry<TestSession>({
@@ -19,30 +21,31 @@ describe('VoiceSessionRegistry', () => {
       create: (id, principal) => ({ id, principal }),
       onExpired: (session) => expired.push(session.id),
       newId: () => `s${++ids}`,
+      clock,
     });
   });
 
   afterEach(() => {
     registry.expireAll();
-    jest.useRealTimers();
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('issues a new session on connect', () => {
     const a = registry.attach('c1', 'k1');
     expect(a).toMatchObject({ sessionId: 's1', resumed: false, displaced: null, session: { id: 's1' } });
-    expect(registry.isConnected('s1')).toBe(true);
     expect(registry.connectedCount).toBe(1);
   });
 
   it('resumes the same session within the grace and stops the timer', () => {
     const first = registry.attach('c1', 'k1');
     expect(registry.detach('s1', 'c1')).toBe(true);
-    expect(registry.isConnected('s1')).toBe(false);
-    jest.advanceTimersByTime(14_999);
+    expect(registry.connectedCount).toBe(0);
+    expect(clock.pendingDelays()).toEqual([15_000]);
+    clock.advance(14_999);
     const again = registry.attach('c2', 'k1', 's1');
     expect(again).toMatchObject({ sessionId: 's1', resumed: true, displaced: null });
     expect(again.session).toBe(first.session);
-    jest.advanceTimersByTime(60_000);
+    clock.advance(60_000);
     expect(expired).toEqual([]);
     expect(registry.size).toBe(1);
   });
@@ -50,9 +53,9 @@ describe('VoiceSessionRegistry', () => {
   it('expires a session exactly when the grace ends', () => {
     registry.attach('c1', 'k1');
     registry.detach('s1', 'c1');
-    jest.advanceTimersByTime(14_999);
+    clock.advance(14_999);
     expect(expired).toEqual([]);
-    jest.advanceTimersByTime(1);
+    clock.advance(1);
     expect(expired).toEqual(['s1']);
     expect(registry.get('s1')).toBeUndefined();
     expect(registry.attach('c2', 'k1', 's1')).toMatchObject({ sessionId: 's2', resumed: false });
@@ -61,12 +64,12 @@ describe('VoiceSessionRegistry', () => {
   it('restarts the grace on each disconnect', () => {
     registry.attach('c1', 'k1');
     registry.detach('s1', 'c1');
-    jest.advanceTimersByTime(10_000);
+    clock.advance(10_000);
     registry.attach('c2', 'k1', 's1');
     registry.detach('s1', 'c2');
-    jest.advanceTimersByTime(10_000);
+    clock.advance(10_000);
     expect(expired).toEqual([]);
-    jest.advanceTimersByTime(5_000);
+    clock.advance(5_000);
     expect(expired).toEqual(['s1']);
   });
 
@@ -89,9 +92,10 @@ describe('VoiceSessionRegistry', () => {
     expect(takeover).toMatchObject({ sessionId: 's1', resumed: true, displaced: 'c1' });
     // The stale connection's late disconnect does not start a grace for the session now held by c2.
     expect(registry.detach('s1', 'c1')).toBe(false);
-    jest.advanceTimersByTime(60_000);
+    clock.advance(60_000);
     expect(expired).toEqual([]);
-    expect(registry.isConnected('s1')).toBe(true);
+    expect(registry.connectedCount).toBe(1);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('never issues an id twice', () => {
@@ -116,7 +120,7 @@ describe('VoiceSessionRegistry', () => {
     registry.expireAll();
     expect(expired.sort()).toEqual(['s1', 's2']);
     expect(registry.size).toBe(0);
-    jest.advanceTimersByTime(60_000);
+    clock.advance(60_000);
     expect(expired).toHaveLength(2);
   });
 });

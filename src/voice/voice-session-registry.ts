@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock, type ClockTimer } from '../pools/clock';
 
 export interface VoiceSessionRegistryOptions<S> {
   /** How long a disconnected session waits for its client to come back (SESSION_RESUME_GRACE). */
@@ -8,6 +9,8 @@ export interface VoiceSessionRegistryOptions<S> {
   /** The grace ran out (or the registry is closing): the session is gone, release what it holds. */
   onExpired(session: S, sessionId: string): void;
   newId?: () => string;
+  /** Runs the grace timers; the system clock (timers that never keep the process alive) by default. */
+  clock?: Clock;
 }
 
 export interface AttachResult<S> {
@@ -23,7 +26,7 @@ interface Entry<S> {
   principal: string;
   /** The connection currently holding the session; null while in the grace. */
   connectionId: string | null;
-  graceTimer: NodeJS.Timeout | null;
+  graceTimer: ClockTimer | null;
 }
 
 /**
@@ -34,9 +37,11 @@ interface Entry<S> {
 export class VoiceSessionRegistry<S> {
   private readonly entries = new Map<string, Entry<S>>();
   private readonly newId: () => string;
+  private readonly clock: Clock;
 
   constructor(private readonly options: VoiceSessionRegistryOptions<S>) {
     this.newId = options.newId ?? randomUUID;
+    this.clock = options.clock ?? systemClock;
   }
 
   /**
@@ -69,19 +74,12 @@ export class VoiceSessionRegistry<S> {
     if (entry === undefined || entry.connectionId !== connectionId) return false;
     entry.connectionId = null;
     this.clearGrace(entry);
-    entry.graceTimer = setTimeout(() => this.expire(sessionId), this.options.graceMs);
-    // A pending grace must not keep a stopping process alive; shutdown expires sessions itself.
-    entry.graceTimer.unref();
+    entry.graceTimer = this.clock.setTimeout(() => this.expire(sessionId), this.options.graceMs);
     return true;
   }
 
   get(sessionId: string): S | undefined {
     return this.entries.get(sessionId)?.session;
-  }
-
-  /** True while a connection holds the session (false during the grace and after expiry). */
-  isConnected(sessionId: string): boolean {
-    return (this.entries.get(sessionId)?.connectionId ?? null) !== null;
   }
 
   get size(): number {
@@ -112,7 +110,7 @@ export class VoiceSessionRegistry<S> {
   }
 
   private clearGrace(entry: Entry<S>): void {
-    if (entry.graceTimer !== null) clearTimeout(entry.graceTimer);
+    if (entry.graceTimer !== null) this.clock.clearTimeout(entry.graceTimer);
     entry.graceTimer = null;
   }
 }

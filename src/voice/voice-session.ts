@@ -1,4 +1,5 @@
-import type { SttStream } from './stt-stream';
+import type { SttStream } from '../recognition/stt-stream';
+import type { AbortReason } from '../synthesis/abort-reason';
 import { TtsRequestQueue } from './tts-request-queue';
 
 /**
@@ -11,6 +12,8 @@ export class VoiceSession {
   readonly tts: TtsRequestQueue;
   /** The current recognition (at most one); a failed one stays until stt.stop reports its error. */
   stt: SttStream | null = null;
+  /** The voice the session last asked for; its text requests without a voice use it. */
+  voice: string | null = null;
 
   constructor(
     readonly id: string,
@@ -21,7 +24,7 @@ export class VoiceSession {
   }
 
   /** Stops every synthesis and the recognition of the current connection, for `reason`. */
-  abortWork(reason: unknown): void {
+  abortWork(reason: AbortReason): void {
     this.tts.cancelAll(reason);
     const stt: SttStream | null = this.stt;
     this.stt = null;

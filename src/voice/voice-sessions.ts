@@ -1,11 +1,12 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { TTS_POOL } from '../pools-module/pool-tokens';
 import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../pools-module/pools-module-options';
+import { systemClock, type Clock, type ClockTimer } from '../pools/clock';
 import type { ResourcePool } from '../pools/resource-pool';
 import type { TtsClient } from '../speech/tts-client';
-import { SESSION_ENDED } from './abort-reasons';
+import { SESSION_ENDED, type AbortReason } from '../synthesis/abort-reason';
 import { VoiceMetrics } from './voice-metrics';
-import { VOICE_SETTINGS, type VoiceSettings } from './voice-options';
+import { VOICE_CLOCK, VOICE_SETTINGS, type VoiceSettings } from './voice-options';
 import { VoiceSession } from './voice-session';
 import { VoiceSessionRegistry, type AttachResult } from './voice-session-registry';
 
@@ -21,33 +22,39 @@ export class VoiceSessions implements OnModuleDestroy {
   private readonly releases = new Set<Promise<unknown>>();
   /**
    * Sessions holding a DEDICATED synthesizer they are not using right now, least recently used first, with the
-   * time (performance.now()) they stopped using it.
+   * time (clock.now()) they stopped using it.
    */
   private readonly idleHolders = new Map<string, { session: VoiceSession; since: number }>();
   private readonly maxIdleMs: number;
-  private readonly idleSweep: NodeJS.Timeout | null;
+  private readonly sweepEveryMs: number;
+  private sweepTimer: ClockTimer | null = null;
+  /** A request is waiting at the TTS pool's cap that no idle synthesizer could be reclaimed for (yet). */
+  private waiterUnserved = false;
+  private readonly stopListening: () => void;
 
   constructor(
     @Inject(TTS_POOL) private readonly ttsPool: ResourcePool<TtsClient>,
     @Inject(VOICE_SETTINGS) settings: VoiceSettings,
     @Inject(POOLS_MODULE_OPTIONS) poolsOptions: PoolsModuleOptions,
     metrics: VoiceMetrics,
+    @Optional() @Inject(VOICE_CLOCK) private readonly clock: Clock = systemClock,
   ) {
     // The pool keeps its warm queue fresh, but a session's synthesizer is out of its reach: one idle past the
     // upstream's idle timeout would meet a closed socket (and the SDK's close-crossing-request hang) on the
     // session's next request. Handing it back after SPEECH_POOL_MAX_IDLE puts it where maintenance refreshes it.
     this.maxIdleMs = poolsOptions.maxIdleMs;
-    this.idleSweep = Number.isFinite(this.maxIdleMs)
-      ? setInterval(
-          () => this.releaseStaleSynthesizers(),
-          Math.max(100, Math.min(30_000, this.maxIdleMs / 4)),
-        )
-      : null;
-    this.idleSweep?.unref();
+    this.sweepEveryMs = Math.max(100, Math.min(30_000, this.maxIdleMs / 4));
+    if (Number.isFinite(this.maxIdleMs)) this.scheduleSweep();
     this.registry = new VoiceSessionRegistry<VoiceSession>({
       graceMs: settings.sessionResumeGraceMs,
+      clock: this.clock,
       create: (id, principal) => new VoiceSession(id, principal, settings.limits.maxQueuedSyntheses),
       onExpired: (session) => this.end(session),
+    });
+    // At the cap, a request that starts waiting is served by the least recently used idle synthesizer at once.
+    // The event arrives inside the pool's acquire: reclaim after it returns rather than re-entering the pool.
+    this.stopListening = ttsPool.onEvent((event) => {
+      if (event.kind === 'waiter-queued') queueMicrotask(() => this.serveWaiter());
     });
     metrics.countSessionsWith(() => {
       const connected = this.registry.connectedCount;
@@ -69,38 +76,40 @@ export class VoiceSessions implements OnModuleDestroy {
     return this.registry.size;
   }
 
+  /** Sessions holding a synthesizer they are not using (for tests and diagnostics). */
+  get idleSynthesizers(): number {
+    return this.idleHolders.size;
+  }
+
   /** The session's synthesis is running: its synthesizer must not be reclaimed. */
   synthesisStarted(session: VoiceSession): void {
     this.idleHolders.delete(session.id);
   }
 
-  /** The session's synthesis ended; when it still holds its synthesizer, that one is now idle (most recent). */
+  /**
+   * The session's synthesis ended; when it still holds its synthesizer, that one is now idle (most recent) —
+   * unless a request is waiting at the cap, which then gets it at once.
+   */
   synthesisEnded(session: VoiceSession, holdsSynthesizer: boolean): void {
     this.idleHolders.delete(session.id);
-    if (holdsSynthesizer && this.registry.get(session.id) === session) {
-      this.idleHolders.set(session.id, { session, since: performance.now() });
+    if (!holdsSynthesizer || this.registry.get(session.id) !== session) return;
+    if (this.waiterUnserved) {
+      const waiting = this.ttsPool.snapshot().pendingAcquires;
+      this.waiterUnserved = waiting > 1;
+      if (waiting > 0) {
+        this.track(this.ttsPool.releaseForSession(session.id));
+        return;
+      }
     }
+    this.idleHolders.set(session.id, { session, since: this.clock.now() });
   }
 
   /**
-   * At the TTS pool's cap, a waiting request takes the synthesizer of the least recently used session that is not
-   * using its own, instead of failing with POOL_EXHAUSTED while connections sit idle. The released client goes
-   * straight to the waiter; that session's next request allocates again (WARM, COLD or by reclaiming in turn).
-   * False when no other session holds an idle synthesizer.
+   * Gives back every synthesizer its session has not used for SPEECH_POOL_MAX_IDLE (oldest first, so it stops
+   * early). Runs on its own every quarter of that time.
    */
-  reclaimIdleSynthesizer(except: VoiceSession): boolean {
-    for (const [id, { session }] of this.idleHolders) {
-      if (session === except) continue;
-      this.idleHolders.delete(id);
-      this.track(this.ttsPool.releaseForSession(id));
-      return true;
-    }
-    return false;
-  }
-
-  /** Gives back every synthesizer its session has not used for SPEECH_POOL_MAX_IDLE (oldest first, so it stops early). */
   releaseStaleSynthesizers(): void {
-    const cutoff = performance.now() - this.maxIdleMs;
+    const cutoff = this.clock.now() - this.maxIdleMs;
     for (const [id, { since }] of this.idleHolders) {
       if (since > cutoff) return;
       this.idleHolders.delete(id);
@@ -109,7 +118,9 @@ export class VoiceSessions implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    if (this.idleSweep !== null) clearInterval(this.idleSweep);
+    this.stopListening();
+    if (this.sweepTimer !== null) this.clock.clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
   }
 
   /** Keeps a pool release (or any cleanup) in the books until it settles; failures are logged, never thrown. */
@@ -127,18 +138,20 @@ export class VoiceSessions implements OnModuleDestroy {
 
   /** Waits until no session has work in flight, or `timeoutMs`; true when everything finished in time. */
   async drain(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    let timer: ClockTimer | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = this.clock.setTimeout(() => resolve(false), timeoutMs);
+    });
     const idle = Promise.all(this.registry.sessions().map((s) => s.whenIdle())).then(() => true as const);
     try {
       return await Promise.race([idle, timeout]);
     } finally {
-      clearTimeout(timer);
+      if (timer !== undefined) this.clock.clearTimeout(timer);
     }
   }
 
   /** Aborts whatever is still running in every session, for `reason` (shutdown after the drain). */
-  abortAll(reason: unknown): void {
+  abortAll(reason: AbortReason): void {
     for (const session of this.registry.sessions()) session.abortWork(reason);
   }
 
@@ -146,6 +159,28 @@ export class VoiceSessions implements OnModuleDestroy {
   async closeAll(): Promise<void> {
     this.registry.expireAll();
     await this.settled();
+  }
+
+  /**
+   * A request started waiting at the TTS pool's cap: the least recently used session that is not using its
+   * synthesizer gives it up (it goes straight to the waiter; that session allocates again on its next request).
+   * With none idle, the next session to finish a synthesis hands its synthesizer over instead of keeping it.
+   */
+  private serveWaiter(): void {
+    const oldest = this.idleHolders.keys().next();
+    if (oldest.done === true) {
+      this.waiterUnserved = true;
+      return;
+    }
+    this.idleHolders.delete(oldest.value);
+    this.track(this.ttsPool.releaseForSession(oldest.value));
+  }
+
+  private scheduleSweep(): void {
+    this.sweepTimer = this.clock.setTimeout(() => {
+      this.releaseStaleSynthesizers();
+      this.scheduleSweep();
+    }, this.sweepEveryMs);
   }
 
   private end(session: VoiceSession): void {

@@ -19,29 +19,34 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { Namespace, Socket } from 'socket.io';
 import { ShutdownState } from '../lifecycle/shutdown-state';
-import { STT_POOL, TTS_POOL } from '../pools-module/pool-tokens';
+import { sessionIdPrefix } from '../logging/session-id-prefix';
+import { STT_POOL, TTS_POOL, VOICE_CATALOG } from '../pools-module/pool-tokens';
 import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../pools-module/pools-module-options';
 import type { ResourcePool } from '../pools/resource-pool';
+import { SttStream } from '../recognition/stt-stream';
+import type { SttResultSink } from '../recognition/stt-result-sink';
+import { DEFAULT_TTS_FORMAT } from '../speech/audio-format';
 import { RECOGNIZER_SAMPLE_RATE } from '../speech/audio-format';
 import type { SttClient } from '../speech/stt-client';
 import type { TtsClient } from '../speech/tts-client';
-import { DISCONNECTED } from './abort-reasons';
+import type { VoiceCatalog } from '../speech/voice-catalog';
+import { DISCONNECTED, SHUTTING_DOWN, isAbortReason, replyFor } from '../synthesis/abort-reason';
+import { DEFAULT_AUDIO_LIMITS, maxAudioBytesFor, type AudioLimits } from '../synthesis/audio-limits';
+import { badRequest, rateLimited, shuttingDown, toErrorBody, type ErrorBody } from '../synthesis/error-body';
+import { PooledSynthesizerLease } from '../synthesis/pooled-synthesizer-lease';
+import { SynthesisJob } from '../synthesis/synthesis-job';
+import { prepareSsml, type InputChecks } from '../synthesis/synthesis-input';
+import type { SynthesizerLease } from '../synthesis/synthesizer-lease';
+import { closeConnections } from './close-connections';
+import { SessionSynthesizerLease } from './session-synthesizer-lease';
+import { SocketAudioSink } from './socket-audio-sink';
 import { sendBufferBytes } from './socket-send-buffer';
-import { SttStream, type SttResultSink } from './stt-stream';
 import { TokenBucket } from './token-bucket';
-import { TtsSynthesisJob, type TtsJobContext } from './tts-synthesis-job';
 import { VoiceAuthenticator, handshakeSessionId } from './voice-auth';
-import {
-  badRequest,
-  failedAck,
-  rateLimited,
-  shuttingDown,
-  toErrorBody,
-  type VoiceErrorBody,
-} from './voice-errors';
+import { failedAck } from './voice-errors';
 import { VOICE_IO_CONFIGURED } from './voice-io.adapter';
-import { VoiceMetrics } from './voice-metrics';
-import { VOICE_SETTINGS, type VoiceSettings } from './voice-options';
+import { VoiceMetrics, type VoiceEvent } from './voice-metrics';
+import { ANSWER_ALLOWANCE_BYTES, VOICE_SETTINGS, type VoiceSettings } from './voice-options';
 import {
   parseAudioFrame,
   parsePayload,
@@ -63,38 +68,37 @@ interface VoiceConnection {
 
 type Reply = (response: unknown) => void;
 
-interface Admission {
-  /** Requests that start work need an ack to answer; those that stop work are carried out without one. */
-  needsAck: boolean;
-  /** Counted against the per-connection request rate. */
-  rateLimited: boolean;
-  /** Refused with SHUTTING_DOWN once shutdown has begun. */
-  refusedWhileDraining: boolean;
-}
+/** The events a client may send; anything else is refused (and still counted against the request rate). */
+const CLIENT_EVENTS: ReadonlySet<string> = new Set([
+  'tts.synthesize',
+  'tts.cancel',
+  'stt.start',
+  'stt.audio',
+  'stt.stop',
+]);
 
-/** How long aborted work may take to answer before its socket is closed at shutdown. */
-const ABORT_SETTLE_MS = 1_000;
-
-const STARTS_WORK: Admission = { needsAck: true, rateLimited: true, refusedWhileDraining: true };
-const STOPS_WORK: Admission = { needsAck: false, rateLimited: false, refusedWhileDraining: false };
+/** How long aborted work may take to answer before the sockets are closed at shutdown. */
+const ABORT_SETTLE_MS = 250;
+/** How long closed connections get to finish their close handshake before their sockets are destroyed. */
+const CLOSE_HANDSHAKE_MS = 250;
 
 /** The requestId a payload names, if any (for error events about requests that could not be parsed). */
 function looseRequestId(data: unknown): string | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
+  if (typeof data !== 'object' || data === null || Buffer.isBuffer(data)) return undefined;
   const id = (data as { requestId?: unknown }).requestId;
   return typeof id === 'string' && id.length <= 64 ? id : undefined;
 }
 
-function connectError(body: VoiceErrorBody): Error {
-  // The client sees `err.message` (the code, as the contract says) and `err.data` (the details).
+function connectError(body: ErrorBody): Error {
+  // The client sees `err.message` (the code) and `err.data` (the details).
   return Object.assign(new Error(body.code), { data: body });
 }
 
 /**
- * The voice API (CONTRACT §5): Socket.IO namespace `/voice`. Handshake auth, sessions that survive a reconnect
- * within the grace, streaming synthesis on the session's DEDICATED synthesizer, recognition on single-use
- * recognizers, per-connection limits, and a typed ack for every failure. Handlers never throw: whatever a client
- * sends, it gets an answer, and pool resources always go back.
+ * The voice API (docs/protocol.md): Socket.IO namespace `/voice`. Handshake auth, sessions that survive a
+ * reconnect within the grace, streaming synthesis on the session's DEDICATED synthesizer, recognition on
+ * single-use recognizers, per-connection limits, and a typed ack for every failure. Handlers never throw:
+ * whatever a client sends, it gets an answer (unless it stopped reading), and pool resources always go back.
  */
 @WebSocketGateway({ namespace: '/voice' })
 export class VoiceGateway
@@ -110,6 +114,8 @@ export class VoiceGateway
   private readonly auth: VoiceAuthenticator;
   private readonly connections = new WeakMap<Socket, VoiceConnection>();
   private readonly principals = new WeakMap<Socket, string>();
+  private readonly audioLimits: AudioLimits;
+  private readonly inputChecks: InputChecks;
   private draining = false;
 
   constructor(
@@ -120,8 +126,18 @@ export class VoiceGateway
     private readonly sessions: VoiceSessions,
     private readonly metrics: VoiceMetrics,
     @Optional() shutdown?: ShutdownState,
+    @Optional() @Inject(VOICE_CATALOG) voices?: VoiceCatalog,
   ) {
     this.auth = new VoiceAuthenticator(settings.apiKeys);
+    this.audioLimits = {
+      maxAudioMs: poolsOptions.tts.maxAudioMs ?? DEFAULT_AUDIO_LIMITS.maxAudioMs,
+      maxAudioBytes: poolsOptions.tts.maxAudioBytes ?? DEFAULT_AUDIO_LIMITS.maxAudioBytes,
+    };
+    // A voice the upstream does not list is refused up front; when it could not list its voices, it decides.
+    this.inputChecks = {
+      limits: this.audioLimits,
+      ...(voices === undefined ? {} : { knownVoice: (name: string) => voices.has(name) !== false }),
+    };
     // Readiness and the gateway turn away new work at the same moment.
     shutdown?.onShutdown(() => (this.draining = true));
   }
@@ -160,13 +176,9 @@ export class VoiceGateway
     }
     const attached = this.sessions.attach(socket.id, principal, handshakeSessionId(socket.handshake.auth));
     const { session } = attached;
-    if (attached.displaced !== null) {
-      // The same client reconnected before we noticed its old socket die: its work dies with that socket.
-      session.abortWork(DISCONNECTED);
-      this.namespace.sockets.get(attached.displaced)?.disconnect(true);
-    }
+    if (attached.displaced !== null) this.displace(attached.displaced, session);
     const { limits } = this.settings;
-    this.connections.set(socket, {
+    const connection: VoiceConnection = {
       socket,
       session,
       requests: new TokenBucket({ capacity: limits.requestBurst, refillPerSecond: limits.requestsPerSecond }),
@@ -174,6 +186,11 @@ export class VoiceGateway
         capacity: limits.audioFrameBurst,
         refillPerSecond: limits.audioFramesPerSecond,
       }),
+    };
+    this.connections.set(socket, connection);
+    // Every event is charged before any handler runs, so no event — known or not — is free to flood with.
+    socket.use((packet, next) => {
+      if (this.charge(connection, packet)) next();
     });
     this.metrics.request('connect', attached.resumed ? 'resumed' : 'ok');
     socket.emit('session.ready', { sessionId: attached.sessionId, resumed: attached.resumed });
@@ -191,16 +208,33 @@ export class VoiceGateway
 
   @SubscribeMessage('tts.synthesize')
   onSynthesize(@ConnectedSocket() socket: Socket, @MessageBody() data: unknown, @Ack() ack: unknown): void {
-    const admitted = this.admit('tts.synthesize', socket, data, ack, STARTS_WORK);
+    const admitted = this.admit('tts.synthesize', socket, data, ack, true);
     if (admitted === null) return;
     const { connection, reply } = admitted;
     try {
+      if (this.draining) throw shuttingDown();
       const payload = parsePayload(ttsSynthesizeSchema, data);
-      const queue = connection.session.tts;
+      const session = connection.session;
+      const queue = session.tts;
       if (payload.requestId !== undefined && queue.has(payload.requestId)) {
         throw badRequest(`requestId ${payload.requestId} is already queued or running in this session`);
       }
-      const job = new TtsSynthesisJob(this.jobContext(connection, reply), payload);
+      const format = payload.format ?? DEFAULT_TTS_FORMAT;
+      const voice = payload.voice ?? session.voice ?? this.poolsOptions.tts.voice;
+      const ssml = prepareSsml({ ...payload, voice, format }, this.inputChecks);
+      if (payload.voice !== undefined) session.voice = payload.voice;
+      const requestId = payload.requestId ?? randomUUID();
+      const job = new SynthesisJob(
+        this.leaseFor(session),
+        new SocketAudioSink(socket, requestId, reply, this.metrics, (e) =>
+          this.logInternal('tts.synthesize', e),
+        ),
+        { requestId, ssml, format },
+        {
+          maxBufferedBytes: this.settings.limits.maxSendBufferBytes,
+          maxAudioBytes: maxAudioBytesFor(format, this.audioLimits),
+        },
+      );
       if (!queue.enqueue(job)) {
         throw rateLimited(
           `too many synthesis requests waiting (limit ${this.settings.limits.maxQueuedSyntheses} per session); ` +
@@ -214,7 +248,7 @@ export class VoiceGateway
 
   @SubscribeMessage('tts.cancel')
   onCancel(@ConnectedSocket() socket: Socket, @MessageBody() data: unknown, @Ack() ack: unknown): void {
-    const admitted = this.admit('tts.cancel', socket, data, ack, STOPS_WORK);
+    const admitted = this.admit('tts.cancel', socket, data, ack, false);
     if (admitted === null) return;
     try {
       const { requestId } = parsePayload(ttsCancelSchema, data);
@@ -231,11 +265,12 @@ export class VoiceGateway
 
   @SubscribeMessage('stt.start')
   onSttStart(@ConnectedSocket() socket: Socket, @MessageBody() data: unknown, @Ack() ack: unknown): void {
-    const admitted = this.admit('stt.start', socket, data, ack, STARTS_WORK);
+    const admitted = this.admit('stt.start', socket, data, ack, true);
     if (admitted === null) return;
     const { connection, reply } = admitted;
     const session = connection.session;
     try {
+      if (this.draining) throw shuttingDown();
       const payload = parsePayload(sttStartSchema, data) ?? {};
       if (session.stt?.active === true) {
         throw badRequest(`recognition ${session.stt.requestId} is still active; send stt.stop first`);
@@ -272,11 +307,6 @@ export class VoiceGateway
     if (connection === undefined) return;
     const stream = connection.session.stt;
     try {
-      if (!connection.audio.tryTake()) {
-        throw rateLimited(
-          `too many audio frames (limit ${this.settings.limits.audioFramesPerSecond}/s); this frame was dropped`,
-        );
-      }
       const frame = parseAudioFrame(data);
       if (stream === null) throw badRequest('no active recognition; send stt.start first');
       stream.write(frame);
@@ -290,7 +320,7 @@ export class VoiceGateway
 
   @SubscribeMessage('stt.stop')
   onSttStop(@ConnectedSocket() socket: Socket, @MessageBody() data: unknown, @Ack() ack: unknown): void {
-    const admitted = this.admit('stt.stop', socket, data, ack, STOPS_WORK);
+    const admitted = this.admit('stt.stop', socket, data, ack, false);
     if (admitted === null) return;
     const { connection, reply } = admitted;
     const session = connection.session;
@@ -331,103 +361,163 @@ export class VoiceGateway
     else this.logger.warn(`voice work still running after ${ms} ms; aborting it (SHUTTING_DOWN)`);
   }
 
-  /** Shutdown, step 2 (before the pools shut down): abort leftovers, disconnect everyone, release sessions. */
+  /**
+   * Shutdown, step 2 (before the pools shut down): abort leftovers, close every connection — forcibly when a
+   * peer does not finish the close handshake (one that stopped reading never would) — and release sessions.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.draining = true;
-    this.sessions.abortAll(shuttingDown());
+    this.sessions.abortAll(SHUTTING_DOWN);
     // Aborted work settles at once; let it answer its requests (SHUTTING_DOWN) before the sockets close.
     await this.sessions.drain(ABORT_SETTLE_MS);
-    this.namespace?.disconnectSockets(true);
+    if (this.namespace !== undefined) {
+      const destroyed = await closeConnections(this.namespace, CLOSE_HANDSHAKE_MS);
+      if (destroyed > 0) {
+        this.logger.warn(`destroyed ${destroyed} connection(s) whose peer did not finish closing`);
+      }
+    }
     await this.sessions.closeAll();
   }
 
   // ------------------------------------------------------------------ helpers
 
   /**
-   * The checks every request passes before its payload is even parsed, cheapest first. Returns null when the
-   * request was refused (and answered).
+   * Charges an incoming event against its connection's rate (audio frames have their own, higher one) before
+   * any handler runs. An event over the rate is dropped and answered with RATE_LIMITED; an unknown event is
+   * refused with BAD_REQUEST. Returns true when the event may go on to its handler.
+   */
+  private charge(connection: VoiceConnection, packet: unknown[]): boolean {
+    const event = typeof packet[0] === 'string' ? packet[0] : '';
+    const last = packet[packet.length - 1];
+    const ack = typeof last === 'function' ? (last as Reply) : null;
+    const known = CLIENT_EVENTS.has(event);
+    const label: VoiceEvent = known ? (event as VoiceEvent) : 'unknown';
+    const isAudio = event === 'stt.audio';
+    const { limits } = this.settings;
+    const bucket = isAudio ? connection.audio : connection.requests;
+    if (!bucket.tryTake()) {
+      const error = isAudio
+        ? rateLimited(
+            `too many audio frames (limit ${limits.audioFramesPerSecond}/s); this frame was dropped`,
+          )
+        : rateLimited(
+            `too many requests (limit ${limits.requestsPerSecond}/s, burst ${limits.requestBurst}); retry shortly`,
+          );
+      this.metrics.request(label, 'RATE_LIMITED');
+      if (ack !== null) this.answer(connection.socket, label, ack, failedAck(error));
+      else
+        this.emitError(
+          connection.socket,
+          toErrorBody(error),
+          isAudio ? connection.session.stt?.requestId : undefined,
+        );
+      return false;
+    }
+    if (known) return true;
+    this.metrics.request('unknown', 'BAD_REQUEST');
+    const error = toErrorBody(
+      badRequest(`unknown event ${JSON.stringify(event.slice(0, 40))}; see docs/protocol.md for the events`),
+    );
+    if (ack !== null) this.answer(connection.socket, label, ack, { ok: false, error });
+    else this.emitError(connection.socket, error, undefined);
+    return false;
+  }
+
+  /**
+   * The checks a request passes before its payload is even parsed. Returns null when the request was refused
+   * (and answered).
    */
   private admit(
-    event: string,
+    event: VoiceEvent,
     socket: Socket,
     data: unknown,
     ack: unknown,
-    admission: Admission,
+    needsAck: boolean,
   ): { connection: VoiceConnection; reply: Reply } | null {
     const hasAck = typeof ack === 'function';
     const reply: Reply = hasAck
-      ? (response) => {
-          try {
-            (ack as Reply)(response);
-          } catch (error) {
-            this.logInternal(event, error);
-          }
-        }
+      ? (response) => this.answer(socket, event, ack as Reply, response)
       : () => undefined;
     const connection = this.connections.get(socket);
-    try {
-      if (connection === undefined) throw new Error(`${event} from socket ${socket.id} without a session`);
-      if (!hasAck && admission.needsAck) {
-        this.metrics.request(event, 'BAD_REQUEST');
-        this.emitError(
-          socket,
-          toErrorBody(badRequest(`${event} needs an acknowledgement callback; the request was ignored`)),
-          looseRequestId(data),
-        );
-        return null;
-      }
-      if (admission.refusedWhileDraining && this.draining) throw shuttingDown();
-      if (admission.rateLimited && !connection.requests.tryTake()) {
-        throw rateLimited(
-          `too many requests (limit ${this.settings.limits.requestsPerSecond}/s, ` +
-            `burst ${this.settings.limits.requestBurst}); retry shortly`,
-        );
-      }
-      return { connection, reply };
-    } catch (error) {
-      this.refuse(event, reply, error);
+    if (connection === undefined) {
+      this.refuse(event, reply, new Error(`${event} from socket ${socket.id} without a session`));
       return null;
+    }
+    if (!hasAck && needsAck) {
+      this.metrics.request(event, 'BAD_REQUEST');
+      this.emitError(
+        socket,
+        toErrorBody(badRequest(`${event} needs an acknowledgement callback; the request was ignored`)),
+        looseRequestId(data),
+      );
+      return null;
+    }
+    return { connection, reply };
+  }
+
+  /**
+   * Sends an answer unless the connection stopped reading: answers count against the send-buffer bound, and a
+   * connection past it (plus a small allowance) is closed instead of buffering more for a peer that never reads.
+   */
+  private answer(socket: Socket, event: VoiceEvent, ack: Reply, response: unknown): void {
+    if (!this.canSend(socket, event)) return;
+    try {
+      ack(response);
+    } catch (error) {
+      this.logInternal(event, error);
     }
   }
 
-  private refuse(event: string, reply: Reply, error: unknown): void {
+  private canSend(socket: Socket, event: VoiceEvent): boolean {
+    if (!socket.connected) return false;
+    const buffered = sendBufferBytes(socket);
+    const limit = this.settings.limits.maxSendBufferBytes + ANSWER_ALLOWANCE_BYTES;
+    if (buffered <= limit) return true;
+    this.logger.warn(
+      `closing a /voice connection that does not read its answers (${buffered} bytes unsent, limit ${limit}, ` +
+        `answering ${event})`,
+    );
+    socket.disconnect(true);
+    return false;
+  }
+
+  private refuse(event: VoiceEvent, reply: Reply, error: unknown): void {
     const ack = failedAck(error, (e) => this.logInternal(event, e));
     this.metrics.request(event, ack.error.code);
     reply(ack);
   }
 
-  /**
-   * A request that ended early: aborted for a plain reason (DISCONNECTED, SESSION_ENDED: the socket is gone,
-   * nobody to answer) or failed (typed ack, SHUTTING_DOWN included).
-   */
-  private answerAborted(event: string, reply: Reply, error: unknown): void {
-    if (typeof error === 'string') {
-      this.metrics.request(event, 'canceled');
-      return;
-    }
-    this.refuse(event, reply, error);
+  /** A recognition that ended early: aborted (answered as its reason says) or failed (typed ack). */
+  private answerAborted(event: VoiceEvent, reply: Reply, error: unknown): void {
+    if (!isAbortReason(error)) return this.refuse(event, reply, error);
+    const answer = replyFor(error);
+    if (answer.kind === 'failed') return this.refuse(event, reply, answer.error);
+    this.metrics.request(event, 'canceled');
   }
 
-  private jobContext(connection: VoiceConnection, reply: Reply): TtsJobContext {
-    const socket = connection.socket;
-    return {
-      pool: this.ttsPool,
-      sessionId: connection.session.id,
-      sessionBound: this.poolsOptions.sessionAwareness,
-      maxSendBufferBytes: this.settings.limits.maxSendBufferBytes,
-      sendBufferBytes: () => sendBufferBytes(socket),
-      emitAudio: (requestId, seq, audio) => socket.emit('tts.audio', { requestId, seq, audio }),
-      reply: (ack) => {
-        if (socket.connected) reply(ack);
-      },
-      recordOutcome: (outcome) => this.metrics.request('tts.synthesize', outcome),
-      recordFirstByte: (tier, ms) => this.metrics.ttsFirstByte(tier, ms),
-      logInternal: (error) => this.logInternal('tts.synthesize', error),
-      trackRelease: (release) => this.sessions.track(release),
-      synthesisStarted: () => this.sessions.synthesisStarted(connection.session),
-      synthesisEnded: (holds) => this.sessions.synthesisEnded(connection.session, holds),
-      reclaimIdleSynthesizer: () => this.sessions.reclaimIdleSynthesizer(connection.session),
-    };
+  /**
+   * Another connection of the same principal took the session over (a client reconnecting before its old
+   * socket was noticed dead, or someone else resuming the id): the old socket's work ends, and it is told why
+   * before it is disconnected.
+   */
+  private displace(connectionId: string, session: VoiceSession): void {
+    session.abortWork(DISCONNECTED);
+    const old = this.namespace.sockets.get(connectionId);
+    this.metrics.request('connect', 'displaced');
+    this.logger.log(`session ${sessionIdPrefix(session.id)} was resumed by another connection`);
+    if (old === undefined) return;
+    old.emit('session.displaced', {
+      code: 'SESSION_TAKEN_OVER',
+      message: 'another connection resumed this session; this connection is closed',
+    });
+    old.disconnect(true);
+  }
+
+  private leaseFor(session: VoiceSession): SynthesizerLease {
+    if (!this.poolsOptions.sessionAwareness) {
+      return new PooledSynthesizerLease(this.ttsPool, (release) => this.sessions.track(release));
+    }
+    return new SessionSynthesizerLease(this.ttsPool, this.sessions, session);
   }
 
   private resultSink(socket: Socket): SttResultSink {
@@ -441,7 +531,8 @@ export class VoiceGateway
     };
   }
 
-  private emitError(socket: Socket, body: VoiceErrorBody, requestId: string | undefined): void {
+  private emitError(socket: Socket, body: ErrorBody, requestId: string | undefined): void {
+    if (!this.canSend(socket, 'unknown')) return;
     socket.emit('error', {
       code: body.code,
       message: body.message,

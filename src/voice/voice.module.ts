@@ -27,7 +27,10 @@ import { VoiceSessions } from './voice-sessions';
   exports: [VOICE_SETTINGS, VoiceSessions],
 })
 export class VoiceModule extends VoiceConfigurableModule {
-  /** Configured from AppConfig's `voice` section (VOICE_API_KEYS, CORS_ORIGINS, SESSION_RESUME_GRACE). */
+  /**
+   * Configured from AppConfig's `voice` section: VOICE_API_KEYS, CORS_ORIGINS, SESSION_RESUME_GRACE,
+   * VOICE_DRAIN_TIMEOUT and the VOICE_* limits (rates, bursts, queue length, buffer bounds).
+   */
   static fromAppConfig(): DynamicModule {
     return VoiceModule.forRootAsync({
       inject: [APP_CONFIG],

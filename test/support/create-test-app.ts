@@ -7,7 +7,7 @@ import { fakePoolRegistry, type FakePool } from '../../src/testing/fake-pool';
 import { FakePoolsModule } from '../../src/testing/fake-pools.module';
 
 export interface TestAppOptions {
-  /** Contract variables for this app; every other contract variable is unset while it is built. */
+  /** warmline variables for this app; every other warmline variable is unset while it is built. */
   env?: Record<string, string>;
   pools?: Map<string, FakePool>;
   features?: ModuleImport[];
@@ -41,7 +41,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   }
 }
 
-/** Sets exactly `env` among the contract variables; returns a function that puts everything back. */
+/** Sets exactly `env` among the known configuration variables; returns a function that puts everything back. */
 export function useEnv(env: Record<string, string>): () => void {
   const saved = new Map<string, string | undefined>();
   for (const name of new Set([...ENV_VARIABLES, ...Object.keys(env)])) {

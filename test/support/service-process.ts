@@ -23,7 +23,7 @@ export interface ServiceProcess {
 }
 
 /**
- * The service as `npm start` runs it — src/main.ts in its own process — configured only by `env`: every contract
+ * The service as `npm start` runs it — src/main.ts in its own process — configured only by `env`: every warmline
  * variable of the test runner's own environment is removed first.
  */
 export function spawnService(env: Record<string, string>): ServiceProcess {

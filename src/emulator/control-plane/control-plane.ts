@@ -1,4 +1,5 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { EMULATOR_VOICES } from '../synthesis/emulator-voices';
 import { EmulatorStats } from './emulator-stats';
 import { FaultSettings, FaultSettingsError } from './fault-settings';
 
@@ -9,7 +10,12 @@ export interface ControlPlaneApi {
   /** Validates and replaces the fault settings; throws {@link FaultSettingsError}. */
   replaceFaults(body: unknown): FaultSettings;
   reset(): void;
+  /** Whether the request carries the key the `requireKey` fault asks for (always true without that fault). */
+  keyAccepted(req: IncomingMessage): boolean;
 }
+
+/** Where the SDK's `SpeechSynthesizer.getVoicesAsync()` asks for the voice list (with `SpeechConfig.fromHost`). */
+export const VOICE_LIST_PATH = '/cognitiveservices/voices/list';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -71,6 +77,7 @@ const ROUTES: Record<string, string[]> = {
   '/emulator/stats': ['GET'],
   '/emulator/faults': ['GET', 'POST'],
   '/emulator/reset': ['POST'],
+  [VOICE_LIST_PATH]: ['GET'],
 };
 
 /** Paths that only speak websocket: plain HTTP there gets 426, not 404. */
@@ -79,8 +86,10 @@ const WEBSOCKET_PATH =
 
 /**
  * `GET /emulator/stats`, `POST /emulator/faults` (body replaces the settings; answered with the settings now
- * in force; `GET` reads them), `POST /emulator/reset` (answered with the stats after the reset). Errors are
- * JSON `{ "error": message }`: 400 bad JSON or fields, 404 unknown route, 405 wrong method, 413 body too big.
+ * in force; `GET` reads them), `POST /emulator/reset` (answered with the stats after the reset), and the
+ * service's `GET /cognitiveservices/voices/list` (every voice the emulator speaks; 401 without the key the
+ * `requireKey` fault asks for). Errors are JSON `{ "error": message }`: 400 bad JSON or fields, 404 unknown
+ * route, 405 wrong method, 413 body too big.
  */
 export async function handleControlRequest(
   req: IncomingMessage,
@@ -99,6 +108,10 @@ export async function handleControlRequest(
     if (!methods.includes(method)) {
       res.setHeader('Allow', methods.join(', '));
       throw new HttpError(405, `${method} is not allowed on ${path}; use ${methods.join(' or ')}`);
+    }
+    if (path === VOICE_LIST_PATH) {
+      if (!api.keyAccepted(req)) throw new HttpError(401, 'Access denied due to invalid subscription key');
+      return sendJson(res, 200, EMULATOR_VOICES);
     }
     if (path === '/emulator/stats') return sendJson(res, 200, api.stats());
     if (path === '/emulator/faults' && method === 'GET') return sendJson(res, 200, api.faults());

@@ -59,7 +59,7 @@ describe('speech emulator control plane and robustness', () => {
   });
 
   describe('HTTP', () => {
-    it('GET /emulator/stats answers exactly the contract fields', async () => {
+    it('GET /emulator/stats answers exactly the documented fields', async () => {
       const { status, json } = await http(emulator, 'GET', '/emulator/stats');
       expect(status).toBe(200);
       expect(json).toEqual({
@@ -112,6 +112,25 @@ describe('speech emulator control plane and robustness', () => {
       expect(notFound.status).toBe(404);
       expect(notFound.json.error).toMatch(/No route/);
       expect((await http(emulator, 'GET', '/emulator/reset')).status).toBe(405);
+    });
+
+    it('GET /cognitiveservices/voices/list: the voices it speaks, behind the key requireKey asks for', async () => {
+      const { status, json } = await http(emulator, 'GET', '/cognitiveservices/voices/list');
+      expect(status).toBe(200);
+      expect(json).toContainEqual(
+        expect.objectContaining({
+          ShortName: 'en-US-JennyNeural',
+          Name: 'Microsoft Server Speech Text to Speech Voice (en-US, JennyNeural)',
+          Locale: 'en-US',
+          Gender: 'Female',
+        }),
+      );
+      emulator.setFaults({ requireKey: 'k' });
+      expect((await http(emulator, 'GET', '/cognitiveservices/voices/list')).status).toBe(401);
+      const keyed = await fetch(`${emulator.httpUrl}/cognitiveservices/voices/list`, {
+        headers: { 'Ocp-Apim-Subscription-Key': 'k' },
+      });
+      expect(keyed.status).toBe(200);
     });
 
     it('POST /emulator/reset zeroes the counters and clears faults', async () => {
@@ -185,6 +204,19 @@ describe('speech emulator control plane and robustness', () => {
         'turn.end',
       );
       next.ws.close();
+    });
+
+    it('an unknown voice: turn.start, then close 1007 "Unsupported voice <name>." as the service answers', async () => {
+      const client = rawClient(emulator);
+      await client.opened;
+      client.ws.send(
+        ssmlMessage(
+          '<speak version="1.0" xml:lang="en-US"><voice name="xx-XX-Nobody">Hello.</voice></speak>',
+        ),
+      );
+      expect(await client.closed).toEqual({ code: 1007, reason: 'Unsupported voice xx-XX-Nobody.' });
+      const paths = client.messages.map((m) => (m.text ? /Path: (\S+)/.exec(m.text)?.[1] : 'audio(binary)'));
+      expect(paths).toEqual(['turn.start']);
     });
 
     it('closes with 1009 on an oversized message', async () => {

@@ -243,4 +243,19 @@ describe('speech emulator faults, as the SDK sees them', () => {
       syntheses: 1,
     });
   });
+  it('realtimeFactor: audio arrives no faster than n times real time (0 = as fast as produced)', async () => {
+    const s = synthesizer();
+    const text = 'A sentence of about one second.';
+    const fast = await speak(s, text);
+    const seconds = fast.audioDuration / 10_000_000;
+    expect(seconds).toBeGreaterThan(0.8);
+    emulator.setFaults({ realtimeFactor: 2 });
+    const started = performance.now();
+    const paced = await speak(s, text);
+    const elapsedMs = performance.now() - started;
+    expect(paced.reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
+    expect(paced.audioData.byteLength).toBe(fast.audioData.byteLength);
+    // Loose on purpose: at factor 2 the audio takes at least half its duration (a little less for timers).
+    expect(elapsedMs).toBeGreaterThanOrEqual(((seconds * 1000) / 2) * 0.8);
+  });
 });

@@ -1,4 +1,4 @@
-/** `GET /emulator/stats` (CONTRACT §6). */
+/** `GET /emulator/stats` (src/emulator/README.md). */
 export interface EmulatorStats {
   /** Live websocket connections. */
   connectionsOpen: number;

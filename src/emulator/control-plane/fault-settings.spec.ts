@@ -20,6 +20,7 @@ describe('parseFaultSettings', () => {
       idleTimeoutMs: 0,
       dropMidStreamNext: 2,
       requireKey: null,
+      realtimeFactor: 1.5,
     };
     expect(parseFaultSettings(all)).toEqual({ ...all, idleTimeoutMs: null });
   });
@@ -31,6 +32,8 @@ describe('parseFaultSettings', () => {
     [{ rejectStatus: 200 }, /rejectStatus must be an HTTP status/],
     [{ requireKey: 5 }, /requireKey/],
     [{ requireKey: '' }, /requireKey/],
+    [{ realtimeFactor: -1 }, /realtimeFactor must be a non-negative number/],
+    [{ realtimeFactor: '2' }, /realtimeFactor must be a non-negative number/],
     [{ bogus: 1 }, /unknown field "bogus"/],
     [[], /JSON object/],
     [null, /JSON object/],

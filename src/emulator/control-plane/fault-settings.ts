@@ -1,4 +1,4 @@
-/** Fault injection, as `POST /emulator/faults` takes it (CONTRACT §6). Every field is optional there. */
+/** Fault injection, as `POST /emulator/faults` takes it. Every field is optional there. */
 export interface FaultSettings {
   /** Charged per new connection before the upgrade completes (like TLS + upgrade). */
   connectLatencyMs: number;
@@ -16,6 +16,11 @@ export interface FaultSettings {
   dropMidStreamNext: number;
   /** Upgrades must carry this key (header or query), else HTTP 401; null = any key. */
   requireKey: string | null;
+  /**
+   * Synthesized audio streams at this many times real time, as a real service paces it (2 = a 10 s utterance
+   * takes 5 s to arrive); 0 streams it as fast as it is produced.
+   */
+  realtimeFactor: number;
 }
 
 export function defaultFaultSettings(): FaultSettings {
@@ -28,6 +33,7 @@ export function defaultFaultSettings(): FaultSettings {
     idleTimeoutMs: null,
     dropMidStreamNext: 0,
     requireKey: null,
+    realtimeFactor: 0,
   };
 }
 
@@ -47,6 +53,8 @@ const httpErrorStatus: FieldRule = (v) =>
   typeof v === 'number' && Number.isInteger(v) && v >= 400 && v <= 599
     ? undefined
     : 'must be an HTTP status from 400 to 599';
+const nonNegativeNumber: FieldRule = (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : 'must be a non-negative number';
 const nullableString: FieldRule = (v) =>
   v === null || (typeof v === 'string' && v.length > 0) ? undefined : 'must be a non-empty string or null';
 
@@ -59,6 +67,7 @@ const RULES: Record<keyof FaultSettings, FieldRule> = {
   idleTimeoutMs: nullableNonNegativeInt,
   dropMidStreamNext: nonNegativeInt,
   requireKey: nullableString,
+  realtimeFactor: nonNegativeNumber,
 };
 
 /**

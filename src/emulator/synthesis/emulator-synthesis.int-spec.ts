@@ -1,5 +1,6 @@
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
 import { RunningEmulator, startEmulator } from '..';
+import { SynthesizerInternals } from '../../speech/synthesizer-internals';
 import {
   cancellation,
   closeClient,
@@ -7,6 +8,7 @@ import {
   recognizeOnce,
   speak,
   speakSsml,
+  newSynthesizerForHttp,
   withDeadline,
   TEST_VOICES as VOICES,
 } from '../../testing/speech-sdk';
@@ -117,13 +119,69 @@ describe.each(VOICES)('speech emulator synthesis (%s voice)', (voice) => {
     expect((await speak(s, 'Fine again.')).reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
   });
 
-  it('an output format it cannot produce (mp3) cancels with BadRequestParameters', async () => {
+  it('an output format it cannot produce (opus) cancels with BadRequestParameters', async () => {
     const result = await speak(
-      synthesizer(sdk.SpeechSynthesisOutputFormat.Audio16Khz32KBitRateMonoMp3),
-      'No mp3 here.',
+      synthesizer(sdk.SpeechSynthesisOutputFormat.Audio24Khz16Bit48KbpsMonoOpus),
+      'No opus here.',
     );
     expect(result.reason).toBe(sdk.ResultReason.Canceled);
     expect(cancellation(result).ErrorCode).toBe(sdk.CancellationErrorCode.BadRequestParameters);
+  });
+
+  it.each([
+    ['Audio24Khz48KBitRateMonoMp3', sdk.SpeechSynthesisOutputFormat.Audio24Khz48KBitRateMonoMp3, 48],
+    ['Audio16Khz32KBitRateMonoMp3', sdk.SpeechSynthesisOutputFormat.Audio16Khz32KBitRateMonoMp3, 32],
+  ])('%s: MPEG audio frames at the constant bit rate', async (_name, format, kbps) => {
+    const result = await speak(synthesizer(format), 'Compressed speech for the web.');
+    expect(result.reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
+    const bytes = Buffer.from(result.audioData);
+    // Every frame starts with an 11-bit sync word; 16 and 24 kHz are MPEG-2 layer III (0xFFF3 with no CRC).
+    expect(bytes.readUInt16BE(0) & 0xffe0).toBe(0xffe0);
+    expect(bytes[1]).toBe(0xf3);
+    const seconds = result.audioDuration / 10_000_000;
+    const expected = (seconds * kbps * 1000) / 8;
+    expect(bytes.length).toBeGreaterThan(expected * 0.9);
+    expect(bytes.length).toBeLessThan(expected * 1.2);
+  });
+
+  it('an unknown voice cancels as the service does: close 1007 "Unsupported voice <name>."', async () => {
+    const s = synthesizer();
+    const result = await speakSsml(
+      s,
+      '<speak version="1.0" xml:lang="en-US"><voice name="xx-XX-Nobody">hello</voice></speak>',
+    );
+    expect(result.reason).toBe(sdk.ResultReason.Canceled);
+    const details = cancellation(result);
+    expect(details.ErrorCode).toBe(sdk.CancellationErrorCode.BadRequestParameters);
+    expect(details.errorDetails).toBe('Unsupported voice xx-XX-Nobody. websocket error code: 1007');
+    expect((await speak(s, 'A known voice works.')).reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
+  });
+
+  it('knows voices by short or long name, in any case; the list is served where getVoicesAsync asks for it', async () => {
+    const s = newSynthesizerForHttp(emulator);
+    synthesizers.push(s);
+    const result = await withDeadline(s.getVoicesAsync(), 10_000, 'getVoicesAsync');
+    expect(result.reason).toBe(sdk.ResultReason.VoicesListRetrieved);
+    const names = result.voices.map((v) => v.shortName);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'en-US-JennyNeural',
+        'en-US-AvaNeural',
+        'en-US-AndrewNeural',
+        'en-GB-RyanNeural',
+        'en-US-GuyNeural',
+        'en-US-AriaNeural',
+        'de-DE-KatjaNeural',
+      ]),
+    );
+    const ryan = result.voices.find((v) => v.shortName === 'en-GB-RyanNeural');
+    expect(ryan).toMatchObject({ locale: 'en-GB', gender: sdk.SynthesisVoiceGender.Male });
+    const spoken = await speakSsml(
+      synthesizer(),
+      '<speak version="1.0" xml:lang="en-US"><voice name="EN-us-jennyneural">one</voice>' +
+        '<voice name="Microsoft Server Speech Text to Speech Voice (en-GB, RyanNeural)">two</voice></speak>',
+    );
+    expect(spoken.reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
   });
 
   it('synthesized audio is recognised back as its text (round trip)', async () => {
@@ -144,5 +202,22 @@ describe.each(VOICES)('speech emulator synthesis (%s voice)', (voice) => {
     expect(emulator.stats().connectionsOpen).toBe(2);
     await emulator.close();
     expect(emulator.stats().connectionsOpen).toBe(0);
+  });
+  it("honours the SDK's stop (synthesis.control): the turn ends at once, without the rest of its audio", async () => {
+    emulator.setFaults({ realtimeFactor: 1 });
+    const s = synthesizer();
+    const long = ssml('Start.<break time="20s"/>Never spoken.');
+    let stopped = false;
+    s.synthesizing = () => {
+      if (stopped) return;
+      stopped = true;
+      void new SynthesizerInternals(s).requestStop();
+    };
+    const result = await speakSsml(s, long, 10_000);
+    expect(result.reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
+    // 16 kHz, 16-bit: the whole turn would be over 640,000 bytes.
+    expect(result.audioData.byteLength).toBeLessThan(16_000 * 2 * 5);
+    s.synthesizing = () => undefined;
+    expect((await speak(s, 'Next.')).reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
   });
 });

@@ -20,6 +20,8 @@ export interface ParsedSsml {
   lang: string | undefined;
   /** The first `<voice name>` in the document. */
   voice: string | undefined;
+  /** Every distinct `<voice name>` in the document, in order of appearance. */
+  voiceNames: string[];
   segments: SsmlSegment[];
   /** All spoken text, space-separated: what a recognizer should hear. */
   text: string;
@@ -93,6 +95,7 @@ export function parseSsml(ssml: string): ParsedSsml {
   let sawRoot = false;
   let speakLang: string | undefined;
   let firstVoice: string | undefined;
+  const voiceNames = new Set<string>();
   let silentDepth = 0; // > 0 while inside an element whose text is not spoken
   let pending = '';
 
@@ -130,6 +133,7 @@ export function parseSsml(ssml: string): ParsedSsml {
       flush();
       const voice = attrs['name'];
       if (firstVoice === undefined && voice) firstVoice = voice;
+      if (voice) voiceNames.add(voice);
       voices.push(voice || currentVoice());
     }
     if (name === 'lang' || (name !== 'speak' && attrs['xml:lang'] !== undefined)) {
@@ -189,5 +193,5 @@ export function parseSsml(ssml: string): ParsedSsml {
     .filter((s): s is SsmlTextSegment => s.kind === 'text')
     .map((s) => s.text)
     .join(' ');
-  return { lang: speakLang, voice: firstVoice, segments, text };
+  return { lang: speakLang, voice: firstVoice, voiceNames: [...voiceNames], segments, text };
 }

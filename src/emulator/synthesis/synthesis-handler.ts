@@ -1,17 +1,19 @@
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
 import { EmulatorConnection, newServiceId } from '../protocol/emulator-connection';
 import { BinaryFrame, serviceHeaders, TextFrame } from '../protocol/frame-codec';
-import { encodeG711 } from '../audio/g711-codec';
 import { CloseCode, EmulatorServices, ProtocolHandler } from '../protocol/protocol-handler';
+import { audioChunkEncoder } from './audio-chunk-encoder';
+import { findEmulatorVoice } from './emulator-voices';
 import { parseSsml, ParsedSsml, SsmlParseError } from './ssml-parser';
 import { RenderedSpeech } from './speech-voice';
 import { resolveOutputFormat, riffHeaderFor, SynthesisOutputFormat } from './synthesis-output-format';
-import { pcm16ToBytes } from '../audio/wav-header';
 
 /** The service's SSML limit per turn. */
 export const MAX_SSML_BYTES = 64 * 1024;
 const CHUNK_MS = 50;
 const TICKS_PER_SECOND = 10_000_000;
+/** Stops for request ids that are not running (yet) are remembered this many at a time. */
+const MAX_PENDING_STOPS = 16;
 
 interface SynthesisRequestContext {
   outputFormat: string | undefined;
@@ -23,10 +25,31 @@ interface PendingTurn {
   ssml: string;
 }
 
+/** The turn being answered; its signal aborts on a `synthesis.control` stop for it or when the socket closes. */
+interface RunningTurn {
+  requestId: string;
+  stop: AbortController;
+}
+
 class TurnAborted extends Error {}
 
 function ticks(samples: number, rate: number): number {
   return Math.round((samples * TICKS_PER_SECOND) / rate);
+}
+
+/** Waits `ms`, or less when `signal` aborts first. */
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return;
+  await sleep(ms, undefined, { signal }).catch(() => undefined);
+}
+
+/** `{"action":"stop"}`, the body of the SDK's stop message. */
+function isStopAction(body: string): boolean {
+  try {
+    return (JSON.parse(body) as { action?: unknown }).action === 'stop';
+  } catch {
+    return false;
+  }
 }
 
 /** Reads what the emulator uses from a `synthesis.context` body; tolerant of missing sections. */
@@ -47,13 +70,16 @@ function readSynthesisContext(body: string): SynthesisRequestContext {
 /**
  * `/tts/cognitiveservices/websocket/v1`: per `ssml` message one turn — `turn.start`, `response` (stream id),
  * word-boundary `audio.metadata`, binary `audio` chunks of {@link CHUNK_MS} ms, `SessionEnd` metadata,
- * `turn.end`. Turns on one socket run one after the other, like the service.
+ * `turn.end`. Turns on one socket run one after the other, like the service. A `synthesis.control` stop ends
+ * its turn at once (no more audio, then `SessionEnd` and `turn.end`), also while the turn waits or is paced.
  */
 export class SynthesisHandler implements ProtocolHandler {
   private readonly contexts = new Map<string, SynthesisRequestContext>();
   private readonly queue: PendingTurn[] = [];
   private running = false;
-  private stopRequested: string | undefined;
+  private current: RunningTurn | undefined;
+  /** Stops that arrived for a turn not running yet (lower-case request ids). */
+  private readonly pendingStops = new Set<string>();
 
   constructor(
     private readonly conn: EmulatorConnection,
@@ -82,7 +108,7 @@ export class SynthesisHandler implements ProtocolHandler {
         void this.runQueue();
         return;
       case 'synthesis.control':
-        if (/"action"\s*:\s*"stop"/.test(frame.body)) this.stopRequested = frame.requestId.toLowerCase();
+        if (isStopAction(frame.body)) this.stop(frame.requestId.toLowerCase());
         return;
       default:
         this.services.logger.debug('ignoring synthesis message', {
@@ -99,6 +125,19 @@ export class SynthesisHandler implements ProtocolHandler {
   onClose(): void {
     this.queue.length = 0;
     this.contexts.clear();
+    this.pendingStops.clear();
+    this.current?.stop.abort();
+  }
+
+  private stop(requestId: string): void {
+    if (this.current?.requestId === requestId) {
+      this.current.stop.abort();
+      return;
+    }
+    this.pendingStops.add(requestId);
+    if (this.pendingStops.size > MAX_PENDING_STOPS) {
+      this.pendingStops.delete(this.pendingStops.values().next().value as string);
+    }
   }
 
   private async runQueue(): Promise<void> {
@@ -126,7 +165,19 @@ export class SynthesisHandler implements ProtocolHandler {
     }
   }
 
-  private async runTurn({ requestId, ssml }: PendingTurn): Promise<void> {
+  private async runTurn(pending: PendingTurn): Promise<void> {
+    const id = pending.requestId.toLowerCase();
+    const stop = new AbortController();
+    if (this.pendingStops.delete(id)) stop.abort();
+    this.current = { requestId: id, stop };
+    try {
+      await this.answerTurn(pending, stop.signal);
+    } finally {
+      this.current = undefined;
+    }
+  }
+
+  private async answerTurn({ requestId, ssml }: PendingTurn, stopped: AbortSignal): Promise<void> {
     const { services, conn } = this;
     services.counters.synthesisStarted();
     const drop = services.takeDropFault();
@@ -135,7 +186,6 @@ export class SynthesisHandler implements ProtocolHandler {
       wordBoundaries: true,
     };
     this.contexts.delete(requestId.toLowerCase());
-    if (this.stopRequested === requestId.toLowerCase()) this.stopRequested = undefined;
 
     if (Buffer.byteLength(ssml) > MAX_SSML_BYTES) {
       conn.close(CloseCode.badRequest, `SSML exceeds ${MAX_SSML_BYTES} bytes`);
@@ -157,6 +207,12 @@ export class SynthesisHandler implements ProtocolHandler {
     const serviceTag = newServiceId();
     const streamId = newServiceId();
     conn.sendText('turn.start', requestId, { context: { serviceTag } });
+    const unknownVoice = parsed.voiceNames.find((name) => findEmulatorVoice(name) === undefined);
+    if (unknownVoice !== undefined) {
+      // As the service does: the turn starts, then the socket closes with 1007 naming the voice.
+      conn.close(CloseCode.badRequest, `Unsupported voice ${unknownVoice}.`);
+      return;
+    }
     const request = {
       segments: parsed.segments,
       defaultVoice: parsed.voice,
@@ -171,10 +227,9 @@ export class SynthesisHandler implements ProtocolHandler {
       services.store.add(key, speech);
     }
     conn.sendText('response', requestId, { context: { serviceTag }, audio: { type: 'inline', streamId } });
-    const firstByteLatency = services.faults().firstByteLatencyMs;
-    if (firstByteLatency > 0) await new Promise((resolve) => setTimeout(resolve, firstByteLatency));
+    await pause(services.faults().firstByteLatencyMs, stopped);
     this.checkOpen();
-    await this.streamAudio(requestId, streamId, speech, format, context.wordBoundaries, drop);
+    await this.streamAudio(requestId, streamId, speech, format, context.wordBoundaries, drop, stopped);
   }
 
   private async streamAudio(
@@ -184,6 +239,7 @@ export class SynthesisHandler implements ProtocolHandler {
     format: SynthesisOutputFormat,
     wordBoundaries: boolean,
     drop: boolean,
+    stopped: AbortSignal,
   ): Promise<void> {
     const { conn } = this;
     const rate = speech.sampleRate;
@@ -194,12 +250,22 @@ export class SynthesisHandler implements ProtocolHandler {
       ...serviceHeaders('audio', requestId, 'audio/x-wav'),
       ['X-StreamId', streamId],
     ];
+    const encoder = audioChunkEncoder(format);
+    // Pacing: audio ending at sample n leaves no earlier than n / rate / factor seconds after the first chunk.
+    const factor = this.services.faults().realtimeFactor;
+    const paced = performance.now();
+    const paceTo = (samples: number): Promise<void> =>
+      factor > 0
+        ? pause(paced + (samples * 1000) / rate / factor - performance.now(), stopped)
+        : Promise.resolve();
     let nextWord = 0;
     let sentSamples = 0;
     for (let chunk = 0; chunk < chunkCount; chunk++) {
       const start = chunk * chunkSamples;
       const end = Math.min(speech.samples.length, start + chunkSamples);
-      if (this.stopRequested === requestId.toLowerCase()) break;
+      await paceTo(start);
+      this.checkOpen();
+      if (stopped.aborted) break;
       if (drop && chunk === dropAfter) {
         conn.close(CloseCode.serverError, 'Emulated mid-stream failure');
         throw new TurnAborted();
@@ -220,18 +286,24 @@ export class SynthesisHandler implements ProtocolHandler {
         });
       }
       const samples = speech.samples.subarray(start, end);
-      let payload: Buffer =
-        format.encoding === 'pcm16' ? pcm16ToBytes(samples) : encodeG711(samples, format.encoding);
+      let payload = encoder.encode(samples);
       if (chunk === 0 && format.riffHeader) {
         const bytesPerSample = format.encoding === 'pcm16' ? 2 : 1;
         payload = Buffer.concat([riffHeaderFor(format, speech.samples.length * bytesPerSample), payload]);
       }
-      conn.sendBinary(audioHeaders(), payload);
+      // An mp3 encoder holds samples back until it has a whole frame: some chunks give no bytes yet.
+      if (payload.length > 0) conn.sendBinary(audioHeaders(), payload);
       sentSamples = end;
       await conn.drain();
       await yieldToLoop(); // audio goes out as produced, interleaved with other sockets' work
       this.checkOpen();
     }
+    if (!stopped.aborted) {
+      const tail = encoder.flush();
+      if (tail.length > 0) conn.sendBinary(audioHeaders(), tail);
+    }
+    await paceTo(sentSamples);
+    this.checkOpen();
     if (drop) {
       // Single-chunk audio: fail after that chunk, still before the turn could complete.
       conn.close(CloseCode.serverError, 'Emulated mid-stream failure');

@@ -17,14 +17,29 @@ describe('resolveOutputFormat', () => {
     });
   });
 
-  it('defaults to raw 16 kHz, serves G.711 and refuses compressed formats', () => {
+  it.each([
+    ['audio-24khz-48kbitrate-mono-mp3', 24000, 48],
+    ['audio-16khz-32kbitrate-mono-mp3', 16000, 32],
+    ['audio-48khz-192kbitrate-mono-mp3', 48000, 192],
+  ])('%s is mp3 at %d Hz, %d kbit/s', (name, rate, kbps) => {
+    expect(resolveOutputFormat(name)).toEqual({
+      name,
+      sampleRate: rate,
+      encoding: 'mp3',
+      riffHeader: false,
+      kbps,
+    });
+  });
+
+  it('defaults to raw 16 kHz, serves G.711 and refuses other compressed formats', () => {
     expect(resolveOutputFormat(undefined)).toMatchObject({ sampleRate: 16000, encoding: 'pcm16' });
     expect(resolveOutputFormat('raw-8khz-8bit-mono-mulaw')).toMatchObject({
       sampleRate: 8000,
       encoding: 'mulaw',
     });
     expect(resolveOutputFormat('raw-8khz-8bit-mono-alaw')).toMatchObject({ encoding: 'alaw' });
-    expect(resolveOutputFormat('audio-16khz-32kbitrate-mono-mp3')).toBeUndefined();
+    expect(resolveOutputFormat('audio-24khz-16bit-48kbps-mono-opus')).toBeUndefined();
+    expect(resolveOutputFormat('audio-24khz-64kbitrate-mono-mp3')).toBeUndefined();
     expect(resolveOutputFormat('raw-96khz-16bit-mono-pcm')).toBeUndefined();
   });
 

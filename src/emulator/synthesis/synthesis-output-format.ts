@@ -2,10 +2,24 @@
 export interface SynthesisOutputFormat {
   name: string;
   sampleRate: number;
-  encoding: 'pcm16' | 'mulaw' | 'alaw';
+  encoding: 'pcm16' | 'mulaw' | 'alaw' | 'mp3';
   /** `riff-*`: a 44-byte WAV header precedes the samples (the SDK itself always asks for `raw-*`). */
   riffHeader: boolean;
+  /** mp3 only: the constant bit rate in kbit/s. */
+  kbps?: number;
 }
+
+/** The service's mp3 formats (mono, constant bit rate), as the SDK names them. */
+const MP3_FORMATS = new Set([
+  'audio-16khz-32kbitrate-mono-mp3',
+  'audio-16khz-64kbitrate-mono-mp3',
+  'audio-16khz-128kbitrate-mono-mp3',
+  'audio-24khz-48kbitrate-mono-mp3',
+  'audio-24khz-96kbitrate-mono-mp3',
+  'audio-24khz-160kbitrate-mono-mp3',
+  'audio-48khz-96kbitrate-mono-mp3',
+  'audio-48khz-192kbitrate-mono-mp3',
+]);
 
 export const DEFAULT_OUTPUT_FORMAT = 'raw-16khz-16bit-mono-pcm';
 const MIN_RATE = 8000;
@@ -17,8 +31,9 @@ function rateOf(value: string, khz: boolean): number {
 
 /**
  * Raw or RIFF 16-bit mono PCM at any rate from 8 to 48 kHz (8, 16, 24, 48 kHz and also 22050 Hz, 44.1 kHz),
- * and 8 kHz mu-law/a-law. Compressed formats (mp3, opus, ...) are not produced: the caller ends the turn with
- * close code 1007, like the service does for a request it cannot serve, rather than send mislabeled audio.
+ * 8 kHz mu-law/a-law, and the service's mono mp3 formats. Other compressed formats (opus, ...) are not produced:
+ * the caller ends the turn with close code 1007, like the service does for a request it cannot serve, rather
+ * than send mislabeled audio.
  */
 export function resolveOutputFormat(requested: string | undefined): SynthesisOutputFormat | undefined {
   const name = (requested ?? DEFAULT_OUTPUT_FORMAT).trim().toLowerCase();
@@ -27,6 +42,10 @@ export function resolveOutputFormat(requested: string | undefined): SynthesisOut
     const sampleRate = rateOf(pcm[2], pcm[3] === 'khz');
     if (sampleRate < MIN_RATE || sampleRate > MAX_RATE) return undefined;
     return { name, sampleRate, encoding: 'pcm16', riffHeader: pcm[1] === 'riff' };
+  }
+  if (MP3_FORMATS.has(name)) {
+    const [, khz, kbps] = /^audio-(\d+)khz-(\d+)kbitrate/.exec(name) as RegExpExecArray;
+    return { name, sampleRate: Number(khz) * 1000, encoding: 'mp3', riffHeader: false, kbps: Number(kbps) };
   }
   const g711 = /^(raw|riff)-8khz-8bit-mono-(mulaw|alaw)$/.exec(name);
   if (g711) {

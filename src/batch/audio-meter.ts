@@ -1,0 +1,23 @@
+import { HTTP_AUDIO_FORMATS, WAV_HEADER_BYTES, type HttpTtsFormat } from '../http-api/http-audio-formats';
+import { Mp3DurationMeter } from './mp3-duration';
+
+/** Seconds of audio in a stream of one of the HTTP API's formats, measured as the bytes pass. */
+export class AudioMeter {
+  private bytes = 0;
+  private readonly mp3: Mp3DurationMeter | null;
+
+  constructor(private readonly format: HttpTtsFormat) {
+    this.mp3 = HTTP_AUDIO_FORMATS[format].bytesPerSecond === null ? new Mp3DurationMeter() : null;
+  }
+
+  push(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    this.mp3?.push(chunk);
+  }
+
+  get seconds(): number {
+    if (this.mp3 !== null) return this.mp3.durationSeconds;
+    const { bytesPerSecond, wavHeader } = HTTP_AUDIO_FORMATS[this.format];
+    return Math.max(0, this.bytes - (wavHeader ? WAV_HEADER_BYTES : 0)) / (bytesPerSecond as number);
+  }
+}

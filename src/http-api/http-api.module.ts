@@ -1,0 +1,67 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/app-config.token';
+import { HttpApiLifecycle } from './http-api-lifecycle';
+import {
+  HTTP_API_MODULE_OPTIONS,
+  HTTP_API_SETTINGS,
+  HttpApiConfigurableModule,
+  resolveHttpApiSettings,
+  type HttpApiModuleOptions,
+  type HttpApiSettings,
+} from './http-api-options';
+import { HttpRecognition } from './http-recognition';
+import { HttpSynthesis } from './http-synthesis';
+import { HttpWork } from './http-work';
+import { OpenAiAudioController } from './openai-audio.controller';
+import { ProblemDetailsFilter } from './problem-details.filter';
+import { RequestRateLimiter } from './request-rate-limiter';
+import { SpeechController } from './speech.controller';
+import { VoicesController } from './voices.controller';
+
+/** The module's options from the validated environment. */
+export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOptions {
+  return {
+    apiKeys: config.voice.apiKeys,
+    requestsPerSecond: config.voice.limits.requestsPerSecond,
+    requestBurst: config.voice.limits.requestBurst,
+    maxUploadBytes: config.http.maxUploadBytes,
+    openaiVoices: config.http.openaiVoices,
+    maxBufferedBytes: config.voice.limits.maxSendBufferBytes,
+    drainTimeoutMs: config.voice.drainTimeoutMs,
+  };
+}
+
+/**
+ * The HTTP speech API: POST /api/v1/tts and /api/v1/stt, GET /api/v1/voices, and OpenAI's POST /v1/audio/speech and
+ * /v1/audio/transcriptions, on the same pools, synthesis and recognition paths, limits and error codes as the
+ * Socket.IO API. Needs PoolsModule (TTS_POOL, STT_POOL, VOICE_CATALOG, POOLS_MODULE_OPTIONS); uses ShutdownState when
+ * LifecycleModule is present. Configure with `HttpApiModule.forRoot({...})` or `HttpApiModule.fromAppConfig()`.
+ */
+@Module({
+  controllers: [SpeechController, OpenAiAudioController, VoicesController],
+  providers: [
+    { provide: HTTP_API_SETTINGS, inject: [HTTP_API_MODULE_OPTIONS], useFactory: resolveHttpApiSettings },
+    {
+      provide: RequestRateLimiter,
+      inject: [HTTP_API_SETTINGS],
+      useFactory: (settings: HttpApiSettings) =>
+        new RequestRateLimiter({
+          requestsPerSecond: settings.requestsPerSecond,
+          burst: settings.requestBurst,
+        }),
+    },
+    { provide: HttpWork, useFactory: () => new HttpWork() },
+    HttpSynthesis,
+    HttpRecognition,
+    HttpApiLifecycle,
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+  ],
+})
+export class HttpApiModule extends HttpApiConfigurableModule {
+  /** Configured from AppConfig (VOICE_API_KEYS, VOICE_REQUEST_RATE/BURST, HTTP_MAX_UPLOAD, OPENAI_VOICE_MAP, ...). */
+  static fromAppConfig(): DynamicModule {
+    return HttpApiModule.forRootAsync({ inject: [APP_CONFIG], useFactory: httpApiOptionsFromConfig });
+  }
+}

@@ -1,0 +1,197 @@
+import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { badRequest } from '../synthesis/error-body';
+import { BearerAuthGuard } from './bearer-auth.guard';
+import { HTTP_API_SETTINGS, type HttpApiSettings } from './http-api-options';
+import { HttpRecognition, type Transcript } from './http-recognition';
+import { HttpSynthesis } from './http-synthesis';
+import { readMultipartAudioForm } from './multipart-audio-form';
+import { OPENAI_SPEECH_FORMATS, openAiSpeechRequestSchema } from './openai-speech-request.schema';
+import {
+  OPENAI_TRANSCRIPTION_FORMATS,
+  toVerboseTranscription,
+  type OpenAiTranscriptionFormat,
+} from './openai-transcription';
+import { azureVoiceFor } from './openai-voices';
+import { ApiProblemResponses } from './openapi-problems';
+import { parseJsonBody } from './parse-body';
+import { RateLimitGuard } from './rate-limit.guard';
+import { voiceNameSchema } from './speech-text.schema';
+import { checkDeclaredLength } from './upload-limit';
+
+/** Room for the form's boundaries and text fields on top of the audio itself. */
+const FORM_OVERHEAD_BYTES = 64 * 1024;
+
+class TranscriptionFormDto {
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    description: 'A WAV file: 16-bit PCM, mono, 8/16/24/48 kHz',
+  })
+  file!: unknown;
+
+  @ApiProperty({ description: 'Accepted and ignored (e.g. whisper-1)' })
+  model!: string;
+
+  @ApiPropertyOptional({ description: 'A language (en) or a locale (en-US); default SPEECH_STT_LANGUAGE' })
+  language?: string;
+
+  @ApiPropertyOptional({ enum: OPENAI_TRANSCRIPTION_FORMATS, default: 'json' })
+  response_format?: string;
+}
+
+class TranscriptionDto {
+  @ApiProperty({ example: 'Hello world.' })
+  text!: string;
+}
+
+/**
+ * OpenAI's audio routes, answered by the same synthesis and recognition paths as warmline's own, so the official
+ * `openai` SDK pointed at warmline (`baseURL: http://host:3000/v1`) works unchanged.
+ */
+@ApiTags('openai')
+@ApiBearerAuth()
+@Controller('v1/audio')
+@UseGuards(BearerAuthGuard, RateLimitGuard)
+export class OpenAiAudioController {
+  constructor(
+    private readonly synthesis: HttpSynthesis,
+    private readonly recognition: HttpRecognition,
+    @Inject(HTTP_API_SETTINGS) private readonly settings: HttpApiSettings,
+  ) {}
+
+  @Post('speech')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "OpenAI's text-to-speech request",
+    description:
+      'voice: one of alloy, echo, fable, onyx, nova, shimmer (mapped to Azure voices by OPENAI_VOICE_MAP) or an ' +
+      'Azure voice name. model is accepted and ignored; speed becomes SSML prosody rate (clamped to 0.5-3).',
+  })
+  @ApiBody({
+    schema: z.toJSONSchema(openAiSpeechRequestSchema, { target: 'openapi-3.0', io: 'input' }) as object,
+  })
+  @ApiProduces('audio/mpeg', 'audio/wav', 'audio/pcm')
+  @ApiResponse({ status: 200, description: 'The audio, streamed as it is synthesized' })
+  @ApiProblemResponses(400, 401, 415, 429, 502, 503, 504)
+  async speech(
+    @Req() request: IncomingMessage,
+    @Body() body: unknown,
+    @Res() response: ServerResponse,
+  ): Promise<void> {
+    const input = parseJsonBody(request, body, openAiSpeechRequestSchema);
+    const named = typeof input.voice === 'string' ? input.voice : input.voice.id;
+    const voice = azureVoiceFor(named, this.settings.openaiVoices);
+    if (!voiceNameSchema.safeParse(voice).success) {
+      throw badRequest(
+        `voice ${JSON.stringify(named.slice(0, 100))} is neither an OpenAI voice nor an Azure voice name`,
+      );
+    }
+    await this.synthesis.respond(
+      response,
+      {
+        text: input.input,
+        voice,
+        format: OPENAI_SPEECH_FORMATS[input.response_format],
+        speed: input.speed,
+        textField: 'input',
+      },
+      'openai',
+    );
+  }
+
+  @Post('transcriptions')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "OpenAI's transcription request (multipart form)",
+    description:
+      'The file is streamed into the recognizer as it arrives when the language is known by then (a language ' +
+      'field before the file); otherwise it is held (at most HTTP_MAX_UPLOAD) until the form has ended.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: TranscriptionFormDto })
+  @ApiProduces('application/json', 'text/plain')
+  @ApiResponse({
+    status: 200,
+    type: TranscriptionDto,
+    description: '{ text } (json), the text (text), or verbose_json',
+  })
+  @ApiProblemResponses(400, 401, 413, 415, 429, 502, 503, 504)
+  async transcriptions(@Req() request: IncomingMessage, @Res() response: ServerResponse): Promise<void> {
+    const { maxUploadBytes } = this.settings;
+    checkDeclaredLength(request.headers['content-length'], maxUploadBytes + FORM_OVERHEAD_BYTES);
+    let transcript: Transcript | null = null;
+    let held: Buffer[] | null = null;
+    const fields = await readMultipartAudioForm(
+      request,
+      { maxUploadBytes, fileField: 'file' },
+      async (file) => {
+        checkFields(file.fieldsBefore);
+        const language = file.fieldsBefore.get('language');
+        if (language !== undefined) {
+          transcript = await this.recognize(request, file.chunks, language);
+          return;
+        }
+        // A language field may still follow the file: hold the audio (bounded by the upload limit) until the end.
+        const chunks: Buffer[] = [];
+        for await (const chunk of file.chunks) chunks.push(chunk);
+        held = chunks;
+      },
+    );
+    const format = checkFields(fields);
+    transcript ??= await this.recognize(request, fromArray(held ?? []), fields.get('language'));
+    const result = transcript as Transcript;
+    response.statusCode = 200;
+    if (format === 'text') {
+      response.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      response.end(result.text);
+      return;
+    }
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
+    response.end(
+      JSON.stringify(format === 'verbose_json' ? toVerboseTranscription(result) : { text: result.text }),
+    );
+  }
+
+  private recognize(
+    request: IncomingMessage,
+    chunks: AsyncIterable<Buffer>,
+    language: string | undefined,
+  ): Promise<Transcript> {
+    return this.recognition.recognize({
+      chunks,
+      encoding: { kind: 'wav' },
+      language,
+      stopReading: (reason) => request.destroy(reason),
+    });
+  }
+}
+
+/** Refuses what cannot be answered as asked; returns the response format. */
+function checkFields(fields: ReadonlyMap<string, string>): OpenAiTranscriptionFormat {
+  const format = fields.get('response_format') ?? 'json';
+  if (!(OPENAI_TRANSCRIPTION_FORMATS as readonly string[]).includes(format)) {
+    throw badRequest(
+      `response_format must be json, text or verbose_json (not ${JSON.stringify(format.slice(0, 20))})`,
+    );
+  }
+  if (fields.get('stream') === 'true')
+    throw badRequest('stream=true is not supported; results come in one answer');
+  return format as OpenAiTranscriptionFormat;
+}
+
+async function* fromArray(chunks: Buffer[]): AsyncGenerator<Buffer> {
+  yield* chunks;
+}

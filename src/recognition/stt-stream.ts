@@ -1,0 +1,186 @@
+import type { ResourcePool } from '../pools/resource-pool';
+import { AllocationTier } from '../pools/allocation-tier';
+import { SpeechError } from '../speech/speech-error';
+import type { SttClient } from '../speech/stt-client';
+import { replyFor, untilAborted, type AbortReason } from '../synthesis/abort-reason';
+import { badRequest, toErrorBody, type ErrorBody } from '../synthesis/error-body';
+import type { SttResultSink } from './stt-result-sink';
+
+export interface SttStreamOptions {
+  pool: ResourcePool<SttClient>;
+  requestId: string;
+  language: string;
+  sampleRate: number;
+  sink: SttResultSink;
+  /** Audio accepted while the recognizer is still being acquired and started. */
+  maxEarlyAudioBytes: number;
+}
+
+type Phase = 'starting' | 'running' | 'stopping' | 'failed' | 'ended';
+
+/**
+ * One stt.start … stt.stop recognition: a single-use client from the STT pool, fed with the client's PCM and
+ * always released back to the pool (which destroys it and warms a replacement) — after stop, after an upstream
+ * failure, or at once on abort (disconnect, shutdown). Audio that arrives before the recognizer runs is held,
+ * up to a bound, and written in order once it does.
+ */
+export class SttStream {
+  readonly requestId: string;
+  private phase: Phase = 'starting';
+  private client: SttClient | null = null;
+  private failure: ErrorBody | null = null;
+  private readonly controller = new AbortController();
+  private early: Buffer[] = [];
+  private earlyBytes = 0;
+  private released: Promise<void> | null = null;
+  private startHasSettled = false;
+  private readonly startSettled: Promise<void>;
+  private settleStart!: () => void;
+  private readonly finished: Promise<void>;
+  private resolveFinished!: () => void;
+
+  constructor(private readonly options: SttStreamOptions) {
+    this.requestId = options.requestId;
+    this.startSettled = new Promise<void>((resolve) => (this.settleStart = resolve));
+    this.finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
+  }
+
+  /** True until the stream ended (stopped, aborted) or failed: a session has at most one active stream. */
+  get active(): boolean {
+    return this.phase === 'starting' || this.phase === 'running' || this.phase === 'stopping';
+  }
+
+  /** Resolves once the stream is over and its client went back to the pool (shutdown drains on this). */
+  get done(): Promise<void> {
+    return this.finished;
+  }
+
+  /** Acquires (re-targeting a client built for another language or rate: that is a COLD allocation) and starts. */
+  async start(): Promise<AllocationTier> {
+    const { pool, language, sampleRate, sink, requestId } = this.options;
+    const signal = this.controller.signal;
+    try {
+      const allocation = await pool.acquireForSession(null, { signal });
+      this.client = allocation.resource;
+      let tier = allocation.tier;
+      if (signal.aborted) throw signal.reason;
+      if (!this.client.fits(language, sampleRate)) {
+        await untilAborted(this.client.retarget(language, sampleRate), signal);
+        tier = AllocationTier.COLD;
+      }
+      await untilAborted(
+        this.client.start({
+          onPartial: (r) => sink.partial({ requestId, ...r }),
+          onFinal: (r) => sink.final({ requestId, ...r }),
+          onError: (error) => this.fail(error),
+        }),
+        signal,
+      );
+      if (this.phase !== 'starting') throw signal.aborted ? signal.reason : this.failureError();
+      this.phase = 'running';
+      for (const frame of this.early) this.client.write(frame);
+      this.early = [];
+      this.earlyBytes = 0;
+      return tier;
+    } catch (error) {
+      if (this.phase === 'starting') this.phase = 'ended';
+      this.release();
+      throw error;
+    } finally {
+      this.startHasSettled = true;
+      this.settleStart();
+      this.checkFinished();
+    }
+  }
+
+  /** Feeds one PCM frame; throws a BAD_REQUEST SpeechError (for an `error` event) when the stream cannot take it. */
+  write(frame: Buffer): void {
+    switch (this.phase) {
+      case 'running':
+        (this.client as SttClient).write(frame);
+        return;
+      case 'starting':
+        if (this.earlyBytes + frame.length > this.options.maxEarlyAudioBytes) {
+          throw badRequest(
+            `more than ${this.options.maxEarlyAudioBytes} bytes of audio before the recognizer started; ` +
+              'wait for the stt.start ack',
+          );
+        }
+        this.early.push(frame);
+        this.earlyBytes += frame.length;
+        return;
+      case 'stopping':
+        throw badRequest('recognition is stopping; no more audio is accepted');
+      case 'failed':
+        throw badRequest(
+          `recognition ${this.requestId} failed (${this.failure?.code}); send stt.start again`,
+        );
+      case 'ended':
+        throw badRequest('no active recognition; send stt.start first');
+    }
+  }
+
+  /**
+   * Ends the audio and resolves with the number of final results once the last one was emitted; the client is
+   * then released. A stream that failed upstream rejects with that failure.
+   */
+  async stop(): Promise<number> {
+    if (this.phase === 'starting') await this.startSettled;
+    if (this.phase === 'failed') throw this.failureError();
+    if (this.phase === 'stopping') throw badRequest(`recognition ${this.requestId} is already stopping`);
+    if (this.phase !== 'running') throw badRequest('no active recognition; send stt.start first');
+    this.phase = 'stopping';
+    try {
+      const { finals } = await untilAborted((this.client as SttClient).stop(), this.controller.signal);
+      return finals;
+    } finally {
+      if (this.phase === 'stopping') this.phase = 'ended';
+      this.release();
+    }
+  }
+
+  /**
+   * Ends the stream now: the client goes back to the pool and no result follows. A reason answered with an error
+   * (SHUTTING_DOWN) is reported to the sink first; a disconnect has nobody to tell.
+   */
+  abort(reason: AbortReason): void {
+    const reply = replyFor(reason);
+    if (this.active && reply.kind === 'failed') {
+      this.options.sink.error({ ...toErrorBody(reply.error), requestId: this.requestId });
+    }
+    if (this.phase !== 'failed') this.phase = 'ended';
+    if (!this.controller.signal.aborted) this.controller.abort(reason);
+    this.early = [];
+    this.release();
+  }
+
+  private fail(error: SpeechError): void {
+    if (!this.active) return;
+    this.phase = 'failed';
+    this.failure = toErrorBody(error);
+    this.options.sink.error({ ...this.failure, requestId: this.requestId });
+    this.release();
+  }
+
+  private failureError(): SpeechError {
+    const failure = this.failure ?? { code: 'INTERNAL', message: 'recognition failed', retryable: false };
+    return new SpeechError(failure.code, failure.message, { retryable: failure.retryable });
+  }
+
+  private release(): void {
+    // Before start() got a client (abort during acquire) there is nothing to release yet; start() calls again.
+    if (this.released === null && this.client !== null) {
+      const client = this.client;
+      // Handlers off first: a disposing recognizer must not emit into a socket that moved on.
+      client.clearSessionState();
+      // The pool reports destroy failures through its observer; nothing to add here.
+      this.released = this.options.pool.release(client).catch(() => undefined);
+    }
+    this.checkFinished();
+  }
+
+  private checkFinished(): void {
+    if (this.active || !this.startHasSettled) return;
+    void (this.released ?? Promise.resolve()).then(this.resolveFinished);
+  }
+}

@@ -1,0 +1,114 @@
+import {
+  ResultReason,
+  SpeechSynthesizer,
+  SynthesisVoiceGender,
+  type SynthesisVoicesResult,
+} from 'microsoft-cognitiveservices-speech-sdk';
+import { closeSdkClient } from './close-sdk-client';
+import { sdkObjectCensus, type SdkObjectCensus } from './sdk-object-census';
+import { createSpeechConfig, redactSecrets, type SpeechTarget } from './speech-target';
+
+export interface VoiceSummary {
+  /** The short name SSML uses, e.g. `en-US-JennyNeural`. */
+  name: string;
+  locale: string;
+  gender: 'Female' | 'Male' | 'Neutral' | 'Unknown';
+}
+
+export interface VoiceCatalogOptions {
+  target: SpeechTarget;
+  /** Longest load() waits for the list. */
+  timeoutMs?: number;
+  census?: SdkObjectCensus;
+}
+
+export type VoiceCatalogState =
+  { status: 'unloaded' } | { status: 'loaded'; voices: number } | { status: 'unavailable'; reason: string };
+
+/**
+ * The upstream's voices, listed once with the SDK's `getVoicesAsync`, so a request for a voice the upstream does
+ * not have is refused up front instead of spending a connection on it. When the upstream cannot list its voices
+ * (some Speech containers, a network problem at start-up), the catalog cannot tell: `has()` answers undefined
+ * and the upstream decides.
+ */
+export class VoiceCatalog {
+  private state: VoiceCatalogState = { status: 'unloaded' };
+  private voices: VoiceSummary[] = [];
+  /** Short and long names, lower-cased: the service matches voice names in either form. */
+  private readonly names = new Set<string>();
+  private loading: Promise<VoiceCatalogState> | null = null;
+
+  constructor(private readonly options: VoiceCatalogOptions) {}
+
+  get status(): VoiceCatalogState {
+    return this.state;
+  }
+
+  /** Fetches the list, once; later calls return the first outcome. Never rejects. */
+  load(): Promise<VoiceCatalogState> {
+    this.loading ??= this.fetch();
+    return this.loading;
+  }
+
+  /**
+   * Whether the upstream has a voice by this name (short `en-US-JennyNeural` or long `Microsoft Server Speech
+   * Text to Speech Voice (en-US, JennyNeural)`, any case); undefined until a list was loaded.
+   */
+  has(name: string): boolean | undefined {
+    if (this.state.status !== 'loaded') return undefined;
+    return this.names.has(name.trim().toLowerCase());
+  }
+
+  /** Every voice, sorted by name; empty until a list was loaded. */
+  list(): VoiceSummary[] {
+    return this.voices.map((voice) => ({ ...voice }));
+  }
+
+  private async fetch(): Promise<VoiceCatalogState> {
+    const { target } = this.options;
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    // The SDK's REST client speaks http(s) only; the websocket clients accept either scheme.
+    const config = createSpeechConfig(
+      target.kind === 'host' ? { ...target, url: target.url.replace(/^ws(s?):/i, 'http$1:') } : target,
+    );
+    const synthesizer = new SpeechSynthesizer(config, null);
+    (this.options.census ?? sdkObjectCensus).track('synthesizers', synthesizer);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no voice list within ${timeoutMs} ms`)), timeoutMs);
+      });
+      const result: SynthesisVoicesResult = await Promise.race([synthesizer.getVoicesAsync(), deadline]);
+      if (result.reason !== ResultReason.VoicesListRetrieved) {
+        throw new Error(result.errorDetails || 'the voice list request failed');
+      }
+      this.voices = result.voices
+        .map((voice) => ({ name: voice.shortName, locale: voice.locale, gender: genderName(voice.gender) }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      for (const voice of result.voices) {
+        for (const name of [voice.shortName, voice.name]) if (name) this.names.add(name.toLowerCase());
+      }
+      this.state = { status: 'loaded', voices: this.voices.length };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.state = { status: 'unavailable', reason: redactSecrets(message, target) };
+    } finally {
+      clearTimeout(timer);
+      await closeSdkClient(synthesizer);
+    }
+    return this.state;
+  }
+}
+
+function genderName(gender: SynthesisVoiceGender): VoiceSummary['gender'] {
+  switch (gender) {
+    case SynthesisVoiceGender.Female:
+      return 'Female';
+    case SynthesisVoiceGender.Male:
+      return 'Male';
+    case SynthesisVoiceGender.Neutral:
+      return 'Neutral';
+    default:
+      return 'Unknown';
+  }
+}

@@ -1,0 +1,237 @@
+import { AllocationTier } from '../pools/allocation-tier';
+import { PoolTimeoutError } from '../pools/pool-errors';
+import { SpeechError } from '../speech/speech-error';
+import type { SynthesisRequest, TtsClient } from '../speech/tts-client';
+import { CANCELED, DISCONNECTED, SHUTTING_DOWN } from './abort-reason';
+import type { AudioSink, SynthesisResult } from './audio-sink';
+import { SynthesisJob } from './synthesis-job';
+import type { LeasedSynthesizer, SynthesisEnd, SynthesizerLease } from './synthesizer-lease';
+
+/** A synthesizer whose turn the test drives: chunks with `send`, the end with `finish`/`fail`. */
+class FakeSynthesizer {
+  request: SynthesisRequest | null = null;
+  private settle: { resolve: () => void; reject: (error: unknown) => void } | null = null;
+
+  synthesize(request: SynthesisRequest): Promise<unknown> {
+    this.request = request;
+    return new Promise((resolve, reject) => {
+      this.settle = { resolve: () => resolve({}), reject };
+      request.signal?.addEventListener('abort', () => resolve({ canceled: true }));
+    });
+  }
+
+  send(bytes: number): void {
+    this.request?.onChunk?.(Buffer.alloc(bytes));
+  }
+
+  finish(): void {
+    this.settle?.resolve();
+  }
+
+  fail(error: unknown): void {
+    this.settle?.reject(error);
+  }
+
+  get asClient(): TtsClient {
+    // The job only calls synthesize(); the rest of TtsClient is irrelevant here.
+    return this as unknown as TtsClient;
+  }
+}
+
+class FakeLease implements SynthesizerLease {
+  readonly releases: SynthesisEnd[] = [];
+  acquired = 0;
+  private next: Promise<LeasedSynthesizer>;
+
+  constructor(readonly synthesizer: FakeSynthesizer) {
+    this.next = Promise.resolve({ client: synthesizer.asClient, tier: AllocationTier.WARM });
+  }
+
+  failNext(error: unknown): void {
+    this.next = Promise.reject(error);
+  }
+
+  acquire(signal: AbortSignal): Promise<LeasedSynthesizer> {
+    this.acquired++;
+    if (signal.aborted) return Promise.reject(signal.reason as unknown);
+    return this.next;
+  }
+
+  release(_client: TtsClient, end: SynthesisEnd): void {
+    this.releases.push(end);
+  }
+}
+
+class FakeSink implements AudioSink {
+  readonly chunks: Array<{ bytes: number; seq: number }> = [];
+  readonly results: SynthesisResult[] = [];
+  buffered = 0;
+
+  emit(chunk: Buffer, seq: number): void {
+    this.chunks.push({ bytes: chunk.length, seq });
+  }
+  bufferedBytes(): number {
+    return this.buffered;
+  }
+  reply(result: SynthesisResult): void {
+    this.results.push(result);
+  }
+}
+
+const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function setup(limits = { maxBufferedBytes: 1_000, maxAudioBytes: 10_000 }) {
+  const synthesizer = new FakeSynthesizer();
+  const lease = new FakeLease(synthesizer);
+  const sink = new FakeSink();
+  let now = 0;
+  const job = new SynthesisJob(
+    lease,
+    sink,
+    { requestId: 'r1', ssml: '<speak/>', format: 'pcm-16k' },
+    limits,
+    () => now,
+  );
+  const controller = new AbortController();
+  return {
+    synthesizer,
+    lease,
+    sink,
+    job,
+    controller,
+    tick: (ms: number) => (now += ms),
+    start: () => job.run(controller.signal),
+  };
+}
+
+describe('SynthesisJob', () => {
+  it('streams chunks in order, answers once after the last one, and keeps the synthesizer reusable', async () => {
+    const t = setup();
+    const running = t.start();
+    await flush();
+    expect(t.synthesizer.request).toMatchObject({
+      ssml: '<speak/>',
+      format: 'pcm-16k',
+      maxAudioBytes: 10_000,
+    });
+    t.tick(12.34);
+    t.synthesizer.send(100);
+    t.tick(5);
+    t.synthesizer.send(50);
+    t.synthesizer.finish();
+    await running;
+    expect(t.sink.chunks).toEqual([
+      { bytes: 100, seq: 0 },
+      { bytes: 50, seq: 1 },
+    ]);
+    expect(t.sink.results).toEqual([
+      { kind: 'completed', requestId: 'r1', tier: 'warm', firstByteMs: 12.3, totalMs: 17.3, bytes: 150 },
+    ]);
+    expect(t.lease.releases).toEqual(['completed']);
+  });
+
+  it('answers a cancel with what was sent, stops forwarding at once, and tells the lease the turn was cut', async () => {
+    const t = setup();
+    const running = t.start();
+    await flush();
+    t.synthesizer.send(10);
+    t.controller.abort(CANCELED);
+    t.synthesizer.send(10);
+    await running;
+    expect(t.sink.chunks).toHaveLength(1);
+    expect(t.sink.results).toEqual([expect.objectContaining({ kind: 'canceled', tier: 'warm', bytes: 10 })]);
+    expect(t.lease.releases).toEqual(['aborted']);
+  });
+
+  it('aborts a synthesis whose sink is over the bound with RATE_LIMITED', async () => {
+    const t = setup();
+    const running = t.start();
+    await flush();
+    t.synthesizer.send(10);
+    t.sink.buffered = 1_001;
+    t.synthesizer.send(10);
+    await running;
+    expect(t.sink.chunks).toHaveLength(1);
+    expect(t.sink.results).toEqual([
+      expect.objectContaining({
+        kind: 'failed',
+        error: expect.objectContaining({
+          code: 'RATE_LIMITED',
+          message: expect.stringMatching(/1001 bytes/),
+        }),
+      }),
+    ]);
+    expect(t.lease.releases).toEqual(['aborted']);
+  });
+
+  it('reports an upstream failure as it is, and the lease learns the client failed', async () => {
+    const t = setup();
+    const running = t.start();
+    await flush();
+    t.synthesizer.fail(new SpeechError('UPSTREAM_UNAVAILABLE', 'socket closed'));
+    await running;
+    expect(t.sink.results).toEqual([
+      expect.objectContaining({
+        kind: 'failed',
+        error: { code: 'UPSTREAM_UNAVAILABLE', message: 'socket closed', retryable: true },
+      }),
+    ]);
+    expect(t.lease.releases).toEqual(['failed']);
+  });
+
+  it('hides an unexpected failure behind INTERNAL but hands the cause to the sink', async () => {
+    const t = setup();
+    const running = t.start();
+    await flush();
+    const bug = new TypeError('x is undefined');
+    t.synthesizer.fail(bug);
+    await running;
+    expect(t.sink.results).toEqual([
+      expect.objectContaining({
+        kind: 'failed',
+        error: expect.objectContaining({ code: 'INTERNAL' }),
+        cause: bug,
+      }),
+    ]);
+  });
+
+  it('answers an allocation failure without releasing anything', async () => {
+    const t = setup();
+    t.lease.failNext(new PoolTimeoutError('tts', 50));
+    await t.start();
+    expect(t.sink.results).toEqual([
+      expect.objectContaining({
+        kind: 'failed',
+        tier: null,
+        error: expect.objectContaining({ code: 'POOL_EXHAUSTED' }),
+      }),
+    ]);
+    expect(t.lease.releases).toEqual([]);
+  });
+
+  it('answers nothing to a connection that is gone, and SHUTTING_DOWN at shutdown', async () => {
+    const gone = setup();
+    gone.controller.abort(DISCONNECTED);
+    await gone.start();
+    expect(gone.lease.acquired).toBe(0);
+    expect(gone.sink.results).toEqual([expect.objectContaining({ kind: 'abandoned', tier: null })]);
+
+    const closing = setup();
+    const running = closing.start();
+    await flush();
+    closing.controller.abort(SHUTTING_DOWN);
+    await running;
+    expect(closing.sink.results).toEqual([
+      expect.objectContaining({ kind: 'failed', error: expect.objectContaining({ code: 'SHUTTING_DOWN' }) }),
+    ]);
+  });
+
+  it('answers a request dropped from a queue without running it', () => {
+    const t = setup();
+    t.job.abandon(CANCELED);
+    expect(t.sink.results).toEqual([
+      { kind: 'canceled', requestId: 'r1', tier: null, firstByteMs: null, totalMs: 0, bytes: 0 },
+    ]);
+    expect(t.lease.acquired).toBe(0);
+  });
+});

@@ -1,0 +1,142 @@
+import type { AllocationTier } from '../pools/allocation-tier';
+import type { WireFormat } from '../speech/audio-format';
+import type { SynthesisRequest } from '../speech/tts-client';
+import { isAbortReason, replyFor, slowReader, type AbortReason } from './abort-reason';
+import type { AudioSink, SynthesisProgress, SynthesisResult } from './audio-sink';
+import { toErrorBody } from './error-body';
+import type { LeasedSynthesizer, SynthesisEnd, SynthesizerLease } from './synthesizer-lease';
+
+/** One request, checked and turned into SSML already (see prepareSsml). */
+export interface SynthesisJobRequest {
+  requestId: string;
+  ssml: string;
+  format: WireFormat;
+}
+
+export interface SynthesisJobLimits {
+  /** Back-pressure: past this many bytes waiting in the sink, the synthesis is aborted (RATE_LIMITED). */
+  maxBufferedBytes: number;
+  /** The most audio the upstream may stream for this request (see maxAudioBytesFor). */
+  maxAudioBytes: number;
+}
+
+const round = (ms: number): number => Math.round(ms * 10) / 10;
+
+/**
+ * One synthesis, whatever the transport: allocate a synthesizer from the lease, stream its chunks into the sink
+ * the moment they arrive, answer once. Every way it can end — completed, canceled, aborted, failed — goes through
+ * one path to one `sink.reply`, and the synthesizer always goes back to the lease. `run` never rejects.
+ */
+export class SynthesisJob {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly lease: SynthesizerLease,
+    private readonly sink: AudioSink,
+    private readonly request: SynthesisJobRequest,
+    private readonly limits: SynthesisJobLimits,
+    now?: () => number,
+  ) {
+    this.now = now ?? (() => performance.now());
+  }
+
+  get requestId(): string {
+    return this.request.requestId;
+  }
+
+  /** The request ends before it ran (dropped from a queue): answered for `reason`. */
+  abandon(reason: AbortReason): void {
+    this.sink.reply(
+      this.resultFor(reason, {
+        requestId: this.requestId,
+        tier: null,
+        firstByteMs: null,
+        totalMs: 0,
+        bytes: 0,
+      }),
+    );
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const { lease, sink, request, limits } = this;
+    const started = this.now();
+    const progress: SynthesisProgress = {
+      requestId: request.requestId,
+      tier: null,
+      firstByteMs: null,
+      totalMs: 0,
+      bytes: 0,
+    };
+    // The request's own signal (cancel, disconnect, shutdown) or back-pressure: either stops the stream.
+    const stream = new AbortController();
+    const forward = (): void => stream.abort(signal.reason);
+    if (signal.aborted) forward();
+    else signal.addEventListener('abort', forward, { once: true });
+    let leased: LeasedSynthesizer | null = null;
+    let end: SynthesisEnd = 'aborted';
+    let result: SynthesisResult;
+    try {
+      stream.signal.throwIfAborted();
+      leased = await lease.acquire(stream.signal);
+      progress.tier = leased.tier;
+      stream.signal.throwIfAborted();
+      let seq = 0;
+      const synthesis: SynthesisRequest = {
+        ssml: request.ssml,
+        format: request.format,
+        signal: stream.signal,
+        maxAudioBytes: limits.maxAudioBytes,
+        onChunk: (chunk) => {
+          if (stream.signal.aborted) return;
+          const buffered = sink.bufferedBytes();
+          if (buffered > limits.maxBufferedBytes) {
+            stream.abort(slowReader(buffered, limits.maxBufferedBytes));
+            return;
+          }
+          progress.firstByteMs ??= this.now() - started;
+          progress.bytes += chunk.length;
+          sink.emit(chunk, seq++);
+        },
+      };
+      await leased.client.synthesize(synthesis);
+      stream.signal.throwIfAborted();
+      end = 'completed';
+      progress.totalMs = this.now() - started;
+      result = { ...rounded(progress), kind: 'completed', tier: leased.tier };
+    } catch (error) {
+      progress.totalMs = this.now() - started;
+      // An abort wins over whatever the aborted work threw on its way out.
+      const reason: unknown = stream.signal.aborted ? stream.signal.reason : error;
+      if (!isAbortReason(reason)) end = 'failed';
+      result = this.resultFor(reason, progress);
+    } finally {
+      signal.removeEventListener('abort', forward);
+    }
+    if (leased !== null) lease.release(leased.client, end);
+    sink.reply(result);
+  }
+
+  private resultFor(reason: unknown, progress: SynthesisProgress): SynthesisResult {
+    const done = rounded(progress);
+    if (!isAbortReason(reason)) {
+      return { ...done, kind: 'failed', error: toErrorBody(reason), cause: reason };
+    }
+    const reply = replyFor(reason);
+    switch (reply.kind) {
+      case 'canceled':
+        return { ...done, kind: 'canceled' };
+      case 'nobody':
+        return { ...done, kind: 'abandoned' };
+      case 'failed':
+        return { ...done, kind: 'failed', error: toErrorBody(reply.error), cause: reply.error };
+    }
+  }
+}
+
+function rounded(progress: SynthesisProgress): SynthesisProgress & { tier: AllocationTier | null } {
+  return {
+    ...progress,
+    firstByteMs: progress.firstByteMs === null ? null : round(progress.firstByteMs),
+    totalMs: round(progress.totalMs),
+  };
+}

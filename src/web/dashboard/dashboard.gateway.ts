@@ -1,0 +1,107 @@
+import { Inject, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayConnection,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { Registry } from 'prom-client';
+import type { Namespace, Socket } from 'socket.io';
+import { METRICS_REGISTRY } from '../../metrics/metrics-registry';
+import type { PoolRegistry } from '../../metrics/pool-registry';
+import { POOL_REGISTRY } from '../../pools-module/pool-tokens';
+import type { PoolSnapshot } from '../../pools/pool-snapshot';
+import { VoiceAuthenticator } from '../../voice/voice-auth';
+import { WEB_SETTINGS, type WebSettings } from '../web-module-options';
+import { DashboardFeed } from './dashboard-feed';
+import {
+  DASHBOARD_FRAME_EVENT,
+  DASHBOARD_HISTORY_EVENT,
+  DASHBOARD_NAMESPACE,
+  type DashboardFrame,
+} from './dashboard-frame';
+import { readFirstByteHistogram } from './first-byte-histogram';
+
+/**
+ * The dashboard's data: Socket.IO namespace `/dashboard`, read-only (client events are ignored). Every refresh
+ * interval each viewer gets the pools' snapshots, allocation rates by tier and first-byte percentiles; a new viewer
+ * first gets the chart history. Viewers authenticate like voice clients: a key from VOICE_API_KEYS in
+ * `auth.token`, or, with no keys configured, a loopback connection.
+ */
+@WebSocketGateway({ namespace: DASHBOARD_NAMESPACE })
+export class DashboardGateway
+  implements OnGatewayInit<Namespace>, OnGatewayConnection<Socket>, OnModuleInit, OnModuleDestroy
+{
+  @WebSocketServer() private readonly namespace!: Namespace;
+  private readonly logger = new Logger('DashboardGateway');
+  private readonly auth: VoiceAuthenticator;
+  private readonly feed: DashboardFeed;
+  private timer: NodeJS.Timeout | null = null;
+  private ticking = false;
+
+  constructor(
+    @Inject(WEB_SETTINGS) private readonly settings: WebSettings,
+    @Inject(POOL_REGISTRY) private readonly pools: PoolRegistry,
+    @Optional() @Inject(METRICS_REGISTRY) private readonly metrics?: Registry,
+  ) {
+    this.auth = new VoiceAuthenticator(settings.apiKeys);
+    this.feed = new DashboardFeed({
+      intervalMs: settings.refreshIntervalMs,
+      historyMs: settings.historyMs,
+      latencyWindowMs: settings.latencyWindowMs,
+    });
+  }
+
+  afterInit(namespace: Namespace): void {
+    namespace.use((socket, next) => {
+      const result = this.auth.authenticate(socket.handshake);
+      if (result.ok) return next();
+      this.logger.warn(`refused a /dashboard connection from ${socket.handshake.address}: ${result.reason}`);
+      next(
+        Object.assign(new Error('UNAUTHORIZED'), {
+          data: { code: 'UNAUTHORIZED', message: result.reason, retryable: false },
+        }),
+      );
+    });
+  }
+
+  handleConnection(socket: Socket): void {
+    socket.emit(DASHBOARD_HISTORY_EVENT, this.feed.history());
+    const current = this.feed.current;
+    if (current !== null) socket.emit(DASHBOARD_FRAME_EVENT, current);
+  }
+
+  /** The feed runs from start-up, so a viewer that connects later still sees the last five minutes. */
+  async onModuleInit(): Promise<void> {
+    await this.tick();
+    this.timer = setInterval(() => void this.tick(), this.settings.refreshIntervalMs);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.namespace?.disconnectSockets(true);
+  }
+
+  /** One refresh; a slow one is skipped over rather than stacked up. */
+  private async tick(): Promise<DashboardFrame | null> {
+    if (this.ticking) return null;
+    this.ticking = true;
+    try {
+      const pools: Record<string, PoolSnapshot> = {};
+      for (const [name, pool] of this.pools) pools[name] = pool.snapshot();
+      const firstByte = await readFirstByteHistogram(this.metrics);
+      const frame = this.feed.tick(Date.now(), pools, firstByte);
+      this.namespace?.emit(DASHBOARD_FRAME_EVENT, frame);
+      return frame;
+    } catch (error) {
+      this.logger.error(
+        `dashboard refresh failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return null;
+    } finally {
+      this.ticking = false;
+    }
+  }
+}

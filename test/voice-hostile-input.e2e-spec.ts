@@ -1,0 +1,266 @@
+import type { Socket as ClientSocket } from 'socket.io-client';
+import {
+  collectAudio,
+  once,
+  poolsSettled,
+  ready,
+  request,
+  startVoiceApp,
+  synthesize,
+  type VoiceApp,
+} from './voice-harness';
+
+jest.setTimeout(60_000);
+
+const NOT_AN_OBJECT = {
+  ok: false,
+  error: {
+    code: 'BAD_REQUEST',
+    message: 'the payload must be a JSON object, not binary data',
+    retryable: false,
+  },
+};
+
+/** What the upstream saw: no turn and no connection may come from a request the gateway refuses. */
+function upstreamCost(v: VoiceApp): { connections: number; syntheses: number } {
+  const stats = v.emulator.stats();
+  return { connections: stats.connectionsTotal, syntheses: stats.syntheses };
+}
+
+describe('voice gateway: hostile input costs the service little and the upstream nothing (e2e)', () => {
+  let v: VoiceApp;
+
+  beforeAll(async () => {
+    v = await startVoiceApp({ voice: { limits: { requestBurst: 200, requestsPerSecond: 100 } } });
+  });
+  afterEach(() => {
+    for (const client of v.clients.splice(0)) client.disconnect();
+    v.emulator.setFaults({});
+  });
+  afterAll(() => v.close());
+
+  it.each(['tts.cancel', 'stt.stop', 'tts.synthesize', 'stt.start'])(
+    'answers a 250,000-byte binary payload of %s with a short fixed BAD_REQUEST',
+    async (event) => {
+      const socket = v.connect();
+      await ready(socket);
+      const ack = await request(socket, event, Buffer.alloc(250_000, 7));
+      expect(ack).toEqual(NOT_AN_OBJECT);
+      expect(JSON.stringify(ack).length).toBeLessThan(200);
+    },
+  );
+
+  it('caps the message of a payload with thousands of problems', async () => {
+    const socket = v.connect();
+    await ready(socket);
+    const fields = Object.fromEntries(Array.from({ length: 5_000 }, (_v, i) => [`f${i}`, i]));
+    const ack = await request<{ ok: boolean; error: { message: string } }>(socket, 'tts.synthesize', {
+      text: 'hi',
+      ...fields,
+    });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(ack.error.message.length).toBeLessThanOrEqual(500);
+  });
+
+  it.each([
+    ['U+0000', 'hi\u0000'],
+    ['U+0001', 'hi\u0001'],
+    ['U+000B', 'a\u000bb'],
+    ['U+FFFE', 'hi\ufffe'],
+    ['U+FFFF', 'hi\uffff'],
+  ])('refuses text containing %s before anything reaches the upstream', async (codePoint, text) => {
+    const socket = v.connect();
+    await ready(socket);
+    await synthesize(socket, { text: 'the session holds a synthesizer now' });
+    const before = upstreamCost(v);
+    const { ack } = await synthesize(socket, { text });
+    expect(ack).toEqual({
+      ok: false,
+      error: {
+        code: 'BAD_REQUEST',
+        message: expect.stringContaining(`text contains ${codePoint} at index`),
+        retryable: false,
+      },
+    });
+    expect(upstreamCost(v)).toEqual(before);
+    // The session's synthesizer is untouched: still DEDICATED.
+    expect((await synthesize(socket, { text: 'fine' })).ack).toMatchObject({ ok: true, tier: 'dedicated' });
+  });
+
+  it('100 requests with control characters cost no upstream connection', async () => {
+    const socket = v.connect();
+    await ready(socket);
+    await synthesize(socket, { text: 'warm' });
+    const before = upstreamCost(v);
+    const acks = await Promise.all(
+      Array.from({ length: 100 }, (_v, i) =>
+        request(socket, 'tts.synthesize', { text: `hi${String.fromCharCode(i % 9)}`, requestId: `c${i}` }),
+      ),
+    );
+    expect(acks.every((ack) => ack.ok === false)).toBe(true);
+    expect(upstreamCost(v)).toEqual(before);
+  });
+
+  it('refuses SSML that asks for hours of audio up front (BAD_REQUEST naming the limit)', async () => {
+    const socket = v.connect();
+    await ready(socket);
+    const before = upstreamCost(v);
+    const ssml = `<speak>${'<break time="20s"/>'.repeat(100)}</speak>`;
+    expect(Buffer.byteLength(ssml)).toBeLessThan(2_048);
+    const { ack } = await synthesize(socket, { ssml });
+    expect(ack).toEqual({
+      ok: false,
+      error: {
+        code: 'BAD_REQUEST',
+        message: expect.stringMatching(/about 2000 s of audio .*the limit is 600 s per request/),
+        retryable: false,
+      },
+    });
+    const slow = `<speak><prosody rate="x-slow">${'a'.repeat(6_000)}</prosody></speak>`;
+    expect((await synthesize(socket, { ssml: slow })).ack).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(upstreamCost(v)).toEqual(before);
+  });
+
+  it('refuses an unknown event, counted like any other', async () => {
+    const socket = v.connect();
+    await ready(socket);
+    expect(await request(socket, 'tts.speak', { text: 'hi' })).toEqual({
+      ok: false,
+      error: {
+        code: 'BAD_REQUEST',
+        message: expect.stringContaining('unknown event "tts.speak"'),
+        retryable: false,
+      },
+    });
+  });
+
+  it('tells a connection whose session another connection resumed why it is closed', async () => {
+    const first = v.connect();
+    const { sessionId } = await ready(first);
+    const displaced = once<{ code: string; message: string }>(first, 'session.displaced');
+    const gone = once<string>(first, 'disconnect');
+    const second = v.connect({ sessionId });
+    expect(await ready(second)).toEqual({ sessionId, resumed: true });
+    expect(await displaced).toEqual({ code: 'SESSION_TAKEN_OVER', message: expect.any(String) });
+    expect(await gone).toBe('io server disconnect');
+  });
+});
+
+describe('voice gateway: limits that hold for every event (e2e)', () => {
+  let v: VoiceApp;
+  let socket: ClientSocket;
+
+  beforeAll(async () => {
+    v = await startVoiceApp({ voice: { limits: { requestBurst: 5, requestsPerSecond: 0.01 } } });
+    socket = v.connect();
+    await ready(socket);
+  });
+  afterAll(() => v.close());
+
+  it('counts binary tts.cancel and stt.stop against the request rate', async () => {
+    const acks = [];
+    for (let i = 0; i < 7; i++) {
+      acks.push(await request(socket, i % 2 === 0 ? 'tts.cancel' : 'stt.stop', Buffer.alloc(250_000)));
+    }
+    expect(acks.slice(0, 5)).toEqual(Array(5).fill(NOT_AN_OBJECT));
+    expect(acks.slice(5)).toEqual([
+      {
+        ok: false,
+        error: {
+          code: 'RATE_LIMITED',
+          message: expect.stringContaining('too many requests'),
+          retryable: true,
+        },
+      },
+      {
+        ok: false,
+        error: {
+          code: 'RATE_LIMITED',
+          message: expect.stringContaining('too many requests'),
+          retryable: true,
+        },
+      },
+    ]);
+  });
+});
+
+describe('voice gateway: barge-in (e2e)', () => {
+  let v: VoiceApp;
+
+  beforeAll(async () => {
+    v = await startVoiceApp();
+  });
+  afterAll(() => v.close());
+
+  it('after tts.cancel the next request starts on a warm synthesizer while the canceled one finishes aside', async () => {
+    const socket = v.connect();
+    await ready(socket);
+    expect((await synthesize(socket, { text: 'first' })).ack).toMatchObject({ tier: 'warm' });
+    const audio = collectAudio(socket);
+    const firstChunk = once(socket, 'tts.audio');
+    const long = request(socket, 'tts.synthesize', {
+      text: 'A long answer the caller interrupts. '.repeat(40),
+      requestId: 'interrupted',
+    });
+    await firstChunk;
+    expect(await request(socket, 'tts.cancel', { requestId: 'interrupted' })).toEqual({ ok: true });
+    expect(await long).toMatchObject({ ok: true, canceled: true, tier: 'dedicated' });
+    const next = await synthesize(socket, { text: 'yes?' });
+    expect(next.ack).toMatchObject({ ok: true, tier: 'warm' });
+    expect(next.audio.length).toBeGreaterThan(0);
+    const interrupted = audio.get('interrupted') ?? [];
+    expect(interrupted.length).toBeGreaterThan(0);
+    // Nothing leaked: the canceled synthesizer went back to the pool (or was closed) once its turn ended.
+    socket.disconnect();
+    await v.sessions.closeAll();
+    await poolsSettled(v);
+  });
+});
+
+describe('voice gateway: voices and audio bounds (e2e)', () => {
+  let v: VoiceApp;
+
+  beforeAll(async () => {
+    v = await startVoiceApp({
+      pools: { tts: { warmSize: 2, maxSize: 64, voice: 'en-US-JennyNeural', maxAudioBytes: 64_000 } },
+    });
+  });
+  afterAll(() => v.close());
+
+  it('refuses a voice the upstream does not have before anything reaches it', async () => {
+    const socket = v.connect();
+    await ready(socket);
+    const before = upstreamCost(v);
+    expect((await synthesize(socket, { text: 'hi', voice: 'en-US-NoSuchNeural' })).ack).toEqual({
+      ok: false,
+      error: {
+        code: 'BAD_REQUEST',
+        message: 'unknown voice "en-US-NoSuchNeural"; the upstream has no such voice',
+        retryable: false,
+      },
+    });
+    const ssml = '<speak version="1.0" xml:lang="en-US"><voice name="xx-XX-NobodyNeural">hi</voice></speak>';
+    expect((await synthesize(socket, { ssml })).ack).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringContaining('xx-XX-NobodyNeural') },
+    });
+    expect(upstreamCost(v)).toEqual(before);
+  });
+
+  it('stops a stream that passes the estimate but runs past the audio bound', async () => {
+    const socket = v.connect();
+    await ready(socket);
+    // Punctuation pauses make this far longer than its characters suggest.
+    const { ack, audio } = await synthesize(socket, { text: 'a, b. c; d! e? f', format: 'pcm-16k' });
+    expect(ack).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringContaining('64000 bytes'), retryable: false },
+    });
+    expect(audio.length).toBeLessThanOrEqual(64_000);
+    // Nothing leaked, and the session goes on.
+    expect((await synthesize(socket, { text: 'short', format: 'pcm-16k' })).ack).toMatchObject({ ok: true });
+  });
+});

@@ -1,0 +1,266 @@
+import { byTestId } from '../shared/dom';
+import { showConnectionState } from '../shared/connection-status';
+import { formatMs } from '../shared/format';
+import { bindTokenField } from '../shared/token-store';
+import { showError, toTypedError, type FailedAck, type TypedError } from '../shared/typed-error';
+import { HistoryTable } from './history-table';
+import { frameLevel, Microphone, MIC_SAMPLE_RATE } from './mic/microphone';
+import { PcmStreamPlayer } from './pcm-stream-player';
+import { RecognitionSession } from './recognition-session';
+import { nextRequestId } from './request-id';
+import { exposeDemoHooks } from './test-hooks';
+import { VoiceConnection } from './voice-connection';
+import { VoicePicker } from './voice-picker';
+
+/** Played and requested: 24 kHz is the best rate the voice API streams as raw PCM. */
+const TTS_FORMAT = 'pcm-24k';
+const TTS_RATE = 24_000;
+/** A whole answer may take a while (5,000 characters is minutes of audio); this only bounds a lost ack. */
+const SPEAK_TIMEOUT_MS = 300_000;
+
+interface SpeakAck {
+  ok: true;
+  requestId: string;
+  tier: string | null;
+  firstByteMs: number | null;
+  totalMs: number;
+  bytes: number;
+  canceled?: true;
+}
+
+const ui = {
+  token: byTestId<HTMLInputElement>('token'),
+  status: byTestId('status'),
+  error: byTestId('error'),
+  notice: byTestId('notice'),
+  voice: byTestId<HTMLSelectElement>('voice'),
+  voiceError: byTestId('voice-error'),
+  text: byTestId<HTMLTextAreaElement>('text'),
+  speak: byTestId<HTMLButtonElement>('speak'),
+  stop: byTestId<HTMLButtonElement>('stop'),
+  charCount: byTestId('char-count'),
+  tier: byTestId('tier'),
+  firstByte: byTestId('first-byte-ms'),
+  total: byTestId('total-ms'),
+  mic: byTestId<HTMLButtonElement>('mic'),
+  micLevel: byTestId('mic-level'),
+  micNote: byTestId('mic-note'),
+  partial: byTestId('partial'),
+  final: byTestId('final'),
+  history: byTestId<HTMLTableSectionElement>('history'),
+  historyEmpty: byTestId('history-empty'),
+  session: byTestId('session'),
+};
+
+const player = new PcmStreamPlayer(TTS_RATE);
+const history = new HistoryTable(ui.history, ui.historyEmpty, TTS_RATE * 2);
+const voices = new VoicePicker(ui.voice, ui.voiceError);
+const micCounters = { framesSent: 0, bytesSent: 0 };
+let voicesLoadedFor: string | null = null;
+
+// ------------------------------------------------------------------ connection
+
+const token = bindTokenField(ui.token, () => connection.reconnect());
+const connection = new VoiceConnection(token, {
+  state: (state) => showConnectionState(ui.status, state),
+  error: (error) => showError(ui.error, error, error === null ? undefined : 'Connection'),
+  ready: ({ sessionId, resumed }) => {
+    ui.session.textContent = `session ${sessionId}`;
+    ui.notice.hidden = !resumed;
+    ui.notice.textContent = resumed
+      ? `Reconnected: session ${sessionId.slice(0, 8)} resumed, its synthesizer is still dedicated to it.`
+      : '';
+    // Loaded once the key is known to be good, so a wrong key shows one clear error rather than two.
+    if (voicesLoadedFor !== token()) {
+      voicesLoadedFor = token();
+      void voices.load(token());
+    }
+  },
+});
+
+// ------------------------------------------------------------------ speak
+
+let speaking: string | null = null;
+
+connection.socket.on('tts.audio', (chunk: { requestId: string; seq: number; audio: ArrayBuffer }) => {
+  if (chunk.requestId === speaking) player.push(chunk.audio);
+});
+
+function showResult(tier: string, firstByteMs: number | null, totalMs: number | null): void {
+  ui.tier.textContent = tier;
+  ui.tier.dataset.tier = tier;
+  ui.firstByte.textContent = firstByteMs === null ? '—' : formatMs(firstByteMs);
+  ui.total.textContent = totalMs === null ? '—' : formatMs(totalMs);
+}
+
+async function speak(): Promise<void> {
+  const text = ui.text.value.trim();
+  if (text === '') {
+    showError(ui.error, { code: 'BAD_REQUEST', message: 'type some text to speak' });
+    return;
+  }
+  if (!connection.socket.connected) {
+    showError(ui.error, { code: 'NOT_CONNECTED', message: 'the voice session is not connected yet' });
+    return;
+  }
+  showError(ui.error, null);
+  player.unlock();
+  player.begin();
+  const requestId = nextRequestId('tts');
+  const voice = voices.value;
+  const row = history.add(text, voice);
+  speaking = requestId;
+  ui.speak.disabled = true;
+  ui.stop.disabled = false;
+  showResult('…', null, null);
+  try {
+    const ack = (await connection.socket.timeout(SPEAK_TIMEOUT_MS).emitWithAck('tts.synthesize', {
+      text,
+      format: TTS_FORMAT,
+      requestId,
+      ...(voice === '' ? {} : { voice }),
+    })) as SpeakAck | FailedAck;
+    if (!ack.ok) throw ack.error;
+    const tier = ack.tier ?? 'canceled';
+    showResult(tier, ack.firstByteMs, ack.totalMs);
+    row.done({ tier, firstByteMs: ack.firstByteMs ?? 0, totalMs: ack.totalMs, bytes: ack.bytes });
+  } catch (error) {
+    const typed = toTypedError(error);
+    showError(ui.error, typed, 'Speak');
+    showResult('—', null, null);
+    row.failed(typed);
+  } finally {
+    if (speaking === requestId) speaking = null;
+    ui.speak.disabled = false;
+    ui.stop.disabled = !player.playing;
+  }
+}
+
+function stopSpeaking(): void {
+  if (speaking !== null) connection.socket.emit('tts.cancel', { requestId: speaking }, () => undefined);
+  player.stop();
+  ui.stop.disabled = true;
+}
+
+ui.speak.addEventListener('click', () => void speak());
+ui.stop.addEventListener('click', stopSpeaking);
+ui.text.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void speak();
+});
+const updateCount = (): void => {
+  ui.charCount.textContent = `${ui.text.value.length} / ${ui.text.maxLength}`;
+};
+ui.text.addEventListener('input', updateCount);
+updateCount();
+
+// ------------------------------------------------------------------ listen
+
+let recognition: RecognitionSession | null = null;
+
+const transcript = {
+  partial: (text: string) => {
+    ui.partial.textContent = text;
+  },
+  final: (text: string) => {
+    const line = document.createElement('p');
+    line.textContent = text;
+    ui.final.append(line);
+    ui.partial.textContent = '';
+  },
+  error: (error: TypedError) => showError(ui.error, error, 'Listen'),
+};
+
+function sendFrame(pcm: ArrayBuffer): void {
+  if (recognition === null) return;
+  recognition.send(pcm);
+  micCounters.framesSent++;
+  micCounters.bytesSent += pcm.byteLength;
+  ui.micLevel.style.transform = `scaleX(${frameLevel(pcm).toFixed(3)})`;
+}
+
+const microphone = new Microphone(sendFrame);
+
+/** Starts a recognition; its ack is awaited in the background so no audio waits for it. */
+function beginRecognition(): RecognitionSession {
+  showError(ui.error, null);
+  const session = new RecognitionSession(connection.socket, transcript);
+  recognition = session;
+  session.start(MIC_SAMPLE_RATE).then(
+    (tier) => {
+      ui.micNote.textContent = `Listening (${tier} recognizer). Speak, then stop the microphone.`;
+    },
+    (error: unknown) => {
+      showError(ui.error, toTypedError(error), 'Listen');
+      if (microphone.active) void toggleMicrophone();
+    },
+  );
+  return session;
+}
+
+async function endRecognition(session: RecognitionSession): Promise<number> {
+  ui.partial.textContent = '';
+  try {
+    const finals = await session.stop();
+    ui.micNote.textContent =
+      finals === 0 ? 'No speech was recognised.' : `Recognised ${finals} phrase${finals === 1 ? '' : 's'}.`;
+    return finals;
+  } catch (error) {
+    showError(ui.error, toTypedError(error), 'Listen');
+    return 0;
+  } finally {
+    if (recognition === session) recognition = null;
+  }
+}
+
+async function toggleMicrophone(): Promise<void> {
+  ui.mic.disabled = true;
+  try {
+    if (microphone.active) {
+      await microphone.stop();
+      ui.micLevel.style.transform = 'scaleX(0)';
+      setMicButton(false);
+      if (recognition !== null) await endRecognition(recognition);
+      return;
+    }
+    if (!connection.socket.connected) {
+      showError(ui.error, { code: 'NOT_CONNECTED', message: 'the voice session is not connected yet' });
+      return;
+    }
+    const session = beginRecognition();
+    try {
+      await microphone.start();
+      setMicButton(true);
+    } catch (error) {
+      session.dispose();
+      recognition = null;
+      const denied = error instanceof DOMException && error.name === 'NotAllowedError';
+      const typed = toTypedError(error, denied ? 'MIC_DENIED' : 'MIC_UNAVAILABLE');
+      showError(ui.error, typed, 'Microphone');
+    }
+  } finally {
+    ui.mic.disabled = false;
+  }
+}
+
+function setMicButton(on: boolean): void {
+  ui.mic.setAttribute('aria-pressed', String(on));
+  ui.mic.textContent = on ? 'Stop microphone' : 'Start microphone';
+}
+
+ui.mic.addEventListener('click', () => void toggleMicrophone());
+
+// ------------------------------------------------------------------ hooks
+
+exposeDemoHooks({
+  playback: player.stats,
+  mic: micCounters,
+  sessionId: () => connection.currentSessionId,
+  transcribePcm: async (pcm) => {
+    const session = beginRecognition();
+    const frameBytes = 1_280;
+    for (let offset = 0; offset < pcm.byteLength; offset += frameBytes) {
+      sendFrame(pcm.slice(offset, Math.min(pcm.byteLength, offset + frameBytes)));
+    }
+    return { finals: await endRecognition(session) };
+  },
+});

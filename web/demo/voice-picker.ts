@@ -1,0 +1,95 @@
+import { el } from '../shared/dom';
+import { showError, type TypedError } from '../shared/typed-error';
+
+export interface VoiceInfo {
+  name: string;
+  locale: string;
+  gender: string;
+}
+
+/**
+ * The voice select, filled from GET /api/v1/voices (grouped by locale). Its first option is always the service's
+ * default voice, so speaking works even when the list cannot be loaded; the reason is shown under the select.
+ */
+export class VoicePicker {
+  constructor(
+    private readonly select: HTMLSelectElement,
+    private readonly note: HTMLElement,
+  ) {}
+
+  get value(): string {
+    return this.select.value;
+  }
+
+  async load(token: string): Promise<void> {
+    try {
+      const voices = await fetchVoices(token);
+      this.fill(voices);
+      showError(this.note, null);
+    } catch (error) {
+      this.note.classList.add('error');
+      showError(this.note, error as TypedError, 'Voice list unavailable (using the default voice)');
+    }
+  }
+
+  private fill(voices: VoiceInfo[]): void {
+    const selected = this.select.value;
+    const byLocale = new Map<string, VoiceInfo[]>();
+    for (const voice of [...voices].sort((a, b) => a.name.localeCompare(b.name))) {
+      byLocale.set(voice.locale, [...(byLocale.get(voice.locale) ?? []), voice]);
+    }
+    const groups = [...byLocale.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([locale, list]) =>
+        el(
+          'optgroup',
+          { label: locale },
+          ...list.map((v) => el('option', { value: v.name }, `${shortName(v)} · ${v.gender.toLowerCase()}`)),
+        ),
+      );
+    this.select.replaceChildren(el('option', { value: '' }, 'Default voice'), ...groups);
+    this.select.value = voices.some((v) => v.name === selected) ? selected : '';
+  }
+}
+
+/** `en-US-JennyNeural` → `Jenny`. */
+function shortName(voice: VoiceInfo): string {
+  const rest = voice.name.startsWith(`${voice.locale}-`)
+    ? voice.name.slice(voice.locale.length + 1)
+    : voice.name;
+  return rest.replace(/Neural$/, '') || voice.name;
+}
+
+/** GET /api/v1/voices; failures become typed errors (the service's problem+json, or the HTTP status). */
+async function fetchVoices(token: string): Promise<VoiceInfo[]> {
+  let response: Response;
+  try {
+    response = await fetch('/api/v1/voices', {
+      headers: token === '' ? {} : { Authorization: `Bearer ${token}` },
+    });
+  } catch (error) {
+    throw { code: 'NETWORK_ERROR', message: (error as Error).message } satisfies TypedError;
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) throw problemToError(response, body);
+  const voices = (body as { voices?: unknown } | null)?.voices;
+  if (!Array.isArray(voices)) {
+    throw { code: 'BAD_RESPONSE', message: 'the voice list has no "voices" array' } satisfies TypedError;
+  }
+  return voices as VoiceInfo[];
+}
+
+function problemToError(response: Response, body: unknown): TypedError {
+  const problem = (body ?? {}) as { code?: unknown; detail?: unknown; message?: unknown; error?: unknown };
+  const code =
+    typeof problem.code === 'string'
+      ? problem.code
+      : (response.statusText || `HTTP ${response.status}`).toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  const message =
+    typeof problem.detail === 'string'
+      ? problem.detail
+      : typeof problem.message === 'string'
+        ? problem.message
+        : `GET /api/v1/voices answered ${response.status}`;
+  return { code, message };
+}

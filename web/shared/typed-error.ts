@@ -1,0 +1,43 @@
+/** What the service reports on failure, whichever way it came (ack, `error` event, HTTP problem, handshake). */
+export interface TypedError {
+  code: string;
+  message: string;
+}
+
+/** The failure body of an ack: `{ ok: false, error: { code, message, retryable } }`. */
+export interface FailedAck {
+  ok: false;
+  error: TypedError & { retryable?: boolean };
+}
+
+export function isTypedError(value: unknown): value is TypedError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as TypedError).code === 'string' &&
+    typeof (value as TypedError).message === 'string'
+  );
+}
+
+/** Anything thrown or rejected, as a TypedError (a timeout of an ack, a network failure, a bug). */
+export function toTypedError(error: unknown, fallbackCode = 'INTERNAL'): TypedError {
+  if (isTypedError(error)) return error;
+  if (error instanceof Error) {
+    const data = (error as Error & { data?: unknown }).data;
+    if (isTypedError(data)) return data;
+    if (error.message === 'operation has timed out')
+      return { code: 'TIMEOUT', message: 'no answer from the service' };
+    return { code: fallbackCode, message: error.message };
+  }
+  return { code: fallbackCode, message: String(error) };
+}
+
+/** Shows `CODE: message` in an alert element (code in monospace), or hides it. */
+export function showError(target: HTMLElement, error: TypedError | null, context?: string): void {
+  target.replaceChildren();
+  target.hidden = error === null;
+  if (error === null) return;
+  const code = document.createElement('code');
+  code.textContent = error.code;
+  target.append(...(context === undefined ? [] : [`${context}: `]), code, ` ${error.message}`);
+}
