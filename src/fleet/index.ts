@@ -5,7 +5,7 @@ export { FleetCoordinator, type FleetStatus } from './replicas/fleet-coordinator
 export { FleetHealthIndicator } from './api/fleet-health.indicator';
 export { SessionDirectory } from './sessions/session-directory';
 export type { SessionClaim } from './sessions/session-claim';
-export type { CreationGate, GatedPool } from './leases/creation-gate';
+export type { CreationGate, GatedPool } from '../pools/creation-gate';
 export type { FleetView } from './api/fleet-view';
 export { FleetRedisError } from './redis/fleet-redis-error';
 export { defaultReplicaId } from './replicas/default-replica-id';

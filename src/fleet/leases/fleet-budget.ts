@@ -1,8 +1,8 @@
 import { systemClock, type Clock, type ClockTimer } from '../../pools/clock';
 import type { FleetPoolName } from '../redis/fleet-keys';
-import type { CreationGate, GatedPool } from './creation-gate';
+import type { CreationGate, CreationPurpose, GatedPool } from '../../pools/creation-gate';
 import type { FleetMode } from './fleet-mode';
-import type { CreationPurpose, LeaseLedger } from './lease-ledger';
+import type { LeaseLedger } from './lease-ledger';
 import { localShare } from './local-share';
 
 /** What a budget needs from the replica's coordinator. */

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { CreationPurpose } from '../../pools/creation-gate';
 import { FLEET_POOLS, type FleetKeys, type FleetPoolName } from '../redis/fleet-keys';
 import {
   GIVE_LEASES,
@@ -11,7 +12,6 @@ import {
   TAKE_REFUSED,
 } from '../redis/lease-scripts';
 
-export type CreationPurpose = 'acquire' | 'refill';
 export type TakeOutcome = 'granted' | 'refused' | 'stale';
 
 export type PerPool<T> = Record<FleetPoolName, T>;

@@ -1,4 +1,4 @@
-import type { CreationGate, GatedPool } from '../leases/creation-gate';
+import type { CreationGate, GatedPool } from '../../pools/creation-gate';
 
 interface Waiter {
   resolve: (id: number) => void;

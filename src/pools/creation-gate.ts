@@ -1,8 +1,8 @@
-import type { CreationPurpose } from './lease-ledger';
+/** Why the pool wants to create: for a caller (`acquire`) or to top its warm stack up (`refill`). */
+export type CreationPurpose = 'acquire' | 'refill';
 
 /**
- * What a gate sees of the pool it guards (the pool hands this to `attach`). Kept this small so the pool library
- * stays free of any knowledge of Redis or fleets.
+ * What a gate sees of the pool it guards (the pool hands this to `attach`).
  */
 export interface GatedPool {
   readonly name: string;
@@ -18,8 +18,9 @@ export interface GatedPool {
 
 /**
  * An extra budget a pool must take from before every factory call and give back to once per resource it
- * destroys (and per factory call that failed after taking). Taking may be synchronous (a local count) or
- * asynchronous (a Redis round trip); a refused `acquire` queues the caller as at the pool's own cap.
+ * destroys (and per factory call that failed after taking), e.g. a budget shared by several processes. Taking
+ * may be synchronous (a local count) or asynchronous (a round trip); a refused `acquire` queues the caller as at
+ * the pool's own cap (FIFO, timeout, abort), a refused `refill` skips that refill. `wake()` retries the queue.
  */
 export interface CreationGate {
   tryTake(purpose: CreationPurpose): boolean | Promise<boolean>;
