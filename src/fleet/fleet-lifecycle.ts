@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { FLEET_REDIS } from './fleet-tokens';
+import { FLEET_REDIS, FLEET_SOCKET_ADAPTER } from './fleet-tokens';
+import type { FleetSocketAdapter } from './socket/fleet-socket-adapter';
 import { FleetCoordinator } from './replicas/fleet-coordinator';
 import { SessionDirectory } from './sessions/session-directory';
 
@@ -16,6 +17,7 @@ export class FleetLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly coordinator: FleetCoordinator,
     private readonly sessions: SessionDirectory,
     @Inject(FLEET_REDIS) private readonly redis: Redis,
+    @Inject(FLEET_SOCKET_ADAPTER) private readonly socketAdapter: FleetSocketAdapter,
   ) {}
 
   onModuleInit(): void {
@@ -29,6 +31,7 @@ export class FleetLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.coordinator.stop();
+    await this.socketAdapter.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -1,4 +1,4 @@
-import { Logger, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
 import { FleetController } from './api/fleet.controller';
@@ -12,7 +12,8 @@ import {
   heartbeatPeriodMs,
   type FleetModuleOptions,
 } from './fleet-module-options';
-import { FLEET_REDIS } from './fleet-tokens';
+import { FLEET_DEMAND, FLEET_GATES, FLEET_HEALTH, FLEET_REDIS, FLEET_SOCKET_ADAPTER } from './fleet-tokens';
+import { createFleetSocketAdapter } from './socket/fleet-socket-adapter';
 import { FleetKeys } from './redis/fleet-keys';
 import { connectFleetRedis } from './redis/redis-connection';
 import { FleetCoordinator } from './replicas/fleet-coordinator';
@@ -24,8 +25,10 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 /**
  * Fleet mode: loaded only when REDIS_URL is set, so without it no Redis code runs. Connects at start-up
  * (bounded: an unreachable Redis is a start-up error) and registers the replica before anything else can use the
- * budgets. Needs POOL_REGISTRY, METRICS_REGISTRY and ShutdownState (global).
+ * budgets. Needs POOL_REGISTRY, METRICS_REGISTRY and ShutdownState (global). Global: the pools take their
+ * budgets (FLEET_GATES), readiness its entry (FLEET_HEALTH), the voice server its adapter and sessions from it.
  */
+@Global()
 @Module({
   controllers: [FleetController],
   providers: [
@@ -77,12 +80,33 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
         return coordinator;
       },
     },
+    {
+      provide: FLEET_GATES,
+      inject: [FleetCoordinator],
+      useFactory: (coordinator: FleetCoordinator) => (pool: 'tts' | 'stt') => coordinator.budgets.get(pool),
+    },
+    {
+      provide: FLEET_SOCKET_ADAPTER,
+      inject: [FLEET_REDIS],
+      useFactory: (redis: Redis) => createFleetSocketAdapter(redis),
+    },
     HealthIndicatorService,
     FleetHealthIndicator,
+    { provide: FLEET_HEALTH, useExisting: FleetHealthIndicator },
+    { provide: FLEET_DEMAND, useExisting: FleetCoordinator },
     FleetMetrics,
     FleetViewService,
     FleetLifecycle,
   ],
-  exports: [FleetCoordinator, SessionDirectory, FleetHealthIndicator, FLEET_REDIS],
+  exports: [
+    FleetCoordinator,
+    SessionDirectory,
+    FleetHealthIndicator,
+    FLEET_REDIS,
+    FLEET_GATES,
+    FLEET_HEALTH,
+    FLEET_DEMAND,
+    FLEET_SOCKET_ADAPTER,
+  ],
 })
 export class FleetModule extends FleetConfigurableModule {}

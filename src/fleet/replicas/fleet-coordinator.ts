@@ -28,6 +28,13 @@ export interface FleetCoordinatorOptions {
 /** Called after every heartbeat that reached Redis, and after a sync: the replica is known to be in the fleet. */
 export type BeatListener = () => Promise<void> | void;
 
+/**
+ * Told that `count` acquires elsewhere wait for a lease of `pool` that this replica's idle warm clients could not
+ * cover: an owner of idle clients the pool cannot see (sessions holding a client they are not using) should give
+ * them back, so the next heartbeat can close them.
+ */
+export type DemandListener = (pool: FleetPoolName, count: number) => void;
+
 export interface FleetStatus {
   mode: FleetMode;
   /** Replicas with a current heartbeat when Redis was last reachable. */
@@ -57,6 +64,7 @@ export class FleetCoordinator implements BudgetLink {
   private timer: ClockTimer | null = null;
   private readonly clock: Clock;
   private readonly beatListeners = new Set<BeatListener>();
+  private readonly demandListeners = new Set<DemandListener>();
   private readonly onClose = (): void => this.reportFailure(new Error('connection to Redis closed'));
   private readonly onReady = (): void => {
     if (this.currentMode === 'degraded') void this.sync();
@@ -120,6 +128,11 @@ export class FleetCoordinator implements BudgetLink {
   onBeat(listener: BeatListener): () => void {
     this.beatListeners.add(listener);
     return () => this.beatListeners.delete(listener);
+  }
+
+  onDemand(listener: DemandListener): () => void {
+    this.demandListeners.add(listener);
+    return () => this.demandListeners.delete(listener);
   }
 
   status(): FleetStatus {
@@ -225,7 +238,8 @@ export class FleetCoordinator implements BudgetLink {
       const { leased, waitingElsewhere } = reading.pools[pool];
       // Leases follow demand: at the cap, idle clients here are worth less than acquires waiting elsewhere.
       if (waitingElsewhere > 0 && leased >= budget.max && budget.waitingForLease() === 0) {
-        budget.shed(Math.min(budget.idleCount(), waitingElsewhere));
+        const unmet = waitingElsewhere - budget.shed(Math.min(budget.idleCount(), waitingElsewhere));
+        if (unmet > 0) for (const listener of this.demandListeners) listener(pool, unmet);
       }
     }
     await this.notifyBeat();
