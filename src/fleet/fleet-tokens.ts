@@ -6,5 +6,7 @@ export const FLEET_GATES = Symbol('FLEET_GATES');
 export const FLEET_HEALTH = Symbol('FLEET_HEALTH');
 /** `{ onDemand(listener: (pool, count) => void): () => void }`: leases wanted elsewhere (FleetCoordinator). */
 export const FLEET_DEMAND = Symbol('FLEET_DEMAND');
+/** FleetVoiceSessions: fleet-wide session records for the voice gateway. */
+export const FLEET_SESSIONS = Symbol('FLEET_SESSIONS');
 /** The Socket.IO Redis adapter for the voice server (FleetSocketAdapter). */
 export const FLEET_SOCKET_ADAPTER = Symbol('FLEET_SOCKET_ADAPTER');

@@ -12,7 +12,15 @@ import {
   heartbeatPeriodMs,
   type FleetModuleOptions,
 } from './fleet-module-options';
-import { FLEET_DEMAND, FLEET_GATES, FLEET_HEALTH, FLEET_REDIS, FLEET_SOCKET_ADAPTER } from './fleet-tokens';
+import {
+  FLEET_DEMAND,
+  FLEET_GATES,
+  FLEET_HEALTH,
+  FLEET_REDIS,
+  FLEET_SESSIONS,
+  FLEET_SOCKET_ADAPTER,
+} from './fleet-tokens';
+import { FleetVoiceSessions } from './sessions/fleet-voice-sessions';
 import { createFleetSocketAdapter } from './socket/fleet-socket-adapter';
 import { FleetKeys } from './redis/fleet-keys';
 import { connectFleetRedis } from './redis/redis-connection';
@@ -94,6 +102,8 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
     FleetHealthIndicator,
     { provide: FLEET_HEALTH, useExisting: FleetHealthIndicator },
     { provide: FLEET_DEMAND, useExisting: FleetCoordinator },
+    FleetVoiceSessions,
+    { provide: FLEET_SESSIONS, useExisting: FleetVoiceSessions },
     FleetMetrics,
     FleetViewService,
     FleetLifecycle,
@@ -106,6 +116,7 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
     FLEET_GATES,
     FLEET_HEALTH,
     FLEET_DEMAND,
+    FLEET_SESSIONS,
     FLEET_SOCKET_ADAPTER,
   ],
 })

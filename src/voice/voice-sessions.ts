@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
-import { FLEET_DEMAND } from '../fleet/fleet-tokens';
+import { FLEET_DEMAND, FLEET_SESSIONS } from '../fleet/fleet-tokens';
+import type { FleetVoiceSessions } from '../fleet/sessions/fleet-voice-sessions';
 import { TTS_POOL } from '../pools-module/pool-tokens';
 import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../pools-module/pools-module-options';
 import { systemClock, type Clock, type ClockTimer } from '../pools/clock';
@@ -45,6 +46,7 @@ export class VoiceSessions implements OnModuleDestroy {
     metrics: VoiceMetrics,
     @Optional() @Inject(VOICE_CLOCK) private readonly clock: Clock = systemClock,
     @Optional() @Inject(FLEET_DEMAND) fleet?: FleetDemand,
+    @Optional() @Inject(FLEET_SESSIONS) private readonly fleetSessions?: FleetVoiceSessions,
   ) {
     // The pool keeps its warm queue fresh, but a session's synthesizer is out of its reach: one idle past the
     // upstream's idle timeout would meet a closed socket (and the SDK's close-crossing-request hang) on the
@@ -75,8 +77,21 @@ export class VoiceSessions implements OnModuleDestroy {
   }
 
   /** A connection authenticated as `principal` gets its session (resumed when it asked for one it owns). */
-  attach(connectionId: string, principal: string, requestedId?: string): AttachResult<VoiceSession> {
-    return this.registry.attach(connectionId, principal, requestedId);
+  attach(
+    connectionId: string,
+    principal: string,
+    requestedId?: string,
+    adopt = false,
+  ): AttachResult<VoiceSession> {
+    return this.registry.attach(connectionId, principal, requestedId, adopt);
+  }
+
+  /**
+   * Fleet mode: the session was resumed on another replica. It ends here at once (its clients go back to the
+   * pools); returns the connection that still held it, if any.
+   */
+  movedAway(sessionId: string): string | null {
+    return this.registry.end(sessionId) ?? null;
   }
 
   /** The connection is gone; true when it held the session (its grace has started). */
@@ -205,6 +220,7 @@ export class VoiceSessions implements OnModuleDestroy {
   }
 
   private end(session: VoiceSession): void {
+    this.fleetSessions?.ended(session.id);
     this.idleHolders.delete(session.id);
     session.abortWork(SESSION_ENDED);
     this.track(this.ttsPool.releaseForSession(session.id));

@@ -4,6 +4,9 @@ import { freePort, spawnService, waitForReady, type ServiceProcess } from '../su
 import { startRedis, type TestRedis } from '../support/redis-server';
 import { ready, type SessionReady } from '../voice-harness';
 
+/** API keys the fleet accepts (VOICE_API_KEYS). */
+export const FLEET_API_KEYS = ['key-a', 'key-b'] as const;
+
 export interface Replica {
   id: string;
   url: string;
@@ -44,6 +47,7 @@ export async function startLocalFleet(count: number, env: Record<string, string>
       REDIS_URL: redis.url,
       REPLICA_ID: id,
       LOG_LEVEL: 'info',
+      VOICE_API_KEYS: FLEET_API_KEYS.join(','),
       ...env,
     });
     const replica = { id, url, service };
@@ -82,7 +86,7 @@ export async function startLocalFleet(count: number, env: Record<string, string>
         body: JSON.stringify(settings),
       });
     },
-    connect(replica, auth = {}) {
+    connect(replica, auth = { token: FLEET_API_KEYS[0] }) {
       const socket = io(`${replica.url}/voice`, {
         auth,
         transports: ['websocket'],

@@ -1,8 +1,8 @@
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { freePort, spawnService } from '../support/service-process';
 import { describeWithRedis } from '../support/redis-server';
-import { recognise, synthesize, words } from '../voice-harness';
-import { startLocalFleet, type LocalFleet, type Replica } from './fleet-harness';
+import { ready, recognise, synthesize, words, type SessionReady } from '../voice-harness';
+import { FLEET_API_KEYS, startLocalFleet, type LocalFleet, type Replica } from './fleet-harness';
 
 jest.setTimeout(240_000);
 
@@ -64,6 +64,61 @@ function failuresReport(fleet: LocalFleet, results: PromiseSettledResult<unknown
   );
 }
 
+/**
+ * A client that follows docs/protocol.md for fleet mode: on `session.moving` it opens a new connection with its
+ * session id (to another replica; a load balancer would choose one) and sends new requests there; a request
+ * answered SHUTTING_DOWN is sent again on the new connection.
+ */
+class MovingClient {
+  socket!: ClientSocket;
+  sessionId = '';
+  readonly resumes: SessionReady[] = [];
+  readonly log: string[] = [];
+  private moving: Promise<void> | null = null;
+
+  constructor(
+    private readonly fleet: LocalFleet,
+    private readonly first: Replica,
+    private readonly next: Replica,
+  ) {}
+
+  async start(): Promise<void> {
+    this.socket = this.fleet.connect(this.first);
+    this.sessionId = (await ready(this.socket)).sessionId;
+    this.socket.once('session.moving', () => void this.move());
+  }
+
+  move(): Promise<void> {
+    this.moving ??= (async () => {
+      const socket = this.fleet.connect(this.next, { token: FLEET_API_KEYS[0], sessionId: this.sessionId });
+      this.resumes.push(await ready(socket));
+      this.socket = socket;
+    })();
+    return this.moving;
+  }
+
+  async synthesize(text: string): Promise<Record<string, unknown>> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      // Once told to move, new requests wait for the new connection.
+      if (this.moving !== null || this.socket.disconnected) await this.move();
+      let ack: Record<string, unknown>;
+      try {
+        ({ ack } = await synthesize(this.socket, { text }));
+      } catch (error) {
+        // The connection closed before answering: the request was not served; send it again after moving.
+        this.log.push(`attempt ${attempt}: ${String(error)}`);
+        if (!this.socket.disconnected) throw error;
+        continue;
+      }
+      if (ack.ok === true) return ack;
+      this.log.push(`attempt ${attempt}: ${JSON.stringify(ack)}`);
+      const code = (ack.error as { code?: string } | undefined)?.code;
+      if (code !== 'SHUTTING_DOWN') throw new Error(`request failed: ${JSON.stringify(ack)}`);
+    }
+    throw new Error('request not served after moving');
+  }
+}
+
 describeWithRedis('a fleet of real service processes (e2e)', () => {
   let fleet: LocalFleet;
 
@@ -74,7 +129,7 @@ describeWithRedis('a fleet of real service processes (e2e)', () => {
       SPEECH_POOL_WARM_SIZE: '2',
       SPEECH_POOL_ACQUIRE_TIMEOUT: '15',
       FLEET_LEASE_TTL: String(LEASE_TTL_S),
-      SESSION_RESUME_GRACE: '2',
+      SESSION_RESUME_GRACE: '10',
     });
   });
   afterAll(async () => {
@@ -164,9 +219,90 @@ describeWithRedis('a fleet of real service processes (e2e)', () => {
     );
   });
 
+  it('resumes a session on another replica (WARM there; the old replica lets go at once), never with another key', async () => {
+    const [first, second, third] = fleet.replicas;
+    const original = fleet.connect(first);
+    const { sessionId } = await ready(original);
+    expect((await synthesize(original, { text: 'before moving' })).ack).toMatchObject({ ok: true });
+    const poolsOf = async (replica: Replica) =>
+      (
+        (await (await fetch(`${replica.url}/api/v1/pools`)).json()) as {
+          pools: Record<'tts', { activeSessions: number; warmPoolSize: number }>;
+        }
+      ).pools;
+    expect((await poolsOf(first)).tts.activeSessions).toBeGreaterThan(0);
+    original.disconnect();
+    await until(
+      () => poolsOf(second),
+      (p) => p.tts.warmPoolSize > 0,
+      'a warm synthesizer on the second replica',
+    );
+
+    const resumed = fleet.connect(second, { token: FLEET_API_KEYS[0], sessionId });
+    expect(await ready(resumed)).toEqual({ sessionId, resumed: true });
+    expect((await synthesize(resumed, { text: 'after moving' })).ack).toMatchObject({
+      ok: true,
+      tier: 'warm',
+    });
+    // Well within the 10 s grace: the first replica released the session's synthesizer when it moved.
+    const movedAt = Date.now();
+    await until(
+      () => poolsOf(first),
+      (p) => p.tts.activeSessions === 0,
+      'the first replica letting go',
+    );
+    expect(Date.now() - movedAt).toBeLessThan(5_000);
+
+    const stranger = fleet.connect(third, { token: FLEET_API_KEYS[1], sessionId });
+    const strangers = await ready(stranger);
+    expect(strangers.resumed).toBe(false);
+    expect(strangers.sessionId).not.toBe(sessionId);
+    expect((await synthesize(resumed, { text: 'still mine' })).ack).toMatchObject({
+      ok: true,
+      tier: 'dedicated',
+    });
+    for (const socket of [resumed, stranger]) socket.disconnect();
+  });
+
+  it('moves the sessions of a replica stopped with SIGTERM to the others, losing no request', async () => {
+    await fleet.faults({});
+    const [survivor, leaving, other] = fleet.replicas;
+    const clients = Array.from(
+      { length: 6 },
+      (_, i) => new MovingClient(fleet, leaving, i % 2 ? survivor : other),
+    );
+    await Promise.all(clients.map((c) => c.start()));
+    const acks: Array<Record<string, unknown>> = [];
+    const work = Promise.all(
+      clients.map(async (client, i) => {
+        for (let turn = 0; turn < 8; turn++) {
+          acks.push(await client.synthesize(`turn ${turn} of moving session ${i}`));
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }),
+    );
+    await until(
+      async () => acks.length,
+      (n) => n >= 12,
+      'work under way',
+    );
+    leaving.service.child.kill('SIGTERM');
+    await work.catch((error: unknown) => {
+      throw new Error(
+        `${String(error)}; what the clients saw:\n${clients.map((c) => c.log.join('\n')).join('\n---\n')}`,
+      );
+    });
+    expect(acks).toHaveLength(6 * 8);
+    expect(await leaving.service.exited).toBe(0);
+    for (const client of clients) {
+      expect(client.resumes).toEqual([{ sessionId: client.sessionId, resumed: true }]);
+    }
+    fleet.replicas.splice(fleet.replicas.indexOf(leaving), 1);
+  });
+
   it('frees the leases of a replica killed with SIGKILL within the lease TTL and a heartbeat; the others go on', async () => {
-    const victim = fleet.replicas[2];
-    const survivors = fleet.replicas.slice(0, 2);
+    const victim = fleet.replicas[fleet.replicas.length - 1];
+    const survivors = fleet.replicas.filter((r) => r !== victim);
     victim.service.child.kill('SIGKILL');
     const killedAt = Date.now();
     await victim.service.exited;
@@ -184,7 +320,7 @@ describeWithRedis('a fleet of real service processes (e2e)', () => {
     await fleet.faults({ maxConnections: FLEET_TTS + FLEET_STT });
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, async (_, i) => {
-        const socket = fleet.connect(survivors[i % 2]);
+        const socket = fleet.connect(survivors[i % survivors.length]);
         await speakAndHear(socket, `after the crash session ${i}`);
         socket.disconnect();
       }),

@@ -1,18 +1,19 @@
 import { LuaScript } from './lua-script';
 
-export type ClaimStatus = 'new' | 'resumed' | 'forbidden';
+export type ClaimStatus = 'new' | 'resumed' | 'forbidden' | 'unknown';
 
 /**
- * Claims a session id for a replica. A new id is recorded with the hash of the API key it came with; a known id
- * is taken over (resumed) only with the same key hash, whichever replica held it.
- * KEYS: the session hash. ARGV: replica, key hash, ttl (ms).
- * Returns { status, previous owner ('' for a new session) }.
+ * Claims a session id for a replica. A known id is taken over (resumed) only with the same key hash, whichever
+ * replica held it; an unknown one is recorded with the key hash it came with, or (create = 0) left alone.
+ * KEYS: the session hash. ARGV: replica, key hash, ttl (ms), create (1 | 0).
+ * Returns { status, previous owner ('' unless resumed or forbidden) }.
  */
 export const CLAIM_SESSION = new LuaScript<[ClaimStatus, string]>(
   'claim-session',
   `
 local record = redis.call('HMGET', KEYS[1], 'owner', 'key')
 if not record[1] then
+  if ARGV[4] ~= '1' then return {'unknown', ''} end
   redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'key', ARGV[2])
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
   return {'new', ''}

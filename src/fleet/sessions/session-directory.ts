@@ -40,22 +40,25 @@ export class SessionDirectory {
     return () => this.lostListeners.delete(listener);
   }
 
-  /** A client connected with `sessionId` and `apiKey`; records it as this replica's unless forbidden. */
-  async claim(sessionId: string, apiKey: string | undefined): Promise<SessionClaim> {
+  /**
+   * A client connected with `sessionId` and `apiKey` (or any string standing for the key): records it as this
+   * replica's unless it belongs to another key. With `create` false an id no replica knows stays unknown.
+   */
+  async claim(sessionId: string, apiKey: string | undefined, create = true): Promise<SessionClaim> {
     const keyHash = apiKeyHash(apiKey);
-    let status: 'new' | 'resumed' | 'forbidden';
+    let status: 'new' | 'resumed' | 'forbidden' | 'unknown';
     let previousOwner: string;
     try {
       [status, previousOwner] = await CLAIM_SESSION.run(
         this.options.redis,
         [this.options.keys.session(sessionId)],
-        [this.options.replicaId, keyHash, this.options.leaseTtlMs],
+        [this.options.replicaId, keyHash, this.options.leaseTtlMs, create ? 1 : 0],
       );
     } catch {
       this.attached.set(sessionId, keyHash);
       return { status: 'unavailable' };
     }
-    if (status === 'forbidden') return { status };
+    if (status === 'forbidden' || status === 'unknown') return { status };
     this.attached.set(sessionId, keyHash);
     return status === 'new' ? { status } : { status, previousOwner };
   }
