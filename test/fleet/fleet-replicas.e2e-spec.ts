@@ -340,7 +340,12 @@ describeWithRedis('fleet mode start-up with a bad REDIS_URL (e2e)', () => {
     ['malformed', 'redis//nowhere', /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
   ])('stops an %s one with a clear error instead of hanging', async (_kind, url, message) => {
     const port = await freePort();
-    const service = spawnService({ PORT: String(port), REDIS_URL: url, SPEECH_EMULATOR: 'on' });
+    const service = spawnService({
+      PORT: String(port),
+      REDIS_URL: url,
+      SPEECH_EMULATOR: 'on',
+      LOG_LEVEL: 'info',
+    });
     const deadline = setTimeout(() => service.child.kill('SIGKILL'), 60_000);
     const code = await service.exited;
     clearTimeout(deadline);
