@@ -1,8 +1,16 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
+import { FLEET_SOCKET_ADAPTER } from './fleet-tokens';
 
-/** Stands in for FleetModule without REDIS_URL: nothing of fleet mode is loaded, no Redis code runs. */
-@Module({})
+/**
+ * Stands in for FleetModule without REDIS_URL: nothing of fleet mode is loaded, no Redis code runs. It says so
+ * to the voice server's adapter (no cross-replica adapter), which looks this up when it builds the server.
+ */
+@Global()
+@Module({
+  providers: [{ provide: FLEET_SOCKET_ADAPTER, useValue: null }],
+  exports: [FLEET_SOCKET_ADAPTER],
+})
 class SingleProcessModule {}
 
 /**

@@ -114,11 +114,12 @@ export class VoiceIoAdapter extends IoAdapter {
     }
   }
 
+  /** Fleet mode's Socket.IO Redis adapter; null in a single process (or an application built without AppModule). */
   private fleetAdapter(): FleetSocketAdapter | null {
     try {
-      return this.app.get<FleetSocketAdapter>(FLEET_SOCKET_ADAPTER, { strict: false });
+      return this.app.get<FleetSocketAdapter | null>(FLEET_SOCKET_ADAPTER, { strict: false });
     } catch {
-      return null; // not in fleet mode
+      return null;
     }
   }
 }
