@@ -47,6 +47,15 @@ describeWithRedis('SessionDirectory (real Redis)', () => {
     expect(await a.claim('s1', undefined)).toEqual({ status: 'forbidden' });
   });
 
+  it('answers unknown without recording the id when asked not to create it', async () => {
+    const a = await directory('a');
+    const b = await directory('b');
+    expect(await a.claim('s1', 'k', false)).toEqual({ status: 'unknown' });
+    expect(await b.claim('s1', 'other-key')).toEqual({ status: 'new' });
+    expect(await a.claim('s1', 'k', false)).toEqual({ status: 'forbidden' });
+    expect(await a.claim('s1', 'other-key', false)).toEqual({ status: 'resumed', previousOwner: 'b' });
+  });
+
   it('tells the previous owner at its next refresh that its session moved', async () => {
     const a = await directory('a');
     const b = await directory('b');
