@@ -9,6 +9,9 @@ import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { APP_CONFIG } from './config/app-config.token';
 import { DebugModule } from './debug/debug.module';
+import { fleetModuleFor } from './fleet/fleet-from-config';
+import { FLEET_GATES } from './fleet/fleet-tokens';
+import type { CreationGate } from './pools/creation-gate';
 import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { ShutdownState } from './lifecycle/shutdown-state';
@@ -32,12 +35,15 @@ export interface AppModuleOptions {
   features?: ModuleImport[];
 }
 
+type GateFor = (pool: 'tts' | 'stt') => CreationGate | undefined;
+
 /** The production pools: real Speech SDK clients, configured from the validated environment. */
 const POOLS_MODULE: ModuleImport[] = [
   PoolsModule.forRootAsync({
-    inject: [APP_CONFIG, PoolObserverFactory],
-    useFactory: (config: AppConfig, observers: PoolObserverFactory) =>
-      poolsOptionsFromConfig(config, (pool) => observers.forPool(pool)),
+    // The fleet's budgets exist only in fleet mode (REDIS_URL).
+    inject: [APP_CONFIG, PoolObserverFactory, { token: FLEET_GATES, optional: true }],
+    useFactory: (config: AppConfig, observers: PoolObserverFactory, gates?: GateFor) =>
+      poolsOptionsFromConfig(config, (pool) => observers.forPool(pool), gates),
   }),
 ];
 
@@ -61,6 +67,7 @@ export class AppModule implements OnModuleDestroy {
         TracingModule,
         LifecycleModule,
         MetricsModule,
+        fleetModuleFor(config.config),
         ...(options.pools === undefined ? POOLS_MODULE : [options.pools]),
         HealthModule,
         PoolsApiModule,

@@ -32,6 +32,16 @@ export interface VoiceLimitsConfig {
   maxEarlyAudioBytes: number;
 }
 
+/** Fleet mode (REDIS_URL set): replicas share the upstream budget and sessions through Redis. */
+export interface FleetConfig {
+  redisUrl: string;
+  replicaId: string;
+  leaseTtlMs: number;
+  /** Fleet-wide cap on live clients per pool; null: the per-process cap only. */
+  tts: { maxSize: number | null };
+  stt: { maxSize: number | null };
+}
+
 /** The validated configuration (every variable: docs/configuration.md). Durations are ms, sizes bytes. */
 export interface AppConfig {
   port: number;
@@ -75,6 +85,8 @@ export interface AppConfig {
     /** Upstream voice for each OpenAI voice name (defaults merged with OPENAI_VOICE_MAP). */
     openaiVoices: Record<OpenAiVoiceName, string>;
   };
+  /** Null without REDIS_URL (single process). */
+  fleet: FleetConfig | null;
   logLevel: LogLevel;
   logFormat: LogFormat;
   debugEndpoints: boolean;

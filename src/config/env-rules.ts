@@ -86,20 +86,20 @@ function poolSizesFit(pool: PoolName): CrossFieldRule {
   };
 }
 
-/**
- * Fleet mode (shared sessions and a fleet-wide connection cap over Redis) is not built. Accepting REDIS_URL and
- * running as independent replicas would silently break what the operator asked for, so it stops start-up instead.
- */
-const fleetModeUnavailable: CrossFieldRule = (env, failed) => {
-  if (failed.has('REDIS_URL') || env.REDIS_URL === undefined) return [];
-  return [
-    {
-      variable: 'REDIS_URL',
-      message:
-        'fleet mode is not available in this version; unset REDIS_URL and run replicas independently, with ' +
-        'replicas x SPEECH_POOL_*_MAX_SIZE under the upstream connection limit',
-    },
-  ];
+const FLEET_SETTINGS: EnvVariable[] = [
+  'SPEECH_FLEET_MAX_SIZE',
+  'SPEECH_FLEET_TTS_MAX_SIZE',
+  'SPEECH_FLEET_STT_MAX_SIZE',
+  'REPLICA_ID',
+];
+
+/** A fleet cap without REDIS_URL would be silently ignored: each replica would only keep its own cap. */
+const fleetSettingsNeedRedis: CrossFieldRule = (env, failed) => {
+  if (failed.has('REDIS_URL') || env.REDIS_URL !== undefined) return [];
+  return FLEET_SETTINGS.filter((v) => !failed.has(v) && env[v] !== undefined).map((variable) => ({
+    variable,
+    message: 'is a fleet mode setting and needs REDIS_URL (unset, each replica keeps only its own caps)',
+  }));
 };
 
 export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
@@ -108,5 +108,5 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   emulatorOffNeedsUpstream,
   poolSizesFit('tts'),
   poolSizesFit('stt'),
-  fleetModeUnavailable,
+  fleetSettingsNeedRedis,
 ];

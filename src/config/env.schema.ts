@@ -212,6 +212,19 @@ export const envSchema = z.object({
   OPENAI_VOICE_MAP: env(openAiVoiceMap.optional()),
 
   REDIS_URL: env(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),
+  SPEECH_FLEET_MAX_SIZE: env(integer(1, 100_000).optional()),
+  SPEECH_FLEET_TTS_MAX_SIZE: env(integer(1, 100_000).optional()),
+  SPEECH_FLEET_STT_MAX_SIZE: env(integer(1, 100_000).optional()),
+  FLEET_LEASE_TTL: env(seconds(0, { exclusiveMin: true }).default(15)),
+  REPLICA_ID: env(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9._:-]{1,128}$/,
+        'must be 1 to 128 letters, digits, dots, dashes, underscores or colons',
+      )
+      .optional(),
+  ),
   LOG_LEVEL: env(oneOf(PINO_LEVELS).optional()),
   LOG_FORMAT: env(oneOf(LOG_FORMATS).default('json')),
   DEBUG_ENDPOINTS: env(boolean().default(false)),

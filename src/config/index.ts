@@ -1,4 +1,4 @@
-export type { AppConfig, PoolSizeConfig, SpeechTarget, VoiceLimitsConfig } from './app-config';
+export type { AppConfig, FleetConfig, PoolSizeConfig, SpeechTarget, VoiceLimitsConfig } from './app-config';
 export { APP_CONFIG, APP_CONFIG_KEY } from './app-config.token';
 export { AppConfigModule } from './app-config.module';
 export { ConfigValidationError, type ConfigProblem } from './config-validation-error';

@@ -65,6 +65,7 @@ describe('validateEnv', () => {
         },
         logLevel: 'info',
         logFormat: 'json',
+        fleet: null,
         debugEndpoints: false,
       });
     });
@@ -172,6 +173,7 @@ describe('validateEnv', () => {
         },
         logLevel: 'warn',
         logFormat: 'pretty',
+        fleet: null,
         debugEndpoints: true,
       });
     });
@@ -451,12 +453,40 @@ describe('validateEnv', () => {
       expect(badSecrets.message).toContain('(got "x")');
     });
 
-    it('refuses REDIS_URL: fleet mode is not built, and independent replicas must not pretend to be a fleet', () => {
-      const error = errorFor({ REDIS_URL: 'rediss://:sk-super-secret-4@redis.internal:6380' });
+    it('turns REDIS_URL into fleet mode, with the fleet caps, lease TTL and replica id', () => {
+      expect(validateEnv({}).fleet).toBeNull();
+      expect(
+        validateEnv({
+          REDIS_URL: 'rediss://:sk-super-secret-4@redis.internal:6380',
+          SPEECH_FLEET_MAX_SIZE: '12',
+          SPEECH_FLEET_STT_MAX_SIZE: '8',
+          FLEET_LEASE_TTL: '2.5',
+          HOSTNAME: 'warmline-7d9f-abcde',
+        }).fleet,
+      ).toEqual({
+        redisUrl: 'rediss://:sk-super-secret-4@redis.internal:6380',
+        replicaId: 'warmline-7d9f-abcde',
+        leaseTtlMs: 2_500,
+        tts: { maxSize: 12 },
+        stt: { maxSize: 8 },
+      });
+      const plain = validateEnv({ REDIS_URL: 'redis://127.0.0.1:6379', REPLICA_ID: 'replica-1' }).fleet;
+      expect(plain).toEqual({
+        redisUrl: 'redis://127.0.0.1:6379',
+        replicaId: 'replica-1',
+        leaseTtlMs: 15_000,
+        tts: { maxSize: null },
+        stt: { maxSize: null },
+      });
+    });
+
+    it('refuses fleet settings without REDIS_URL, and a bad replica id or lease TTL', () => {
+      const error = errorFor({ SPEECH_FLEET_MAX_SIZE: '12', REPLICA_ID: 'has spaces', FLEET_LEASE_TTL: '0' });
       expect(error.problems).toEqual([
-        { variable: 'REDIS_URL', message: expect.stringMatching(/fleet mode/) },
+        { variable: 'FLEET_LEASE_TTL', message: expect.stringMatching(/greater than 0/) },
+        { variable: 'REPLICA_ID', message: expect.stringMatching(/letters, digits/) },
+        { variable: 'SPEECH_FLEET_MAX_SIZE', message: expect.stringMatching(/needs REDIS_URL/) },
       ]);
-      expect(error.message).not.toMatch(/sk-super-secret/);
     });
 
     it('truncates a long echoed value', () => {
@@ -505,6 +535,11 @@ describe('validateEnv', () => {
         'HTTP_MAX_UPLOAD',
         'OPENAI_VOICE_MAP',
         'REDIS_URL',
+        'SPEECH_FLEET_MAX_SIZE',
+        'SPEECH_FLEET_TTS_MAX_SIZE',
+        'SPEECH_FLEET_STT_MAX_SIZE',
+        'FLEET_LEASE_TTL',
+        'REPLICA_ID',
         'LOG_LEVEL',
         'LOG_FORMAT',
         'DEBUG_ENDPOINTS',

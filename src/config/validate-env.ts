@@ -1,4 +1,5 @@
-import type { AppConfig, PoolSizeConfig, SpeechTarget } from './app-config';
+import { defaultReplicaId } from '../fleet/replicas/default-replica-id';
+import type { AppConfig, FleetConfig, PoolSizeConfig, SpeechTarget } from './app-config';
 import { ConfigValidationError, type ConfigProblem } from './config-validation-error';
 import { CROSS_FIELD_RULES } from './env-rules';
 import {
@@ -44,7 +45,7 @@ export function validateEnv(raw: RawEnv): AppConfig {
   for (const rule of CROSS_FIELD_RULES) problems.push(...rule(env, failed));
 
   if (problems.length > 0) throw new ConfigValidationError(problems);
-  return toAppConfig(env, raw.NODE_ENV);
+  return toAppConfig(env, raw.NODE_ENV, raw.HOSTNAME);
 }
 
 function withReceived(variable: EnvVariable, reason: string, value: string | undefined): string {
@@ -88,7 +89,18 @@ function poolSizes(env: ParsedEnv, pool: PoolName): PoolSizeConfig {
   return { warmSize: warmSize.value, warmMax: warmMax.value, maxSize: maxSize.value };
 }
 
-function toAppConfig(env: ParsedEnv, nodeEnv: string | undefined): AppConfig {
+function fleetConfig(env: ParsedEnv, hostName: string | undefined): FleetConfig | null {
+  if (env.REDIS_URL === undefined) return null;
+  return {
+    redisUrl: env.REDIS_URL,
+    replicaId: env.REPLICA_ID ?? defaultReplicaId({ HOSTNAME: hostName }),
+    leaseTtlMs: ms(env.FLEET_LEASE_TTL),
+    tts: { maxSize: env.SPEECH_FLEET_TTS_MAX_SIZE ?? env.SPEECH_FLEET_MAX_SIZE ?? null },
+    stt: { maxSize: env.SPEECH_FLEET_STT_MAX_SIZE ?? env.SPEECH_FLEET_MAX_SIZE ?? null },
+  };
+}
+
+function toAppConfig(env: ParsedEnv, nodeEnv: string | undefined, hostName: string | undefined): AppConfig {
   return {
     port: env.PORT,
     speech: {
@@ -129,6 +141,7 @@ function toAppConfig(env: ParsedEnv, nodeEnv: string | undefined): AppConfig {
       maxUploadBytes: env.HTTP_MAX_UPLOAD * MiB,
       openaiVoices: { ...DEFAULT_OPENAI_VOICES, ...env.OPENAI_VOICE_MAP },
     },
+    fleet: fleetConfig(env, hostName),
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     logFormat: env.LOG_FORMAT,
     debugEndpoints: env.DEBUG_ENDPOINTS,

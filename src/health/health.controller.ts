@@ -1,7 +1,13 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, MemoryHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  MemoryHealthIndicator,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
 import { getHeapStatistics } from 'node:v8';
+import { FLEET_HEALTH } from '../fleet/fleet-tokens';
 import { EventLoopHealthIndicator } from './event-loop.health-indicator';
 import {
   LIVE_ERROR_SCHEMA,
@@ -24,6 +30,7 @@ export class HealthController {
     private readonly eventLoop: EventLoopHealthIndicator,
     private readonly memory: MemoryHealthIndicator,
     private readonly pools: PoolHealthIndicator,
+    @Optional() @Inject(FLEET_HEALTH) private readonly fleet?: { check(): HealthIndicatorResult },
   ) {}
 
   // Terminus' own OpenAPI schemas show example `database` and `redis` entries; these show this service's.
@@ -52,9 +59,13 @@ export class HealthController {
     schema: READY_ERROR_SCHEMA,
   })
   @ApiOperation({
-    summary: 'Readiness: one entry per pool; 503 when a pool is not ready or shutdown has begun',
+    summary:
+      'Readiness: one entry per pool (and `fleet` in fleet mode, always up: ok or degraded); 503 when a pool is not ready or shutdown has begun',
   })
   ready() {
-    return this.health.check(this.pools.checks());
+    const fleet = this.fleet;
+    return this.health.check(
+      fleet === undefined ? this.pools.checks() : [...this.pools.checks(), () => fleet.check()],
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { PoolObserver } from '../pools';
+import type { CreationGate } from '../pools/creation-gate';
 
 export interface SpeechPoolSizes {
   warmSize: number;
@@ -37,6 +38,8 @@ export interface PoolsModuleOptions {
   connectTimeoutMs?: number;
   /** Metrics + logging hooks for a pool, by pool name. */
   observerFor?: (pool: 'tts' | 'stt') => PoolObserver;
+  /** A budget beyond the pool's own cap (fleet mode: the fleet-wide one), by pool name. */
+  gateFor?: (pool: 'tts' | 'stt') => CreationGate | undefined;
 }
 
 export const {

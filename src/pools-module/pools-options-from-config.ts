@@ -1,11 +1,13 @@
 import type { AppConfig } from '../config/app-config';
 import type { PoolObserver } from '../pools';
+import type { CreationGate } from '../pools/creation-gate';
 import type { PoolsModuleOptions } from './pools-module-options';
 
 /** PoolsModule options from the validated environment; `observerFor` supplies each pool's metrics/log hooks. */
 export function poolsOptionsFromConfig(
   config: AppConfig,
   observerFor?: (pool: 'tts' | 'stt') => PoolObserver,
+  gateFor?: (pool: 'tts' | 'stt') => CreationGate | undefined,
 ): PoolsModuleOptions {
   return {
     target: config.speech.target,
@@ -24,5 +26,6 @@ export function poolsOptionsFromConfig(
     trimIdleMs: config.pools.trimIdleMs,
     synthesisTimeoutMs: config.speech.synthesisStallTimeoutMs,
     observerFor,
+    gateFor,
   };
 }

@@ -35,6 +35,7 @@ function common(options: PoolsModuleOptions, name: 'tts' | 'stt') {
     trimIdleMs: options.trimIdleMs,
     acquireTimeoutMs: options.acquireTimeoutMs,
     observer: options.observerFor?.(name),
+    creationGate: options.gateFor?.(name),
   };
 }
 

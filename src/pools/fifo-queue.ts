@@ -20,6 +20,16 @@ export class FifoQueue<E> {
     this.items.push(entry);
   }
 
+  /**
+   * Puts `entry` back before the first live entry it `precedes` (at the end if none): for an entry that left
+   * the front and must return to its place. O(n), for rare returns only.
+   */
+  insertOrdered(entry: E, precedes: (entry: E, other: E) => boolean): void {
+    let at = this.head;
+    while (at < this.items.length && !(this.isLive(this.items[at]) && precedes(entry, this.items[at]))) at++;
+    this.items.splice(at, 0, entry);
+  }
+
   /** Removes and returns the oldest live entry, dropping dead ones before it. */
   shiftLive(): E | undefined {
     while (this.head < this.items.length) {

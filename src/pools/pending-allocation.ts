@@ -32,7 +32,10 @@ export class PendingAllocation<T> {
   readonly callers: Caller<T>[] = [];
   liveCallers = 0;
   timer: ClockTimer | null = null;
+  /** When it first started waiting at the cap; its timeout counts from here. */
   queuedAt = 0;
+  /** Order of arrival, from 1, set when it first waits (0: never waited), so it keeps its place in the queue. */
+  arrival = 0;
 
   constructor(
     /** The session the resource will be bound to; null for plain acquires. */

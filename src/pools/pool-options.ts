@@ -1,4 +1,5 @@
 import type { Clock } from './clock';
+import type { CreationGate } from './creation-gate';
 import type { PoolObserver } from './pool-observer';
 
 /** How background creation backs off while the factory keeps failing. */
@@ -64,6 +65,11 @@ export interface WarmableResourcePoolOptions<T> {
   observer?: PoolObserver;
   /** Backoff of background creation while the factory fails. */
   factoryBackoff?: FactoryBackoffOptions;
+  /**
+   * A budget beyond maxSize that every creation must take from first (e.g. one shared by several processes):
+   * taken before each factory call, given back once per destroyed resource. Default none.
+   */
+  creationGate?: CreationGate;
 }
 
 /** OnDemandResourcePool has no warm queue and no background task, so the warm-up options do not apply. */

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from './clock';
+import type { CreationGate } from './creation-gate';
 import type { PoolObserver } from './pool-observer';
 import type { WarmableResourcePoolOptions } from './pool-options';
 import { defaultDestroy, defaultValidate } from './resource-defaults';
@@ -28,6 +29,7 @@ export interface ResolvedPoolOptions<T> {
   backoffMaxMs: number;
   backoffJitter: number;
   random: () => number;
+  creationGate: CreationGate | null;
 }
 
 /**
@@ -70,6 +72,7 @@ export function resolvePoolOptions<T>(options: WarmableResourcePoolOptions<T>): 
     backoffMaxMs: options.factoryBackoff?.maxMs ?? 60_000,
     backoffJitter: options.factoryBackoff?.jitter ?? 0.2,
     random: options.factoryBackoff?.random ?? Math.random,
+    creationGate: options.creationGate ?? null,
   };
 
   check(typeof resolved.name === 'string' && resolved.name.length > 0, 'name must be a non-empty string');

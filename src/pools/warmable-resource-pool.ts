@@ -1,5 +1,6 @@
 import { AllocationTier } from './allocation-tier';
 import type { Clock, ClockTimer } from './clock';
+import type { CreationGate } from './creation-gate';
 import { FactoryBackoff } from './factory-backoff';
 import { FifoQueue } from './fifo-queue';
 import { PendingAllocation, PendingState, type Caller } from './pending-allocation';
@@ -63,6 +64,12 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
   /** Allocations with a factory call or an async validation running, so shutdown can reject them at once. */
   private readonly inFlight = new Set<PendingAllocation<T>>();
   private waiting = 0;
+  /** Optional budget beyond maxSize (see CreationGate); null in a plain pool. */
+  private readonly gate: CreationGate | null;
+  /** Set when the gate refused synchronously, so a loop handing out capacity stops instead of spinning. */
+  private gateShut = false;
+  /** Order of arrival, so an acquire the gate sent back keeps its place among the waiters. */
+  private arrivals = 0;
   /** Async operations (factory calls, checks, warm-ups, destroys) that shutdown() waits for. */
   private busy = 0;
 
@@ -95,6 +102,14 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
       idleCount: () => this.ledger.idle,
       room: () => this.maxSize - this.ledger.live,
       createWarm: () => this.create(null),
+    });
+    this.gate = this.opts.creationGate;
+    this.gate?.attach({
+      name: this.name,
+      pendingAcquires: () => this.waiting,
+      idleCount: () => this.ledger.idle,
+      wake: () => this.onCapacityFreed(),
+      trimIdle: (count) => this.trimIdle(count),
     });
   }
 
@@ -285,6 +300,23 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
   }
 
   /**
+   * Closes up to `count` warm (idle) resources now, longest unused first; never one a session holds or a caller
+   * uses. Returns how many it closed. For an owner that needs the capacity elsewhere (e.g. a shared budget).
+   */
+  trimIdle(count: number): number {
+    if (this.closed || count <= 0) return 0;
+    const warm = [...this.ledger.warmSlots()].sort((a, b) => a.unusedSince - b.unusedSince);
+    let closed = 0;
+    for (const slot of warm) {
+      if (closed >= count) break;
+      this.stats.resourcesTrimmed++;
+      this.destroySlot(slot);
+      closed++;
+    }
+    return closed;
+  }
+
+  /**
    * Idempotent (a second call returns the same promise). Stops the timers, rejects every waiting acquire with
    * PoolClosedError, destroys warm and session-bound resources, and resolves once in-flight factory calls,
    * checks and destroys settled (their resources destroyed). Resources still handed out are destroyed when
@@ -425,19 +457,34 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
       this.createFor(pending);
       return;
     }
-    if (pending.timeoutMs === 0) {
+    this.wait(pending);
+  }
+
+  /**
+   * Queues the allocation at the cap (FIFO) until capacity frees or its timeout, counted from when it first
+   * started waiting, runs out. One the creation gate sent back returns to its place in the queue.
+   */
+  private wait(pending: PendingAllocation<T>): void {
+    const now = this.clock.now();
+    const returning = pending.arrival !== 0;
+    if (!returning) {
+      pending.queuedAt = now;
+      pending.arrival = ++this.arrivals;
+    }
+    const remainingMs = pending.timeoutMs - (now - pending.queuedAt);
+    if (remainingMs <= 0) {
       this.timeOut(pending);
       return;
     }
     pending.state = PendingState.QUEUED;
-    pending.queuedAt = this.clock.now();
     this.waiting++;
-    this.waiters.push(pending);
+    if (returning) this.waiters.insertOrdered(pending, (a, b) => a.arrival < b.arrival);
+    else this.waiters.push(pending);
     this.events.emit({ kind: 'waiter-queued', waiting: this.waiting });
-    if (Number.isFinite(pending.timeoutMs)) {
+    if (Number.isFinite(remainingMs)) {
       pending.timer = this.clock.setTimeout(() => {
         if (pending.state === PendingState.QUEUED) this.timeOut(pending);
-      }, pending.timeoutMs);
+      }, remainingMs);
     }
   }
 
@@ -572,10 +619,55 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
 
   // ---------------------------------------------------------------- creation
 
-  /** Calls the factory for `pending` (COLD) or for the warm stack (null). Resolves when the result is placed. */
+  /**
+   * Creates a resource for `pending` (COLD) or for the warm stack (null): takes from the creation gate first, if
+   * there is one, then calls the factory. Resolves when the result is placed.
+   */
   private create(pending: PendingAllocation<T> | null): Promise<void> {
-    this.ledger.startCreating();
+    this.ledger.startCreating(); // the gate's answer may take a round trip: the place under maxSize is held
     this.busy++;
+    const gate = this.gate;
+    if (gate === null) return this.callFactory(pending);
+    let taken: boolean | Promise<boolean>;
+    try {
+      taken = gate.tryTake(pending === null ? 'refill' : 'acquire');
+    } catch {
+      taken = false;
+    }
+    if (taken === true) return this.callFactory(pending);
+    if (taken === false) {
+      this.gateRefused(pending);
+      return RESOLVED;
+    }
+    return Promise.resolve(taken).then(
+      (ok) => (ok === true ? this.callFactory(pending) : this.gateRefused(pending)),
+      () => this.gateRefused(pending),
+    );
+  }
+
+  /** The gate said no: the held place is freed; an acquire waits as at the cap, a refill is skipped. */
+  private gateRefused(pending: PendingAllocation<T> | null): void {
+    this.ledger.creationFailed();
+    if (pending === null) this.refill.settled();
+    else if (pending.state === PendingState.CREATING) {
+      this.inFlight.delete(pending);
+      pending.state = PendingState.NEW;
+      if (this.closed) this.fail(pending, new PoolClosedError(this.name));
+      else this.wait(pending);
+    }
+    this.gateShut = true;
+    this.settledOne();
+  }
+
+  private callFactory(pending: PendingAllocation<T> | null): Promise<void> {
+    if (this.closed && this.gate !== null) {
+      // Shut down while the gate answered: give the take back instead of creating for nobody.
+      this.gate.release();
+      this.ledger.creationFailed();
+      if (pending === null) this.refill.settled();
+      this.settledOne();
+      return RESOLVED;
+    }
     let made: Promise<T>;
     try {
       made = Promise.resolve(this.opts.factory());
@@ -615,6 +707,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
 
   private createFailed(error: unknown, pending: PendingAllocation<T> | null): void {
     this.ledger.creationFailed();
+    this.gate?.release(); // every factory call was preceded by a granted take
     if (pending === null) this.refill.settled();
     this.stats.factoryFailures++;
     const backoff = this.refill.backoff;
@@ -663,7 +756,8 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
   /** Capacity freed (destroy or failed factory call): waiters at the cap may now create. */
   private onCapacityFreed(): void {
     if (this.closed) return;
-    while (this.waiting > 0 && this.ledger.live < this.maxSize) {
+    this.gateShut = false;
+    while (this.waiting > 0 && this.ledger.live < this.maxSize && !this.gateShut) {
       const pending = this.nextWaiter();
       if (pending === undefined) break;
       this.createFor(pending);
@@ -816,21 +910,30 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
   private destroySlot(slot: Slot<T>): void {
     if (slot.state === SlotState.DESTROYED) return;
     this.ledger.move(slot, SlotState.DESTROYED);
+    // A creation gate gets its take back once the resource is really gone (its socket closed), not before.
+    const gate = this.gate;
     try {
       const done = this.opts.destroy(slot.resource);
       if (isPromiseLike(done)) {
         this.busy++;
-        Promise.resolve(done).then(
-          () => this.settledOne(),
-          (error: unknown) => {
-            this.events.emit({ kind: 'destroy-failed', error });
-            this.settledOne();
-          },
-        );
+        const gone = (): void => {
+          if (gate !== null) {
+            gate.release();
+            this.onCapacityFreed();
+          }
+          this.settledOne();
+        };
+        Promise.resolve(done).then(gone, (error: unknown) => {
+          this.events.emit({ kind: 'destroy-failed', error });
+          gone();
+        });
+        if (gate === null) this.onCapacityFreed();
+        return;
       }
     } catch (error) {
       this.events.emit({ kind: 'destroy-failed', error });
     }
+    gate?.release();
     this.onCapacityFreed();
   }
 

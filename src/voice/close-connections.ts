@@ -25,7 +25,8 @@ export async function closeConnections(namespace: Namespace, handshakeMs: number
   const websockets = [...namespace.sockets.values()]
     .map((socket) => websocketOf(socket.conn))
     .filter((ws): ws is TransportWebSocket => ws !== null && ws.readyState !== WS_CLOSED);
-  namespace.disconnectSockets(true);
+  // This server's sockets only: with the fleet's Redis adapter a plain disconnectSockets() reaches every replica.
+  namespace.local.disconnectSockets(true);
   if (websockets.length === 0) return 0;
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([

@@ -4,6 +4,8 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type { Observable } from 'rxjs';
 import type { Server, ServerOptions } from 'socket.io';
+import { FLEET_SOCKET_ADAPTER } from '../fleet/fleet-tokens';
+import type { FleetSocketAdapter } from '../fleet/socket/fleet-socket-adapter';
 import { isLoopbackAddress } from './voice-auth';
 import { VOICE_SETTINGS, type VoiceSettings } from './voice-options';
 
@@ -69,9 +71,12 @@ export class VoiceIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const settings = this.settings ?? this.app.get<VoiceSettings>(VOICE_SETTINGS, { strict: false });
+    // In fleet mode the replicas' Socket.IO servers talk to each other through Socket.IO's Redis adapter.
+    const fleet = this.fleetAdapter();
     const server = super.createIOServer(port, {
       ...options,
       ...voiceServerOptions(settings),
+      ...(fleet === null ? {} : { adapter: fleet.adapter }),
     } as ServerOptions);
     Reflect.set(server, VOICE_IO_CONFIGURED, true);
     return server;
@@ -106,6 +111,15 @@ export class VoiceIoAdapter extends IoAdapter {
         if (result instanceof Promise) result.then(settle, () => undefined);
         else settle(result);
       });
+    }
+  }
+
+  /** Fleet mode's Socket.IO Redis adapter; null in a single process (or an application built without AppModule). */
+  private fleetAdapter(): FleetSocketAdapter | null {
+    try {
+      return this.app.get<FleetSocketAdapter | null>(FLEET_SOCKET_ADAPTER, { strict: false });
+    } catch {
+      return null;
     }
   }
 }

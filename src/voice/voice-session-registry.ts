@@ -48,10 +48,18 @@ export class VoiceSessionRegistry<S> {
    * Gives a new connection its session: the requested one when it exists and belongs to the same principal
    * (resumed; its grace timer stops), otherwise a new one. When the requested session is still held by another
    * connection of the same principal — typically a client reconnecting before the server noticed its old socket
-   * die — the new connection takes it over and the old one is reported as `displaced`.
+   * die — the new connection takes it over and the old one is reported as `displaced`. `adopt`: the fleet says
+   * the requested session lives on another replica and this principal may take it over; it is created here under
+   * its own id (resumed).
    */
-  attach(connectionId: string, principal: string, requestedId?: string): AttachResult<S> {
+  attach(connectionId: string, principal: string, requestedId?: string, adopt = false): AttachResult<S> {
     const existing = requestedId === undefined ? undefined : this.entries.get(requestedId);
+    if (adopt && requestedId !== undefined && existing === undefined) {
+      // Fleet mode: the session lives on another replica and this connection takes it over under its own id.
+      const session = this.options.create(requestedId, principal);
+      this.entries.set(requestedId, { session, principal, connectionId, graceTimer: null });
+      return { sessionId: requestedId, session, resumed: true, displaced: null };
+    }
     if (requestedId !== undefined && existing !== undefined && existing.principal === principal) {
       this.clearGrace(existing);
       const displaced = existing.connectionId !== connectionId ? existing.connectionId : null;
@@ -94,6 +102,18 @@ export class VoiceSessionRegistry<S> {
 
   sessions(): S[] {
     return [...this.entries.values()].map((entry) => entry.session);
+  }
+
+  /**
+   * Ends one session now (it moved to another replica): `onExpired` runs; returns the connection that held it
+   * (null while in the grace, undefined when unknown).
+   */
+  end(sessionId: string): string | null | undefined {
+    const entry = this.entries.get(sessionId);
+    if (entry === undefined) return undefined;
+    const connectionId = entry.connectionId;
+    this.expire(sessionId);
+    return connectionId;
   }
 
   /** Ends every session now (shutdown): timers stop and `onExpired` runs for each. */

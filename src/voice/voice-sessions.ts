@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
+import { FLEET_DEMAND, FLEET_SESSIONS } from '../fleet/fleet-tokens';
+import type { FleetVoiceSessions } from '../fleet/sessions/fleet-voice-sessions';
 import { TTS_POOL } from '../pools-module/pool-tokens';
 import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../pools-module/pools-module-options';
 import { systemClock, type Clock, type ClockTimer } from '../pools/clock';
@@ -9,6 +11,10 @@ import { VoiceMetrics } from './voice-metrics';
 import { VOICE_CLOCK, VOICE_SETTINGS, type VoiceSettings } from './voice-options';
 import { VoiceSession } from './voice-session';
 import { VoiceSessionRegistry, type AttachResult } from './voice-session-registry';
+
+interface FleetDemand {
+  onDemand(listener: (pool: 'tts' | 'stt', count: number) => void): () => void;
+}
 
 /**
  * Every voice session of this process, and the pool resources they hold. A session whose socket is gone keeps its
@@ -31,6 +37,7 @@ export class VoiceSessions implements OnModuleDestroy {
   /** A request is waiting at the TTS pool's cap that no idle synthesizer could be reclaimed for (yet). */
   private waiterUnserved = false;
   private readonly stopListening: () => void;
+  private readonly stopFleetDemand: (() => void) | null;
 
   constructor(
     @Inject(TTS_POOL) private readonly ttsPool: ResourcePool<TtsClient>,
@@ -38,6 +45,8 @@ export class VoiceSessions implements OnModuleDestroy {
     @Inject(POOLS_MODULE_OPTIONS) poolsOptions: PoolsModuleOptions,
     metrics: VoiceMetrics,
     @Optional() @Inject(VOICE_CLOCK) private readonly clock: Clock = systemClock,
+    @Optional() @Inject(FLEET_DEMAND) fleet?: FleetDemand,
+    @Optional() @Inject(FLEET_SESSIONS) private readonly fleetSessions?: FleetVoiceSessions,
   ) {
     // The pool keeps its warm queue fresh, but a session's synthesizer is out of its reach: one idle past the
     // upstream's idle timeout would meet a closed socket (and the SDK's close-crossing-request hang) on the
@@ -56,6 +65,11 @@ export class VoiceSessions implements OnModuleDestroy {
     this.stopListening = ttsPool.onEvent((event) => {
       if (event.kind === 'waiter-queued') queueMicrotask(() => this.serveWaiter());
     });
+    // Fleet mode: acquires on other replicas wait for a lease that an idle session synthesizer here holds.
+    this.stopFleetDemand =
+      fleet?.onDemand((pool, count) => {
+        if (pool === 'tts') this.releaseIdleSynthesizers(count);
+      }) ?? null;
     metrics.countSessionsWith(() => {
       const connected = this.registry.connectedCount;
       return { connected, resumable: this.registry.size - connected };
@@ -63,8 +77,21 @@ export class VoiceSessions implements OnModuleDestroy {
   }
 
   /** A connection authenticated as `principal` gets its session (resumed when it asked for one it owns). */
-  attach(connectionId: string, principal: string, requestedId?: string): AttachResult<VoiceSession> {
-    return this.registry.attach(connectionId, principal, requestedId);
+  attach(
+    connectionId: string,
+    principal: string,
+    requestedId?: string,
+    adopt = false,
+  ): AttachResult<VoiceSession> {
+    return this.registry.attach(connectionId, principal, requestedId, adopt);
+  }
+
+  /**
+   * Fleet mode: the session was resumed on another replica. It ends here at once (its clients go back to the
+   * pools); returns the connection that still held it, if any.
+   */
+  movedAway(sessionId: string): string | null {
+    return this.registry.end(sessionId) ?? null;
   }
 
   /** The connection is gone; true when it held the session (its grace has started). */
@@ -117,8 +144,17 @@ export class VoiceSessions implements OnModuleDestroy {
     }
   }
 
+  /** Gives back up to `count` synthesizers their sessions are not using, least recently used first. */
+  releaseIdleSynthesizers(count: number): void {
+    for (const id of [...this.idleHolders.keys()].slice(0, count)) {
+      this.idleHolders.delete(id);
+      this.track(this.ttsPool.releaseForSession(id));
+    }
+  }
+
   onModuleDestroy(): void {
     this.stopListening();
+    this.stopFleetDemand?.();
     if (this.sweepTimer !== null) this.clock.clearTimeout(this.sweepTimer);
     this.sweepTimer = null;
   }
@@ -184,6 +220,7 @@ export class VoiceSessions implements OnModuleDestroy {
   }
 
   private end(session: VoiceSession): void {
+    this.fleetSessions?.ended(session.id);
     this.idleHolders.delete(session.id);
     session.abortWork(SESSION_ENDED);
     this.track(this.ttsPool.releaseForSession(session.id));

@@ -18,6 +18,8 @@ import {
 } from '@nestjs/websockets';
 import { randomUUID } from 'node:crypto';
 import type { Namespace, Socket } from 'socket.io';
+import { FLEET_SESSIONS } from '../fleet/fleet-tokens';
+import type { FleetVoiceSessions } from '../fleet/sessions/fleet-voice-sessions';
 import { ShutdownState } from '../lifecycle/shutdown-state';
 import { sessionIdPrefix } from '../logging/session-id-prefix';
 import { STT_POOL, TTS_POOL, VOICE_CATALOG } from '../pools-module/pool-tokens';
@@ -81,6 +83,9 @@ const CLIENT_EVENTS: ReadonlySet<string> = new Set([
   'stt.stop',
 ]);
 
+/** Server-side event between replicas (Socket.IO Redis adapter): a session was resumed on the sender. */
+const SESSION_MOVED = 'fleet:session-moved';
+
 /** How long aborted work may take to answer before the sockets are closed at shutdown. */
 const ABORT_SETTLE_MS = 250;
 /** How long closed connections get to finish their close handshake before their sockets are destroyed. */
@@ -118,6 +123,8 @@ export class VoiceGateway
   private readonly auth: VoiceAuthenticator;
   private readonly connections = new WeakMap<Socket, VoiceConnection>();
   private readonly principals = new WeakMap<Socket, string>();
+  /** Fleet mode: connections taking over a session that lives on another replica. */
+  private readonly adopting = new WeakSet<Socket>();
   private readonly audioLimits: AudioLimits;
   private readonly inputChecks: InputChecks;
   private draining = false;
@@ -132,6 +139,7 @@ export class VoiceGateway
     private readonly metrics: VoiceMetrics,
     @Optional() shutdown?: ShutdownState,
     @Optional() @Inject(VOICE_CATALOG) voices?: VoiceCatalog,
+    @Optional() @Inject(FLEET_SESSIONS) private readonly fleet?: FleetVoiceSessions,
     // Absent in a module built without TracingModule (test harnesses): then tracing is off.
     @Optional() tracing?: Tracing,
   ) {
@@ -147,7 +155,10 @@ export class VoiceGateway
       ...(voices === undefined ? {} : { knownVoice: (name: string) => voices.has(name) !== false }),
     };
     // Readiness and the gateway turn away new work at the same moment.
-    shutdown?.onShutdown(() => (this.draining = true));
+    shutdown?.onShutdown(() => {
+      this.draining = true;
+      this.announceMoving();
+    });
   }
 
   // ------------------------------------------------------------------ connections
@@ -171,8 +182,23 @@ export class VoiceGateway
         return next(connectError({ code: 'UNAUTHORIZED', message: result.reason, retryable: false }));
       }
       this.principals.set(socket, result.principal);
-      next();
+      const requested = handshakeSessionId(socket.handshake.auth);
+      if (this.fleet === undefined || requested === undefined) return next();
+      // Fleet mode: the session may live on another replica; the fleet says whether this connection takes it over.
+      this.fleet.movingFrom(requested, result.principal).then(
+        (from) => {
+          if (from !== null) this.adopting.add(socket);
+          next();
+        },
+        () => next(),
+      );
     });
+    if (this.fleet !== undefined) {
+      namespace.on(SESSION_MOVED, (moved: { sessionId?: unknown }) => {
+        if (typeof moved?.sessionId === 'string') this.movedAway(moved.sessionId);
+      });
+      this.fleet.onMovedAway((ids) => ids.forEach((id) => this.movedAway(id)));
+    }
   }
 
   handleConnection(socket: Socket): void {
@@ -182,8 +208,19 @@ export class VoiceGateway
       socket.disconnect(true);
       return;
     }
-    const attached = this.sessions.attach(socket.id, principal, handshakeSessionId(socket.handshake.auth));
+    const adopt = this.adopting.has(socket);
+    const attached = this.sessions.attach(
+      socket.id,
+      principal,
+      handshakeSessionId(socket.handshake.auth),
+      adopt,
+    );
     const { session } = attached;
+    if (this.fleet !== undefined) {
+      this.fleet.attached(attached.sessionId, principal);
+      // The replica that held the session lets go of it (and its clients) at once.
+      if (adopt) this.namespace.serverSideEmit(SESSION_MOVED, { sessionId: attached.sessionId });
+    }
     if (attached.displaced !== null) this.displace(attached.displaced, session);
     const span = this.tracing.startSession(
       attached.sessionId,
@@ -216,7 +253,10 @@ export class VoiceGateway
     this.connections.delete(socket);
     connection.span.end();
     // Only the socket holding the session ends its work (a displaced socket's work was ended at takeover).
-    if (this.sessions.detach(connection.session, socket.id)) connection.session.abortWork(DISCONNECTED);
+    if (this.sessions.detach(connection.session, socket.id)) {
+      connection.session.abortWork(DISCONNECTED);
+      this.fleet?.detached(connection.session.id, this.settings.sessionResumeGraceMs);
+    }
   }
 
   // ------------------------------------------------------------------ synthesis
@@ -534,6 +574,36 @@ export class VoiceGateway
       message: 'another connection resumed this session; this connection is closed',
     });
     old.disconnect(true);
+  }
+
+  /**
+   * Fleet mode: a client resumed this session on another replica. It ends here at once; a connection that still
+   * held it is told why and closed. While shutting down, the drain lets its work finish instead.
+   */
+  private movedAway(sessionId: string): void {
+    if (this.draining) return;
+    const connectionId = this.sessions.movedAway(sessionId);
+    if (connectionId === null) return;
+    const old = this.namespace.sockets.get(connectionId);
+    if (old === undefined) return;
+    old.emit('session.displaced', {
+      code: 'SESSION_TAKEN_OVER',
+      message: 'this session was resumed on another replica; this connection is closed',
+    });
+    old.disconnect(true);
+  }
+
+  /**
+   * Fleet mode, shutdown: every client is asked to reconnect (through the load balancer, to another replica)
+   * with its session id; requests already sent here still get their answers before the connection closes.
+   */
+  private announceMoving(): void {
+    if (this.fleet === undefined || this.namespace === undefined) return;
+    this.fleet.leaving();
+    for (const socket of this.namespace.sockets.values()) {
+      const connection = this.connections.get(socket);
+      if (connection !== undefined) socket.emit('session.moving', { sessionId: connection.session.id });
+    }
   }
 
   private leaseFor(session: VoiceSession): SynthesizerLease {

@@ -1,0 +1,226 @@
+/**
+ * Fleet mode: 3 replicas sharing one upstream budget through Redis vs the same 3 replicas splitting it statically.
+ *   (a) fleet: REDIS_URL set, SPEECH_FLEET_TTS_MAX_SIZE=12 (replicas may each grow to the whole budget);
+ *   (b) no Redis: SPEECH_POOL_TTS_MAX_SIZE=4 per replica (12 in all, the same budget cut in three).
+ * The emulator refuses upgrades beyond 12 open connections with 429 and charges 200 ms per new connection. 100
+ * sessions make 3 syntheses each, spread round-robin over the replicas, all at once. Reported: throughput, 429s,
+ * upstream connections opened per session, and the allocation latency by tier on the replicas: a lease is one
+ * Redis round trip on a COLD creation, and WARM/DEDICATED hand-outs take none.
+ * Also timed directly: one lease take + give against the same Redis, and the same through an in-process gate.
+ *
+ *   npm run bench -- fleet
+ *
+ * Emulator, Redis and each replica: child processes. Socket.IO clients: this process.
+ */
+import { Redis } from 'ioredis';
+import { startRedisServer, type RedisServerProcess } from '../src/fleet/local-fleet/redis-server-process';
+import { LeaseLedger } from '../src/fleet/leases/lease-ledger';
+import { FleetKeys } from '../src/fleet/redis/fleet-keys';
+import { startBenchEmulator, type BenchEmulator } from './support/emulator';
+import { printBenchLine, printTable, progress, targetLine } from './support/report';
+import { startServerProcess, type ServerProcess } from './support/server-process';
+import { round, roundSummary, summarize, type Summary } from './support/stats';
+import { VoiceClient } from './support/voice-client';
+
+const REPLICAS = 3;
+const BUDGET = 12;
+const SESSIONS = 100;
+const REQUESTS_PER_SESSION = 3;
+const CONNECT_LATENCY_MS = 200;
+const FIRST_BYTE_LATENCY_MS = 100;
+const LEASE_SAMPLES = 2_000;
+const TARGET_LEASE_P99_MS = 2;
+const TEXT = 'Your table is booked.';
+
+interface Outcome {
+  label: string;
+  completed: number;
+  failedBy: Record<string, number>;
+  upstream429: number;
+  connectionsOpened: number;
+  seconds: number;
+  throughput: number;
+  /** Per pool/tier: the worst replica's p50 and p99, and all allocations counted, ms. */
+  allocations: Record<string, { p50: number; p99: number; n: number }>;
+}
+
+const COMMON_ENV: Record<string, string> = {
+  SPEECH_POOL_WARM_SIZE: '2',
+  // Recognition plays no part here: no STT connections count against the upstream's limit.
+  SPEECH_POOL_STT_WARM_SIZE: '0',
+  SPEECH_POOL_ACQUIRE_TIMEOUT: '30',
+};
+
+async function startReplicas(emulator: BenchEmulator, env: Record<string, string>): Promise<ServerProcess[]> {
+  const replicas: ServerProcess[] = [];
+  for (let i = 0; i < REPLICAS; i++) {
+    replicas.push(
+      await startServerProcess({
+        speechHost: emulator.url,
+        env: {
+          ...COMMON_ENV,
+          ...env,
+          ...(env.REDIS_URL === undefined ? {} : { REPLICA_ID: `bench-${i + 1}` }),
+        },
+      }),
+    );
+  }
+  return replicas;
+}
+
+async function runLoad(label: string, emulator: BenchEmulator, replicas: ServerProcess[]): Promise<Outcome> {
+  for (const replica of replicas) await replica.allocations(); // start from an empty record
+  await emulator.reset();
+  await emulator.setFaults({
+    maxConnections: BUDGET,
+    connectLatencyMs: CONNECT_LATENCY_MS,
+    firstByteLatencyMs: FIRST_BYTE_LATENCY_MS,
+  });
+  const failedBy: Record<string, number> = {};
+  let completed = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: SESSIONS }, async (_, i) => {
+      const client = await VoiceClient.connect({ url: replicas[i % REPLICAS].url, timeoutMs: 60_000 });
+      try {
+        for (let r = 0; r < REQUESTS_PER_SESSION; r++) {
+          const result = await client.synthesize({ text: TEXT });
+          if (result.ok) completed++;
+          else
+            failedBy[result.error?.code ?? 'unknown'] = (failedBy[result.error?.code ?? 'unknown'] ?? 0) + 1;
+        }
+      } finally {
+        await client.close();
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const stats = await emulator.stats();
+  const allocations: Outcome['allocations'] = {};
+  for (const replica of replicas) {
+    const { byTier } = await replica.allocations();
+    for (const [key, summary] of Object.entries(byTier)) {
+      const seen = allocations[key] ?? { p50: 0, p99: 0, n: 0 };
+      allocations[key] = {
+        p50: Math.max(seen.p50, summary.p50),
+        p99: Math.max(seen.p99, summary.p99),
+        n: seen.n + summary.n,
+      };
+    }
+  }
+  return {
+    label,
+    completed,
+    failedBy,
+    upstream429: stats.rejectedTotal,
+    connectionsOpened: stats.connectionsTotal,
+    seconds: round(seconds),
+    throughput: round((completed / seconds) * 10) / 10,
+    allocations,
+  };
+}
+
+/** One lease taken and given back, straight against Redis: what a COLD creation adds in fleet mode. */
+async function timeLeases(redis: RedisServerProcess): Promise<{ take: Summary; give: Summary }> {
+  const connection = new Redis(redis.url);
+  const ledger = new LeaseLedger(connection, new FleetKeys('bench-leases:'), 'bench', 60_000, 3_000);
+  await ledger.sync({ tts: 0, stt: 0 });
+  const takes: number[] = [];
+  const gives: number[] = [];
+  for (let i = 0; i < LEASE_SAMPLES; i++) {
+    let at = performance.now();
+    await ledger.take('tts', 1_000, 'acquire', 1);
+    takes.push(performance.now() - at);
+    at = performance.now();
+    await ledger.give('tts', 1);
+    gives.push(performance.now() - at);
+  }
+  await ledger.leave();
+  connection.disconnect();
+  return { take: roundSummary(summarize(takes.slice(100))), give: roundSummary(summarize(gives.slice(100))) };
+}
+
+async function main(): Promise<void> {
+  const emulator = await startBenchEmulator('child');
+  const redis = await startRedisServer();
+  try {
+    progress('lease round trips');
+    const leases = await timeLeases(redis);
+
+    progress('(a) fleet: 3 replicas, fleet budget 12');
+    let replicas = await startReplicas(emulator, {
+      REDIS_URL: redis.url,
+      SPEECH_FLEET_TTS_MAX_SIZE: String(BUDGET),
+    });
+    const fleet = await runLoad('(a) fleet, budget 12 shared', emulator, replicas);
+    for (const replica of replicas) await replica.close();
+
+    progress('(b) no Redis: 3 replicas, 4 each');
+    replicas = await startReplicas(emulator, { SPEECH_POOL_TTS_MAX_SIZE: String(BUDGET / REPLICAS) });
+    const split = await runLoad('(b) no Redis, 4 per replica', emulator, replicas);
+    for (const replica of replicas) await replica.close();
+
+    const outcomes = [fleet, split];
+    printTable(
+      `3 replicas, ${SESSIONS} sessions x ${REQUESTS_PER_SESSION} syntheses, upstream limit ${BUDGET} (429 beyond), ${CONNECT_LATENCY_MS} ms per new connection`,
+      ['variant', 'served', 'failed', 'upstream 429', 'connections / session', 'seconds', 'requests/s'],
+      outcomes.map((o) => [
+        o.label,
+        o.completed,
+        JSON.stringify(o.failedBy),
+        o.upstream429,
+        round(o.connectionsOpened / SESSIONS),
+        o.seconds,
+        o.throughput,
+      ]),
+    );
+    const tiers = [...new Set(outcomes.flatMap((o) => Object.keys(o.allocations)))].sort();
+    printTable(
+      'Allocation latency by pool/tier, ms (worst replica: p50 / p99, allocations)',
+      ['pool/tier', ...outcomes.map((o) => o.label)],
+      tiers.map((tier) => [
+        tier,
+        ...outcomes.map((o) => {
+          const a = o.allocations[tier];
+          return a === undefined ? '-' : `${a.p50} / ${a.p99} (${a.n})`;
+        }),
+      ]),
+    );
+    printTable(
+      'One lease, straight against Redis (loopback), ms',
+      ['operation', 'p50', 'p99', 'max'],
+      [
+        ['take', leases.take.p50, leases.take.p99, leases.take.max],
+        ['give', leases.give.p50, leases.give.p99, leases.give.max],
+      ],
+    );
+    console.log(
+      targetLine(
+        `lease overhead p99 < ${TARGET_LEASE_P99_MS} ms on loopback`,
+        leases.take.p99 < TARGET_LEASE_P99_MS,
+        `${leases.take.p99} ms`,
+      ),
+    );
+    console.log(targetLine('no upstream 429 in fleet mode', fleet.upstream429 === 0, `${fleet.upstream429}`));
+    printBenchLine({
+      bench: 'fleet',
+      replicas: REPLICAS,
+      budget: BUDGET,
+      sessions: SESSIONS,
+      requestsPerSession: REQUESTS_PER_SESSION,
+      fleet,
+      split,
+      throughputRatio: round(fleet.throughput / split.throughput),
+      leaseTakeMs: leases.take,
+      leaseGiveMs: leases.give,
+    });
+  } finally {
+    await redis.stop();
+    await emulator.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,12 @@
+/** The fleet's ioredis connection (commands and scripts; the Socket.IO adapter opens its own pair). */
+export const FLEET_REDIS = Symbol('FLEET_REDIS');
+/** `(pool: 'tts' | 'stt') => CreationGate | undefined`: each pool's fleet budget, if it has one. */
+export const FLEET_GATES = Symbol('FLEET_GATES');
+/** The `fleet` readiness check (`check(): HealthIndicatorResult`). */
+export const FLEET_HEALTH = Symbol('FLEET_HEALTH');
+/** `{ onDemand(listener: (pool, count) => void): () => void }`: leases wanted elsewhere (FleetCoordinator). */
+export const FLEET_DEMAND = Symbol('FLEET_DEMAND');
+/** FleetVoiceSessions: fleet-wide session records for the voice gateway. */
+export const FLEET_SESSIONS = Symbol('FLEET_SESSIONS');
+/** The Socket.IO Redis adapter for the voice server (FleetSocketAdapter). */
+export const FLEET_SOCKET_ADAPTER = Symbol('FLEET_SOCKET_ADAPTER');

@@ -1,0 +1,11 @@
+export { FleetModule } from './fleet.module';
+export { FLEET_MODULE_OPTIONS, type FleetModuleOptions } from './fleet-module-options';
+export { FLEET_REDIS } from './fleet-tokens';
+export { FleetCoordinator, type FleetStatus } from './replicas/fleet-coordinator';
+export { FleetHealthIndicator } from './api/fleet-health.indicator';
+export { SessionDirectory } from './sessions/session-directory';
+export type { SessionClaim } from './sessions/session-claim';
+export type { CreationGate, GatedPool } from '../pools/creation-gate';
+export type { FleetView } from './api/fleet-view';
+export { FleetRedisError } from './redis/fleet-redis-error';
+export { defaultReplicaId } from './replicas/default-replica-id';

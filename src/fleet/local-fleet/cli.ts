@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { createStderrLogger, startEmulator, type RunningEmulator } from '../../emulator';
+import { redisServerAvailable, startRedisServer, type RedisServerProcess } from './redis-server-process';
+
+const USAGE =
+  'Usage: npm run fleet -- [--replicas 3] [--port 3000] [--fleet-max <per pool, default 4 x replicas>]\n' +
+  'Starts redis-server (from PATH, on a free port), the speech emulator and N warmline replicas on consecutive\n' +
+  'ports, all in fleet mode. Other settings come from the environment as for `npm start`. Ctrl-C stops it all.';
+
+interface Replica {
+  id: string;
+  url: string;
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function positiveInteger(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) fail(`Invalid --${name} ${value}`);
+  return n;
+}
+
+/** Copies a child's output line by line under a prefix, so the replicas' logs can be told apart. */
+function prefixLines(stream: NodeJS.ReadableStream, prefix: string, out: NodeJS.WritableStream): void {
+  createInterface({ input: stream }).on('line', (line) => out.write(`${prefix} ${line}\n`));
+}
+
+function startReplica(id: string, port: number, env: NodeJS.ProcessEnv): Replica {
+  const main = join(__dirname, '..', '..', 'main.js');
+  const child = spawn(process.execPath, [main], {
+    env: { ...env, PORT: String(port), REPLICA_ID: id },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  prefixLines(child.stdout!, `[${id}]`, process.stdout);
+  prefixLines(child.stderr!, `[${id}]`, process.stderr);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return { id, url: `http://127.0.0.1:${port}`, child, exited };
+}
+
+async function waitReady(replica: Replica, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let gone = false;
+  void replica.exited.then(() => (gone = true));
+  for (;;) {
+    if (gone) throw new Error(`${replica.id} exited before it was ready`);
+    const status = await fetch(`${replica.url}/health/ready`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`${replica.id} not ready after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function main(): Promise<void> {
+  let values: { replicas?: string; port?: string; 'fleet-max'?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        replicas: { type: 'string', short: 'n' },
+        port: { type: 'string', short: 'p' },
+        'fleet-max': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const count = positiveInteger(values.replicas, 3, 'replicas');
+  const basePort = positiveInteger(values.port, 3000, 'port');
+  const fleetMax = positiveInteger(values['fleet-max'], 4 * count, 'fleet-max');
+  if (!redisServerAvailable()) fail('redis-server is not on PATH; install Redis to run a local fleet');
+
+  let redis: RedisServerProcess | null = null;
+  let emulator: RunningEmulator | null = null;
+  const replicas: Replica[] = [];
+  let stopping = false;
+
+  const stopAll = async (code: number): Promise<never> => {
+    if (!stopping) {
+      stopping = true;
+      process.stdout.write('stopping the fleet...\n');
+      for (const replica of replicas) replica.child.kill('SIGTERM');
+      const killLate = setTimeout(() => replicas.forEach((r) => r.child.kill('SIGKILL')), 20_000);
+      await Promise.all(replicas.map((r) => r.exited));
+      clearTimeout(killLate);
+      await emulator?.close();
+      await redis?.stop();
+      process.stdout.write('fleet stopped\n');
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    redis = await startRedisServer();
+    emulator = await startEmulator({ port: 0, logger: createStderrLogger('warn') });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      REDIS_URL: redis.url,
+      AZURE_SPEECH_HOST: emulator.url,
+      AZURE_SPEECH_KEY: process.env.AZURE_SPEECH_KEY ?? 'local-fleet',
+      SPEECH_FLEET_MAX_SIZE: String(fleetMax),
+    };
+    for (let i = 0; i < count; i++) replicas.push(startReplica(`replica-${i + 1}`, basePort + i, env));
+    await Promise.all(replicas.map((r) => waitReady(r, 90_000)));
+  } catch (error) {
+    process.stderr.write(`local fleet failed to start: ${(error as Error).message}\n`);
+    await stopAll(1);
+  }
+
+  const lines = [
+    `local fleet ready: ${count} replicas, fleet budget ${fleetMax} per pool`,
+    `  redis     ${redis!.url}`,
+    `  emulator  ${emulator!.url} (stats ${emulator!.httpUrl}/emulator/stats)`,
+    ...replicas.map((r) => `  ${r.id} ${r.url}  (fleet view ${r.url}/api/v1/fleet)`),
+    'Ctrl-C stops everything.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  for (const replica of replicas) {
+    void replica.exited.then(() => {
+      if (!stopping) process.stderr.write(`${replica.id} exited (code ${replica.child.exitCode})\n`);
+    });
+  }
+}
+
+void main();

@@ -1,0 +1,179 @@
+import type { Redis } from 'ioredis';
+import { describeWithRedis, startRedis, type TestRedis } from '../../../test/support/redis-server';
+import { waitFor } from '../../testing/wait-for';
+import { FleetKeys } from '../redis/fleet-keys';
+import { connectFleetRedis } from '../redis/redis-connection';
+import { GatedFakePool } from '../testing/gated-fake-pool';
+import { FleetCoordinator } from './fleet-coordinator';
+
+jest.setTimeout(30_000);
+
+class RecordingLogger {
+  readonly lines: string[] = [];
+  log(message: string): void {
+    this.lines.push(`log ${message}`);
+  }
+  warn(message: string): void {
+    this.lines.push(`warn ${message}`);
+  }
+}
+
+describeWithRedis('FleetCoordinator and FleetBudget (real Redis)', () => {
+  let server: TestRedis;
+  let prefix = 0;
+  const started: Array<{ coordinator: FleetCoordinator; redis: Redis }> = [];
+
+  beforeAll(async () => {
+    server = await startRedis();
+  });
+  afterEach(async () => {
+    for (const { coordinator, redis } of started.splice(0)) {
+      await coordinator.stop();
+      redis.disconnect();
+    }
+    if (!server.running) await server.start();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  let keys: FleetKeys;
+  beforeEach(() => {
+    keys = new FleetKeys(`coord${++prefix}:`);
+  });
+
+  async function replica(id: string, ttsMax: number, leaseTtlMs = 60_000) {
+    const redis = await connectFleetRedis(server.url, {
+      connectTimeoutMs: 2_000,
+      commandTimeoutMs: 1_000,
+      connectionName: id,
+    });
+    const logger = new RecordingLogger();
+    const coordinator = new FleetCoordinator({
+      redis,
+      keys,
+      replicaId: id,
+      leaseTtlMs,
+      // The tests beat by hand; the timer must not interleave.
+      heartbeatMs: 3_600_000,
+      fleetMax: { tts: ttsMax },
+      snapshot: () => ({ ready: true, sessions: 0, pools: {} }),
+      logger,
+      retryMs: 20,
+    });
+    await coordinator.start();
+    started.push({ coordinator, redis });
+    const pool = new GatedFakePool('tts', coordinator.budgets.get('tts')!);
+    return { coordinator, pool, logger, redis };
+  }
+
+  it('moves idle leases to the replica whose acquires wait at the fleet cap', async () => {
+    const a = await replica('a', 4);
+    const b = await replica('b', 4);
+    await a.pool.fill(4);
+    expect(a.pool.idle).toHaveLength(4);
+    await b.pool.fill(2); // refills get nothing at the cap
+    expect(b.pool.created).toBe(0);
+
+    const served = Promise.all([b.pool.acquire(), b.pool.acquire(), b.pool.acquire()]);
+    await waitFor(() => b.coordinator.budgets.get('tts')!.waitingForLease() === 3, 'b blocked at the cap');
+    await b.coordinator.beat(); // b reports its waiters as demand
+    await a.coordinator.beat(); // a sees the demand at the cap and sheds idle clients
+    expect(await served).toHaveLength(3);
+
+    expect(a.pool.idle).toHaveLength(1);
+    expect(a.pool.inUse.size + b.pool.inUse.size).toBe(3);
+    const reading = await a.coordinator.read();
+    expect(reading.leased.tts).toBe(4);
+    expect(a.coordinator.budgets.get('tts')!.held + b.coordinator.budgets.get('tts')!.held).toBe(4);
+  });
+
+  it('never sheds a client in use, and sheds nothing while no one waits', async () => {
+    const a = await replica('a', 2);
+    const b = await replica('b', 2);
+    const inUse = [await a.pool.acquire(), await a.pool.acquire()];
+    await a.coordinator.beat();
+    expect(a.pool.inUse.size).toBe(2);
+
+    const waiting = b.pool.acquire();
+    await waitFor(() => b.coordinator.budgets.get('tts')!.waitingForLease() === 1, 'b blocked at the cap');
+    await b.coordinator.beat();
+    await a.coordinator.beat();
+    expect(a.pool.inUse.size).toBe(2); // nothing idle to give
+    a.pool.release(inUse[0]);
+    await expect(waiting).resolves.toEqual(expect.any(Number));
+  });
+
+  it('keeps serving from a local share while Redis is down, logs the change once, and re-registers after', async () => {
+    const a = await replica('a', 6);
+    const b = await replica('b', 6);
+    const held = [await a.pool.acquire(), await a.pool.acquire(), await a.pool.acquire()];
+    await b.pool.acquire();
+    await a.coordinator.beat();
+
+    await server.stop();
+    // Share: 6 / 2 replicas = 3, and a already holds 3: one release makes room for one creation.
+    const blocked = a.pool.acquire();
+    await waitFor(() => a.coordinator.mode === 'degraded', 'a degraded');
+    expect(a.coordinator.status()).toMatchObject({
+      mode: 'degraded',
+      pools: { tts: { localShare: 3, held: 3 } },
+    });
+    a.pool.release(held[0]);
+    await expect(blocked).resolves.toEqual(expect.any(Number));
+    await a.coordinator.beat();
+    await a.coordinator.beat();
+    expect(a.logger.lines.filter((l) => l.startsWith('warn'))).toHaveLength(1);
+    expect(a.logger.lines[0]).toMatch(/Redis unreachable .*fleet degraded.*tts 3/);
+
+    await server.start(); // empty: everything the fleet had in Redis is gone
+    await waitFor(() => a.redis.status === 'ready' && b.redis.status === 'ready', 'reconnected');
+    await a.coordinator.beat();
+    await b.coordinator.beat();
+    expect(a.coordinator.mode).toBe('ok');
+    expect(b.coordinator.mode).toBe('ok');
+    expect((await a.coordinator.read()).leased.tts).toBe(a.pool.live + b.pool.live);
+    expect(a.logger.lines.at(-1)).toMatch(/Redis reachable again: fleet ok \(leases re-registered: tts 3/);
+  });
+
+  it('notices its heartbeat lapsed (leases dropped by Redis) and registers them again', async () => {
+    const a = await replica('a', 5, 300);
+    await a.pool.acquire();
+    await a.pool.acquire();
+    const observer = await replica('observer', 5);
+    await pollUntil(async () => (await observer.coordinator.read()).leased.tts === 0);
+
+    await a.coordinator.beat(); // stale: syncs
+    await waitFor(() => a.coordinator.mode === 'ok', 'a synced');
+    expect((await observer.coordinator.read()).leased.tts).toBe(2);
+  });
+
+  it('repairs books that disagree with its own count at the next heartbeat', async () => {
+    const a = await replica('a', 5);
+    await a.pool.acquire();
+    await a.redis.hset(keys.leases('tts'), 'a', 4); // someone else's mistake
+    await a.coordinator.beat();
+    await waitFor(() => a.coordinator.mode === 'ok', 'synced');
+    expect((await a.coordinator.read()).leased.tts).toBe(1);
+  });
+
+  it('gives back everything at once when it leaves', async () => {
+    const a = await replica('a', 5);
+    const b = await replica('b', 5);
+    await a.pool.acquire();
+    await a.pool.acquire();
+    expect((await b.coordinator.read()).leased.tts).toBe(2);
+    await a.coordinator.stop();
+    const reading = await b.coordinator.read();
+    expect(reading.leased.tts).toBe(0);
+    expect(reading.replicas.map((r) => r.id)).toEqual(['b']);
+  });
+});
+
+async function pollUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

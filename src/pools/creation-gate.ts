@@ -1,0 +1,29 @@
+/** Why the pool wants to create: for a caller (`acquire`) or to top its warm stack up (`refill`). */
+export type CreationPurpose = 'acquire' | 'refill';
+
+/**
+ * What a gate sees of the pool it guards (the pool hands this to `attach`).
+ */
+export interface GatedPool {
+  readonly name: string;
+  /** Acquires queued at the cap. */
+  pendingAcquires(): number;
+  /** Idle warm clients (not session-bound, not in use). */
+  idleCount(): number;
+  /** Retries the queued acquires now: a take may succeed. */
+  wake(): void;
+  /** Closes up to `count` idle warm clients, never one a session holds or uses; returns how many it closed. */
+  trimIdle(count: number): number;
+}
+
+/**
+ * An extra budget a pool must take from before every factory call and give back to once per resource it
+ * destroys (and per factory call that failed after taking), e.g. a budget shared by several processes. Taking
+ * may be synchronous (a local count) or asynchronous (a round trip); a refused `acquire` queues the caller as at
+ * the pool's own cap (FIFO, timeout, abort), a refused `refill` skips that refill. `wake()` retries the queue.
+ */
+export interface CreationGate {
+  tryTake(purpose: CreationPurpose): boolean | Promise<boolean>;
+  release(): void;
+  attach(pool: GatedPool): void;
+}
