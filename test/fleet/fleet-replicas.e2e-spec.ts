@@ -232,6 +232,7 @@ describeWithRedis('a fleet of real service processes (e2e)', () => {
       ).pools;
     expect((await poolsOf(first)).tts.activeSessions).toBeGreaterThan(0);
     original.disconnect();
+    const disconnectedAt = Date.now();
     await until(
       () => poolsOf(second),
       (p) => p.tts.warmPoolSize > 0,
@@ -244,14 +245,14 @@ describeWithRedis('a fleet of real service processes (e2e)', () => {
       ok: true,
       tier: 'warm',
     });
-    // Well within the 10 s grace: the first replica released the session's synthesizer when it moved.
-    const movedAt = Date.now();
+    // Before the 10 s grace could have ended it: the first replica released the session's synthesizer because it
+    // moved (measured from the disconnect, which started the grace there).
     await until(
       () => poolsOf(first),
       (p) => p.tts.activeSessions === 0,
       'the first replica letting go',
     );
-    expect(Date.now() - movedAt).toBeLessThan(5_000);
+    expect(Date.now() - disconnectedAt).toBeLessThan(9_500);
 
     const stranger = fleet.connect(third, { token: FLEET_API_KEYS[1], sessionId });
     const strangers = await ready(stranger);
