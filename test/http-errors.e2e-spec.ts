@@ -1,7 +1,7 @@
 import { startEmulator, type RunningEmulator } from '../src/emulator';
 import { ShutdownState } from '../src/lifecycle/shutdown-state';
 import { waitFor } from '../src/testing/wait-for';
-import { streamingWavHeader } from '../src/http-api/streaming-wav-header';
+import { wavHeader } from '../src/speech/wav-header';
 import { startHttpSpeechApp, type HttpSpeechApp } from './support/http-speech-app';
 
 jest.setTimeout(60_000);
@@ -102,7 +102,7 @@ describe('HTTP speech API errors (e2e)', () => {
     });
 
     it('an upload over HTTP_MAX_UPLOAD: 413, whether announced or streamed', async () => {
-      const big = Buffer.concat([streamingWavHeader(16_000), Buffer.alloc(100 * 1024)]);
+      const big = Buffer.concat([wavHeader(16_000), Buffer.alloc(100 * 1024)]);
       const announced = await post(`${service.url}/api/v1/stt`, {
         headers: { 'content-type': 'audio/wav' },
         body: big,
@@ -124,7 +124,7 @@ describe('HTTP speech API errors (e2e)', () => {
         body: Buffer.from('ID3\u0004 this is an mp3, not a wav'),
       });
       expectProblem(notWav, 400, 'BAD_REQUEST', /malformed WAV header: it does not start with RIFF/);
-      const stereo = streamingWavHeader(16_000);
+      const stereo = wavHeader(16_000);
       stereo.writeUInt16LE(2, 22);
       const answer = await post(`${service.url}/api/v1/stt`, {
         headers: { 'content-type': 'audio/wav' },
@@ -133,7 +133,7 @@ describe('HTTP speech API errors (e2e)', () => {
       expectProblem(answer, 400, 'BAD_REQUEST', /mono/);
       const truncated = await post(`${service.url}/api/v1/stt`, {
         headers: { 'content-type': 'audio/wav' },
-        body: streamingWavHeader(16_000).subarray(0, 30),
+        body: wavHeader(16_000).subarray(0, 30),
       });
       expectProblem(truncated, 400, 'BAD_REQUEST', /ended inside the header/);
       expect(service.stt.snapshot().inUse).toBe(0);

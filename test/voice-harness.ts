@@ -1,4 +1,6 @@
 import { Global, Module, type INestApplication } from '@nestjs/common';
+import type { Tracing } from '../src/tracing/tracing';
+import { testTracingModule } from './support/test-tracing-module';
 import { Registry } from 'prom-client';
 import { Test } from '@nestjs/testing';
 import { io, type Socket as ClientSocket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
@@ -36,6 +38,8 @@ export interface VoiceAppOptions {
   voice?: Partial<VoiceModuleOptions>;
   /** An emulator shared by several apps; otherwise the app starts (and closes) its own. */
   emulator?: RunningEmulator;
+  /** The app's Tracing (as TracingModule would provide it); default: none, so tracing is off. */
+  tracing?: Tracing;
 }
 
 export interface VoiceApp {
@@ -85,6 +89,7 @@ export async function startVoiceApp(options: VoiceAppOptions = {}): Promise<Voic
     imports: [
       LifecycleModule,
       TestMetricsRegistryModule,
+      ...(options.tracing === undefined ? [] : [testTracingModule(options.tracing)]),
       PoolsModule.forRoot(poolsOptions),
       VoiceModule.forRoot(voiceOptions),
     ],

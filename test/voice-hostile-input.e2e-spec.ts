@@ -7,6 +7,7 @@ import {
   request,
   startVoiceApp,
   synthesize,
+  waitFor,
   type VoiceApp,
 } from './voice-harness';
 
@@ -21,8 +22,18 @@ const NOT_AN_OBJECT = {
   },
 };
 
-/** What the upstream saw: no turn and no connection may come from a request the gateway refuses. */
-function upstreamCost(v: VoiceApp): { connections: number; syntheses: number } {
+/**
+ * What the upstream saw: no turn and no connection may come from a request the gateway refuses. Read once the
+ * pools' own refills have settled (a warm pull is replaced in the background), so only the requests count.
+ */
+async function upstreamCost(v: VoiceApp): Promise<{ connections: number; syntheses: number }> {
+  await waitFor(
+    () =>
+      [v.tts.snapshot(), v.stt.snapshot()].every(
+        (s) => s.size === s.inUse + s.warmPoolSize && s.warmPoolSize >= s.warmPoolTarget,
+      ),
+    'the pools refilled',
+  );
   const stats = v.emulator.stats();
   return { connections: stats.connectionsTotal, syntheses: stats.syntheses };
 }
@@ -72,7 +83,7 @@ describe('voice gateway: hostile input costs the service little and the upstream
     const socket = v.connect();
     await ready(socket);
     await synthesize(socket, { text: 'the session holds a synthesizer now' });
-    const before = upstreamCost(v);
+    const before = await upstreamCost(v);
     const { ack } = await synthesize(socket, { text });
     expect(ack).toEqual({
       ok: false,
@@ -82,7 +93,7 @@ describe('voice gateway: hostile input costs the service little and the upstream
         retryable: false,
       },
     });
-    expect(upstreamCost(v)).toEqual(before);
+    expect(await upstreamCost(v)).toEqual(before);
     // The session's synthesizer is untouched: still DEDICATED.
     expect((await synthesize(socket, { text: 'fine' })).ack).toMatchObject({ ok: true, tier: 'dedicated' });
   });
@@ -91,20 +102,20 @@ describe('voice gateway: hostile input costs the service little and the upstream
     const socket = v.connect();
     await ready(socket);
     await synthesize(socket, { text: 'warm' });
-    const before = upstreamCost(v);
+    const before = await upstreamCost(v);
     const acks = await Promise.all(
       Array.from({ length: 100 }, (_v, i) =>
         request(socket, 'tts.synthesize', { text: `hi${String.fromCharCode(i % 9)}`, requestId: `c${i}` }),
       ),
     );
     expect(acks.every((ack) => ack.ok === false)).toBe(true);
-    expect(upstreamCost(v)).toEqual(before);
+    expect(await upstreamCost(v)).toEqual(before);
   });
 
   it('refuses SSML that asks for hours of audio up front (BAD_REQUEST naming the limit)', async () => {
     const socket = v.connect();
     await ready(socket);
-    const before = upstreamCost(v);
+    const before = await upstreamCost(v);
     const ssml = `<speak>${'<break time="20s"/>'.repeat(100)}</speak>`;
     expect(Buffer.byteLength(ssml)).toBeLessThan(2_048);
     const { ack } = await synthesize(socket, { ssml });
@@ -121,7 +132,7 @@ describe('voice gateway: hostile input costs the service little and the upstream
       ok: false,
       error: { code: 'BAD_REQUEST' },
     });
-    expect(upstreamCost(v)).toEqual(before);
+    expect(await upstreamCost(v)).toEqual(before);
   });
 
   it('refuses an unknown event, counted like any other', async () => {
@@ -233,7 +244,7 @@ describe('voice gateway: voices and audio bounds (e2e)', () => {
   it('refuses a voice the upstream does not have before anything reaches it', async () => {
     const socket = v.connect();
     await ready(socket);
-    const before = upstreamCost(v);
+    const before = await upstreamCost(v);
     expect((await synthesize(socket, { text: 'hi', voice: 'en-US-NoSuchNeural' })).ack).toEqual({
       ok: false,
       error: {
@@ -247,7 +258,7 @@ describe('voice gateway: voices and audio bounds (e2e)', () => {
       ok: false,
       error: { code: 'BAD_REQUEST', message: expect.stringContaining('xx-XX-NobodyNeural') },
     });
-    expect(upstreamCost(v)).toEqual(before);
+    expect(await upstreamCost(v)).toEqual(before);
   });
 
   it('stops a stream that passes the estimate but runs past the audio bound', async () => {

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { USAGE, UsageError, parseClientArgs, sampleRateOf } from './cli-args';
 import { RemoteSynthesisError, synthesizeRemotely } from './remote-synthesis';
-import { toWav } from './wav-file';
+import { toWav } from '../speech/wav-header';
 
 export interface CliOutput {
   log(line: string): void;

@@ -4,7 +4,7 @@ import type { AudioSink, SynthesisResult } from '../synthesis/audio-sink';
 import type { HttpAudioFormat } from './http-audio-formats';
 import { toProblem } from './problem-details';
 import { sendProblem, type ProblemStyle } from './problem-response';
-import { streamingWavHeader } from './streaming-wav-header';
+import { wavHeader } from '../speech/wav-header';
 
 export const TIER_HEADER = 'X-Warmline-Tier';
 export const FIRST_BYTE_HEADER = 'X-Warmline-First-Byte-Ms';
@@ -72,6 +72,6 @@ export class HttpAudioSink implements AudioSink {
     if (tier !== null) response.setHeader(TIER_HEADER, tier);
     if (firstByteMs !== null)
       response.setHeader(FIRST_BYTE_HEADER, String(Math.round(firstByteMs * 10) / 10));
-    if (format.wavHeader) response.write(streamingWavHeader(format.sampleRate));
+    if (format.wavHeader) response.write(wavHeader(format.sampleRate));
   }
 }

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { STT_POOL } from '../pools-module/pool-tokens';
 import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../pools-module/pools-module-options';
 import type { AllocationTier } from '../pools/allocation-tier';
@@ -10,6 +11,8 @@ import { SttStream } from '../recognition/stt-stream';
 import type { SttResultSink } from '../recognition/stt-result-sink';
 import { DISCONNECTED, SHUTTING_DOWN, isAbortReason, replyFor } from '../synthesis/abort-reason';
 import { shuttingDown, type ErrorBody } from '../synthesis/error-body';
+import { DISABLED_TRACING } from '../tracing/noop-tracing';
+import { Tracing } from '../tracing/tracing';
 import { HttpWork } from './http-work';
 import { PcmUploadDecoder } from './pcm-upload-decoder';
 import { recognitionLanguage } from './recognition-language';
@@ -41,6 +44,8 @@ export interface RecognitionUpload {
   language?: string;
   /** Stops reading the upload (called when the recognition is aborted at shutdown). */
   stopReading: (reason: Error) => void;
+  /** The request's headers: a `traceparent` there makes the recognition's span a child of the caller's trace. */
+  headers: IncomingHttpHeaders;
 }
 
 /**
@@ -50,11 +55,17 @@ export interface RecognitionUpload {
  */
 @Injectable()
 export class HttpRecognition {
+  private readonly tracing: Tracing;
+
   constructor(
     @Inject(STT_POOL) private readonly pool: ResourcePool<SttClient>,
     @Inject(POOLS_MODULE_OPTIONS) private readonly poolsOptions: PoolsModuleOptions,
     private readonly work: HttpWork,
-  ) {}
+    // Absent in a module built without TracingModule (test harnesses): then tracing is off.
+    @Optional() tracing?: Tracing,
+  ) {
+    this.tracing = tracing ?? DISABLED_TRACING;
+  }
 
   /** The locale a request asks for (throws BAD_REQUEST for an unknown one). */
   languageFor(requested: string | undefined): string {
@@ -92,13 +103,20 @@ export class HttpRecognition {
       },
       error: ({ code, message, retryable }) => (failure ??= { code, message, retryable }),
     };
+    const requestId = randomUUID();
+    const span = this.tracing.startRecognition(
+      this.tracing.parentFromHeaders(upload.headers),
+      requestId,
+      language,
+    );
     const stream = new SttStream({
       pool: this.pool,
-      requestId: randomUUID(),
+      requestId,
       language,
       sampleRate: decoder.sampleRate as number,
       sink,
       maxEarlyAudioBytes: 0,
+      span,
     });
     const onShutdown = (): void => {
       stream.abort(isAbortReason(shutdown.reason) ? shutdown.reason : SHUTTING_DOWN);
@@ -131,7 +149,8 @@ export class HttpRecognition {
       };
     } catch (error) {
       // Nobody waits for results any more (we answer the client ourselves); the recognizer goes back at once.
-      stream.abort(DISCONNECTED);
+      // A failure of the request itself (a bad upload) is the stream's outcome: it did not see it otherwise.
+      stream.abort(DISCONNECTED, isAbortReason(error) ? undefined : error);
       if (shutdown.aborted && isAbortReason(shutdown.reason)) {
         const reply = replyFor(shutdown.reason);
         throw reply.kind === 'failed' ? reply.error : error;

@@ -14,6 +14,8 @@ import { PooledSynthesizerLease } from '../synthesis/pooled-synthesizer-lease';
 import { SynthesisJob } from '../synthesis/synthesis-job';
 import { prepareSsml, type InputChecks } from '../synthesis/synthesis-input';
 import { illegalCharacterProblem } from '../synthesis/xml-characters';
+import { DISABLED_TRACING } from '../tracing/noop-tracing';
+import { Tracing } from '../tracing/tracing';
 import { HttpAudioSink } from './http-audio-sink';
 import { HTTP_API_SETTINGS, type HttpApiSettings } from './http-api-options';
 import { HTTP_AUDIO_FORMATS, type HttpTtsFormat } from './http-audio-formats';
@@ -45,6 +47,7 @@ export class HttpSynthesis {
   private readonly logger = new Logger('HttpApi');
   private readonly audioLimits: AudioLimits;
   private readonly checks: InputChecks;
+  private readonly tracing: Tracing;
 
   constructor(
     @Inject(TTS_POOL) private readonly pool: ResourcePool<TtsClient>,
@@ -52,7 +55,10 @@ export class HttpSynthesis {
     @Inject(HTTP_API_SETTINGS) private readonly settings: HttpApiSettings,
     private readonly work: HttpWork,
     @Optional() @Inject(VOICE_CATALOG) voices?: VoiceCatalog,
+    // Absent in a module built without TracingModule (test harnesses): then tracing is off.
+    @Optional() tracing?: Tracing,
   ) {
+    this.tracing = tracing ?? DISABLED_TRACING;
     this.audioLimits = {
       maxAudioMs: poolsOptions.tts.maxAudioMs ?? DEFAULT_AUDIO_LIMITS.maxAudioMs,
       maxAudioBytes: poolsOptions.tts.maxAudioBytes ?? DEFAULT_AUDIO_LIMITS.maxAudioBytes,
@@ -71,7 +77,8 @@ export class HttpSynthesis {
   async respond(response: ServerResponse, request: HttpSynthesisRequest, style: ProblemStyle): Promise<void> {
     if (this.work.isDraining) throw shuttingDown();
     const format = HTTP_AUDIO_FORMATS[request.format];
-    const ssml = this.ssmlFor(request, format.wire);
+    const voice = request.voice ?? this.poolsOptions.tts.voice;
+    const ssml = this.ssmlFor(request, voice, format.wire);
     const startedAt = performance.now();
     const lease = new TierRecordingLease(
       new PooledSynthesizerLease(this.pool, (release) => this.work.track(release)),
@@ -85,10 +92,17 @@ export class HttpSynthesis {
       logInternal: (error) =>
         this.logger.error('synthesis failed', error instanceof Error ? error.stack : String(error)),
     });
+    const requestId = randomUUID();
+    // A child of the caller's trace (its `traceparent` header), if it sent one.
+    const span = this.tracing.startSynthesis(
+      this.tracing.parentFromHeaders(response.req.headers),
+      requestId,
+      voice,
+    );
     const job = new SynthesisJob(
       lease,
       sink,
-      { requestId: randomUUID(), ssml, format: format.wire },
+      { requestId, ssml, format: format.wire, span },
       {
         maxBufferedBytes: this.settings.maxBufferedBytes,
         maxAudioBytes: maxAudioBytesFor(format.wire, this.audioLimits),
@@ -110,8 +124,7 @@ export class HttpSynthesis {
     });
   }
 
-  private ssmlFor(request: HttpSynthesisRequest, format: WireFormat): string {
-    const voice = request.voice ?? this.poolsOptions.tts.voice;
+  private ssmlFor(request: HttpSynthesisRequest, voice: string, format: WireFormat): string {
     const { checks } = this;
     if (request.text === undefined) return prepareSsml({ ssml: request.ssml, voice, format }, checks);
     // Checked here first, so that a problem is reported against the field the client sent (`text`, `input`).

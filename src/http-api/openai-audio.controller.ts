@@ -175,6 +175,7 @@ export class OpenAiAudioController {
       encoding: { kind: 'wav' },
       language,
       stopReading: (reason) => request.destroy(reason),
+      headers: request.headers,
     });
   }
 }

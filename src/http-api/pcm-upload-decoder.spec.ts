@@ -1,6 +1,6 @@
 import { SpeechError } from '../speech/speech-error';
 import { PcmUploadDecoder } from './pcm-upload-decoder';
-import { streamingWavHeader } from './streaming-wav-header';
+import { wavHeader } from '../speech/wav-header';
 
 describe('PcmUploadDecoder', () => {
   it('hands out whole samples only, carrying a split sample to the next chunk', () => {
@@ -16,7 +16,7 @@ describe('PcmUploadDecoder', () => {
   it('learns the rate of a WAV upload from its header', () => {
     const decoder = new PcmUploadDecoder({ kind: 'wav' });
     expect(decoder.sampleRate).toBeNull();
-    const out = decoder.push(Buffer.concat([streamingWavHeader(24_000), Buffer.from([1, 2, 3, 4])]));
+    const out = decoder.push(Buffer.concat([wavHeader(24_000), Buffer.from([1, 2, 3, 4])]));
     expect(decoder.sampleRate).toBe(24_000);
     expect(out).toEqual(Buffer.from([1, 2, 3, 4]));
   });
@@ -27,7 +27,7 @@ describe('PcmUploadDecoder', () => {
     ['a-law', (h: Buffer) => h.writeUInt16LE(6, 20), /16-bit PCM/],
     ['11025 Hz', (h: Buffer) => h.writeUInt32LE(11_025, 24), /11025 Hz is not supported/],
   ])('refuses %s as BAD_REQUEST', (_what, edit, message) => {
-    const header = streamingWavHeader(16_000);
+    const header = wavHeader(16_000);
     edit(header);
     const decoder = new PcmUploadDecoder({ kind: 'wav' });
     let error: unknown;

@@ -98,6 +98,7 @@ export class SpeechController {
       encoding,
       language: typeof language === 'string' ? language : undefined,
       stopReading: (reason) => request.destroy(reason),
+      headers: request.headers,
     });
     const { text, segments, tier, durationMs } = transcript;
     return { text, segments, tier, durationMs };

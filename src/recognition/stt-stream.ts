@@ -2,8 +2,10 @@ import type { ResourcePool } from '../pools/resource-pool';
 import { AllocationTier } from '../pools/allocation-tier';
 import { SpeechError } from '../speech/speech-error';
 import type { SttClient } from '../speech/stt-client';
-import { replyFor, untilAborted, type AbortReason } from '../synthesis/abort-reason';
+import { isAbortReason, replyFor, untilAborted, type AbortReason } from '../synthesis/abort-reason';
 import { badRequest, toErrorBody, type ErrorBody } from '../synthesis/error-body';
+import { NOOP_RECOGNITION_SPAN } from '../tracing/noop-tracing';
+import type { RecognitionSpan } from '../tracing/tracing';
 import type { SttResultSink } from './stt-result-sink';
 
 export interface SttStreamOptions {
@@ -14,6 +16,11 @@ export interface SttStreamOptions {
   sink: SttResultSink;
   /** Audio accepted while the recognizer is still being acquired and started. */
   maxEarlyAudioBytes: number;
+  /**
+   * The recognition's trace span: the stream records pool wait, tier, finals and outcome on it and ends it when
+   * its client goes back to the pool. Default: the shared no-op span.
+   */
+  span?: RecognitionSpan;
 }
 
 type Phase = 'starting' | 'running' | 'stopping' | 'failed' | 'ended';
@@ -30,6 +37,7 @@ export class SttStream {
   private client: SttClient | null = null;
   private failure: ErrorBody | null = null;
   private readonly controller = new AbortController();
+  private readonly span: RecognitionSpan;
   private early: Buffer[] = [];
   private earlyBytes = 0;
   private released: Promise<void> | null = null;
@@ -41,6 +49,7 @@ export class SttStream {
 
   constructor(private readonly options: SttStreamOptions) {
     this.requestId = options.requestId;
+    this.span = options.span ?? NOOP_RECOGNITION_SPAN;
     this.startSettled = new Promise<void>((resolve) => (this.settleStart = resolve));
     this.finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
   }
@@ -59,15 +68,21 @@ export class SttStream {
   async start(): Promise<AllocationTier> {
     const { pool, language, sampleRate, sink, requestId } = this.options;
     const signal = this.controller.signal;
+    const span = this.span;
+    // The clock is read for the span only: with tracing off the shared no-op span is all there is.
+    const traced = span !== NOOP_RECOGNITION_SPAN;
+    const asked = traced ? performance.now() : 0;
     try {
       const allocation = await pool.acquireForSession(null, { signal });
       this.client = allocation.resource;
+      if (traced) span.setPoolWaitMs(Math.round((performance.now() - asked) * 10) / 10);
       let tier = allocation.tier;
       if (signal.aborted) throw signal.reason;
       if (!this.client.fits(language, sampleRate)) {
         await untilAborted(this.client.retarget(language, sampleRate), signal);
         tier = AllocationTier.COLD;
       }
+      span.setTier(tier);
       await untilAborted(
         this.client.start({
           onPartial: (r) => sink.partial({ requestId, ...r }),
@@ -83,6 +98,8 @@ export class SttStream {
       this.earlyBytes = 0;
       return tier;
     } catch (error) {
+      // An abort or an upstream failure has recorded its outcome already.
+      if (this.phase === 'starting' && !isAbortReason(error)) this.recordFailure(error);
       if (this.phase === 'starting') this.phase = 'ended';
       this.release();
       throw error;
@@ -132,7 +149,12 @@ export class SttStream {
     this.phase = 'stopping';
     try {
       const { finals } = await untilAborted((this.client as SttClient).stop(), this.controller.signal);
+      this.span.setFinals(finals);
+      this.span.setOutcome('ok');
       return finals;
+    } catch (error) {
+      if (this.phase === 'stopping' && !isAbortReason(error)) this.recordFailure(error);
+      throw error;
     } finally {
       if (this.phase === 'stopping') this.phase = 'ended';
       this.release();
@@ -141,12 +163,18 @@ export class SttStream {
 
   /**
    * Ends the stream now: the client goes back to the pool and no result follows. A reason answered with an error
-   * (SHUTTING_DOWN) is reported to the sink first; a disconnect has nobody to tell.
+   * (SHUTTING_DOWN) is reported to the sink first; a disconnect has nobody to tell. `cause`: the failure outside
+   * the stream that ended it (an HTTP upload that went wrong), recorded on its span as the outcome.
    */
-  abort(reason: AbortReason): void {
+  abort(reason: AbortReason, cause?: unknown): void {
     const reply = replyFor(reason);
-    if (this.active && reply.kind === 'failed') {
-      this.options.sink.error({ ...toErrorBody(reply.error), requestId: this.requestId });
+    if (this.active) {
+      if (reply.kind === 'failed') {
+        this.options.sink.error({ ...toErrorBody(reply.error), requestId: this.requestId });
+      }
+      if (cause !== undefined) this.recordFailure(cause);
+      else if (reply.kind === 'failed') this.recordFailure(reply.error);
+      else this.span.setOutcome(reply.kind === 'canceled' ? 'canceled' : 'abandoned');
     }
     if (this.phase !== 'failed') this.phase = 'ended';
     if (!this.controller.signal.aborted) this.controller.abort(reason);
@@ -158,8 +186,15 @@ export class SttStream {
     if (!this.active) return;
     this.phase = 'failed';
     this.failure = toErrorBody(error);
+    this.span.recordError(error);
+    this.span.setOutcome(this.failure.code);
     this.options.sink.error({ ...this.failure, requestId: this.requestId });
     this.release();
+  }
+
+  private recordFailure(error: unknown): void {
+    this.span.recordError(error);
+    this.span.setOutcome(toErrorBody(error).code);
   }
 
   private failureError(): SpeechError {
@@ -176,6 +211,8 @@ export class SttStream {
       // The pool reports destroy failures through its observer; nothing to add here.
       this.released = this.options.pool.release(client).catch(() => undefined);
     }
+    // Every caller has left the active phases: the recognition is over (end is idempotent).
+    this.span.end();
     this.checkFinished();
   }
 

@@ -1,6 +1,8 @@
 import type { AllocationTier } from '../pools/allocation-tier';
 import type { WireFormat } from '../speech/audio-format';
 import type { SynthesisRequest } from '../speech/tts-client';
+import { NOOP_SYNTHESIS_SPAN } from '../tracing/noop-tracing';
+import type { SynthesisSpan } from '../tracing/tracing';
 import { isAbortReason, replyFor, slowReader, type AbortReason } from './abort-reason';
 import type { AudioSink, SynthesisProgress, SynthesisResult } from './audio-sink';
 import { toErrorBody } from './error-body';
@@ -11,6 +13,11 @@ export interface SynthesisJobRequest {
   requestId: string;
   ssml: string;
   format: WireFormat;
+  /**
+   * The request's trace span, started when the request arrived (time spent queued counts); the job records the
+   * tier, pool wait, first byte and outcome on it and ends it. Default: the shared no-op span.
+   */
+  span?: SynthesisSpan;
 }
 
 export interface SynthesisJobLimits {
@@ -29,6 +36,7 @@ const round = (ms: number): number => Math.round(ms * 10) / 10;
  */
 export class SynthesisJob {
   private readonly now: () => number;
+  private readonly span: SynthesisSpan;
 
   constructor(
     private readonly lease: SynthesizerLease,
@@ -38,6 +46,7 @@ export class SynthesisJob {
     now?: () => number,
   ) {
     this.now = now ?? (() => performance.now());
+    this.span = request.span ?? NOOP_SYNTHESIS_SPAN;
   }
 
   get requestId(): string {
@@ -46,7 +55,7 @@ export class SynthesisJob {
 
   /** The request ends before it ran (dropped from a queue): answered for `reason`. */
   abandon(reason: AbortReason): void {
-    this.sink.reply(
+    this.finish(
       this.resultFor(reason, {
         requestId: this.requestId,
         tier: null,
@@ -58,7 +67,7 @@ export class SynthesisJob {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const { lease, sink, request, limits } = this;
+    const { lease, sink, request, limits, span } = this;
     const started = this.now();
     const progress: SynthesisProgress = {
       requestId: request.requestId,
@@ -79,6 +88,9 @@ export class SynthesisJob {
       stream.signal.throwIfAborted();
       leased = await lease.acquire(stream.signal);
       progress.tier = leased.tier;
+      // The clock is read for the span only: with tracing off the shared no-op span is all there is.
+      if (span !== NOOP_SYNTHESIS_SPAN) span.setPoolWaitMs(round(this.now() - started));
+      span.setTier(leased.tier);
       stream.signal.throwIfAborted();
       let seq = 0;
       const synthesis: SynthesisRequest = {
@@ -93,7 +105,10 @@ export class SynthesisJob {
             stream.abort(slowReader(buffered, limits.maxBufferedBytes));
             return;
           }
-          progress.firstByteMs ??= this.now() - started;
+          if (progress.firstByteMs === null) {
+            progress.firstByteMs = this.now() - started;
+            span.setFirstByteMs(round(progress.firstByteMs));
+          }
           progress.bytes += chunk.length;
           sink.emit(chunk, seq++);
         },
@@ -113,7 +128,33 @@ export class SynthesisJob {
       signal.removeEventListener('abort', forward);
     }
     if (leased !== null) lease.release(leased.client, end);
-    sink.reply(result);
+    span.setAudioBytes(progress.bytes);
+    this.finish(result);
+  }
+
+  /** Answers the request once and closes its span with the outcome the client was given. */
+  private finish(result: SynthesisResult): void {
+    const { span } = this;
+    switch (result.kind) {
+      case 'completed':
+        span.setOutcome('ok');
+        break;
+      case 'canceled':
+        span.setOutcome('canceled');
+        break;
+      case 'abandoned':
+        span.setOutcome('abandoned');
+        break;
+      case 'failed':
+        span.recordError(result.cause);
+        span.setOutcome(result.error.code);
+        break;
+    }
+    try {
+      this.sink.reply(result);
+    } finally {
+      span.end();
+    }
   }
 
   private resultFor(reason: unknown, progress: SynthesisProgress): SynthesisResult {

@@ -24,7 +24,7 @@ export interface SpeechSpan {
   setTier(tier: AllocationTier): void;
   /** Time from asking the pool to getting the client. */
   setPoolWaitMs(ms: number): void;
-  /** `ok`, `canceled` or the error code the client was given. */
+  /** `ok`, `canceled`, `abandoned` (nobody left to answer: disconnected) or the error code the client was given. */
   setOutcome(outcome: string): void;
   /** A failure (upstream errors included): status ERROR, its code as `error.type`, the exception as an event. */
   recordError(error: unknown): void;

@@ -39,6 +39,8 @@ import { PooledSynthesizerLease } from '../synthesis/pooled-synthesizer-lease';
 import { SynthesisJob } from '../synthesis/synthesis-job';
 import { prepareSsml, type InputChecks } from '../synthesis/synthesis-input';
 import type { SynthesizerLease } from '../synthesis/synthesizer-lease';
+import { DISABLED_TRACING } from '../tracing/noop-tracing';
+import { Tracing, type SessionSpan } from '../tracing/tracing';
 import { closeConnections } from './close-connections';
 import { SessionSynthesizerLease } from './session-synthesizer-lease';
 import { SocketAudioSink } from './socket-audio-sink';
@@ -66,6 +68,8 @@ interface VoiceConnection {
   session: VoiceSession;
   requests: TokenBucket;
   audio: TokenBucket;
+  /** The connection's `voice.session` span: parent of its syntheses and recognitions. */
+  span: SessionSpan;
 }
 
 type Reply = (response: unknown) => void;
@@ -124,6 +128,7 @@ export class VoiceGateway
   private readonly audioLimits: AudioLimits;
   private readonly inputChecks: InputChecks;
   private draining = false;
+  private readonly tracing: Tracing;
 
   constructor(
     @Inject(VOICE_SETTINGS) private readonly settings: VoiceSettings,
@@ -135,7 +140,10 @@ export class VoiceGateway
     @Optional() shutdown?: ShutdownState,
     @Optional() @Inject(VOICE_CATALOG) voices?: VoiceCatalog,
     @Optional() @Inject(FLEET_SESSIONS) private readonly fleet?: FleetVoiceSessions,
+    // Absent in a module built without TracingModule (test harnesses): then tracing is off.
+    @Optional() tracing?: Tracing,
   ) {
+    this.tracing = tracing ?? DISABLED_TRACING;
     this.auth = new VoiceAuthenticator(settings.apiKeys);
     this.audioLimits = {
       maxAudioMs: poolsOptions.tts.maxAudioMs ?? DEFAULT_AUDIO_LIMITS.maxAudioMs,
@@ -214,6 +222,11 @@ export class VoiceGateway
       if (adopt) this.namespace.serverSideEmit(SESSION_MOVED, { sessionId: attached.sessionId });
     }
     if (attached.displaced !== null) this.displace(attached.displaced, session);
+    const span = this.tracing.startSession(
+      attached.sessionId,
+      this.tracing.parentFromHandshake(socket.handshake),
+    );
+    if (attached.resumed) span.setResumed(true);
     const { limits } = this.settings;
     const connection: VoiceConnection = {
       socket,
@@ -223,6 +236,7 @@ export class VoiceGateway
         capacity: limits.audioFrameBurst,
         refillPerSecond: limits.audioFramesPerSecond,
       }),
+      span,
     };
     this.connections.set(socket, connection);
     // Every event is charged before any handler runs, so no event — known or not — is free to flood with.
@@ -237,6 +251,7 @@ export class VoiceGateway
     const connection = this.connections.get(socket);
     if (connection === undefined) return;
     this.connections.delete(socket);
+    connection.span.end();
     // Only the socket holding the session ends its work (a displaced socket's work was ended at takeover).
     if (this.sessions.detach(connection.session, socket.id)) {
       connection.session.abortWork(DISCONNECTED);
@@ -264,22 +279,28 @@ export class VoiceGateway
       const ssml = prepareSsml({ ...payload, voice, format }, this.inputChecks);
       if (payload.voice !== undefined) session.voice = payload.voice;
       const requestId = payload.requestId ?? randomUUID();
+      // Started on arrival: the time a request waits behind the session's earlier ones is part of it.
+      const span = this.tracing.startSynthesis(connection.span, requestId, voice);
       const job = new SynthesisJob(
         this.leaseFor(session),
         new SocketAudioSink(socket, requestId, reply, this.metrics, (e) =>
           this.logInternal('tts.synthesize', e),
         ),
-        { requestId, ssml, format },
+        { requestId, ssml, format, span },
         {
           maxBufferedBytes: this.settings.limits.maxSendBufferBytes,
           maxAudioBytes: maxAudioBytesFor(format, this.audioLimits),
         },
       );
       if (!queue.enqueue(job)) {
-        throw rateLimited(
+        const refused = rateLimited(
           `too many synthesis requests waiting (limit ${this.settings.limits.maxQueuedSyntheses} per session); ` +
             'wait for earlier ones or cancel them',
         );
+        span.recordError(refused);
+        span.setOutcome(refused.code);
+        span.end();
+        throw refused;
       }
     } catch (error) {
       this.refuse('tts.synthesize', reply, error);
@@ -316,13 +337,15 @@ export class VoiceGateway
         throw badRequest(`recognition ${session.stt.requestId} is still active; send stt.stop first`);
       }
       const requestId = payload.requestId ?? randomUUID();
+      const language = payload.language ?? this.poolsOptions.stt.language;
       const stream = new SttStream({
         pool: this.sttPool,
         requestId,
-        language: payload.language ?? this.poolsOptions.stt.language,
+        language,
         sampleRate: payload.sampleRate ?? RECOGNIZER_SAMPLE_RATE,
         sink: this.resultSink(socket),
         maxEarlyAudioBytes: this.settings.limits.maxEarlyAudioBytes,
+        span: this.tracing.startRecognition(connection.span, requestId, language),
       });
       session.stt = stream;
       this.sessions.track(stream.done);

@@ -1,4 +1,6 @@
 import { Global, Module, type INestApplication } from '@nestjs/common';
+import type { Tracing } from '../../src/tracing/tracing';
+import { testTracingModule } from './test-tracing-module';
 import { Test } from '@nestjs/testing';
 import { Registry } from 'prom-client';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
@@ -26,6 +28,8 @@ export interface HttpSpeechAppOptions {
   http?: Partial<HttpApiModuleOptions>;
   /** An emulator shared by several apps; otherwise the app starts (and closes) its own. */
   emulator?: RunningEmulator;
+  /** The app's Tracing (as TracingModule would provide it); default: none, so tracing is off. */
+  tracing?: Tracing;
 }
 
 export interface HttpSpeechApp {
@@ -70,6 +74,7 @@ export async function startHttpSpeechApp(options: HttpSpeechAppOptions = {}): Pr
     imports: [
       LifecycleModule,
       TestMetricsRegistryModule,
+      ...(options.tracing === undefined ? [] : [testTracingModule(options.tracing)]),
       PoolsModule.forRoot(poolsOptions),
       HttpApiModule.forRoot(httpOptions),
     ],

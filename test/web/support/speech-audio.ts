@@ -1,5 +1,5 @@
 import { io } from 'socket.io-client';
-import { toWav } from '../../../src/client/wav-file';
+import { toWav } from '../../../src/speech/wav-header';
 
 /** Synthesizes `text` through the service's own voice API and returns the raw 16-bit PCM. */
 export async function synthesizePcm(

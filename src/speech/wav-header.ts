@@ -1,8 +1,14 @@
-/** The canonical 44-byte RIFF/WAVE header for 16-bit little-endian mono PCM. */
-export function wavHeader(sampleRate: number, dataBytes: number): Buffer {
+/** RIFF and data sizes of a stream whose length is unknown when the header is sent (the usual convention). */
+const UNKNOWN_SIZE = 0xffffffff;
+
+/**
+ * The canonical 44-byte RIFF/WAVE header for 16-bit little-endian mono PCM. Without `dataBytes` (a stream whose
+ * length is not known up front) both sizes are 0xFFFFFFFF, which decoders read as "until the end of the stream".
+ */
+export function wavHeader(sampleRate: number, dataBytes?: number): Buffer {
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + dataBytes, 4);
+  header.writeUInt32LE(dataBytes === undefined ? UNKNOWN_SIZE : 36 + dataBytes, 4);
   header.write('WAVE', 8, 'ascii');
   header.write('fmt ', 12, 'ascii');
   header.writeUInt32LE(16, 16); // fmt chunk size
@@ -13,7 +19,7 @@ export function wavHeader(sampleRate: number, dataBytes: number): Buffer {
   header.writeUInt16LE(2, 32); // block align
   header.writeUInt16LE(16, 34); // bits per sample
   header.write('data', 36, 'ascii');
-  header.writeUInt32LE(dataBytes, 40);
+  header.writeUInt32LE(dataBytes ?? UNKNOWN_SIZE, 40);
   return header;
 }
 

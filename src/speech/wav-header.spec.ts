@@ -1,4 +1,4 @@
-import { toWav, wavHeader } from './wav-file';
+import { toWav, wavHeader } from './wav-header';
 
 describe('WAV file', () => {
   it('writes the canonical 44-byte header for 16-bit mono PCM', () => {
@@ -16,6 +16,13 @@ describe('WAV file', () => {
     expect(header.readUInt16LE(34)).toBe(16);
     expect(header.toString('ascii', 36, 40)).toBe('data');
     expect(header.readUInt32LE(40)).toBe(1_000);
+  });
+
+  it('marks both sizes unknown for a stream whose length is not known up front', () => {
+    const header = wavHeader(16_000);
+    expect(header.readUInt32LE(4)).toBe(0xffffffff);
+    expect(header.readUInt32LE(40)).toBe(0xffffffff);
+    expect(header.readUInt32LE(24)).toBe(16_000);
   });
 
   it('puts the PCM right after the header', () => {
