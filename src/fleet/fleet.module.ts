@@ -19,6 +19,7 @@ import {
   FLEET_REDIS,
   FLEET_SESSIONS,
   FLEET_SOCKET_ADAPTER,
+  FLEET_VIEW,
 } from './fleet-tokens';
 import { FleetVoiceSessions } from './sessions/fleet-voice-sessions';
 import { createFleetSocketAdapter } from './socket/fleet-socket-adapter';
@@ -106,6 +107,7 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
     { provide: FLEET_SESSIONS, useExisting: FleetVoiceSessions },
     FleetMetrics,
     FleetViewService,
+    { provide: FLEET_VIEW, useExisting: FleetViewService },
     FleetLifecycle,
   ],
   exports: [
@@ -118,6 +120,7 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
     FLEET_DEMAND,
     FLEET_SESSIONS,
     FLEET_SOCKET_ADAPTER,
+    FLEET_VIEW,
   ],
 })
 export class FleetModule extends FleetConfigurableModule {}

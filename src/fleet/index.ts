@@ -1,6 +1,6 @@
 export { FleetModule } from './fleet.module';
 export { FLEET_MODULE_OPTIONS, type FleetModuleOptions } from './fleet-module-options';
-export { FLEET_REDIS } from './fleet-tokens';
+export { FLEET_REDIS, FLEET_VIEW } from './fleet-tokens';
 export { FleetCoordinator, type FleetStatus } from './replicas/fleet-coordinator';
 export { FleetHealthIndicator } from './api/fleet-health.indicator';
 export { SessionDirectory } from './sessions/session-directory';

@@ -159,7 +159,7 @@ describe('.dockerignore', () => {
       'src/testing/fake-clock.ts',
       'bench/pool.bench.ts',
       '.git/HEAD',
-      'deploy/kubernetes/deployment.yaml',
+      'deploy/kubernetes/base/deployment.yaml',
     ]) {
       expect([path, ignored(path)]).toEqual([path, true]);
     }

@@ -96,6 +96,19 @@ describe('deploy/grafana/warmline.json', () => {
     );
   });
 
+  it('has a Fleet row: budget and leases per pool, replicas, Redis degraded', () => {
+    const fleet = panelsByRow().get('Fleet');
+    expect(fleet).toBeDefined();
+    expect([...metricsOf(fleet!)].sort()).toEqual(
+      [
+        'warmline_fleet_budget',
+        'warmline_fleet_degraded',
+        'warmline_fleet_leased',
+        'warmline_fleet_replicas',
+      ].sort(),
+    );
+  });
+
   it('shows every warmline metric an alert watches', () => {
     const shown = new Set(dashboardQueries(dashboard).flatMap((q) => [...metricNames(q)]));
     const watched = readAlertRules().flatMap((r) => [...metricNames(r.expr)]);

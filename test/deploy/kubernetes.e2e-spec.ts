@@ -16,16 +16,20 @@ import { DEFAULT_DRAIN_TIMEOUT_MS, resolveVoiceSettings } from '../../src/voice/
 import { createTestApp, type TestApp } from '../support/create-test-app';
 import { instructionsOf, parseDockerfile } from './support/dockerfile';
 import { validateManifest } from './support/kubernetes-schema';
-import { loadKustomizeBase, type Manifest } from './support/kustomize';
+import { loadKustomizeBase, type KustomizeBase, type Manifest } from './support/kustomize';
 
 /**
- * The Kubernetes base (deploy/kubernetes) against the Kubernetes schemas and against the code: probe paths the
- * app serves, the port it listens on, environment variables its configuration accepts, a grace period longer
- * than its real drain, and the image's user.
+ * The Kubernetes base (deploy/kubernetes/base, which deploy/kubernetes builds) against the Kubernetes schemas
+ * and against the code: probe paths the app serves, the port it listens on, environment variables its
+ * configuration accepts, a grace period longer than its real drain, and the image's user. Then the fleet overlay
+ * (deploy/kubernetes/fleet) the same way, and against the base.
  */
 const ROOT = join(__dirname, '..', '..');
-const BASE = join(ROOT, 'deploy', 'kubernetes');
+const KUBERNETES = join(ROOT, 'deploy', 'kubernetes');
+const BASE = join(KUBERNETES, 'base');
+const FLEET = join(KUBERNETES, 'fleet');
 const base = loadKustomizeBase(BASE);
+const fleet = loadKustomizeBase(FLEET);
 
 /**
  * Beyond the preStop sleep and the voice drain, shutdown aborts leftover work (up to 1 s), closes every pooled
@@ -36,8 +40,8 @@ const SHUTDOWN_MARGIN_SECONDS = 5;
 /** Variables read by the OpenTelemetry SDK (src/tracing), not by warmline's own configuration schema. */
 const isOpenTelemetryVariable = (name: string): boolean => name.startsWith('OTEL_');
 
-function only<T>(kind: string): T & Manifest {
-  const found = base.objects.filter((o) => o.kind === kind);
+function only<T>(kind: string, from: KustomizeBase = base): T & Manifest {
+  const found = from.objects.filter((o) => o.kind === kind);
   expect(found.map((o) => o.metadata.name)).toHaveLength(1);
   return found[0] as unknown as T & Manifest;
 }
@@ -51,18 +55,55 @@ const podSpec = deployment.spec!.template.spec!;
 const podLabels = deployment.spec!.template.metadata!.labels!;
 const [container] = podSpec.containers as [IContainer];
 
+/** Stand-ins for Secret values whose format the configuration checks. */
+const SECRET_PLACEHOLDERS: Record<string, string> = { REDIS_URL: 'redis://:placeholder@redis:6379' };
+
 /** The environment the container gets: the ConfigMap, then `env` entries (Secret values as placeholders). */
-function containerEnv(): Record<string, string> {
+function containerEnv(from: KustomizeBase = base): Record<string, string> {
+  const map = only<IConfigMap>('ConfigMap', from);
+  const [target] = only<IDeployment>('Deployment', from).spec!.template.spec!.containers as [IContainer];
   const env: Record<string, string> = {};
-  for (const source of container.envFrom ?? []) {
-    expect(source.configMapRef?.name).toBe(configMap.metadata.name);
-    Object.assign(env, configMap.data);
+  for (const source of target.envFrom ?? []) {
+    expect(source.configMapRef?.name).toBe(map.metadata.name);
+    Object.assign(env, map.data);
   }
-  for (const entry of container.env ?? []) {
-    env[entry.name] = entry.value ?? `placeholder-for-${entry.valueFrom?.secretKeyRef?.key ?? entry.name}`;
+  for (const entry of target.env ?? []) {
+    const key = entry.valueFrom?.secretKeyRef?.key ?? entry.name;
+    env[entry.name] = entry.value ?? SECRET_PLACEHOLDERS[key] ?? `placeholder-for-${key}`;
   }
   return env;
 }
+
+/** `kubectl kustomize dir`, parsed; undefined (with a warning) without kubectl. */
+function kubectlKustomize(dir: string): Manifest[] | undefined {
+  let rendered: string;
+  try {
+    rendered = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      console.warn('kubectl not installed: the kustomize rendering check was skipped');
+      return undefined;
+    }
+    throw error;
+  }
+  return rendered
+    .split(/^---$/m)
+    .map((doc) => parseYaml(doc) as Manifest)
+    .filter(Boolean);
+}
+
+/** Rendered objects with the ConfigMap's content hash taken off its name and off the references to it. */
+function withoutConfigMapHash(objects: Manifest[], name: string): Manifest[] {
+  const hashed = new RegExp(`^${name}-[a-z0-9]+$`);
+  return JSON.parse(
+    JSON.stringify(objects, (key, value: unknown) =>
+      key === 'name' && typeof value === 'string' && hashed.test(value) ? name : value,
+    ),
+  ) as Manifest[];
+}
+
+const byKindAndName = (list: Manifest[]): Manifest[] =>
+  [...list].sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
 
 const config = validateEnv(containerEnv());
 
@@ -70,6 +111,7 @@ describe('deploy/kubernetes', () => {
   it('lists every manifest in the kustomization, and nothing it does not hold', () => {
     const inFolder = readdirSync(BASE).filter((f) => f !== 'kustomization.yaml');
     expect([...base.files].sort()).toEqual(inFolder.sort());
+    expect(loadKustomizeBase(KUBERNETES).kustomization.resources).toEqual(['base']);
     expect(base.objects.map((o) => o.kind).sort()).toEqual(
       ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service'].sort(),
     );
@@ -88,29 +130,15 @@ describe('deploy/kubernetes', () => {
     expect(() => validateManifest({ ...service, apiVersion: 'v9' })).toThrow(/no Kubernetes schema/);
   });
 
-  it('renders with kustomize when kubectl is installed', () => {
-    let rendered: string;
-    try {
-      rendered = execFileSync('kubectl', ['kustomize', BASE], { encoding: 'utf8' });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        console.warn('kubectl not installed: the kustomize rendering check was skipped');
-        return;
-      }
-      throw error;
+  it('renders with kustomize as this test reads it, from deploy/kubernetes too (when kubectl is installed)', () => {
+    for (const dir of [BASE, KUBERNETES]) {
+      const objects = kubectlKustomize(dir);
+      if (objects === undefined) return;
+      for (const object of objects) expect(() => validateManifest(object)).not.toThrow();
+      expect(byKindAndName(withoutConfigMapHash(objects, configMap.metadata.name))).toEqual(
+        byKindAndName(base.objects),
+      );
     }
-    const objects = rendered
-      .split(/^---$/m)
-      .map((doc) => parseYaml(doc) as Manifest)
-      .filter(Boolean);
-    for (const object of objects) expect(() => validateManifest(object)).not.toThrow();
-    const names = (list: Manifest[]) => list.map((o) => `${o.kind}/${o.metadata.name}`).sort();
-    const hashed = new RegExp(`^ConfigMap/${configMap.metadata.name}-[a-z0-9]+$`);
-    expect(names(objects).map((n) => (hashed.test(n) ? `ConfigMap/${configMap.metadata.name}` : n))).toEqual(
-      names(base.objects),
-    );
-    const renderedConfig = objects.find((o) => o.kind === 'ConfigMap') as unknown as IConfigMap;
-    expect(renderedConfig.data).toEqual(configMap.data);
   });
 
   describe('selectors', () => {
@@ -279,5 +307,72 @@ describe('deploy/kubernetes', () => {
       };
       expect(mebibytes(limits?.memory)).toBeGreaterThanOrEqual(mebibytes(requests?.memory));
     });
+  });
+});
+
+describe('deploy/kubernetes/fleet', () => {
+  const fleetDeployment = only<IDeployment>('Deployment', fleet);
+  const fleetService = only<IService>('Service', fleet);
+  const [fleetContainer] = fleetDeployment.spec!.template.spec!.containers as [IContainer];
+  const fleetConfig = validateEnv(containerEnv(fleet));
+
+  it('is an overlay of the base, with the fleet settings in a file next to it', () => {
+    expect(fleet.kustomization.resources).toEqual(['../base']);
+    expect([...fleet.files].sort()).toEqual(
+      ['../base', ...readdirSync(FLEET).filter((f) => f !== 'kustomization.yaml')].sort(),
+    );
+    expect(byKindAndName(fleet.objects).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(
+      byKindAndName(base.objects).map((o) => `${o.kind}/${o.metadata.name}`),
+    );
+  });
+
+  it('validates every object against the Kubernetes schemas', () => {
+    for (const object of fleet.objects) expect(() => validateManifest(object)).not.toThrow();
+  });
+
+  it('renders with kustomize as this test reads it (when kubectl is installed)', () => {
+    const objects = kubectlKustomize(FLEET);
+    if (objects === undefined) return;
+    for (const object of objects) expect(() => validateManifest(object)).not.toThrow();
+    expect(byKindAndName(withoutConfigMapHash(objects, configMap.metadata.name))).toEqual(
+      byKindAndName(fleet.objects),
+    );
+  });
+
+  it('sets only variables the configuration schema accepts, and they make a fleet-mode configuration', () => {
+    const accepted = new Set<string>(ENV_VARIABLES);
+    expect(
+      Object.keys(containerEnv(fleet)).filter((n) => !accepted.has(n) && !isOpenTelemetryVariable(n)),
+    ).toEqual([]);
+    expect(fleetConfig.fleet).not.toBeNull();
+    const env = containerEnv(fleet);
+    expect(fleetConfig.fleet).toMatchObject({
+      tts: { maxSize: Number(env.SPEECH_FLEET_MAX_SIZE) },
+      stt: { maxSize: Number(env.SPEECH_FLEET_MAX_SIZE) },
+      leaseTtlMs: Number(env.FLEET_LEASE_TTL) * 1000,
+    });
+    expect(fleetConfig.speech.target.kind).toBe('azure');
+  });
+
+  it('takes REDIS_URL (it may carry a password) from the Secret, next to the base secrets', () => {
+    const fromSecret = (fleetContainer.env ?? []).filter((e) => e.valueFrom?.secretKeyRef !== undefined);
+    expect(fromSecret.map((e) => e.name).sort()).toEqual(['AZURE_SPEECH_KEY', 'REDIS_URL', 'VOICE_API_KEYS']);
+    const redisUrl = fromSecret.find((e) => e.name === 'REDIS_URL')!.valueFrom!.secretKeyRef!;
+    expect(redisUrl).toEqual({ name: 'warmline-secrets', key: 'REDIS_URL' });
+    expect(Object.keys(only<IConfigMap>('ConfigMap', fleet).data ?? {})).not.toContain('REDIS_URL');
+  });
+
+  it('drops session affinity (sessions resume on any pod) and otherwise changes nothing in the base', () => {
+    expect(service.spec!.sessionAffinity).toBe('ClientIP');
+    expect(fleetService.spec!.sessionAffinity).toBe('None');
+    expect(fleetService.spec!.sessionAffinityConfig).toBeUndefined();
+    const { sessionAffinity: _a, sessionAffinityConfig: _b, ...baseRest } = service.spec!;
+    const { sessionAffinity: _c, sessionAffinityConfig: _d, ...fleetRest } = fleetService.spec!;
+    expect(fleetRest).toEqual(baseRest);
+
+    const withoutRedis = structuredClone(fleetDeployment);
+    const [patched] = withoutRedis.spec!.template.spec!.containers as [IContainer];
+    patched.env = patched.env!.filter((e) => e.name !== 'REDIS_URL');
+    expect(withoutRedis).toEqual(deployment);
   });
 });

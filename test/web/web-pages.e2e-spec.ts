@@ -210,6 +210,8 @@ browserTests('the web pages in Chromium', () => {
       await expectPoolsMatchApi(page, web.url);
       expect(await text(page, 'pool-tts-ready')).toBe('ready');
       expect(await text(page, 'pool-stt-ready')).toBe('ready');
+      // Not in fleet mode: no fleet card (test/web/dashboard-fleet.e2e-spec.ts has it in fleet mode).
+      expect(await page.getByTestId('fleet').count()).toBe(0);
     });
 
     it('moves when a session speaks: sessions, allocations charted by tier, first-byte percentiles', async () => {

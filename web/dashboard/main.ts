@@ -13,6 +13,7 @@ import { byTestId } from '../shared/dom';
 import { formatClock } from '../shared/format';
 import { bindTokenField } from '../shared/token-store';
 import { showError, toTypedError } from '../shared/typed-error';
+import { FleetCard } from './fleet-card';
 import { PoolCard } from './pool-card';
 import { onColorSchemeChange } from './theme';
 import { TimeSeriesChart } from './time-series-chart';
@@ -31,6 +32,8 @@ const ui = {
 };
 
 const cards = new Map<string, PoolCard>();
+/** Created by the first frame that carries the fleet view: without fleet mode nothing fleet-related renders. */
+let fleetCard: FleetCard | null = null;
 let latency: TimeSeriesChart | null = null;
 /**
  * On `window.warmline`, for automated checks: frames received, the last one, and how many allocations the
@@ -116,6 +119,13 @@ socket.on(DASHBOARD_HISTORY_EVENT, (history: DashboardHistory) => {
 
 socket.on(DASHBOARD_FRAME_EVENT, (frame: DashboardFrame) => {
   for (const [name, snapshot] of Object.entries(frame.pools)) card(name).update(snapshot);
+  if (frame.fleet !== undefined) {
+    if (fleetCard === null) {
+      fleetCard = new FleetCard();
+      ui.pools.after(fleetCard.element);
+    }
+    fleetCard.update(frame.fleet);
+  }
   // The frame sent on connect repeats the history's last point.
   if (frame.point.at > lastPointAt) addPoint(frame.point);
   hooks.frames++;

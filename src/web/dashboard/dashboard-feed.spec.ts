@@ -1,6 +1,7 @@
 import type { PoolSnapshot } from '../../pools/pool-snapshot';
 import { poolSnapshot } from '../../testing/fake-pool';
 import { DashboardFeed } from './dashboard-feed';
+import type { DashboardFleet } from './dashboard-frame';
 
 function snapshot(name: string, dedicated: number, warm: number, cold: number): PoolSnapshot {
   const total = dedicated + warm + cold;
@@ -43,6 +44,18 @@ describe('DashboardFeed', () => {
     const pools = { tts: snapshot('tts', 1, 0, 0), stt: snapshot('stt', 0, 1, 0) };
     expect(feed.tick(0, pools, null).pools).toBe(pools);
     expect(feed.current?.pools).toBe(pools);
+  });
+
+  it('carries the fleet view in the frame (and the frame a new viewer gets) only when given one', () => {
+    const feed = new DashboardFeed(options);
+    expect(feed.tick(0, {}, null)).not.toHaveProperty('fleet');
+    const fleet: DashboardFleet = {
+      replicas: [{ id: 'a', ready: true, lastSeenMs: 0, sessions: 1, pools: {} }],
+      budget: { tts: { max: 6, leased: 2 }, stt: { max: null, leased: 0 } },
+      redis: 'ok',
+    };
+    expect(feed.tick(1_000, {}, null, fleet).fleet).toBe(fleet);
+    expect(feed.current?.fleet).toBe(fleet);
   });
 
   it('keeps the history for the configured span, oldest first', () => {

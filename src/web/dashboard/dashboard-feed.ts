@@ -1,6 +1,12 @@
 import type { PoolSnapshot } from '../../pools/pool-snapshot';
 import { CumulativeHistogramWindow, type CumulativeBuckets } from './cumulative-histogram-window';
-import type { DashboardFrame, DashboardHistory, DashboardPoint, TierRates } from './dashboard-frame';
+import type {
+  DashboardFleet,
+  DashboardFrame,
+  DashboardHistory,
+  DashboardPoint,
+  TierRates,
+} from './dashboard-frame';
 
 export interface DashboardFeedOptions {
   intervalMs: number;
@@ -42,6 +48,7 @@ export class DashboardFeed {
     now: number,
     pools: Record<string, PoolSnapshot>,
     firstByteSeconds: CumulativeBuckets | null,
+    fleet?: DashboardFleet,
   ): DashboardFrame {
     const allocations: Record<string, TierRates> = {};
     for (const [name, snapshot] of Object.entries(pools)) allocations[name] = this.rates(name, now, snapshot);
@@ -50,6 +57,7 @@ export class DashboardFeed {
     this.points.push(point);
     if (this.points.length > this.maxPoints) this.points.shift();
     this.latest = { point, pools, intervalMs: this.options.intervalMs };
+    if (fleet !== undefined) this.latest.fleet = fleet;
     return this.latest;
   }
 

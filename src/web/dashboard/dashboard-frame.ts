@@ -43,9 +43,28 @@ export interface DashboardHistory {
   latencyWindowMs: number;
 }
 
+/** One replica of the fleet, as `GET /api/v1/fleet` lists it. */
+export interface DashboardFleetReplica {
+  id: string;
+  ready: boolean;
+  lastSeenMs: number;
+  sessions: number;
+  pools: Record<string, PoolSnapshot>;
+}
+
+/** The fleet view: the same data as `GET /api/v1/fleet` answers. */
+export interface DashboardFleet {
+  replicas: DashboardFleetReplica[];
+  /** Per pool: the fleet cap (null = none) and the leases taken across the fleet. */
+  budget: Record<string, { max: number | null; leased: number }>;
+  redis: 'ok' | 'degraded';
+}
+
 export interface DashboardFrame {
   point: DashboardPoint;
   /** The same objects as `GET /api/v1/pools` returns under `pools`. */
   pools: Record<string, PoolSnapshot>;
   intervalMs: number;
+  /** Only in fleet mode (REDIS_URL set). */
+  fleet?: DashboardFleet;
 }

@@ -7,6 +7,8 @@ import {
 } from '@nestjs/websockets';
 import type { Registry } from 'prom-client';
 import type { Namespace, Socket } from 'socket.io';
+import type { FleetView } from '../../fleet/api/fleet-view';
+import { FLEET_VIEW } from '../../fleet/fleet-tokens';
 import { METRICS_REGISTRY } from '../../metrics/metrics-registry';
 import type { PoolRegistry } from '../../metrics/pool-registry';
 import { POOL_REGISTRY } from '../../pools-module/pool-tokens';
@@ -22,10 +24,15 @@ import {
 } from './dashboard-frame';
 import { readFirstByteHistogram } from './first-byte-histogram';
 
+/** The fleet module's view (FLEET_VIEW), present only in fleet mode; the frame carries it as DashboardFleet. */
+interface FleetViewProvider {
+  view(): Promise<FleetView>;
+}
+
 /**
  * The dashboard's data: Socket.IO namespace `/dashboard`, read-only (client events are ignored). Every refresh
  * interval each viewer gets the pools' snapshots, allocation rates by tier and first-byte percentiles; a new viewer
- * first gets the chart history. Viewers authenticate like voice clients: a key from VOICE_API_KEYS in
+ * first gets the chart history. In fleet mode each frame also carries the fleet view (GET /api/v1/fleet). Viewers authenticate like voice clients: a key from VOICE_API_KEYS in
  * `auth.token`, or, with no keys configured, a loopback connection.
  */
 @WebSocketGateway({ namespace: DASHBOARD_NAMESPACE })
@@ -43,6 +50,7 @@ export class DashboardGateway
     @Inject(WEB_SETTINGS) private readonly settings: WebSettings,
     @Inject(POOL_REGISTRY) private readonly pools: PoolRegistry,
     @Optional() @Inject(METRICS_REGISTRY) private readonly metrics?: Registry,
+    @Optional() @Inject(FLEET_VIEW) private readonly fleet?: FleetViewProvider,
   ) {
     this.auth = new VoiceAuthenticator(settings.apiKeys);
     this.feed = new DashboardFeed({
@@ -92,7 +100,8 @@ export class DashboardGateway
       const pools: Record<string, PoolSnapshot> = {};
       for (const [name, pool] of this.pools) pools[name] = pool.snapshot();
       const firstByte = await readFirstByteHistogram(this.metrics);
-      const frame = this.feed.tick(Date.now(), pools, firstByte);
+      const fleet = await this.fleet?.view();
+      const frame = this.feed.tick(Date.now(), pools, firstByte, fleet);
       this.namespace?.emit(DASHBOARD_FRAME_EVENT, frame);
       return frame;
     } catch (error) {

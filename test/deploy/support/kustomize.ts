@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
@@ -10,9 +10,19 @@ export interface Manifest {
   [field: string]: unknown;
 }
 
+/** One JSON 6902 operation, of the kinds the overlays use. */
+type PatchOperation =
+  { op: 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };
+
 interface Kustomization {
   resources?: string[];
-  configMapGenerator?: Array<{ name: string; envs?: string[]; literals?: string[] }>;
+  configMapGenerator?: Array<{
+    name: string;
+    behavior?: 'create' | 'merge' | 'replace';
+    envs?: string[];
+    literals?: string[];
+  }>;
+  patches?: Array<{ target: { kind: string; name: string }; patch: string }>;
   [field: string]: unknown;
 }
 
@@ -49,21 +59,55 @@ export function parseEnvFile(text: string): Record<string, string> {
   return entries;
 }
 
+/** Applies JSON 6902 operations (add, replace, remove; `-` appends to an array) to an object, in place. */
+export function applyJsonPatch(target: Manifest, operations: PatchOperation[]): void {
+  for (const operation of operations) {
+    const keys = operation.path
+      .split('/')
+      .slice(1)
+      .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = keys.pop()!;
+    let parent: unknown = target;
+    for (const key of keys) {
+      parent = (parent as Record<string, unknown> | undefined)?.[key];
+      if (parent === undefined || parent === null) throw new Error(`patch path not found: ${operation.path}`);
+    }
+    const container = parent as Record<string, unknown> & unknown[];
+    const exists = Array.isArray(container) ? Number(last) < container.length : last in container;
+    if (operation.op === 'add' && Array.isArray(container)) {
+      container.splice(last === '-' ? container.length : Number(last), 0, operation.value);
+    } else if (operation.op === 'add') {
+      container[last] = operation.value;
+    } else if (!exists) {
+      throw new Error(`patch path not found: ${operation.path}`);
+    } else if (operation.op === 'replace') {
+      container[last] = operation.value;
+    } else if (Array.isArray(container)) {
+      container.splice(Number(last), 1);
+    } else {
+      delete container[last];
+    }
+  }
+}
+
 /**
- * The objects a kustomize base produces, for the features the base uses (`resources` files and a
- * `configMapGenerator` from env files or literals). Anything else in the kustomization is an error here, so this
- * reader cannot silently disagree with kustomize about a feature it does not know.
+ * The objects a kustomization produces, for the features warmline's use (`resources` files and folders, a
+ * `configMapGenerator` from env files or literals, creating or merging into a base's ConfigMap, and `patches`
+ * given as inline JSON 6902 operations on a target kind and name). Anything else in the kustomization is an
+ * error here, so this reader cannot silently disagree with kustomize about a feature it does not know.
  */
 export function loadKustomizeBase(dir: string): KustomizeBase {
   const [kustomization] = readYamlDocuments(join(dir, 'kustomization.yaml')) as [Kustomization];
-  const known = new Set(['apiVersion', 'kind', 'resources', 'configMapGenerator']);
+  const known = new Set(['apiVersion', 'kind', 'resources', 'configMapGenerator', 'patches']);
   const unknown = Object.keys(kustomization).filter((key) => !known.has(key));
   if (unknown.length > 0) throw new Error(`kustomization fields this reader does not apply: ${unknown}`);
   const files: string[] = [];
   const objects: Manifest[] = [];
   for (const resource of kustomization.resources ?? []) {
     files.push(resource);
-    objects.push(...(readYamlDocuments(join(dir, resource)) as Manifest[]));
+    const path = join(dir, resource);
+    if (statSync(path).isDirectory()) objects.push(...loadKustomizeBase(path).objects);
+    else objects.push(...(readYamlDocuments(path) as Manifest[]));
   }
   for (const generator of kustomization.configMapGenerator ?? []) {
     const data: Record<string, string> = {};
@@ -72,7 +116,31 @@ export function loadKustomizeBase(dir: string): KustomizeBase {
       Object.assign(data, parseEnvFile(readFileSync(join(dir, envFile), 'utf8')));
     }
     Object.assign(data, parseEnvFile((generator.literals ?? []).join('\n')));
-    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: generator.name }, data });
+    const behavior = generator.behavior ?? 'create';
+    const existing = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === generator.name);
+    if ((behavior === 'create') !== (existing === undefined)) {
+      throw new Error(
+        `configMapGenerator ${generator.name}: behavior ${behavior} with${existing ? '' : 'out'} a base ConfigMap`,
+      );
+    }
+    if (existing === undefined) {
+      objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: generator.name }, data });
+    } else {
+      existing.data = behavior === 'merge' ? { ...(existing.data as Record<string, string>), ...data } : data;
+    }
+  }
+  for (const { target, patch } of kustomization.patches ?? []) {
+    const matches = objects.filter((o) => o.kind === target.kind && o.metadata.name === target.name);
+    if (matches.length !== 1)
+      throw new Error(`patch target ${target.kind}/${target.name} matches ${matches.length}`);
+    applyJsonPatch(matches[0], readYamlText(patch) as PatchOperation[]);
   }
   return { kustomization, files, objects };
+}
+
+function readYamlText(text: string): unknown {
+  const [document] = parseAllDocuments(text);
+  const problems = [...document.errors, ...document.warnings];
+  if (problems.length > 0) throw new Error(`inline patch: ${problems.map((p) => p.message).join('; ')}`);
+  return document.toJS() as unknown;
 }
