@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '../metrics/metrics-registry';
 import type { AllocationTier } from '../pools/allocation-tier';
 import type { ErrorCode } from '../speech/speech-error';
+import type { SessionEndReason } from './voice-session-registry';
 
 /** What the `event` label counts: client events, plus connections and recognitions failing on their own. */
 export type VoiceEvent =
@@ -31,6 +32,8 @@ export interface SessionCounts {
  * The gateway's Prometheus series, on the application's registry (a private one when MetricsModule is absent,
  * e.g. in a test that composes only what it needs):
  * - `warmline_voice_sessions{state="connected"|"resumable"}` — sessions with a live socket / in the resume grace;
+ * - `warmline_voice_sessions_ended_total{reason="expired"|"moved"|"shutdown"}` — sessions whose resume grace ran
+ *   out, that a client resumed on another replica (fleet mode), or that shutdown ended;
  * - `warmline_voice_requests_total{event, outcome}` — every client request, by {@link VoiceOutcome};
  * - `warmline_voice_tts_first_byte_seconds{tier}` — from the start of serving a synthesis (acquire included) to
  *   its first audio chunk.
@@ -40,6 +43,7 @@ export class VoiceMetrics {
   readonly registry: Registry;
   private readonly requests: Counter<'event' | 'outcome'>;
   private readonly firstByte: Histogram<'tier'>;
+  private readonly ended: Counter<'reason'>;
   private sessionCounts: () => SessionCounts = () => ({ connected: 0, resumable: 0 });
 
   constructor(@Optional() @Inject(METRICS_REGISTRY) registry?: Registry) {
@@ -63,6 +67,14 @@ export class VoiceMetrics {
       labelNames: ['event', 'outcome'],
       registers,
     });
+    this.ended = new Counter({
+      name: 'warmline_voice_sessions_ended_total',
+      help: 'Voice sessions ended: resume grace ran out (expired), resumed on another replica (moved), or shutdown',
+      labelNames: ['reason'],
+      registers,
+    });
+    // Every reason from the first scrape, so rate() and alerts see 0 rather than no series.
+    for (const reason of ['expired', 'moved', 'shutdown'] as const) this.ended.inc({ reason }, 0);
     this.firstByte = new Histogram({
       name: 'warmline_voice_tts_first_byte_seconds',
       help: 'Time from serving a synthesis request (client allocation included) to its first audio chunk',
@@ -79,6 +91,10 @@ export class VoiceMetrics {
 
   request(event: VoiceEvent, outcome: VoiceOutcome): void {
     this.requests.inc({ event, outcome });
+  }
+
+  sessionEnded(reason: SessionEndReason): void {
+    this.ended.inc({ reason });
   }
 
   ttsFirstByte(tier: AllocationTier, ms: number): void {

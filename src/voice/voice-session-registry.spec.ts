@@ -8,6 +8,7 @@ interface TestSession {
 
 describe('VoiceSessionRegistry', () => {
   let expired: string[];
+  let reasons: string[];
   let ids: number;
   let registry: VoiceSessionRegistry<TestSession>;
   let clock: FakeClock;
@@ -15,11 +16,15 @@ describe('VoiceSessionRegistry', () => {
   beforeEach(() => {
     clock = new FakeClock();
     expired = [];
+    reasons = [];
     ids = 0;
     registry = new VoiceSessionRegistry<TestSession>({
       graceMs: 15_000,
       create: (id, principal) => ({ id, principal }),
-      onExpired: (session) => expired.push(session.id),
+      onExpired: (session, _id, reason) => {
+        expired.push(session.id);
+        reasons.push(reason);
+      },
       newId: () => `s${++ids}`,
       clock,
     });
@@ -59,6 +64,18 @@ describe('VoiceSessionRegistry', () => {
     expect(expired).toEqual(['s1']);
     expect(registry.get('s1')).toBeUndefined();
     expect(registry.attach('c2', 'k1', 's1')).toMatchObject({ sessionId: 's2', resumed: false });
+  });
+
+  it('says why each session ended: grace ran out, moved to another replica, or shutdown', () => {
+    registry.attach('c1', 'k1');
+    registry.attach('c2', 'k1');
+    registry.attach('c3', 'k1');
+    registry.detach('s1', 'c1');
+    clock.advance(15_000);
+    expect(registry.end('s2')).toBe('c2');
+    registry.expireAll();
+    expect(expired).toEqual(['s1', 's2', 's3']);
+    expect(reasons).toEqual(['expired', 'moved', 'shutdown']);
   });
 
   it('restarts the grace on each disconnect', () => {

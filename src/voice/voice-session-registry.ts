@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock, type ClockTimer } from '../pools/clock';
 
+/** Why a session ended: its grace ran out, it was resumed on another replica, or the registry closed. */
+export type SessionEndReason = 'expired' | 'moved' | 'shutdown';
+
 export interface VoiceSessionRegistryOptions<S> {
   /** How long a disconnected session waits for its client to come back (SESSION_RESUME_GRACE). */
   graceMs: number;
   /** Builds the state of a new session. */
   create(sessionId: string, principal: string): S;
-  /** The grace ran out (or the registry is closing): the session is gone, release what it holds. */
-  onExpired(session: S, sessionId: string): void;
+  /** The grace ran out (or the session moved, or the registry is closing): release what it holds. */
+  onExpired(session: S, sessionId: string, reason: SessionEndReason): void;
   newId?: () => string;
   /** Runs the grace timers; the system clock (timers that never keep the process alive) by default. */
   clock?: Clock;
@@ -82,7 +85,7 @@ export class VoiceSessionRegistry<S> {
     if (entry === undefined || entry.connectionId !== connectionId) return false;
     entry.connectionId = null;
     this.clearGrace(entry);
-    entry.graceTimer = this.clock.setTimeout(() => this.expire(sessionId), this.options.graceMs);
+    entry.graceTimer = this.clock.setTimeout(() => this.expire(sessionId, 'expired'), this.options.graceMs);
     return true;
   }
 
@@ -112,21 +115,21 @@ export class VoiceSessionRegistry<S> {
     const entry = this.entries.get(sessionId);
     if (entry === undefined) return undefined;
     const connectionId = entry.connectionId;
-    this.expire(sessionId);
+    this.expire(sessionId, 'moved');
     return connectionId;
   }
 
   /** Ends every session now (shutdown): timers stop and `onExpired` runs for each. */
   expireAll(): void {
-    for (const sessionId of [...this.entries.keys()]) this.expire(sessionId);
+    for (const sessionId of [...this.entries.keys()]) this.expire(sessionId, 'shutdown');
   }
 
-  private expire(sessionId: string): void {
+  private expire(sessionId: string, reason: SessionEndReason): void {
     const entry = this.entries.get(sessionId);
     if (entry === undefined) return;
     this.clearGrace(entry);
     this.entries.delete(sessionId);
-    this.options.onExpired(entry.session, sessionId);
+    this.options.onExpired(entry.session, sessionId, reason);
   }
 
   private clearGrace(entry: Entry<S>): void {

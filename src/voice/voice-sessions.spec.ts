@@ -44,12 +44,13 @@ const MAX_IDLE_MS = 240_000;
 function setup() {
   const clock = new FakeClock();
   const pool = new ReleaseRecordingPool();
+  const metrics = new VoiceMetrics();
   const sessions = new VoiceSessions(
     // Only the members above are used.
     pool as unknown as ResourcePool<TtsClient>,
     resolveVoiceSettings({ apiKeys: [], corsOrigins: [], sessionResumeGraceMs: 15_000 }),
     { maxIdleMs: MAX_IDLE_MS } as PoolsModuleOptions,
-    new VoiceMetrics(),
+    metrics,
     clock,
   );
   /** A connected session that has finished one synthesis and kept its synthesizer. */
@@ -59,7 +60,7 @@ function setup() {
     sessions.synthesisEnded(session, true);
     return session;
   };
-  return { clock, pool, sessions, holder };
+  return { clock, pool, sessions, holder, metrics };
 }
 
 describe('VoiceSessions', () => {
@@ -139,6 +140,26 @@ describe('VoiceSessions', () => {
     expect(sessions.size).toBe(0);
     expect(pool.released).toEqual([session.id]);
     expect(sessions.idleSynthesizers).toBe(0);
+    sessions.onModuleDestroy();
+  });
+
+  it('counts how sessions end: grace ran out, moved to another replica, shutdown', async () => {
+    const { clock, sessions, holder, metrics } = setup();
+    const ended = async () =>
+      Object.fromEntries(
+        (await metrics.registry.getSingleMetric('warmline_voice_sessions_ended_total')!.get()).values.map(
+          (v) => [v.labels.reason, v.value],
+        ),
+      );
+    expect(await ended()).toEqual({ expired: 0, moved: 0, shutdown: 0 });
+    const gone = holder('c1');
+    const moving = holder('c2');
+    holder('c3');
+    sessions.detach(gone, 'c1');
+    clock.advance(15_000);
+    expect(sessions.movedAway(moving.id)).toBe('c2');
+    await sessions.closeAll();
+    expect(await ended()).toEqual({ expired: 1, moved: 1, shutdown: 1 });
     sessions.onModuleDestroy();
   });
 });

@@ -10,7 +10,7 @@ import { SESSION_ENDED, type AbortReason } from '../synthesis/abort-reason';
 import { VoiceMetrics } from './voice-metrics';
 import { VOICE_CLOCK, VOICE_SETTINGS, type VoiceSettings } from './voice-options';
 import { VoiceSession } from './voice-session';
-import { VoiceSessionRegistry, type AttachResult } from './voice-session-registry';
+import { VoiceSessionRegistry, type AttachResult, type SessionEndReason } from './voice-session-registry';
 
 interface FleetDemand {
   onDemand(listener: (pool: 'tts' | 'stt', count: number) => void): () => void;
@@ -43,7 +43,7 @@ export class VoiceSessions implements OnModuleDestroy {
     @Inject(TTS_POOL) private readonly ttsPool: ResourcePool<TtsClient>,
     @Inject(VOICE_SETTINGS) settings: VoiceSettings,
     @Inject(POOLS_MODULE_OPTIONS) poolsOptions: PoolsModuleOptions,
-    metrics: VoiceMetrics,
+    private readonly metrics: VoiceMetrics,
     @Optional() @Inject(VOICE_CLOCK) private readonly clock: Clock = systemClock,
     @Optional() @Inject(FLEET_DEMAND) fleet?: FleetDemand,
     @Optional() @Inject(FLEET_SESSIONS) private readonly fleetSessions?: FleetVoiceSessions,
@@ -58,7 +58,7 @@ export class VoiceSessions implements OnModuleDestroy {
       graceMs: settings.sessionResumeGraceMs,
       clock: this.clock,
       create: (id, principal) => new VoiceSession(id, principal, settings.limits.maxQueuedSyntheses),
-      onExpired: (session) => this.end(session),
+      onExpired: (session, _id, reason) => this.end(session, reason),
     });
     // At the cap, a request that starts waiting is served by the least recently used idle synthesizer at once.
     // The event arrives inside the pool's acquire: reclaim after it returns rather than re-entering the pool.
@@ -219,7 +219,8 @@ export class VoiceSessions implements OnModuleDestroy {
     }, this.sweepEveryMs);
   }
 
-  private end(session: VoiceSession): void {
+  private end(session: VoiceSession, reason: SessionEndReason): void {
+    this.metrics.sessionEnded(reason);
     this.fleetSessions?.ended(session.id);
     this.idleHolders.delete(session.id);
     session.abortWork(SESSION_ENDED);

@@ -76,3 +76,20 @@ end
 return lost
 `,
 );
+
+/**
+ * Reports which of a replica's disconnected sessions (in their resume grace) another replica has taken over.
+ * Read-only: a record in its grace keeps the expiry the disconnect gave it.
+ * KEYS: the session hashes. ARGV: replica. Returns the 1-based indexes (into KEYS) of sessions owned elsewhere.
+ */
+export const TAKEN_SESSIONS = new LuaScript<number[]>(
+  'taken-sessions',
+  `
+local taken = {}
+for i = 1, #KEYS do
+  local owner = redis.call('HGET', KEYS[i], 'owner')
+  if owner and owner ~= ARGV[1] then taken[#taken + 1] = i end
+end
+return taken
+`,
+);

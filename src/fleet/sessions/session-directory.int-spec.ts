@@ -71,6 +71,28 @@ describeWithRedis('SessionDirectory (real Redis)', () => {
     expect(lost).toHaveLength(1);
   });
 
+  it('tells the previous owner at its next refresh that a session in its grace was resumed elsewhere', async () => {
+    const a = await directory('a');
+    const b = await directory('b');
+    const lost: string[][] = [];
+    a.onLost((ids) => lost.push([...ids]));
+    await a.claim('s1', 'k');
+    await a.claim('s2', 'k');
+    await a.detach('s1', 60_000);
+    await a.detach('s2', 60_000);
+    await a.refresh();
+    expect(lost).toEqual([]);
+    await b.claim('s2', 'k');
+    await a.refresh();
+    expect(lost).toEqual([['s2']]);
+    // Reported once; the refresh left the grace of the session still here as the disconnect set it.
+    await a.refresh();
+    expect(lost).toHaveLength(1);
+    const ttl = await connections[0].pttl(keys.session('s1'));
+    expect(ttl).toBeGreaterThan(50_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
   it("keeps a disconnected session's record for the grace only; the id is new after that", async () => {
     const a = await directory('a');
     const b = await directory('b');

@@ -1,6 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { FleetKeys } from '../redis/fleet-keys';
-import { CLAIM_SESSION, END_SESSION, EXPIRE_SESSION, REFRESH_SESSIONS } from '../redis/session-scripts';
+import {
+  CLAIM_SESSION,
+  END_SESSION,
+  EXPIRE_SESSION,
+  REFRESH_SESSIONS,
+  TAKEN_SESSIONS,
+} from '../redis/session-scripts';
 import { apiKeyHash } from './api-key-hash';
 import type { SessionClaim } from './session-claim';
 
@@ -27,6 +33,12 @@ export type SessionsLostListener = (sessionIds: readonly string[]) => void;
 export class SessionDirectory {
   /** Sessions connected here: id -> key hash (written back to Redis if it lost them). */
   private readonly attached = new Map<string, string>();
+  /**
+   * Sessions disconnected here and still in their resume grace. A resume on another replica is announced over
+   * Socket.IO's Redis adapter, but a publish made while a replica's subscriber reconnects is lost; checking these
+   * at each heartbeat means a moved session still lets go of its clients within a heartbeat, not at grace end.
+   */
+  private readonly detached = new Set<string>();
   private readonly lostListeners = new Set<SessionsLostListener>();
 
   constructor(private readonly options: SessionDirectoryOptions) {}
@@ -55,10 +67,12 @@ export class SessionDirectory {
         [this.options.replicaId, keyHash, this.options.leaseTtlMs, create ? 1 : 0],
       );
     } catch {
+      this.detached.delete(sessionId);
       this.attached.set(sessionId, keyHash);
       return { status: 'unavailable' };
     }
     if (status === 'forbidden' || status === 'unknown') return { status };
+    this.detached.delete(sessionId);
     this.attached.set(sessionId, keyHash);
     return status === 'new' ? { status } : { status, previousOwner };
   }
@@ -66,6 +80,7 @@ export class SessionDirectory {
   /** The session's client disconnected: its record stays for `graceMs`, for a resume on any replica. */
   async detach(sessionId: string, graceMs: number): Promise<void> {
     if (!this.attached.delete(sessionId)) return;
+    this.detached.add(sessionId);
     await this.quietly(
       EXPIRE_SESSION.run(
         this.options.redis,
@@ -78,6 +93,7 @@ export class SessionDirectory {
   /** The session is over here (its grace ran out, or it closed): drop the record if it is still ours. */
   async end(sessionId: string): Promise<void> {
     this.attached.delete(sessionId);
+    this.detached.delete(sessionId);
     await this.quietly(
       END_SESSION.run(this.options.redis, [this.options.keys.session(sessionId)], [this.options.replicaId]),
     );
@@ -86,24 +102,44 @@ export class SessionDirectory {
   /** Forgets a session that another replica took over, without touching its record. */
   forget(sessionId: string): void {
     this.attached.delete(sessionId);
+    this.detached.delete(sessionId);
   }
 
   /**
    * Extends the records of the sessions connected here (writing back any Redis lost) and reports those that
-   * were resumed elsewhere meanwhile. Throws when Redis is unreachable (the coordinator counts that as a failure).
+   * were resumed elsewhere meanwhile, connected or in their grace. Throws when Redis is unreachable (the
+   * coordinator counts that as a failure).
    */
   async refresh(): Promise<void> {
-    if (this.attached.size === 0) return;
+    const lost = [...(await this.refreshConnected()), ...(await this.takenWhileDetached())];
+    if (lost.length === 0) return;
+    for (const listener of this.lostListeners) listener(lost);
+  }
+
+  private async refreshConnected(): Promise<string[]> {
+    if (this.attached.size === 0) return [];
     const ids = [...this.attached.keys()];
     const lostIndexes = await REFRESH_SESSIONS.run(
       this.options.redis,
       ids.map((id) => this.options.keys.session(id)),
       [this.options.replicaId, this.options.leaseTtlMs, ...ids.map((id) => this.attached.get(id)!)],
     );
-    if (lostIndexes.length === 0) return;
     const lost = lostIndexes.map((i) => ids[i - 1]);
     for (const id of lost) this.attached.delete(id);
-    for (const listener of this.lostListeners) listener(lost);
+    return lost;
+  }
+
+  private async takenWhileDetached(): Promise<string[]> {
+    if (this.detached.size === 0) return [];
+    const ids = [...this.detached];
+    const takenIndexes = await TAKEN_SESSIONS.run(
+      this.options.redis,
+      ids.map((id) => this.options.keys.session(id)),
+      [this.options.replicaId],
+    );
+    const taken = takenIndexes.map((i) => ids[i - 1]);
+    for (const id of taken) this.detached.delete(id);
+    return taken;
   }
 
   private async quietly(command: Promise<unknown>): Promise<void> {
