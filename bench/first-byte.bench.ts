@@ -12,14 +12,20 @@
  *
  *   npm run bench -- first-byte
  *   FIRST_BYTE_ITERATIONS=30 npm run bench -- first-byte     # quicker
+ *   FIRST_BYTE_SERVER=child npm run bench -- first-byte       # warmline in a child process of its own
+ *   FIRST_BYTE_PACE=20 npm run bench -- first-byte            # (a)-(d): audio at 20x real time, not all at once
  *
- * Emulator: child process. warmline app, Socket.IO clients and the direct SDK: this process.
- * Writes docs/first-byte.svg (the distributions). Prints a table and one `BENCH {json}` line.
+ * Emulator: child process. warmline: this process by default (comparable with earlier runs), or a child process.
+ * The Socket.IO clients and the direct SDK: this process. With warmline in this process, a client's first
+ * tts.audio cannot be read until the server's event loop has handled the rest of the upstream's audio burst (the
+ * emulator sends a short sentence's audio all at once), a wait no remote client has; with warmline in a child
+ * process, three busy processes share this machine's cores instead. docs/performance.md compares the two.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { textToSsml } from '../src/speech/ssml';
 import { startBenchEmulator } from './support/emulator';
+import { startServerProcess } from './support/server-process';
 import { printBenchLine, printTable, progress, targetLine } from './support/report';
 import {
   BENCH_VOICE,
@@ -47,6 +53,44 @@ const REALTIME_FACTOR = 1;
 const LONG_TEXT =
   'Let me read you the whole list of options we have for you today, one after the other, slowly and clearly.';
 const CHART = join(__dirname, '..', 'docs', 'first-byte.svg');
+/** The emulator's realtimeFactor for (a)-(d): 0 sends a sentence's audio in one burst. */
+const PACE = Number(process.env.FIRST_BYTE_PACE ?? 0);
+const SERVER_LAYOUT = process.env.FIRST_BYTE_SERVER === 'child' ? 'child process' : 'in-process';
+
+/** warmline under test: where the clients connect, and a wait for it to be idle. */
+interface ServerUnderTest {
+  url: string;
+  /** Every earlier session has ended and its clients are back (wound down), and the warm queues are full. */
+  settle(timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function startServer(speechHost: string, env: Record<string, string>): Promise<ServerUnderTest> {
+  if (SERVER_LAYOUT === 'child process') {
+    const server = await startServerProcess({ speechHost, env });
+    return {
+      url: server.url,
+      settle: async (timeoutMs) => {
+        await server.settle(timeoutMs);
+      },
+      close: () => server.close(),
+    };
+  }
+  const app = await startBenchApp({ speechHost, env });
+  return {
+    url: app.url,
+    settle: async (timeoutMs) => {
+      await until(() => app.sessions.size === 0, timeoutMs, 'sessions ended');
+      await app.sessions.settled();
+      await until(
+        () => app.tts.snapshot().inUse === 0 && app.stt.snapshot().inUse === 0 && poolsSettled(app),
+        timeoutMs,
+        'pools settled',
+      );
+    },
+    close: () => app.close(),
+  };
+}
 
 interface Samples {
   a: number[];
@@ -66,15 +110,13 @@ interface Samples {
 
 async function main(): Promise<void> {
   const emulator = await startBenchEmulator('child');
-  const app = await startBenchApp({
-    speechHost: emulator.url,
-    // Sessions give their synthesizer back 2 s after disconnecting (default 15 s) so the run never nears the cap.
-    env: { SPEECH_POOL_WARM_SIZE: '2', SESSION_RESUME_GRACE: '2' },
-  });
+  // Sessions end 0.2 s after disconnecting (default 15 s), so each session step can wait for the previous one's
+  // clean-up (a canceled turn winding down, clients going back) instead of having it run during a measurement.
+  const app = await startServer(emulator.url, { SPEECH_POOL_WARM_SIZE: '2', SESSION_RESUME_GRACE: '0.2' });
   const ssml = textToSsml(TEXT, BENCH_VOICE);
   const floor = await openSynthesizer(emulator.url, ssml);
-  await until(() => poolsSettled(app), 30_000, 'warm pools');
-  await emulator.setFaults({ connectLatencyMs: CONNECT_LATENCY_MS });
+  await app.settle(30_000);
+  await emulator.setFaults({ connectLatencyMs: CONNECT_LATENCY_MS, realtimeFactor: PACE });
 
   const samples: Samples = {
     a: [],
@@ -104,8 +146,9 @@ async function main(): Promise<void> {
     }
   };
   const runSession = async (record: boolean): Promise<void> => {
-    // Wait for the refill the previous session triggered: (b) measures a session that finds the pool warm.
-    await until(() => poolsSettled(app), 10_000, 'warm pool refill');
+    // (b) measures a session that finds the pool warm and the service idle: the refill the previous session
+    // triggered has run, and no earlier session's clean-up is left to run during the measurement.
+    await app.settle(10_000);
     const client = await VoiceClient.connect({ url: app.url });
     try {
       const first = await client.synthesize({ text: TEXT });
@@ -129,7 +172,7 @@ async function main(): Promise<void> {
   };
 
   const runBargeIn = async (record: boolean): Promise<void> => {
-    await until(() => poolsSettled(app), 10_000, 'warm pool refill');
+    await app.settle(10_000);
     const client = await VoiceClient.connect({ url: app.url });
     try {
       const first = await client.synthesize({ text: TEXT });
@@ -143,7 +186,7 @@ async function main(): Promise<void> {
         if (!r.canceled) samples.bargeInNotCanceled++;
       }
     } finally {
-      await emulator.setFaults({ connectLatencyMs: CONNECT_LATENCY_MS });
+      await emulator.setFaults({ connectLatencyMs: CONNECT_LATENCY_MS, realtimeFactor: PACE });
       await client.close();
     }
   };
@@ -173,7 +216,8 @@ async function main(): Promise<void> {
   const overheadP50 = b.p50 - d.p50;
 
   console.log(
-    `time to first audio byte: emulator (${emulator.where}) charging ${CONNECT_LATENCY_MS} ms per new connection, ` +
+    `time to first audio byte: warmline (${SERVER_LAYOUT}), emulator (${emulator.where}) charging ${CONNECT_LATENCY_MS} ms per new connection, ` +
+      `audio ${PACE > 0 ? `paced at ${PACE}x real time` : 'sent as fast as produced'}, ` +
       `${ITERATIONS} iterations (+${WARMUP_ITERATIONS} warm-up), ${LATER_REQUESTS} DEDICATED requests per session, ` +
       `text of ${TEXT.length} characters, warm size 2`,
   );
@@ -238,7 +282,7 @@ async function main(): Promise<void> {
     CHART,
     ecdfChart({
       title: 'Time to first audio byte (emulator charging 200 ms per new connection)',
-      subtitle: `${ITERATIONS} iterations, interleaved; ${process.version}, same run; written by bench/first-byte.bench.ts`,
+      subtitle: `${ITERATIONS} iterations, interleaved, warmline: ${SERVER_LAYOUT}; ${process.version}, same run; written by bench/first-byte.bench.ts`,
       xLabel: 'ms from request to first audio byte (log scale)',
       series: [
         { label: '(a) new SpeechSynthesizer per request', values: samples.a, color: '#d62728' },
@@ -253,6 +297,8 @@ async function main(): Promise<void> {
 
   printBenchLine({
     name: 'first-byte',
+    server: SERVER_LAYOUT,
+    realtimeFactor: PACE,
     emulator: emulator.where,
     connectLatencyMs: CONNECT_LATENCY_MS,
     iterations: ITERATIONS,
