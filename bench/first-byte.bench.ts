@@ -37,7 +37,7 @@ import {
 import { ecdfChart } from './support/svg-chart';
 import { round, roundSummary, summarize } from './support/stats';
 import { VoiceClient } from './support/voice-client';
-import { poolsSettled, startBenchApp, until } from './support/voice-app';
+import { settleBenchApp, startBenchApp } from './support/voice-app';
 
 const CONNECT_LATENCY_MS = 200;
 const ITERATIONS = Number(process.env.FIRST_BYTE_ITERATIONS ?? 120);
@@ -70,24 +70,14 @@ async function startServer(speechHost: string, env: Record<string, string>): Pro
     const server = await startServerProcess({ speechHost, env });
     return {
       url: server.url,
-      settle: async (timeoutMs) => {
-        await server.settle(timeoutMs);
-      },
+      settle: (timeoutMs) => server.settle(timeoutMs).then(() => undefined),
       close: () => server.close(),
     };
   }
   const app = await startBenchApp({ speechHost, env });
   return {
     url: app.url,
-    settle: async (timeoutMs) => {
-      await until(() => app.sessions.size === 0, timeoutMs, 'sessions ended');
-      await app.sessions.settled();
-      await until(
-        () => app.tts.snapshot().inUse === 0 && app.stt.snapshot().inUse === 0 && poolsSettled(app),
-        timeoutMs,
-        'pools settled',
-      );
-    },
+    settle: (timeoutMs) => settleBenchApp(app, timeoutMs),
     close: () => app.close(),
   };
 }

@@ -6,7 +6,7 @@ import { serveParent } from './child';
 import { processLoadMeter } from './process-load';
 import { gcPauseMeter } from './voice-gc';
 import { roundSummary, summarize } from './stats';
-import { poolsSettled, startBenchApp, until } from './voice-app';
+import { poolsSettled, settleBenchApp, startBenchApp, until } from './voice-app';
 
 interface ServerChildConfig {
   speechHost: string;
@@ -55,14 +55,7 @@ async function main(): Promise<void> {
       },
       /** Waits until every session has ended and its clients are back, and the warm queues are full again. */
       settle: async (timeoutMs: unknown) => {
-        const limit = typeof timeoutMs === 'number' ? timeoutMs : 60_000;
-        await until(() => app.sessions.size === 0, limit, 'sessions ended');
-        await app.sessions.settled();
-        await until(
-          () => app.tts.snapshot().inUse === 0 && app.stt.snapshot().inUse === 0 && poolsSettled(app),
-          limit,
-          'pools settled',
-        );
+        await settleBenchApp(app, typeof timeoutMs === 'number' ? timeoutMs : 60_000);
         return snapshot();
       },
     },

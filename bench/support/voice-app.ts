@@ -123,6 +123,17 @@ export function poolsSettled(app: BenchApp): boolean {
   return [app.tts.snapshot(), app.stt.snapshot()].every((s) => s.ready && s.warmPoolSize >= s.warmPoolTarget);
 }
 
+/** Waits until every session has ended and its clients are back (wound down), and the warm queues are full. */
+export async function settleBenchApp(app: BenchApp, timeoutMs: number): Promise<void> {
+  await until(() => app.sessions.size === 0, timeoutMs, 'sessions ended');
+  await app.sessions.settled();
+  await until(
+    () => app.tts.snapshot().inUse === 0 && app.stt.snapshot().inUse === 0 && poolsSettled(app),
+    timeoutMs,
+    'pools settled',
+  );
+}
+
 /** The parts of a pool snapshot the process benches read. */
 export interface PoolBooks {
   size: number;
