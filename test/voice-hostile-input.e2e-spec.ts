@@ -24,18 +24,29 @@ const NOT_AN_OBJECT = {
 
 /**
  * What the upstream saw: no turn and no connection may come from a request the gateway refuses. Read once the
- * pools' own refills have settled (a warm pull is replaced in the background), so only the requests count.
+ * pools' own background work is over: a warm pull is replaced, and a replacement speaks a one-word warm-up while
+ * already counted as warm, so the counts are read after ten polls in a row (10 ms apart, each letting the
+ * in-process emulator take what was sent) found the pools refilled and the emulator's counters unchanged.
  */
 async function upstreamCost(v: VoiceApp): Promise<{ connections: number; syntheses: number }> {
-  await waitFor(
-    () =>
-      [v.tts.snapshot(), v.stt.snapshot()].every(
-        (s) => s.size === s.inUse + s.warmPoolSize && s.warmPoolSize >= s.warmPoolTarget,
-      ),
-    'the pools refilled',
-  );
-  const stats = v.emulator.stats();
-  return { connections: stats.connectionsTotal, syntheses: stats.syntheses };
+  const refilled = (): boolean =>
+    [v.tts.snapshot(), v.stt.snapshot()].every(
+      (s) => s.size === s.inUse + s.warmPoolSize && s.warmPoolSize >= s.warmPoolTarget,
+    );
+  const read = (): { connections: number; syntheses: number } => {
+    const stats = v.emulator.stats();
+    return { connections: stats.connectionsTotal, syntheses: stats.syntheses };
+  };
+  await waitFor(refilled, 'the pools refilled');
+  let last = read();
+  for (let quiet = 0; quiet < 10;) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const now = read();
+    quiet =
+      refilled() && now.connections === last.connections && now.syntheses === last.syntheses ? quiet + 1 : 0;
+    last = now;
+  }
+  return last;
 }
 
 describe('voice gateway: hostile input costs the service little and the upstream nothing (e2e)', () => {
