@@ -72,10 +72,10 @@ describe('createPoolEventLogger', () => {
       { waitedMs: 5000.4 },
     ],
     [
-      { kind: 'session-evicted', sessionId: 'abc', idleMs: 1_800_000 },
+      { kind: 'session-evicted', sessionId: 'abc', idleMs: 1_800_000, reason: 'idle' },
       'info',
-      /evicted idle session abc after 1800000 ms/,
-      { session: 'abc' },
+      /evicted idle session abc after 1800000 ms \(idle\)/,
+      { session: 'abc', reason: 'idle' },
     ],
     [
       { kind: 'resource-replaced', reason: 'invalid' },

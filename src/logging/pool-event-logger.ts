@@ -72,11 +72,20 @@ function logEvent(pool: string, log: PoolEventLog, event: PoolEvent): void {
         { ...fields, waiting: event.waiting },
         `pool=${pool} at max size: ${event.waiting} acquire(s) waiting`,
       );
-    case 'session-evicted':
-      return log.info(
-        { ...fields, session: sessionIdPrefix(event.sessionId), idleMs: Math.round(event.idleMs) },
-        `pool=${pool} evicted idle session ${sessionIdPrefix(event.sessionId)} after ${Math.round(event.idleMs)} ms`,
+    case 'session-evicted': {
+      // Lending an idle session's client to a waiter or to another replica is routine load balancing.
+      const method = event.reason === 'idle' ? log.info : log.debug;
+      return method.call(
+        log,
+        {
+          ...fields,
+          session: sessionIdPrefix(event.sessionId),
+          idleMs: Math.round(event.idleMs),
+          reason: event.reason,
+        },
+        `pool=${pool} evicted idle session ${sessionIdPrefix(event.sessionId)} after ${Math.round(event.idleMs)} ms (${event.reason})`,
       );
+    }
     case 'resource-replaced': {
       // Idle re-warming is routine maintenance; a resource that failed validation is worth seeing.
       const method = event.reason === 'idle' ? log.debug : log.info;

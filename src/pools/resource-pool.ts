@@ -21,6 +21,11 @@ export interface ResourcePool<T> {
   acquire(opts?: AcquireOptions): Promise<T>;
   release(resource: T | null | undefined): Promise<void>;
   acquireForSession(sessionId: string | null, opts?: AcquireOptions): Promise<SessionAllocation<T>>;
+  /**
+   * The session keeps its resource (DEDICATED next time) but is not using it now, so the pool may lend it to
+   * others meanwhile. Resolves true when the session still holds it afterwards.
+   */
+  sessionIdle(sessionId: string | null): Promise<boolean>;
   releaseForSession(sessionId: string | null, resource?: T): Promise<boolean>;
   snapshot(): PoolSnapshot;
   shutdown(): Promise<void>;

@@ -99,8 +99,8 @@ describe('WarmableResourcePool sessions', () => {
     expect((await pool.acquireForSession('s')).tier).toBe(AllocationTier.COLD);
   });
 
-  it('one caller aborting does not cancel the session allocation for the others', async () => {
-    const { pool, factory } = sessions({ warmPoolSize: 0 });
+  it('when the first caller aborts, a caller that joined it asks again instead of sharing that abort', async () => {
+    const { pool, factory } = sessions({ warmPoolSize: 1 });
     factory.manual = true;
     const controller = new AbortController();
     const quitter = pool.acquireForSession('s', { signal: controller.signal });
@@ -108,11 +108,15 @@ describe('WarmableResourcePool sessions', () => {
 
     controller.abort();
     await expect(quitter).rejects.toMatchObject({ name: 'AbortError' });
+    expect(factory.calls).toBe(2); // the stayer's own allocation
+    const late = factory.resolveNext(); // the abandoned call's resource goes to the warm stack
     const made = factory.resolveNext();
 
-    // The real source tier goes to the first caller still waiting.
     expect(await stayer).toEqual({ resource: made, tier: AllocationTier.COLD });
-    expect(pool.snapshot().metrics).toMatchObject({ allocationsTotal: 1, allocationsCold: 1 });
+    expect(await pool.acquireForSession('s')).toEqual({ resource: made, tier: AllocationTier.DEDICATED });
+    expect(await pool.acquire()).toBe(late);
+    expect(pool.snapshot()).toMatchObject({ activeSessions: 1, inUse: 2 });
+    expectBooksBalanced(pool.snapshot());
   });
 
   it('when every caller aborts, the session is forgotten and the late resource goes back to the pool', async () => {
@@ -271,7 +275,7 @@ describe('WarmableResourcePool sessions', () => {
     expect(s.activeSessions).toBe(1);
     expect(s.metrics.staleSessionsEvicted).toBe(1);
     expect(log.ofKind('session-evicted')).toEqual([
-      { kind: 'session-evicted', sessionId: 'stale', idleMs: 5_000 },
+      { kind: 'session-evicted', sessionId: 'stale', idleMs: 5_000, reason: 'idle' },
     ]);
     expect(stale.resource.clearCalls).toBe(1); // recycled through the release path
     expect((await pool.acquireForSession('active')).tier).toBe(AllocationTier.DEDICATED);

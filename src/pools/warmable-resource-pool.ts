@@ -3,18 +3,19 @@ import type { Clock, ClockTimer } from './clock';
 import type { CreationGate } from './creation-gate';
 import { FactoryBackoff } from './factory-backoff';
 import { FifoQueue } from './fifo-queue';
-import { PendingAllocation, PendingState, type Caller } from './pending-allocation';
+import { PendingAllocation, PendingState } from './pending-allocation';
 import { PoolClosedError, PoolSessionReleasedError, PoolTimeoutError } from './pool-errors';
 import { PoolEventHub } from './pool-event-hub';
-import type { PoolEvent } from './pool-observer';
+import type { PoolEvent, SessionEvictionReason } from './pool-observer';
 import type { WarmableResourcePoolOptions } from './pool-options';
 import { Slot, SlotState } from './pool-slot';
 import type { PoolSnapshot } from './pool-snapshot';
 import { PoolStatistics } from './pool-statistics';
+import { rejectWith, untilAborted } from './rejections';
 import { clearSessionState, isPromiseLike } from './resource-defaults';
 import type { AcquireOptions, ResourcePool, SessionAllocation } from './resource-pool';
 import { resolvePoolOptions, type ResolvedPoolOptions } from './resolve-pool-options';
-import { SessionEntry } from './session-entry';
+import { SessionBindings, type SessionBinding } from './session-bindings';
 import { SlotLedger } from './slot-ledger';
 import { WarmCheck } from './warm-check';
 import { WarmRefill } from './warm-refill';
@@ -22,23 +23,33 @@ import { WarmRefill } from './warm-refill';
 // Shared settled promises: the synchronous paths return these instead of allocating new ones.
 const RESOLVED: Promise<void> = Promise.resolve();
 const RESOLVED_FALSE: Promise<boolean> = Promise.resolve(false);
+const RESOLVED_TRUE: Promise<boolean> = Promise.resolve(true);
 const toResource = <T>(allocation: SessionAllocation<T>): T => allocation.resource;
 const toTrue = (): boolean => true;
 const toFalse = (): boolean => false;
 const noop = (): void => undefined;
+/** `usedAt` of a resource that did not come back from a caller (it was re-warmed): its unused time goes on. */
+const NOT_USED = -1;
 
 /**
  * A pool that keeps `warmPoolSize` resources created and warmed ahead of demand, and keeps released ones warm up
  * to `warmMaxSize` so that returning clients serve the next arrivals instead of new connections.
  *
  * Allocation: DEDICATED (the session's cached resource, if it still validates) > WARM (top of the warm stack, or
- * a resource handed over to a waiter by a release or a background creation) > COLD (factory call for this caller)
- * > wait in FIFO order at the cap. The hot paths (WARM pop, DEDICATED lookup) are synchronous and return one
- * resolved promise.
+ * a resource handed over to a waiter by a release, an idle session or a background creation) > COLD (factory call
+ * for this caller) > wait in FIFO order at the cap. The hot paths (WARM pop, DEDICATED lookup) are synchronous and
+ * return one resolved promise.
+ *
+ * Session binding: a session keeps its resource between its requests. When it is not using it (sessionIdle()),
+ * the resource may serve others: an acquire that would wait at the cap reclaims the least recently idle one, a
+ * session that goes idle while someone waits hands its resource over, trimIdle() closes idle ones after the warm
+ * stack's, and the idle policy (see {@link WarmableResourcePoolOptions.sessionMaxAgeMs}) returns them to the warm
+ * stack. A resource in use is never taken for someone else.
  *
  * This class routes requests; its parts keep their own books: the {@link SlotLedger} (where every resource is,
- * the warm stack, the per-state counts), {@link PoolStatistics} (the published counters), {@link WarmRefill}
- * (top-up and factory backoff) and {@link PoolEventHub} (observer and listeners).
+ * the warm stack, the per-state counts), {@link SessionBindings} (which session holds what, and who is idle),
+ * {@link PoolStatistics} (the published counters), {@link WarmRefill} (top-up and factory backoff) and
+ * {@link PoolEventHub} (observer and listeners).
  *
  * Resources are tracked by identity, so the factory must return distinct objects.
  */
@@ -53,13 +64,16 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
   /** Warm-stack timestamps are read only for re-warming (maxIdleMs) and trimming; otherwise no clock is read. */
   private readonly stampsWarm: boolean;
   private readonly trims: boolean;
-  private readonly trackSessionAge: boolean;
+  /** Sessions expire by age (sessionMaxAgeMs finite): the DEDICATED path stamps each acquire. */
+  private readonly stampsAcquire: boolean;
+  /** Maintenance looks at session bindings (some idle limit is finite). */
+  private readonly expiresSessions: boolean;
 
   private readonly ledger = new SlotLedger<T>();
+  private readonly sessions = new SessionBindings<T>();
   private readonly stats = new PoolStatistics();
   private readonly events: PoolEventHub;
   private readonly refill: WarmRefill;
-  private readonly sessions = new Map<string, SessionEntry<T>>();
   private readonly waiters = new FifoQueue<PendingAllocation<T>>((p) => p.state === PendingState.QUEUED);
   /** Allocations with a factory call or an async validation running, so shutdown can reject them at once. */
   private readonly inFlight = new Set<PendingAllocation<T>>();
@@ -89,7 +103,9 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     this.maxSize = this.opts.maxSize;
     this.trims = this.warmMax > this.target && Number.isFinite(this.opts.trimIdleMs);
     this.stampsWarm = this.trims || Number.isFinite(this.opts.maxIdleMs);
-    this.trackSessionAge = this.opts.sessionAwareness && Number.isFinite(this.opts.sessionMaxAgeMs);
+    this.stampsAcquire = this.opts.sessionAwareness && Number.isFinite(this.opts.sessionMaxAgeMs);
+    this.expiresSessions =
+      this.stampsAcquire || (this.opts.sessionAwareness && Number.isFinite(this.opts.maxIdleMs));
     this.events = new PoolEventHub(this.opts.observer);
     const backoff = new FactoryBackoff(
       this.opts.backoffInitialMs,
@@ -107,7 +123,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     this.gate?.attach({
       name: this.name,
       pendingAcquires: () => this.waiting,
-      idleCount: () => this.ledger.idle,
+      idleCount: () => this.ledger.idle + this.sessions.idleCount,
       wake: () => this.onCapacityFreed(),
       trimIdle: (count) => this.trimIdle(count),
     });
@@ -131,9 +147,9 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
   }
 
   /**
-   * A warm resource (WARM), else a new one (COLD), else waits in FIFO order at the cap for up to `timeoutMs`
-   * (PoolTimeoutError) or until `signal` aborts. Synchronous hand-overs report 0 ms latency to the observer: timing
-   * them (two clock reads) would cost more than the hand-over itself.
+   * A warm resource (WARM), else a new one (COLD), else an idle session's resource (WARM), else waits in FIFO
+   * order at the cap for up to `timeoutMs` (PoolTimeoutError) or until `signal` aborts. Synchronous hand-overs
+   * report 0 ms latency to the observer: timing them (two clock reads) would cost more than the hand-over itself.
    */
   acquire(opts?: AcquireOptions): Promise<T> {
     const refused = this.refuse(opts);
@@ -158,70 +174,68 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     const slot = this.ledger.get(resource);
     if (slot === undefined || slot.state !== SlotState.OUT) return RESOLVED;
     this.ledger.move(slot, SlotState.FLOATING);
-    return this.recycle(slot);
+    return this.recycle(slot, this.stampsWarm ? this.clock.now() : 0);
   }
 
   /**
-   * With session awareness and a session id: the session's cached resource (DEDICATED), else a WARM/COLD one
-   * that becomes the session's. Concurrent calls for a new session share one allocation (one factory call); the
-   * first caller gets the real tier, the others DEDICATED. Joining callers share the first caller's timeout
-   * (their own `signal` still cancels their own wait).
+   * With session awareness and a session id: the session's resource (DEDICATED), else a WARM/COLD one that
+   * becomes the session's. The session is using it from now until sessionIdle() or releaseForSession().
    *
-   * The session's cached resource is validated first: one that is broken (validate() false; a busy client still
-   * counts as valid) is destroyed and the session gets a WARM or COLD replacement. The caller (the voice
-   * gateway) serialises requests per session, so the same resource may be handed out again while in use.
+   * The session's resource is validated first: one that is broken (validate() false; a busy client still counts
+   * as valid) is destroyed and the session gets a WARM or COLD replacement. The caller serialises requests per
+   * session, so the same resource may be handed out again while in use.
+   *
+   * Concurrent calls for a session whose resource is still being allocated wait for that allocation and then get
+   * the session's resource as DEDICATED (one factory call). They share its outcome (its failure or timeout), except
+   * that when its own caller aborts they ask again; their own `signal` cancels their own wait.
    *
    * Without session awareness, or with a null session id, this is acquire() reporting the tier.
    */
   acquireForSession(sessionId: string | null, opts?: AcquireOptions): Promise<SessionAllocation<T>> {
     const refused = this.refuse(opts);
     if (refused !== null) return refused;
-    const now = this.trackSessionAge ? this.clock.now() : 0;
-
-    let entry: SessionEntry<T> | null = null;
-    if (sessionId !== null && this.opts.sessionAwareness) {
-      const known = this.sessions.get(sessionId);
-      if (known === undefined) {
-        entry = new SessionEntry<T>(sessionId, now);
-        this.sessions.set(sessionId, entry);
-      } else {
-        if (this.trackSessionAge) known.lastUsed = now;
-        const bound = known.slot;
-        // Not bound yet means an allocation for this session is under way: share it.
-        if (bound === null) return this.addCaller(known.pending as PendingAllocation<T>, opts?.signal);
-        const valid = this.checkValid(bound);
-        if (valid === true) {
-          this.handedOut(AllocationTier.DEDICATED, sessionId);
-          return Promise.resolve({ resource: bound.resource, tier: AllocationTier.DEDICATED });
-        }
-        known.slot = null;
-        entry = known;
-        if (valid === false) this.replace(bound, 'invalid');
-        else {
-          this.ledger.move(bound, SlotState.CHECKING);
-          return this.startPending(
-            entry,
-            sessionId,
-            opts,
-            new WarmCheck(bound, valid, AllocationTier.DEDICATED),
-          );
-        }
-      }
+    if (sessionId === null || !this.opts.sessionAwareness) return this.allocate(null, sessionId, opts);
+    const binding = this.sessions.get(sessionId);
+    if (binding === undefined) {
+      return this.allocate(this.sessions.opened(sessionId, this.acquireStamp()), sessionId, opts);
     }
-
-    const warm = this.takeWarm();
-    if (warm instanceof Slot) {
-      if (entry !== null) this.bindSession(entry, warm);
-      else this.ledger.move(warm, SlotState.OUT);
-      this.handedOut(AllocationTier.WARM, sessionId);
-      this.refill.soon();
-      return Promise.resolve({ resource: warm.resource, tier: AllocationTier.WARM });
+    const bound = binding.slot;
+    if (bound === null) return this.join(binding.allocation as PendingAllocation<T>, sessionId, opts);
+    const valid = this.checkValid(bound);
+    if (valid === true) {
+      this.sessions.acquired(binding, this.acquireStamp());
+      this.handedOut(AllocationTier.DEDICATED, sessionId);
+      return Promise.resolve({ resource: bound.resource, tier: AllocationTier.DEDICATED });
     }
-    return this.startPending(entry, sessionId, opts, warm);
+    this.sessions.unbound(binding);
+    if (valid === false) {
+      this.replace(bound, 'invalid');
+      return this.allocate(binding, sessionId, opts);
+    }
+    this.ledger.move(bound, SlotState.CHECKING);
+    return this.startPending(binding, sessionId, opts, new WarmCheck(bound, valid, AllocationTier.DEDICATED));
   }
 
   /**
-   * Ends a session: its cached resource is recycled like a release (session state cleared, back to the warm
+   * The session is not using its resource now but keeps it: its next acquireForSession() gets it as DEDICATED,
+   * unless someone needed it meanwhile. If an acquire is waiting at the cap it gets the resource at once (the
+   * session then has none); otherwise the resource is idle: an acquire that would wait reclaims idle resources
+   * least recently idle first, trimIdle() closes them, and the idle policy returns them to the warm stack.
+   * Resolves true when the session still holds its resource, false when it holds none (unknown session, an
+   * allocation still under way, or handed over), once a hand-over settled.
+   */
+  sessionIdle(sessionId: string | null): Promise<boolean> {
+    if (sessionId === null || !this.opts.sessionAwareness) return RESOLVED_FALSE;
+    const binding = this.sessions.get(sessionId);
+    if (binding === undefined || binding.slot === null) return RESOLVED_FALSE;
+    const now = this.clock.now();
+    if (this.waiting > 0) return this.takeBack(binding, 'reclaimed', now, now).then(toFalse);
+    this.sessions.wentIdle(binding, now);
+    return RESOLVED_TRUE;
+  }
+
+  /**
+   * Ends a session: its resource is recycled like a release (session state cleared, back to a waiter or the warm
    * stack if valid and reusable and below warmMaxSize, else destroyed). Resolves true when the session held a
    * resource. A still-running acquireForSession for the session is cancelled (its callers get
    * PoolSessionReleasedError). A `resource` handed out by a plain acquire (e.g. with a null session id) is
@@ -233,22 +247,22 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
       const slot = this.ledger.get(resource);
       if (slot !== undefined && slot.state === SlotState.OUT) plain = this.release(resource);
     }
-    const entry = sessionId !== null && this.opts.sessionAwareness ? this.sessions.get(sessionId) : undefined;
-    if (entry === undefined) {
+    const binding =
+      sessionId !== null && this.opts.sessionAwareness ? this.sessions.get(sessionId) : undefined;
+    if (binding === undefined) {
       if (plain === null) return RESOLVED_FALSE;
       // Without a session cache the released resource is what "the session held".
       return sessionId === null || !this.opts.sessionAwareness ? plain.then(toTrue) : plain.then(toFalse);
     }
-    this.sessions.delete(entry.id);
-    const bound = entry.slot;
+    this.sessions.closed(binding);
+    const bound = binding.slot;
     if (bound === null) {
-      const pending = entry.pending;
-      if (pending !== null) this.fail(pending, new PoolSessionReleasedError(this.name, entry.id));
+      const allocation = binding.allocation;
+      if (allocation !== null) this.fail(allocation, new PoolSessionReleasedError(this.name, binding.id));
       return plain === null ? RESOLVED_FALSE : plain.then(toFalse);
     }
-    entry.slot = null;
     this.ledger.move(bound, SlotState.FLOATING);
-    const recycled = this.recycle(bound);
+    const recycled = this.recycle(bound, this.stampsWarm ? this.clock.now() : 0);
     return plain === null ? recycled.then(toTrue) : Promise.all([plain, recycled]).then(toTrue);
   }
 
@@ -282,33 +296,46 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
   }
 
   /**
-   * One maintenance cycle (the background task runs this every warmupIntervalMs): evicts stale sessions and
-   * recycles their resources, closes warm extras above the warm size unused for trimIdleMs, re-validates and
-   * re-warms warm resources idle for maxIdleMs (or replaces them), and tops the warm stack up (respecting factory
-   * backoff). Resolves when the cycle's async work settled. Public so a pool without the background task (e.g.
-   * OnDemandResourcePool) can be maintained explicitly.
+   * One maintenance cycle (the background task runs this every warmupIntervalMs): applies the idle policy to
+   * session resources (back to the warm stack), closes warm extras above the warm size unused for trimIdleMs,
+   * re-validates and re-warms warm resources idle for maxIdleMs (or replaces them), and tops the warm stack up
+   * (respecting factory backoff). Resolves when the cycle's async work settled. Public so a pool without the
+   * background task (e.g. OnDemandResourcePool) can be maintained explicitly.
    */
   maintain(): Promise<void> {
     if (this.closed) return RESOLVED;
     this.stats.maintenanceCycles++;
     const now = this.clock.now();
-    this.evictStaleSessions(now);
+    const work = this.expireSessions(now);
     this.trimUnusedExtras(now);
-    const work = this.refreshIdle(now);
+    for (const refreshing of this.refreshIdle(now)) work.push(refreshing);
     for (const filling of this.refill.start()) work.push(filling);
     return work.length === 0 ? RESOLVED : Promise.all(work).then(noop);
   }
 
   /**
-   * Closes up to `count` warm (idle) resources now, longest unused first; never one a session holds or a caller
-   * uses. Returns how many it closed. For an owner that needs the capacity elsewhere (e.g. a shared budget).
+   * Closes up to `count` idle resources now: first warm ones, longest unused first, then session resources their
+   * sessions are not using, least recently idle first (those sessions get WARM or COLD next time). Never one a
+   * caller or a session is using. Returns how many it closed. For an owner that needs the capacity elsewhere (e.g.
+   * a budget shared by several processes).
    */
   trimIdle(count: number): number {
     if (this.closed || count <= 0) return 0;
-    const warm = [...this.ledger.warmSlots()].sort((a, b) => a.unusedSince - b.unusedSince);
     let closed = 0;
-    for (const slot of warm) {
+    if (this.ledger.warm > 0) {
+      const warm = [...this.ledger.warmSlots()].sort((a, b) => a.unusedSince - b.unusedSince);
+      for (const slot of warm) {
+        if (closed >= count) break;
+        this.stats.resourcesTrimmed++;
+        this.destroySlot(slot);
+        closed++;
+      }
+    }
+    if (closed >= count || this.sessions.idleCount === 0) return closed;
+    const now = this.clock.now();
+    for (const binding of this.sessions.idleBindings()) {
       if (closed >= count) break;
+      const slot = this.letGo(binding, 'trimmed', now);
       this.stats.resourcesTrimmed++;
       this.destroySlot(slot);
       closed++;
@@ -336,10 +363,9 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
       this.fail(pending, closedError);
     }
     for (const pending of [...this.inFlight]) this.fail(pending, closedError);
-    for (const entry of this.sessions.values()) {
-      const bound = entry.slot;
-      if (bound !== null) this.destroySlot(bound);
-      else if (entry.pending !== null) this.fail(entry.pending, closedError);
+    for (const binding of this.sessions.all()) {
+      if (binding.slot !== null) this.destroySlot(binding.slot);
+      else if (binding.allocation !== null) this.fail(binding.allocation, closedError);
     }
     this.sessions.clear();
     for (const slot of [...this.ledger.warmSlots()]) this.destroySlot(slot);
@@ -359,12 +385,27 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
   private refuse(opts: AcquireOptions | undefined): Promise<never> | null {
     if (this.closed) return Promise.reject(new PoolClosedError(this.name));
     if (opts === undefined) return null;
-    if (opts.signal?.aborted === true) return Promise.reject(opts.signal.reason);
+    if (opts.signal?.aborted === true) return rejectWith(opts.signal.reason);
     const timeoutMs = opts.timeoutMs;
     if (timeoutMs !== undefined && !(timeoutMs >= 0)) {
       return Promise.reject(new TypeError(`timeoutMs must be >= 0 (got ${timeoutMs})`));
     }
     return null;
+  }
+
+  /** A WARM hand-out if the warm stack has one (bound to `binding` if given), else the slow path. */
+  private allocate(
+    binding: SessionBinding<T> | null,
+    sessionId: string | null,
+    opts: AcquireOptions | undefined,
+  ): Promise<SessionAllocation<T>> {
+    const warm = this.takeWarm();
+    if (!(warm instanceof Slot)) return this.startPending(binding, sessionId, opts, warm);
+    if (binding !== null) this.bind(binding, warm);
+    else this.ledger.move(warm, SlotState.OUT);
+    this.handedOut(AllocationTier.WARM, sessionId);
+    this.refill.soon();
+    return Promise.resolve({ resource: warm.resource, tier: AllocationTier.WARM });
   }
 
   /**
@@ -386,10 +427,13 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     return null;
   }
 
-  private bindSession(entry: SessionEntry<T>, slot: Slot<T>): void {
+  private bind(binding: SessionBinding<T>, slot: Slot<T>): void {
     this.ledger.move(slot, SlotState.SESSION);
-    entry.slot = slot;
-    entry.pending = null;
+    this.sessions.bound(binding, slot, this.acquireStamp());
+  }
+
+  private acquireStamp(): number {
+    return this.stampsAcquire ? this.clock.now() : 0;
   }
 
   /**
@@ -402,43 +446,49 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     this.events.allocated(tier, 0, sessionId);
   }
 
+  /**
+   * A caller for a session whose allocation is under way: once that allocation settles it asks again (and finds
+   * the session's resource: DEDICATED), or shares the allocation's failure. See acquireForSession().
+   */
+  private join(
+    allocation: PendingAllocation<T>,
+    sessionId: string,
+    opts: AcquireOptions | undefined,
+  ): Promise<SessionAllocation<T>> {
+    const again = (): Promise<SessionAllocation<T>> => this.acquireForSession(sessionId, opts);
+    const joined = allocation.promise.then(again, (error: unknown) => {
+      if (allocation.abandoned) return again();
+      throw error;
+    });
+    const signal = opts?.signal;
+    return signal === undefined ? joined : untilAborted(joined, signal);
+  }
+
   // ---------------------------------------------------------------- allocation slow path
 
   /** Starts an allocation that cannot complete synchronously; `check` is a resource being validated for it. */
   private startPending(
-    entry: SessionEntry<T> | null,
+    binding: SessionBinding<T> | null,
     sessionId: string | null,
     opts: AcquireOptions | undefined,
     check: WarmCheck<T> | null,
   ): Promise<SessionAllocation<T>> {
-    const pending = new PendingAllocation<T>(entry, sessionId, opts?.timeoutMs ?? this.opts.acquireTimeoutMs);
-    const promise = this.addCaller(pending, opts?.signal);
-    if (entry !== null) entry.pending = pending;
+    const signal = opts?.signal;
+    const pending = new PendingAllocation<T>(
+      sessionId,
+      binding !== null,
+      opts?.timeoutMs ?? this.opts.acquireTimeoutMs,
+      signal,
+      this.clock.now(),
+    );
+    if (signal !== undefined) {
+      pending.onAbort = () => this.abandon(pending);
+      signal.addEventListener('abort', pending.onAbort, { once: true });
+    }
+    if (binding !== null) this.sessions.allocating(binding, pending);
     if (check === null) this.advance(pending);
     else this.awaitCheck(pending, check);
-    return promise;
-  }
-
-  private addCaller(
-    pending: PendingAllocation<T>,
-    signal: AbortSignal | undefined,
-  ): Promise<SessionAllocation<T>> {
-    return new Promise<SessionAllocation<T>>((resolve, reject) => {
-      const caller: Caller<T> = {
-        resolve,
-        reject,
-        signal,
-        onAbort: null,
-        live: true,
-        startedAt: this.clock.now(),
-      };
-      if (signal !== undefined) {
-        caller.onAbort = () => this.abortCaller(pending, caller);
-        signal.addEventListener('abort', caller.onAbort, { once: true });
-      }
-      pending.callers.push(caller);
-      pending.liveCallers++;
-    });
+    return pending.promise;
   }
 
   /** Tries the warm stack, then the factory, then waits. */
@@ -462,7 +512,8 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
 
   /**
    * Queues the allocation at the cap (FIFO) until capacity frees or its timeout, counted from when it first
-   * started waiting, runs out. One the creation gate sent back returns to its place in the queue.
+   * started waiting, runs out. One the creation gate sent back returns to its place in the queue. If a session
+   * is not using its resource, the least recently idle one is reclaimed for the oldest waiter at once.
    */
   private wait(pending: PendingAllocation<T>): void {
     const now = this.clock.now();
@@ -480,6 +531,9 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     this.waiting++;
     if (returning) this.waiters.insertOrdered(pending, (a, b) => a.arrival < b.arrival);
     else this.waiters.push(pending);
+    const idle = this.sessions.leastRecentlyIdle();
+    if (idle !== undefined) void this.takeBack(idle, 'reclaimed', now, idle.idleSince ?? now);
+    if (pending.state !== PendingState.QUEUED) return; // served at once
     this.events.emit({ kind: 'waiter-queued', waiting: this.waiting });
     if (Number.isFinite(remainingMs)) {
       pending.timer = this.clock.setTimeout(() => {
@@ -508,9 +562,9 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
         this.complete(pending, slot, check.tier);
         if (check.tier === AllocationTier.WARM) this.refill.soon();
       } else if (check.tier === AllocationTier.DEDICATED) {
-        // The session's callers left (and with them the session): its resource comes back like a release.
-        void this.recycle(slot);
-      } else this.placeFree(slot, AllocationTier.WARM, false);
+        // The session's caller left (and with it the session): its resource comes back like a release.
+        void this.recycle(slot, this.stampsWarm ? this.clock.now() : 0);
+      } else this.placeFree(slot, AllocationTier.WARM, NOT_USED);
       this.settledOne();
     });
   }
@@ -521,36 +575,23 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     void this.create(pending);
   }
 
-  /** Hands `slot` to the allocation's callers; the first live caller gets `tier`, later ones DEDICATED. */
+  /** Hands `slot` to the allocation's caller (binding it to its session, if it has one) as `tier`. */
   private complete(pending: PendingAllocation<T>, slot: Slot<T>, tier: AllocationTier): void {
     this.finish(pending);
-    const entry = pending.entry;
-    if (entry !== null) {
-      this.bindSession(entry, slot);
-      if (this.trackSessionAge) entry.lastUsed = this.clock.now();
-    } else this.ledger.move(slot, SlotState.OUT);
-    const now = this.clock.now();
-    let callerTier = tier;
-    for (const caller of pending.callers) {
-      if (!caller.live) continue;
-      this.retire(caller);
-      this.stats.countAllocation(callerTier);
-      this.events.allocated(callerTier, now - caller.startedAt, pending.sessionId);
-      caller.resolve({ resource: slot.resource, tier: callerTier });
-      callerTier = AllocationTier.DEDICATED;
-    }
+    const binding = pending.bindsSession ? this.sessions.get(pending.sessionId as string) : undefined;
+    if (binding !== undefined && binding.allocation === pending) this.bind(binding, slot);
+    else this.ledger.move(slot, SlotState.OUT);
+    this.stats.countAllocation(tier);
+    this.events.allocated(tier, this.clock.now() - pending.startedAt, pending.sessionId);
+    pending.resolve({ resource: slot.resource, tier });
   }
 
-  /** Rejects every live caller of the allocation; a session that never got its resource is forgotten. */
+  /** Rejects the allocation's caller; a session that never got its resource is forgotten. */
   private fail(pending: PendingAllocation<T>, error: unknown): void {
     if (pending.state === PendingState.DONE) return;
     this.finish(pending);
     this.forgetUnboundSession(pending);
-    for (const caller of pending.callers) {
-      if (!caller.live) continue;
-      this.retire(caller);
-      caller.reject(error);
-    }
+    pending.reject(error);
   }
 
   private timeOut(pending: PendingAllocation<T>): void {
@@ -560,20 +601,14 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     this.fail(pending, new PoolTimeoutError(this.name, pending.timeoutMs));
   }
 
-  /** One caller gave up; the allocation is cancelled when nobody waits for it any more. */
-  private abortCaller(pending: PendingAllocation<T>, caller: Caller<T>): void {
-    if (!caller.live) return;
-    this.retire(caller);
-    pending.liveCallers--;
-    caller.reject((caller.signal as AbortSignal).reason);
-    if (pending.liveCallers === 0 && pending.state !== PendingState.DONE) {
-      // A factory call or check still running delivers its resource back to the pool (state DONE).
-      this.finish(pending);
-      this.forgetUnboundSession(pending);
-    }
+  /** The caller aborted: the allocation is cancelled (a factory call or check still running delivers to the pool). */
+  private abandon(pending: PendingAllocation<T>): void {
+    if (pending.state === PendingState.DONE) return;
+    pending.abandoned = true;
+    this.fail(pending, (pending.signal as AbortSignal).reason);
   }
 
-  /** Marks the allocation DONE and undoes its queue/in-flight/timer bookkeeping (O(1)). */
+  /** Marks the allocation DONE and undoes its queue/in-flight/timer/abort-listener bookkeeping (O(1)). */
   private finish(pending: PendingAllocation<T>): void {
     if (pending.state === PendingState.QUEUED) {
       this.waiting--;
@@ -586,21 +621,18 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
       this.clock.clearTimeout(pending.timer);
       pending.timer = null;
     }
+    if (pending.onAbort !== null) {
+      (pending.signal as AbortSignal).removeEventListener('abort', pending.onAbort);
+      pending.onAbort = null;
+    }
   }
 
   private forgetUnboundSession(pending: PendingAllocation<T>): void {
-    const entry = pending.entry;
-    if (entry === null || entry.pending !== pending) return;
-    entry.pending = null;
-    if (entry.slot === null && this.sessions.get(entry.id) === entry) this.sessions.delete(entry.id);
-  }
-
-  private retire(caller: Caller<T>): void {
-    caller.live = false;
-    if (caller.onAbort !== null) {
-      (caller.signal as AbortSignal).removeEventListener('abort', caller.onAbort);
-      caller.onAbort = null;
-    }
+    if (!pending.bindsSession) return;
+    const binding = this.sessions.get(pending.sessionId as string);
+    if (binding === undefined || binding.allocation !== pending) return;
+    binding.allocation = null;
+    if (binding.slot === null) this.sessions.closed(binding);
   }
 
   /** The oldest live waiter, taken out of the queue (its timer stopped), or undefined. */
@@ -672,7 +704,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     try {
       made = Promise.resolve(this.opts.factory());
     } catch (error) {
-      made = Promise.reject(error);
+      made = rejectWith(error);
     }
     return made.then(
       (resource) => this.created(resource, pending),
@@ -698,10 +730,13 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
       if (pending !== null) this.fail(pending, new PoolClosedError(this.name));
     } else if (pending === null) {
       if (this.opts.warmFn !== null) return this.warmNew(slot);
-      this.placeFree(slot, AllocationTier.WARM, true);
+      this.placeFree(slot, AllocationTier.WARM, this.stampsWarm ? this.clock.now() : 0);
     } else if (pending.state === PendingState.CREATING) {
       this.complete(pending, slot, AllocationTier.COLD);
-    } else this.placeFree(slot, AllocationTier.COLD, true); // its callers left; another waiter or the stack takes it
+    } else {
+      // Its caller left; another waiter or the stack takes it.
+      this.placeFree(slot, AllocationTier.COLD, this.stampsWarm ? this.clock.now() : 0);
+    }
     this.settledOne();
   }
 
@@ -731,7 +766,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     this.ledger.move(slot, SlotState.REFRESHING);
     return this.runWarm(slot).then(() => {
       this.ledger.move(slot, SlotState.FLOATING);
-      this.placeFree(slot, AllocationTier.WARM, true);
+      this.placeFree(slot, AllocationTier.WARM, this.stampsWarm ? this.clock.now() : 0);
       this.settledOne();
     });
   }
@@ -765,10 +800,62 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     this.refill.soon();
   }
 
+  // ---------------------------------------------------------------- session idle policy
+
+  /**
+   * The idle policy. A session's resource goes back to the warm stack (its session forgotten) once the session
+   * has not acquired it for sessionMaxAgeMs, or has not used it for maxIdleMs since sessionIdle(), whichever
+   * comes first. Resolves when the recycled resources are placed.
+   */
+  private expireSessions(now: number): Promise<void>[] {
+    if (!this.expiresSessions || this.sessions.size === 0) return [];
+    const maxAge = this.opts.sessionMaxAgeMs;
+    const maxIdle = this.opts.maxIdleMs;
+    const work: Promise<void>[] = [];
+    for (const binding of this.sessions.all()) {
+      if (binding.slot === null) continue;
+      const idleSince = binding.idleSince;
+      const ageExpiry = binding.acquiredAt + maxAge;
+      const expiresAt = idleSince === null ? ageExpiry : Math.min(ageExpiry, idleSince + maxIdle);
+      if (now < expiresAt) continue;
+      this.stats.staleSessionsEvicted++;
+      // A resource whose session never said it was idle may have been used until now.
+      work.push(this.takeBack(binding, 'idle', now, idleSince ?? now));
+    }
+    return work;
+  }
+
+  /**
+   * Takes a session's resource back like a release (cleared, validated, then to the oldest waiter or the warm
+   * stack): the session is forgotten and gets WARM or COLD next time. `usedAt` is when it was last used.
+   */
+  private takeBack(
+    binding: SessionBinding<T>,
+    reason: SessionEvictionReason,
+    now: number,
+    usedAt: number,
+  ): Promise<void> {
+    const slot = this.letGo(binding, reason, now);
+    this.ledger.move(slot, SlotState.FLOATING);
+    return this.recycle(slot, usedAt);
+  }
+
+  /** Forgets a bound session and reports it; returns its resource (still in state SESSION). */
+  private letGo(binding: SessionBinding<T>, reason: SessionEvictionReason, now: number): Slot<T> {
+    const slot = binding.slot as Slot<T>;
+    const idleMs = now - (binding.idleSince ?? binding.acquiredAt);
+    this.sessions.closed(binding);
+    this.events.emit({ kind: 'session-evicted', sessionId: binding.id, idleMs, reason });
+    return slot;
+  }
+
   // ---------------------------------------------------------------- recycling, freshness, destruction
 
-  /** A resource came back (release, session end, eviction): clear, validate, then reuse or destroy. */
-  private recycle(slot: Slot<T>): Promise<void> {
+  /**
+   * A resource came back (release, session end or take-back), last used at `usedAt`: clear, validate, then reuse
+   * or destroy.
+   */
+  private recycle(slot: Slot<T>, usedAt: number): Promise<void> {
     if (this.closed || !this.opts.reusable) {
       this.destroySlot(slot);
       return RESOLVED;
@@ -783,14 +870,14 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     if (!isPromiseLike(cleared)) {
       const valid = this.checkValid(slot);
       if (valid === true) {
-        this.placeFree(slot, AllocationTier.WARM, true);
+        this.placeFree(slot, AllocationTier.WARM, usedAt);
         return RESOLVED;
       }
       if (valid === false) {
         this.replace(slot, 'invalid');
         return RESOLVED;
       }
-      return this.finishRecycle(slot, valid);
+      return this.finishRecycle(slot, valid, usedAt);
     }
     return this.finishRecycle(
       slot,
@@ -798,26 +885,28 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
         () => this.checkValid(slot),
         () => false,
       ),
+      usedAt,
     );
   }
 
-  private finishRecycle(slot: Slot<T>, check: Promise<boolean>): Promise<void> {
+  private finishRecycle(slot: Slot<T>, check: Promise<boolean>, usedAt: number): Promise<void> {
     this.ledger.move(slot, SlotState.REFRESHING);
     this.busy++;
     return check.then((valid) => {
       this.ledger.move(slot, SlotState.FLOATING);
       if (this.closed) this.destroySlot(slot);
-      else if (valid) this.placeFree(slot, AllocationTier.WARM, true);
+      else if (valid) this.placeFree(slot, AllocationTier.WARM, usedAt);
       else this.replace(slot, 'invalid');
       this.settledOne();
     });
   }
 
   /**
-   * A free (FLOATING) resource goes to the oldest waiter, else onto the warm stack if below warmMaxSize, else away. `fresh`:
-   * it was just created or came back from a caller (restarts its unused time, which trimming reads).
+   * A free (FLOATING) resource goes to the oldest waiter, else onto the warm stack if below warmMaxSize, else away.
+   * `usedAt`: when it was created or last used by a caller (its unused time, which trimming reads, and its idle
+   * time, which re-warming reads, start there), or NOT_USED when it was just re-warmed (only its idle time restarts).
    */
-  private placeFree(slot: Slot<T>, tier: AllocationTier, fresh: boolean): void {
+  private placeFree(slot: Slot<T>, tier: AllocationTier, usedAt: number): void {
     if (this.closed) {
       this.destroySlot(slot);
       return;
@@ -832,27 +921,13 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
       return;
     }
     if (this.stampsWarm) {
-      const now = this.clock.now();
-      slot.warmSince = now;
-      if (fresh) slot.unusedSince = now;
+      if (usedAt === NOT_USED) slot.warmSince = this.clock.now();
+      else {
+        slot.warmSince = usedAt;
+        slot.unusedSince = usedAt;
+      }
     }
     this.ledger.move(slot, SlotState.WARM);
-  }
-
-  private evictStaleSessions(now: number): void {
-    if (!this.trackSessionAge) return;
-    const maxAge = this.opts.sessionMaxAgeMs;
-    for (const entry of this.sessions.values()) {
-      const bound = entry.slot;
-      const idleMs = now - entry.lastUsed;
-      if (bound === null || idleMs < maxAge) continue;
-      this.sessions.delete(entry.id); // deleting the current entry while iterating a Map is safe
-      entry.slot = null;
-      this.ledger.move(bound, SlotState.FLOATING);
-      this.stats.staleSessionsEvicted++;
-      this.events.emit({ kind: 'session-evicted', sessionId: entry.id, idleMs });
-      void this.recycle(bound);
-    }
   }
 
   /**
@@ -860,7 +935,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
    * size's own reserve is unused by design (the stack hands out its top, so its bottom waits for arrivals that
    * find the others taken): only what is unused beyond that reserve is surplus. Under steady churn the clients
    * that cycle are in use now and then, so nothing is trimmed; after a burst, the extras all go quiet together.
-   * Only the warm stack is looked at: session-bound and handed-out resources are never trimmed.
+   * Only the warm stack is looked at: session resources come here through the idle policy first.
    */
   private trimUnusedExtras(now: number): void {
     if (!this.trims || this.ledger.idle <= this.target) return;
@@ -893,7 +968,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     this.ledger.move(slot, SlotState.FLOATING);
     if (this.closed) this.destroySlot(slot);
     else if (problem !== null) this.replace(slot, problem);
-    else this.placeFree(slot, AllocationTier.WARM, false);
+    else this.placeFree(slot, AllocationTier.WARM, NOT_USED);
     this.settledOne();
   }
 

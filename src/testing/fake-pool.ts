@@ -89,6 +89,10 @@ export class FakePool implements ResourcePool<never> {
     return Promise.reject(new Error('FakePool hands out no resources'));
   }
 
+  sessionIdle(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+
   releaseForSession(): Promise<boolean> {
     return Promise.resolve(false);
   }
