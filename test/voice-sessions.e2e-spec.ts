@@ -121,7 +121,8 @@ describe('voice gateway: sessions, resume and release (e2e)', () => {
 describe('voice gateway: a session idle past SPEECH_POOL_MAX_IDLE (e2e)', () => {
   let v: VoiceApp;
   beforeAll(async () => {
-    v = await startVoiceApp({ pools: { maxIdleMs: 400 } });
+    // The pool's maintenance applies the idle policy: run it often enough to see it within the test.
+    v = await startVoiceApp({ pools: { maxIdleMs: 400, warmupIntervalMs: 100 } });
   });
   afterAll(() => v.close());
 

@@ -4,8 +4,6 @@ export const FLEET_REDIS = Symbol('FLEET_REDIS');
 export const FLEET_GATES = Symbol('FLEET_GATES');
 /** The `fleet` readiness check (`check(): HealthIndicatorResult`). */
 export const FLEET_HEALTH = Symbol('FLEET_HEALTH');
-/** `{ onDemand(listener: (pool, count) => void): () => void }`: leases wanted elsewhere (FleetCoordinator). */
-export const FLEET_DEMAND = Symbol('FLEET_DEMAND');
 /** `{ view(): Promise<FleetView> }`: what GET /api/v1/fleet answers (FleetViewService), e.g. for the dashboard. */
 export const FLEET_VIEW = Symbol('FLEET_VIEW');
 /** FleetVoiceSessions: fleet-wide session records for the voice gateway. */

@@ -13,7 +13,6 @@ import {
   type FleetModuleOptions,
 } from './fleet-module-options';
 import {
-  FLEET_DEMAND,
   FLEET_GATES,
   FLEET_HEALTH,
   FLEET_REDIS,
@@ -102,7 +101,6 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
     HealthIndicatorService,
     FleetHealthIndicator,
     { provide: FLEET_HEALTH, useExisting: FleetHealthIndicator },
-    { provide: FLEET_DEMAND, useExisting: FleetCoordinator },
     FleetVoiceSessions,
     { provide: FLEET_SESSIONS, useExisting: FleetVoiceSessions },
     FleetMetrics,
@@ -117,7 +115,6 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
     FLEET_REDIS,
     FLEET_GATES,
     FLEET_HEALTH,
-    FLEET_DEMAND,
     FLEET_SESSIONS,
     FLEET_SOCKET_ADAPTER,
     FLEET_VIEW,

@@ -2,7 +2,7 @@
 export enum AllocationTier {
   /** The session's own cached resource. */
   DEDICATED = 'dedicated',
-  /** Taken from the pre-connected warm queue (or handed over by a release while waiting). */
+  /** Taken from the pre-connected warm stack (or handed over to a waiter by a release or an idle session). */
   WARM = 'warm',
   /** Created on demand by the factory. */
   COLD = 'cold',

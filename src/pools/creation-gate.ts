@@ -8,11 +8,14 @@ export interface GatedPool {
   readonly name: string;
   /** Acquires queued at the cap. */
   pendingAcquires(): number;
-  /** Idle warm clients (not session-bound, not in use). */
+  /** Idle clients: on the warm stack, or held by a session that is not using them (see sessionIdle()). */
   idleCount(): number;
   /** Retries the queued acquires now: a take may succeed. */
   wake(): void;
-  /** Closes up to `count` idle warm clients, never one a session holds or uses; returns how many it closed. */
+  /**
+   * Closes up to `count` idle clients, warm ones first, then those of idle sessions (least recently idle first);
+   * never one in use. Returns how many it closed.
+   */
   trimIdle(count: number): number;
 }
 

@@ -23,7 +23,7 @@ describe('OnDemandResourcePool', () => {
     expect(onDemand().pool).toBeInstanceOf(WarmableResourcePool);
   });
 
-  it('prepare() creates nothing and reports no warm queue and no background task', async () => {
+  it('prepare() creates nothing and reports no warm stack and no background task', async () => {
     const { pool, factory, clock } = onDemand({ maxSize: 8 });
     await pool.prepare();
     expect(factory.calls).toBe(0);

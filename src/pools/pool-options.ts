@@ -27,7 +27,7 @@ export interface WarmableResourcePoolOptions<T> {
   warmFn?: (resource: T) => Promise<boolean>;
   /** Default: `resource.dispose()` if it exists, otherwise `resource.close()`. Called exactly once per resource. */
   destroy?: (resource: T) => Promise<void> | void;
-  /** Default: `resource.isReady?.() ?? true`. Checked when a resource leaves or re-enters the warm queue. */
+  /** Default: `resource.isReady?.() ?? true`. Checked when a resource leaves or re-enters the warm stack. */
   validate?: (resource: T) => boolean | Promise<boolean>;
   /** Default true; false = single use: destroyed on release and replaced in the background. */
   reusable?: boolean;
@@ -42,15 +42,33 @@ export interface WarmableResourcePoolOptions<T> {
   trimIdleMs?: number;
   /** Cap on live resources: idle + session-bound + in use + being created. Default Infinity. */
   maxSize?: number;
-  /** Runs the maintenance task every warmupIntervalMs (top-up, freshness, stale sessions). Default false. */
+  /** Runs the maintenance task every warmupIntervalMs (top-up, freshness, idle policy). Default false. */
   enableBackgroundWarmup?: boolean;
   /** Default 30_000. */
   warmupIntervalMs?: number;
-  /** Cache one resource per session id (DEDICATED tier). Default false. */
+  /**
+   * Cache one resource per session id (DEDICATED tier): acquireForSession() binds it, sessionIdle() marks it
+   * unused (the pool may then lend it), releaseForSession() ends the binding. Default false.
+   */
   sessionAwareness?: boolean;
-  /** A session not seen by acquireForSession for this long is evicted by maintenance. Default 1_800_000. */
+  /**
+   * The session half of the idle policy. A session's resource goes back to the warm stack (the session is forgotten
+   * and gets WARM or COLD next time; event `session-evicted`, reason `idle`) at the first maintenance cycle after
+   * whichever comes first:
+   * - `sessionMaxAgeMs` since the session's last acquireForSession() (it may still be using it: the pool cannot
+   *   tell an abandoned session from a busy one, so this also holds for a library user who never calls
+   *   sessionIdle());
+   * - `maxIdleMs` since the session said it stopped using it (sessionIdle()) without acquiring it again.
+   *
+   * On the warm stack the resource's idle time goes on from when it was last used, so one idle for maxIdleMs is
+   * re-validated and re-warmed in the same cycle. Default 1_800_000.
+   */
   sessionMaxAgeMs?: number;
-  /** Idle resources older than this are re-validated and re-warmed, or replaced. Default Infinity. */
+  /**
+   * Idle time after which a resource must be refreshed (e.g. because the upstream drops idle connections). A warm
+   * resource idle this long is re-validated and re-warmed by maintenance, or replaced; a session's resource unused
+   * this long since sessionIdle() goes back to the warm stack (see sessionMaxAgeMs). Default Infinity.
+   */
   maxIdleMs?: number;
   /** Longest wait at the cap before PoolTimeoutError. Default 5_000. */
   acquireTimeoutMs?: number;
@@ -72,7 +90,7 @@ export interface WarmableResourcePoolOptions<T> {
   creationGate?: CreationGate;
 }
 
-/** OnDemandResourcePool has no warm queue and no background task, so the warm-up options do not apply. */
+/** OnDemandResourcePool has no warm stack and no background task, so the warm-up options do not apply. */
 export type OnDemandResourcePoolOptions<T> = Omit<
   WarmableResourcePoolOptions<T>,
   | 'warmFn'

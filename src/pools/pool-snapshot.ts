@@ -25,7 +25,7 @@ export interface PoolSnapshot {
   name: string;
   /** prepare() finished, the pool is not shut down, and the factory is not in failure backoff. */
   ready: boolean;
-  /** Idle resources in the warm queue right now (including those being warmed or re-validated by the pool). */
+  /** Idle resources on the warm stack right now (including those being warmed or re-validated by the pool). */
   warmPoolSize: number;
   warmPoolTarget: number;
   /** Released resources are kept warm up to this many; maintenance trims the extras above the target. */
@@ -34,7 +34,7 @@ export interface PoolSnapshot {
   maxSize: number | null;
   /** Live resources: idle + session-bound + in use + being created. */
   size: number;
-  /** Resources handed out (plain acquires and session-bound). */
+  /** Resources handed out (plain acquires, and session-bound whether or not their session is using them). */
   inUse: number;
   pendingAcquires: number;
   sessionAwareness: boolean;

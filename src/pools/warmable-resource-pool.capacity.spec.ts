@@ -54,11 +54,11 @@ describe('WarmableResourcePool capacity, waiting and factory failures', () => {
     expect(held.clearCalls).toBe(2);
   });
 
-  it('a waiter is served even when the warm queue is already at its target', async () => {
+  it('a waiter is served even when the warm stack is already at its target', async () => {
     const { pool } = poolFixture({ warmPoolSize: 1, maxSize: 2 });
     await pool.prepare();
     const a = await pool.acquire();
-    const b = await pool.acquire(); // COLD; pool at cap, queue empty (refill not yet run)
+    const b = await pool.acquire(); // COLD; pool at cap, warm stack empty (refill not yet run)
     const waiting = pool.acquire();
 
     await pool.release(b);
@@ -147,7 +147,7 @@ describe('WarmableResourcePool capacity, waiting and factory failures', () => {
     expect(pool.snapshot()).toMatchObject({ warmPoolSize: 1, inUse: 0 });
   });
 
-  it('aborting during a COLD creation rejects the caller; the resource goes to the queue, not the garbage collector', async () => {
+  it('aborting during a COLD creation rejects the caller; the resource goes to the warm stack, not the garbage collector', async () => {
     const { pool, factory } = poolFixture({ warmPoolSize: 1 });
     factory.manual = true;
     const controller = new AbortController();

@@ -11,7 +11,7 @@ async function tick(clock: FakeClock, ms: number): Promise<void> {
 
 describe('WarmableResourcePool refill, backoff and maintenance', () => {
   describe('refill after a warm pull', () => {
-    it('starts topping the queue up right away, without waiting for the periodic task', async () => {
+    it('starts topping the warm stack up right away, without waiting for the periodic task', async () => {
       const { pool, factory, clock } = poolFixture({
         warmPoolSize: 2,
         enableBackgroundWarmup: true,
@@ -203,7 +203,7 @@ describe('WarmableResourcePool refill, backoff and maintenance', () => {
       expect(clock.pendingTimers).toBe(0);
     });
 
-    it('repairs the queue: replaces resources lost while it was full', async () => {
+    it('repairs the warm stack: replaces resources lost while it was full', async () => {
       const { pool, factory, clock } = poolFixture({
         warmPoolSize: 2,
         enableBackgroundWarmup: true,

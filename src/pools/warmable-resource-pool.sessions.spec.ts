@@ -145,10 +145,10 @@ describe('WarmableResourcePool sessions', () => {
     expect(pool.snapshot()).toMatchObject({ activeSessions: 0, pendingAcquires: 0 });
   });
 
-  it('releaseForSession clears session state and returns the resource to the warm queue', async () => {
+  it('releaseForSession clears session state and returns the resource to the warm stack', async () => {
     const { pool, factory } = sessions({ warmPoolSize: 1 });
     await pool.prepare();
-    const { resource } = await pool.acquireForSession('s'); // the refill timer has not run: queue below target
+    const { resource } = await pool.acquireForSession('s'); // the refill timer has not run: warm stack below target
 
     await expect(pool.releaseForSession('s')).resolves.toBe(true);
 
@@ -162,7 +162,7 @@ describe('WarmableResourcePool sessions', () => {
   it('releaseForSession destroys the resource (once) when the warm stack is at warmMaxSize', async () => {
     const { pool } = sessions({ warmPoolSize: 1, warmMaxSize: 1 });
     const { resource } = await pool.acquireForSession('s'); // COLD
-    await pool.prepare(); // queue full
+    await pool.prepare(); // warm stack full
 
     await expect(pool.releaseForSession('s', resource)).resolves.toBe(true);
 
@@ -172,7 +172,7 @@ describe('WarmableResourcePool sessions', () => {
     expectBooksBalanced(s);
   });
 
-  it('releaseForSession destroys an invalid or single-use resource instead of queueing it', async () => {
+  it('releaseForSession destroys an invalid or single-use resource instead of keeping it warm', async () => {
     const invalid = sessions({ warmPoolSize: 2 });
     const a = await invalid.pool.acquireForSession('s');
     a.resource.ready = false;

@@ -7,7 +7,7 @@ import { poolFixture } from '../testing/pool-fixture';
 import { WarmableResourcePool } from './warmable-resource-pool';
 
 describe('WarmableResourcePool basics', () => {
-  it('prepare() pre-warms the queue to its target and reports ready', async () => {
+  it('prepare() pre-warms the warm stack to its target and reports ready', async () => {
     const warmFn = jest.fn(async (_resource: FakeResource) => true);
     const { pool, factory } = poolFixture({ warmPoolSize: 3, warmFn });
     expect(pool.snapshot().ready).toBe(false);
@@ -53,7 +53,7 @@ describe('WarmableResourcePool basics', () => {
     ]);
   });
 
-  it('acquire() takes a warm resource (WARM) and falls back to the factory (COLD) when the queue is empty', async () => {
+  it('acquire() takes a warm resource (WARM) and falls back to the factory (COLD) when the warm stack is empty', async () => {
     const { pool, factory } = poolFixture({ warmPoolSize: 1 });
     await pool.prepare();
 
@@ -70,7 +70,7 @@ describe('WarmableResourcePool basics', () => {
     expect(m.hitRate).toBe(0.5);
   });
 
-  it('release() clears session state and returns the resource to the warm queue', async () => {
+  it('release() clears session state and returns the resource to the warm stack', async () => {
     const { pool, factory } = poolFixture({ warmPoolSize: 1 });
     await pool.prepare();
     const r = await pool.acquire();
@@ -90,7 +90,7 @@ describe('WarmableResourcePool basics', () => {
     const a = await pool.acquire();
     const b = await pool.acquire(); // COLD
 
-    await pool.release(a); // queue back to 1
+    await pool.release(a); // warm stack back to 1
     await pool.release(b); // over warmMaxSize
 
     expect(a.disposeCalls).toBe(0);
@@ -123,7 +123,7 @@ describe('WarmableResourcePool basics', () => {
     const { pool, factory, log } = poolFixture({ warmPoolSize: 2 });
     await pool.prepare();
     const [first, second] = factory.made;
-    second.ready = false; // the queue is a stack: second is on top
+    second.ready = false; // a stack: second is on top
 
     const got = await pool.acquire();
 
@@ -180,7 +180,7 @@ describe('WarmableResourcePool basics', () => {
     expect(log.ofKind('resource-replaced')).toEqual([{ kind: 'resource-replaced', reason: 'invalid' }]);
   });
 
-  it('waits for an async clearSessionState() and an async validate() before queueing a released resource', async () => {
+  it('waits for an async clearSessionState() and an async validate() before keeping a released resource warm', async () => {
     const verdict = { valid: true };
     const { pool } = poolFixture({ warmPoolSize: 2, validate: async () => verdict.valid });
     const kept = await pool.acquire();

@@ -513,7 +513,8 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
   /**
    * Queues the allocation at the cap (FIFO) until capacity frees or its timeout, counted from when it first
    * started waiting, runs out. One the creation gate sent back returns to its place in the queue. If a session
-   * is not using its resource, the least recently idle one is reclaimed for the oldest waiter at once.
+   * is not using its resource, the least recently idle one is reclaimed for the oldest waiter at once (even for
+   * an acquire that may not wait at all).
    */
   private wait(pending: PendingAllocation<T>): void {
     const now = this.clock.now();
@@ -522,11 +523,6 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
       pending.queuedAt = now;
       pending.arrival = ++this.arrivals;
     }
-    const remainingMs = pending.timeoutMs - (now - pending.queuedAt);
-    if (remainingMs <= 0) {
-      this.timeOut(pending);
-      return;
-    }
     pending.state = PendingState.QUEUED;
     this.waiting++;
     if (returning) this.waiters.insertOrdered(pending, (a, b) => a.arrival < b.arrival);
@@ -534,6 +530,11 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     const idle = this.sessions.leastRecentlyIdle();
     if (idle !== undefined) void this.takeBack(idle, 'reclaimed', now, idle.idleSince ?? now);
     if (pending.state !== PendingState.QUEUED) return; // served at once
+    const remainingMs = pending.timeoutMs - (now - pending.queuedAt);
+    if (remainingMs <= 0) {
+      this.timeOut(pending);
+      return;
+    }
     this.events.emit({ kind: 'waiter-queued', waiting: this.waiting });
     if (Number.isFinite(remainingMs)) {
       pending.timer = this.clock.setTimeout(() => {
@@ -608,7 +609,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     this.fail(pending, (pending.signal as AbortSignal).reason);
   }
 
-  /** Marks the allocation DONE and undoes its queue/in-flight/timer/abort-listener bookkeeping (O(1)). */
+  /** Marks the allocation DONE and undoes its waiter-queue/in-flight/timer/abort-listener bookkeeping (O(1)). */
   private finish(pending: PendingAllocation<T>): void {
     if (pending.state === PendingState.QUEUED) {
       this.waiting--;

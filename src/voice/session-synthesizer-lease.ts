@@ -5,10 +5,12 @@ import type { VoiceSession } from './voice-session';
 import type { VoiceSessions } from './voice-sessions';
 
 /**
- * A voice session's synthesizer: the session keeps it between requests (DEDICATED) and it is released to the
- * pool only when it cannot serve the session's next request at once — it failed (the pool validates it and
- * destroys a broken one), or its turn was cut short and is still stopping upstream (the session takes a warm one
- * next while this one finishes its turn off to the side).
+ * A voice session's synthesizer: the session keeps it between requests (DEDICATED) and tells the pool when it is
+ * not using it, so the pool may lend it to a request waiting at its cap (the session then gets a warm one next
+ * time) or hand it back to the warm stack after SPEECH_POOL_MAX_IDLE. It is released outright only when it cannot
+ * serve the session's next request at once: it failed (the pool validates it and destroys a broken one), or its
+ * turn was cut short and is still stopping upstream (the session takes a warm one next while this one finishes
+ * its turn off to the side).
  */
 export class SessionSynthesizerLease implements SynthesizerLease {
   constructor(
@@ -18,22 +20,15 @@ export class SessionSynthesizerLease implements SynthesizerLease {
   ) {}
 
   async acquire(signal: AbortSignal): Promise<LeasedSynthesizer> {
-    // While it runs, the session's synthesizer is not idle: nobody may reclaim it.
-    this.sessions.synthesisStarted(this.session);
-    try {
-      const { resource, tier } = await this.pool.acquireForSession(this.session.id, { signal });
-      return { client: resource, tier };
-    } catch (error) {
-      this.sessions.synthesisEnded(this.session, false);
-      throw error;
-    }
+    const { resource, tier } = await this.pool.acquireForSession(this.session.id, { signal });
+    return { client: resource, tier };
   }
 
   release(client: TtsClient, end: SynthesisEnd): void {
+    const id = this.session.id;
     // A failed synthesis may have left the client broken, a cut one may still be running its turn: either way
     // the pool checks it (and lets a running turn end off to the side) while the session moves on.
     const keep = end !== 'failed' && client.isReady() && !client.busy;
-    this.sessions.synthesisEnded(this.session, keep);
-    if (!keep) this.sessions.track(this.pool.releaseForSession(this.session.id, client));
+    this.sessions.track(keep ? this.pool.sessionIdle(id) : this.pool.releaseForSession(id, client));
   }
 }

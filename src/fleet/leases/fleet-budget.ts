@@ -105,11 +105,12 @@ export class FleetBudget implements CreationGate {
     return this.blocked && this.pool !== null ? this.pool.pendingAcquires() : 0;
   }
 
+  /** Idle clients the pool could close (warm ones, and those of sessions not using them). */
   idleCount(): number {
     return this.pool?.idleCount() ?? 0;
   }
 
-  /** Closes up to `count` idle warm clients so their leases can go where acquires wait. */
+  /** Closes up to `count` idle clients so their leases can go where acquires wait. */
   shed(count: number): number {
     return count > 0 && this.pool !== null ? this.pool.trimIdle(count) : 0;
   }

@@ -28,13 +28,6 @@ export interface FleetCoordinatorOptions {
 /** Called after every heartbeat that reached Redis, and after a sync: the replica is known to be in the fleet. */
 export type BeatListener = () => Promise<void> | void;
 
-/**
- * Told that `count` acquires elsewhere wait for a lease of `pool` that this replica's idle warm clients could not
- * cover: an owner of idle clients the pool cannot see (sessions holding a client they are not using) should give
- * them back, so the next heartbeat can close them.
- */
-export type DemandListener = (pool: FleetPoolName, count: number) => void;
-
 export interface FleetStatus {
   mode: FleetMode;
   /** Replicas with a current heartbeat when Redis was last reachable. */
@@ -64,7 +57,6 @@ export class FleetCoordinator implements BudgetLink {
   private timer: ClockTimer | null = null;
   private readonly clock: Clock;
   private readonly beatListeners = new Set<BeatListener>();
-  private readonly demandListeners = new Set<DemandListener>();
   private readonly onClose = (): void => this.reportFailure(new Error('connection to Redis closed'));
   private readonly onReady = (): void => {
     if (this.currentMode === 'degraded') void this.sync();
@@ -128,11 +120,6 @@ export class FleetCoordinator implements BudgetLink {
   onBeat(listener: BeatListener): () => void {
     this.beatListeners.add(listener);
     return () => this.beatListeners.delete(listener);
-  }
-
-  onDemand(listener: DemandListener): () => void {
-    this.demandListeners.add(listener);
-    return () => this.demandListeners.delete(listener);
   }
 
   status(): FleetStatus {
@@ -236,10 +223,10 @@ export class FleetCoordinator implements BudgetLink {
     }
     for (const [pool, budget] of this.budgets) {
       const { leased, waitingElsewhere } = reading.pools[pool];
-      // Leases follow demand: at the cap, idle clients here are worth less than acquires waiting elsewhere.
+      // Leases follow demand: at the cap, idle clients here (warm ones, then those of sessions not using them)
+      // are worth less than acquires waiting elsewhere.
       if (waitingElsewhere > 0 && leased >= budget.max && budget.waitingForLease() === 0) {
-        const unmet = waitingElsewhere - budget.shed(Math.min(budget.idleCount(), waitingElsewhere));
-        if (unmet > 0) for (const listener of this.demandListeners) listener(pool, unmet);
+        budget.shed(Math.min(budget.idleCount(), waitingElsewhere));
       }
     }
     await this.notifyBeat();
