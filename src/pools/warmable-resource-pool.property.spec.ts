@@ -20,6 +20,8 @@ type Command =
   | { kind: 'acquireForSession'; sessionId: SessionId; abortable: boolean }
   | { kind: 'release'; pick: number }
   | { kind: 'releaseForSession'; sessionId: SessionId; passResource: boolean }
+  | { kind: 'sessionIdle'; sessionId: SessionId }
+  | { kind: 'trimIdle'; count: number }
   | { kind: 'releaseStale'; pick: number }
   | { kind: 'abort'; pick: number }
   | { kind: 'settleFactory'; ok: boolean }
@@ -55,6 +57,17 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       passResource: fc.boolean(),
     }),
   },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('sessionIdle' as const),
+      sessionId: fc.constantFrom(...SESSION_IDS),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('trimIdle' as const), count: fc.integer({ min: 0, max: 3 }) }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('releaseStale' as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('abort' as const), pick: fc.nat() }) },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('settleFactory' as const), ok: fc.boolean() }) },
@@ -75,8 +88,9 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
 );
 
 /**
- * Session churn: sessions come, reuse, break and leave, the factory mostly works, maintenance trims. Weighted so
- * that a session's cached client is often asked for again (the DEDICATED path and its validation).
+ * Session churn: sessions come, reuse, go idle, break and leave, the factory mostly works, maintenance trims.
+ * Weighted so that a session's cached client is often asked for again (the DEDICATED path and its validation) and
+ * often idle when the pool is at its cap (reclaim and hand-over).
  */
 const sessionChurnArb: fc.Arbitrary<Command> = fc.oneof(
   {
@@ -101,6 +115,17 @@ const sessionChurnArb: fc.Arbitrary<Command> = fc.oneof(
       kind: fc.constant('breakSessionClient' as const),
       sessionId: fc.constantFrom('a', 'b', 'c'),
     }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('sessionIdle' as const),
+      sessionId: fc.constantFrom('a', 'b', 'c'),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('trimIdle' as const), count: fc.integer({ min: 0, max: 2 }) }),
   },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('settleFactory' as const), ok: fc.constant(true) }) },
   {
@@ -157,6 +182,8 @@ async function run(config: Config, commands: Command[]): Promise<void> {
   // What the test holds: plain resources, and one resource per session.
   const held = new Set<FakeResource>();
   const sessionHeld = new Map<string, FakeResource>();
+  /** Sessions told idle (sessionIdle()) and not acquired since: only their resources may be lent or trimmed. */
+  const idleSessions = new Set<string>();
   const controllers: AbortController[] = [];
   const outcomes: { settled: boolean }[] = [];
   const violations: string[] = [];
@@ -183,7 +210,13 @@ async function run(config: Config, commands: Command[]): Promise<void> {
     factoryBackoff: { initialMs: 10, maxMs: 40, jitter: 0 },
     observer: {
       event: (event: PoolEvent) => {
-        if (event.kind === 'session-evicted') sessionHeld.delete(event.sessionId);
+        if (event.kind !== 'session-evicted') return;
+        // A resource in use is never taken for someone else (the idle policy's age limit may end any session).
+        if (event.reason !== 'idle' && !idleSessions.has(event.sessionId)) {
+          violations.push(`session ${event.sessionId} lost its resource while using it (${event.reason})`);
+        }
+        sessionHeld.delete(event.sessionId);
+        idleSessions.delete(event.sessionId);
       },
     },
   });
@@ -237,6 +270,9 @@ async function run(config: Config, commands: Command[]): Promise<void> {
     if (s.inUse !== held.size + sessionHeld.size)
       fail(`inUse != held ${held.size} + sessions ${sessionHeld.size}`);
     if (s.pendingAcquires > 0 && s.size < maxSize) fail('waiters stranded below the cap');
+    // With synchronous hooks a reclaim or hand-over completes at once: nobody waits while a session is idle.
+    if (!config.asyncHooks && s.pendingAcquires > 0 && idleSessions.size > 0)
+      fail('waiters stranded beside idle sessions');
     if (s.warmPoolSize > s.warmPoolMax) fail(`warm ${s.warmPoolSize} > warmPoolMax ${s.warmPoolMax}`);
     if (m.resourcesTrimmed > m.resourcesDestroyed) fail('more trimmed than destroyed');
     if (m.allocationsTotal === 0 ? m.hitRate !== null : m.hitRate === null)
@@ -256,6 +292,7 @@ async function run(config: Config, commands: Command[]): Promise<void> {
         // A session's broken client is destroyed at this call (validated before a DEDICATED hand-out).
         const bound = sid === null || !awareness ? undefined : sessionHeld.get(sid);
         const broken = bound !== undefined && !bound.ready && !closed ? bound : undefined;
+        if (sid !== null) idleSessions.delete(sid); // using it again
         if (sid !== null && broken !== undefined) sessionHeld.delete(sid);
         watch(
           pool.acquireForSession(sid, { signal: signal(command.abortable) }),
@@ -294,10 +331,23 @@ async function run(config: Config, commands: Command[]): Promise<void> {
         const plain = [...held];
         const resource = command.passResource && plain.length > 0 ? plain[0] : undefined;
         if (resource !== undefined) held.delete(resource);
-        if (sid !== null && awareness) sessionHeld.delete(sid);
+        if (sid !== null && awareness) {
+          sessionHeld.delete(sid);
+          idleSessions.delete(sid);
+        }
         void pool.releaseForSession(sid, resource);
         break;
       }
+      case 'sessionIdle': {
+        const sid = command.sessionId;
+        // Marked before the call: a hand-over to a waiter reports at once.
+        if (sid !== null && sessionHeld.has(sid)) idleSessions.add(sid);
+        void pool.sessionIdle(sid);
+        break;
+      }
+      case 'trimIdle':
+        pool.trimIdle(command.count);
+        break;
       case 'releaseStale': {
         // Releasing something nobody holds (idle, being refreshed, or destroyed) must change nothing.
         const owned = new Set([...held, ...sessionHeld.values()]);
@@ -334,6 +384,7 @@ async function run(config: Config, commands: Command[]): Promise<void> {
           closed = true;
           void pool.shutdown();
           sessionHeld.clear(); // shutdown destroys session-bound resources
+          idleSessions.clear();
         }
         break;
     }
