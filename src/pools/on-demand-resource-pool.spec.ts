@@ -58,7 +58,7 @@ describe('OnDemandResourcePool', () => {
       warmPoolSize: 5,
       enableBackgroundWarmup: true,
     };
-    const pool = new OnDemandResourcePool(options as OnDemandResourcePoolOptions<FakeResource>);
+    const pool = new OnDemandResourcePool<FakeResource>(options); // the extra options are not in its type
     await pool.prepare();
     expect(pool.snapshot()).toMatchObject({ warmPoolTarget: 0, warmPoolSize: 0, backgroundWarmup: false });
     await pool.shutdown();

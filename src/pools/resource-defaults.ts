@@ -8,7 +8,7 @@ interface ResourceLike {
 
 function asResourceLike(resource: unknown): ResourceLike | null {
   return (typeof resource === 'object' && resource !== null) || typeof resource === 'function'
-    ? (resource as ResourceLike)
+    ? resource
     : null;
 }
 

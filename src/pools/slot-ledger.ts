@@ -25,10 +25,6 @@ export class SlotLedger<T> {
     return this.destroyedCount;
   }
 
-  get creating(): number {
-    return this.creatingCount;
-  }
-
   /** Resources that exist plus those being created: what maxSize caps. */
   get live(): number {
     return this.byResource.size + this.creatingCount;
@@ -47,10 +43,6 @@ export class SlotLedger<T> {
   /** Resources handed out: plain acquires, session-bound, and those being validated for an acquirer. */
   get inUse(): number {
     return this.counts[SlotState.OUT] + this.counts[SlotState.SESSION] + this.counts[SlotState.CHECKING];
-  }
-
-  count(state: SlotState): number {
-    return this.counts[state];
   }
 
   get(resource: T): Slot<T> | undefined {

@@ -240,7 +240,7 @@ describe('WarmableResourcePool capacity, waiting and factory failures', () => {
 
   it('a factory returning a resource that is already live is a failure, not a second copy', async () => {
     const shared = { id: 1 };
-    const { pool } = poolFixture({ factory: async () => shared as never });
+    const { pool } = poolFixture({ factory: () => Promise.resolve(shared as never) });
     const first = await pool.acquire();
     await expect(pool.acquire()).rejects.toThrow(/already in the pool/);
     expect(first).toBe(shared);

@@ -73,7 +73,7 @@ describe('WarmableResourcePool validates a session client before a DEDICATED han
 
   it('a validate() answering with a promise is the slow path: valid stays DEDICATED, invalid is replaced', async () => {
     let valid = true;
-    const { pool } = sessions({ validate: async () => valid });
+    const { pool } = sessions({ validate: () => Promise.resolve(valid) });
     await pool.prepare();
     const first = (await pool.acquireForSession('s')).resource;
 
@@ -94,7 +94,7 @@ describe('WarmableResourcePool validates a session client before a DEDICATED han
   });
 
   it('a session released while its client is being checked: the client comes back to the pool', async () => {
-    const { pool } = sessions({ validate: async () => true });
+    const { pool } = sessions({ validate: () => Promise.resolve(true) });
     await pool.prepare();
     const first = (await pool.acquireForSession('s')).resource;
 
@@ -111,7 +111,7 @@ describe('WarmableResourcePool validates a session client before a DEDICATED han
   });
 
   it('shutdown during the check destroys the client once', async () => {
-    const { pool } = sessions({ validate: async () => true });
+    const { pool } = sessions({ validate: () => Promise.resolve(true) });
     await pool.prepare();
     const first = (await pool.acquireForSession('s')).resource;
 

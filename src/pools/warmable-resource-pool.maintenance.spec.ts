@@ -219,7 +219,7 @@ describe('WarmableResourcePool refill, backoff and maintenance', () => {
     });
 
     it('re-validates and re-warms resources idle for maxIdleMs, leaving fresher ones alone', async () => {
-      const warmFn = jest.fn(async (_resource: FakeResource) => true);
+      const warmFn = jest.fn((_resource: FakeResource) => Promise.resolve(true));
       const { pool, factory, clock } = poolFixture({
         warmPoolSize: 2,
         warmFn,
@@ -242,7 +242,7 @@ describe('WarmableResourcePool refill, backoff and maintenance', () => {
       let warmOk = true;
       const { pool, factory, clock, log } = poolFixture({
         warmPoolSize: 2,
-        warmFn: async () => warmOk,
+        warmFn: () => Promise.resolve(warmOk),
         enableBackgroundWarmup: true,
         warmupIntervalMs: 1_000,
         maxIdleMs: 1_000,

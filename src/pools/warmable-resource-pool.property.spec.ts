@@ -192,9 +192,9 @@ async function run(config: Config, commands: Command[]): Promise<void> {
   const pool = new WarmableResourcePool<FakeResource>({
     name: 'prop',
     factory: factory.create,
-    warmFn: async () => !config.warmFails,
-    validate: config.asyncHooks ? async (r) => r.isReady() : (r) => r.isReady(),
-    destroy: config.asyncHooks ? async (r) => r.dispose() : (r) => r.dispose(),
+    warmFn: () => Promise.resolve(!config.warmFails),
+    validate: config.asyncHooks ? (r) => Promise.resolve(r.isReady()) : (r) => r.isReady(),
+    destroy: config.asyncHooks ? (r) => Promise.resolve(r.dispose()) : (r) => r.dispose(),
     reusable: config.reusable,
     warmPoolSize: config.warmPoolSize,
     warmMaxSize,

@@ -8,7 +8,7 @@ import { WarmableResourcePool } from './warmable-resource-pool';
 
 describe('WarmableResourcePool basics', () => {
   it('prepare() pre-warms the warm stack to its target and reports ready', async () => {
-    const warmFn = jest.fn(async (_resource: FakeResource) => true);
+    const warmFn = jest.fn((_resource: FakeResource) => Promise.resolve(true));
     const { pool, factory } = poolFixture({ warmPoolSize: 3, warmFn });
     expect(pool.snapshot().ready).toBe(false);
 
@@ -34,11 +34,11 @@ describe('WarmableResourcePool basics', () => {
 
   it('a warm-up that returns false or throws is counted, and the resource is still used', async () => {
     let call = 0;
-    const warmFn = jest.fn(async () => {
+    const warmFn = jest.fn(() => {
       call++;
-      if (call === 1) return false;
-      if (call === 2) throw new Error('no audio');
-      return true;
+      if (call === 1) return Promise.resolve(false);
+      if (call === 2) return Promise.reject(new Error('no audio'));
+      return Promise.resolve(true);
     });
     const { pool, log } = poolFixture({ warmPoolSize: 3, warmFn });
     await pool.prepare();
@@ -182,11 +182,14 @@ describe('WarmableResourcePool basics', () => {
 
   it('waits for an async clearSessionState() and an async validate() before keeping a released resource warm', async () => {
     const verdict = { valid: true };
-    const { pool } = poolFixture({ warmPoolSize: 2, validate: async () => verdict.valid });
+    const { pool } = poolFixture({ warmPoolSize: 2, validate: () => Promise.resolve(verdict.valid) });
     const kept = await pool.acquire();
     const dropped = await pool.acquire();
     let cleared = false;
-    kept.clearSessionState = () => Promise.resolve().then(() => void (cleared = true));
+    // The pool also accepts a clearSessionState() that answers with a promise.
+    Object.defineProperty(kept, 'clearSessionState', {
+      value: () => Promise.resolve().then(() => void (cleared = true)),
+    });
 
     const releasing = pool.release(kept);
     expect(pool.snapshot()).toMatchObject({ warmPoolSize: 1, inUse: 1 }); // counted as idle while checked
@@ -235,9 +238,7 @@ describe('WarmableResourcePool basics', () => {
   });
 
   it('counts a rejecting async destroy as destroyed and reports it', async () => {
-    const destroy = jest.fn(async () => {
-      throw new Error('close timed out');
-    });
+    const destroy = jest.fn(() => Promise.reject(new Error('close timed out')));
     const { pool, log } = poolFixture({ destroy });
     await pool.release(await pool.acquire());
     await flushPromises();
@@ -253,7 +254,7 @@ describe('WarmableResourcePool basics', () => {
     const closeOnly = { close: jest.fn() };
     const pool = new WarmableResourcePool<object>({
       name: 'x',
-      factory: async () => (n++ === 0 ? both : closeOnly),
+      factory: () => Promise.resolve(n++ === 0 ? both : closeOnly),
     });
     await pool.release(await pool.acquire());
     await pool.release(await pool.acquire());
@@ -359,7 +360,7 @@ describe('WarmableResourcePool basics', () => {
   });
 
   it('rejects nonsense options with one TypeError naming each problem', () => {
-    const factory = async () => ({});
+    const factory = () => Promise.resolve({});
     expect(() => new WarmableResourcePool({ name: 'p', factory, warmPoolSize: -1 })).toThrow(
       /warmPoolSize must be an integer >= 0/,
     );
@@ -396,7 +397,7 @@ describe('WarmableResourcePool basics', () => {
   it('accepts undefined for every optional option (config passed straight through)', () => {
     const pool = new WarmableResourcePool({
       name: 'p',
-      factory: async () => ({}),
+      factory: () => Promise.resolve({}),
       warmPoolSize: undefined,
       maxSize: undefined,
       acquireTimeoutMs: undefined,

@@ -81,7 +81,7 @@ describe('WarmableResourcePool keeps released clients warm up to warmMaxSize', (
   it('OnDemandResourcePool keeps nothing warm whatever it is given', async () => {
     const pool = new OnDemandResourcePool<{ id: number }>({
       name: 'od',
-      factory: async () => ({ id: 1 }),
+      factory: () => Promise.resolve({ id: 1 }),
       ...({ warmMaxSize: 4 } as object), // an untyped caller
     });
     expect(pool.snapshot().warmPoolMax).toBe(0);
@@ -227,7 +227,7 @@ describe('WarmableResourcePool trims unused warm extras', () => {
   });
 
   it('re-warming an idle extra (maxIdleMs) does not count as use', async () => {
-    const warmFn = jest.fn(async (_r: FakeResource) => true);
+    const warmFn = jest.fn((_r: FakeResource) => Promise.resolve(true));
     const { pool, clock } = trimming({ warmFn, maxIdleMs: 20_000, warmupIntervalMs: 20_000 });
     await pool.prepare();
     const extra = await pool.acquire();
