@@ -7,13 +7,21 @@
  * hand-overs as 0 ms because, measured on the reference VM, that cost took the WARM path to 2.0-3.4x generic-pool
  * (below the 3x target in most runs).
  *
- *   node -r ts-node/register/transpile-only bench/pool.bench.ts
+ *   node -r ts-node/register/transpile-only bench/pool.bench.ts [--baseline <checkout dir>]
+ *
+ * With `--baseline`, that checkout's `src/pools` (e.g. the main branch's worktree) runs as two more contenders in
+ * the same rounds, and the report adds this tree's ops/s over the baseline's (WARM and DEDICATED): a same-run A/B.
  *
  * Prints a table and one `BENCH {json}` line.
  */
 import { createPool, type Pool as GenericPool } from 'generic-pool';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { Pool as TarnPool } from 'tarn';
 import { WarmableResourcePool } from '../src/pools';
+
+/** The pool class of this tree or of a baseline checkout (same constructor and methods). */
+type PoolClass = typeof WarmableResourcePool;
 
 const WARM_SIZE = 8;
 const WORKERS = WARM_SIZE;
@@ -44,16 +52,19 @@ const record = (latencyMs: number): void => {
   observedLatencyMs += latencyMs;
 };
 
-function warmlineWarm(timed: boolean): Contender {
-  const pool = new WarmableResourcePool<Resource>({
+const makeResourceAsync = (): Promise<Resource> => Promise.resolve(makeResource());
+
+/** `baseline`: the pool class comes from the baseline checkout (keys and labels say so). */
+function warmlineWarm(Pool: PoolClass, timed: boolean, baseline = false): Contender {
+  const pool = new Pool<Resource>({
     name: 'bench-warm',
-    factory: async () => makeResource(),
+    factory: makeResourceAsync,
     warmPoolSize: WARM_SIZE,
     maxSize: WARM_SIZE,
   });
   return {
-    key: timed ? 'warmlineWarmTimed' : 'warmlineWarm',
-    label: `warmline WARM (acquire/release)${timed ? ', timed' : ''}`,
+    key: baseline ? 'baselineWarm' : timed ? 'warmlineWarmTimed' : 'warmlineWarm',
+    label: `${baseline ? 'baseline' : 'warmline'} WARM (acquire/release)${timed ? ', timed' : ''}`,
     setup: () => pool.prepare(),
     op: timed
       ? async () => {
@@ -70,18 +81,18 @@ function warmlineWarm(timed: boolean): Contender {
   };
 }
 
-function warmlineDedicated(timed: boolean): Contender {
-  const pool = new WarmableResourcePool<Resource>({
+function warmlineDedicated(Pool: PoolClass, timed: boolean, baseline = false): Contender {
+  const pool = new Pool<Resource>({
     name: 'bench-dedicated',
-    factory: async () => makeResource(),
+    factory: makeResourceAsync,
     warmPoolSize: WARM_SIZE,
     maxSize: WARM_SIZE,
     sessionAwareness: true,
   });
   const sessionIds = Array.from({ length: WORKERS }, (_, i) => `session-${i}`);
   return {
-    key: timed ? 'warmlineDedicatedTimed' : 'warmlineDedicated',
-    label: `warmline DEDICATED (acquireForSession)${timed ? ', timed' : ''}`,
+    key: baseline ? 'baselineDedicated' : timed ? 'warmlineDedicatedTimed' : 'warmlineDedicated',
+    label: `${baseline ? 'baseline' : 'warmline'} DEDICATED (acquireForSession)${timed ? ', timed' : ''}`,
     async setup() {
       await pool.prepare();
       for (const id of sessionIds) await pool.acquireForSession(id); // bind each worker's session once
@@ -106,7 +117,7 @@ function genericPool(): Contender {
     label: 'generic-pool 3 (acquire/release)',
     async setup() {
       pool = createPool<Resource>(
-        { create: async () => makeResource(), destroy: async () => undefined },
+        { create: makeResourceAsync, destroy: () => Promise.resolve() },
         { min: WARM_SIZE, max: WARM_SIZE },
       );
       await pool.ready();
@@ -129,7 +140,7 @@ function tarn(): Contender {
     label: 'tarn 3 (acquire/release)',
     async setup() {
       pool = new TarnPool<Resource>({
-        create: async () => makeResource(),
+        create: makeResourceAsync,
         destroy: () => undefined,
         min: WARM_SIZE,
         max: WARM_SIZE,
@@ -169,14 +180,28 @@ const median = (values: number[]): number => {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** The baseline checkout's pool class, loaded from its `src/pools` (compiled by ts-node like this tree's). */
+async function loadBaseline(dir: string): Promise<PoolClass> {
+  const loaded = (await import(join(resolve(dir), 'src', 'pools'))) as { WarmableResourcePool?: PoolClass };
+  if (typeof loaded.WarmableResourcePool !== 'function') {
+    throw new Error(`${dir}/src/pools does not export WarmableResourcePool`);
+  }
+  return loaded.WarmableResourcePool;
+}
+
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { baseline: { type: 'string' } } });
+  const Baseline = values.baseline === undefined ? null : await loadBaseline(values.baseline);
   const contenders = [
-    warmlineWarm(false),
-    warmlineWarm(true),
-    warmlineDedicated(false),
-    warmlineDedicated(true),
+    warmlineWarm(WarmableResourcePool, false),
+    warmlineWarm(WarmableResourcePool, true),
+    warmlineDedicated(WarmableResourcePool, false),
+    warmlineDedicated(WarmableResourcePool, true),
     genericPool(),
     tarn(),
+    ...(Baseline === null
+      ? []
+      : [warmlineWarm(Baseline, false, true), warmlineDedicated(Baseline, false, true)]),
   ];
   for (const c of contenders) await c.setup();
 
@@ -231,6 +256,26 @@ async function main(): Promise<void> {
     `latency timer cost per acquire+release: WARM ${timerCostNs('warmlineWarm')} ns, ` +
       `DEDICATED ${timerCostNs('warmlineDedicated')} ns (observed ${observedLatencyMs > 0 ? 'non-zero' : 'zero'} latencies)`,
   );
+  // Same-run A/B: per round, this tree's ops/s over the baseline's; the median of those ratios.
+  const perRoundRatio = (key: string, baselineKey: string): number => {
+    const ours = samples.get(key) ?? [];
+    const theirs = samples.get(baselineKey) ?? [];
+    return Math.round(median(ours.map((ops, i) => ops / theirs[i])) * 1000) / 1000;
+  };
+  const vsBaseline =
+    Baseline === null
+      ? null
+      : {
+          dir: resolve(values.baseline as string),
+          warm: perRoundRatio('warmlineWarm', 'baselineWarm'),
+          dedicated: perRoundRatio('warmlineDedicated', 'baselineDedicated'),
+        };
+  if (vsBaseline !== null) {
+    console.log(
+      `vs baseline ${vsBaseline.dir} (this tree's ops/s over the baseline's, median of ${MEASURED_ROUNDS} same-round ratios): ` +
+        `WARM ${vsBaseline.warm.toFixed(3)}x, DEDICATED ${vsBaseline.dedicated.toFixed(3)}x`,
+    );
+  }
   const result = {
     name: 'pool',
     warmSize: WARM_SIZE,
@@ -247,6 +292,7 @@ async function main(): Promise<void> {
     },
     timerCostNs: { warm: timerCostNs('warmlineWarm'), dedicated: timerCostNs('warmlineDedicated') },
     target: { warmVsGenericPool: TARGET_WARM_VS_GENERIC_POOL, met },
+    ...(vsBaseline === null ? {} : { vsBaseline }),
   };
   console.log(`BENCH ${JSON.stringify(result)}`);
 }
