@@ -28,6 +28,8 @@ const WORKERS = WARM_SIZE;
 const OPS_PER_ROUND = 200_000;
 const WARMUP_ROUNDS = 2;
 const MEASURED_ROUNDS = 7;
+/** An A/B against a baseline needs more samples than the comparison with other libraries (differences of %). */
+const BASELINE_MEASURED_ROUNDS = 21;
 const TARGET_WARM_VS_GENERIC_POOL = 3;
 
 interface Resource {
@@ -192,27 +194,34 @@ async function loadBaseline(dir: string): Promise<PoolClass> {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { baseline: { type: 'string' } } });
   const Baseline = values.baseline === undefined ? null : await loadBaseline(values.baseline);
-  const contenders = [
-    warmlineWarm(WarmableResourcePool, false),
-    warmlineWarm(WarmableResourcePool, true),
-    warmlineDedicated(WarmableResourcePool, false),
-    warmlineDedicated(WarmableResourcePool, true),
-    genericPool(),
-    tarn(),
-    ...(Baseline === null
-      ? []
-      : [warmlineWarm(Baseline, false, true), warmlineDedicated(Baseline, false, true)]),
+  // A baseline contender runs right next to its counterpart (the order of the two alternating by round), so their
+  // same-round ratio sees the same machine load.
+  const groups: Contender[][] = [
+    Baseline === null
+      ? [warmlineWarm(WarmableResourcePool, false)]
+      : [warmlineWarm(WarmableResourcePool, false), warmlineWarm(Baseline, false, true)],
+    [warmlineWarm(WarmableResourcePool, true)],
+    Baseline === null
+      ? [warmlineDedicated(WarmableResourcePool, false)]
+      : [warmlineDedicated(WarmableResourcePool, false), warmlineDedicated(Baseline, false, true)],
+    [warmlineDedicated(WarmableResourcePool, true)],
+    [genericPool()],
+    [tarn()],
   ];
+  const contenders = groups.flat();
+  const measuredRounds = Baseline === null ? MEASURED_ROUNDS : BASELINE_MEASURED_ROUNDS;
   for (const c of contenders) await c.setup();
 
   const samples = new Map<string, number[]>(contenders.map((c) => [c.key, []]));
-  for (let r = 0; r < WARMUP_ROUNDS + MEASURED_ROUNDS; r++) {
+  for (let r = 0; r < WARMUP_ROUNDS + measuredRounds; r++) {
     // Rotate the order each round so no implementation always runs first (or right after a GC-heavy one).
-    for (let i = 0; i < contenders.length; i++) {
-      const c = contenders[(i + r) % contenders.length];
-      const opsPerSec = await round(c);
-      if (r >= WARMUP_ROUNDS) samples.get(c.key)?.push(opsPerSec);
-      await yieldToEventLoop(); // let pool timers (refill, reaping) run between rounds
+    for (let i = 0; i < groups.length; i++) {
+      const group = groups[(i + r) % groups.length];
+      for (const c of r % 2 === 0 ? group : [...group].reverse()) {
+        const opsPerSec = await round(c);
+        if (r >= WARMUP_ROUNDS) samples.get(c.key)?.push(opsPerSec);
+        await yieldToEventLoop(); // let pool timers (refill, reaping) run between rounds
+      }
     }
   }
   for (const c of contenders) await c.teardown();
@@ -234,7 +243,7 @@ async function main(): Promise<void> {
     cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   console.log(
     `pool acquire+release: warm size ${WARM_SIZE}, ${WORKERS} concurrent loops, ` +
-      `${OPS_PER_ROUND.toLocaleString('en-US')} ops/round, median of ${MEASURED_ROUNDS} rounds after ${WARMUP_ROUNDS} warm-up rounds`,
+      `${OPS_PER_ROUND.toLocaleString('en-US')} ops/round, median of ${measuredRounds} rounds after ${WARMUP_ROUNDS} warm-up rounds`,
   );
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
@@ -272,7 +281,7 @@ async function main(): Promise<void> {
         };
   if (vsBaseline !== null) {
     console.log(
-      `vs baseline ${vsBaseline.dir} (this tree's ops/s over the baseline's, median of ${MEASURED_ROUNDS} same-round ratios): ` +
+      `vs baseline ${vsBaseline.dir} (this tree's ops/s over the baseline's, median of ${measuredRounds} same-round ratios): ` +
         `WARM ${vsBaseline.warm.toFixed(3)}x, DEDICATED ${vsBaseline.dedicated.toFixed(3)}x`,
     );
   }
@@ -280,7 +289,7 @@ async function main(): Promise<void> {
     name: 'pool',
     warmSize: WARM_SIZE,
     concurrency: WORKERS,
-    rounds: MEASURED_ROUNDS,
+    rounds: measuredRounds,
     opsPerSec,
     ratios: {
       warmVsGenericPool,
