@@ -2,7 +2,6 @@ import { AllocationTier } from './allocation-tier';
 import type { Clock, ClockTimer } from './clock';
 import type { CreationGate } from './creation-gate';
 import { FactoryBackoff } from './factory-backoff';
-import { FifoQueue } from './fifo-queue';
 import { PendingAllocation, PendingState } from './pending-allocation';
 import { PoolClosedError, PoolSessionReleasedError, PoolTimeoutError } from './pool-errors';
 import { PoolEventHub } from './pool-event-hub';
@@ -16,8 +15,10 @@ import { clearSessionState, isPromiseLike } from './resource-defaults';
 import type { AcquireOptions, ResourcePool, SessionAllocation } from './resource-pool';
 import { resolvePoolOptions, type ResolvedPoolOptions } from './resolve-pool-options';
 import { SessionBindings, type SessionBinding } from './session-bindings';
+import { longestUnusedFirst, sessionExpiresAt, staleWarm, surplusWarm } from './idle-policy';
 import { SlotLedger } from './slot-ledger';
 import { WarmCheck } from './warm-check';
+import { WaiterQueue } from './waiter-queue';
 import { WarmRefill } from './warm-refill';
 
 // Shared settled promises: the synchronous paths return these instead of allocating new ones.
@@ -74,16 +75,13 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
   private readonly stats = new PoolStatistics();
   private readonly events: PoolEventHub;
   private readonly refill: WarmRefill;
-  private readonly waiters = new FifoQueue<PendingAllocation<T>>((p) => p.state === PendingState.QUEUED);
+  private readonly waiters: WaiterQueue<T>;
   /** Allocations with a factory call or an async validation running, so shutdown can reject them at once. */
   private readonly inFlight = new Set<PendingAllocation<T>>();
-  private waiting = 0;
   /** Optional budget beyond maxSize (see CreationGate); null in a plain pool. */
   private readonly gate: CreationGate | null;
   /** Set when the gate refused synchronously, so a loop handing out capacity stops instead of spinning. */
   private gateShut = false;
-  /** Order of arrival, so an acquire the gate sent back keeps its place among the waiters. */
-  private arrivals = 0;
   /** Async operations (factory calls, checks, warm-ups, destroys) that shutdown() waits for. */
   private busy = 0;
 
@@ -107,6 +105,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     this.expiresSessions =
       this.stampsAcquire || (this.opts.sessionAwareness && Number.isFinite(this.opts.maxIdleMs));
     this.events = new PoolEventHub(this.opts.observer);
+    this.waiters = new WaiterQueue<T>(this.clock);
     const backoff = new FactoryBackoff(
       this.opts.backoffInitialMs,
       this.opts.backoffMaxMs,
@@ -122,7 +121,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     this.gate = this.opts.creationGate;
     this.gate?.attach({
       name: this.name,
-      pendingAcquires: () => this.waiting,
+      pendingAcquires: () => this.waiters.size,
       idleCount: () => this.ledger.idle + this.sessions.idleCount,
       wake: () => this.onCapacityFreed(),
       trimIdle: (count) => this.trimIdle(count),
@@ -229,7 +228,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     const binding = this.sessions.get(sessionId);
     if (binding === undefined || binding.slot === null) return RESOLVED_FALSE;
     const now = this.clock.now();
-    if (this.waiting > 0) return this.takeBack(binding, 'reclaimed', now, now).then(toFalse);
+    if (this.waiters.size > 0) return this.takeBack(binding, 'reclaimed', now, now).then(toFalse);
     this.sessions.wentIdle(binding, now);
     return RESOLVED_TRUE;
   }
@@ -282,7 +281,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
       maxSize: Number.isFinite(this.maxSize) ? this.maxSize : null,
       size: this.ledger.live,
       inUse: this.ledger.inUse,
-      pendingAcquires: this.waiting,
+      pendingAcquires: this.waiters.size,
       sessionAwareness: this.opts.sessionAwareness,
       activeSessions: this.sessions.size,
       backgroundWarmup: this.opts.enableBackgroundWarmup,
@@ -323,8 +322,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     if (this.closed || count <= 0) return 0;
     let closed = 0;
     if (this.ledger.warm > 0) {
-      const warm = [...this.ledger.warmSlots()].sort((a, b) => a.unusedSince - b.unusedSince);
-      for (const slot of warm) {
+      for (const slot of longestUnusedFirst(this.ledger.warmSlots())) {
         if (closed >= count) break;
         this.stats.resourcesTrimmed++;
         this.destroySlot(slot);
@@ -357,11 +355,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     this.refill.stop();
 
     const closedError = new PoolClosedError(this.name);
-    for (const pending of this.waiters.drain()) {
-      this.waiting--;
-      pending.state = PendingState.NEW; // already out of the queue
-      this.fail(pending, closedError);
-    }
+    for (const pending of this.waiters.drain()) this.fail(pending, closedError);
     for (const pending of [...this.inFlight]) this.fail(pending, closedError);
     for (const binding of this.sessions.all()) {
       if (binding.slot !== null) this.destroySlot(binding.slot);
@@ -518,15 +512,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
    */
   private wait(pending: PendingAllocation<T>): void {
     const now = this.clock.now();
-    const returning = pending.arrival !== 0;
-    if (!returning) {
-      pending.queuedAt = now;
-      pending.arrival = ++this.arrivals;
-    }
-    pending.state = PendingState.QUEUED;
-    this.waiting++;
-    if (returning) this.waiters.insertOrdered(pending, (a, b) => a.arrival < b.arrival);
-    else this.waiters.push(pending);
+    this.waiters.entered(pending, now);
     const idle = this.sessions.leastRecentlyIdle();
     if (idle !== undefined) void this.takeBack(idle, 'reclaimed', now, idle.idleSince ?? now);
     if (pending.state !== PendingState.QUEUED) return; // served at once
@@ -535,7 +521,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
       this.timeOut(pending);
       return;
     }
-    this.events.emit({ kind: 'waiter-queued', waiting: this.waiting });
+    this.events.emit({ kind: 'waiter-queued', waiting: this.waiters.size });
     if (Number.isFinite(remainingMs)) {
       pending.timer = this.clock.setTimeout(() => {
         if (pending.state === PendingState.QUEUED) this.timeOut(pending);
@@ -611,10 +597,8 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
 
   /** Marks the allocation DONE and undoes its waiter-queue/in-flight/timer/abort-listener bookkeeping (O(1)). */
   private finish(pending: PendingAllocation<T>): void {
-    if (pending.state === PendingState.QUEUED) {
-      this.waiting--;
-      this.waiters.markedDead();
-    } else if (pending.state === PendingState.CREATING || pending.state === PendingState.CHECKING) {
+    if (pending.state === PendingState.QUEUED) this.waiters.left();
+    else if (pending.state === PendingState.CREATING || pending.state === PendingState.CHECKING) {
       this.inFlight.delete(pending);
     }
     pending.state = PendingState.DONE;
@@ -634,20 +618,6 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     if (binding === undefined || binding.allocation !== pending) return;
     binding.allocation = null;
     if (binding.slot === null) this.sessions.closed(binding);
-  }
-
-  /** The oldest live waiter, taken out of the queue (its timer stopped), or undefined. */
-  private nextWaiter(): PendingAllocation<T> | undefined {
-    if (this.waiting === 0) return undefined;
-    const pending = this.waiters.shiftLive();
-    if (pending === undefined) return undefined;
-    this.waiting--;
-    pending.state = PendingState.NEW;
-    if (pending.timer !== null) {
-      this.clock.clearTimeout(pending.timer);
-      pending.timer = null;
-    }
-    return pending;
   }
 
   // ---------------------------------------------------------------- creation
@@ -793,8 +763,8 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
   private onCapacityFreed(): void {
     if (this.closed) return;
     this.gateShut = false;
-    while (this.waiting > 0 && this.ledger.live < this.maxSize && !this.gateShut) {
-      const pending = this.nextWaiter();
+    while (this.waiters.size > 0 && this.ledger.live < this.maxSize && !this.gateShut) {
+      const pending = this.waiters.next();
       if (pending === undefined) break;
       this.createFor(pending);
     }
@@ -803,25 +773,16 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
 
   // ---------------------------------------------------------------- session idle policy
 
-  /**
-   * The idle policy. A session's resource goes back to the warm stack (its session forgotten) once the session
-   * has not acquired it for sessionMaxAgeMs, or has not used it for maxIdleMs since sessionIdle(), whichever
-   * comes first. Resolves when the recycled resources are placed.
-   */
+  /** The idle policy for sessions (see idle-policy.ts); the returned promises settle once the resources are placed. */
   private expireSessions(now: number): Promise<void>[] {
     if (!this.expiresSessions || this.sessions.size === 0) return [];
-    const maxAge = this.opts.sessionMaxAgeMs;
-    const maxIdle = this.opts.maxIdleMs;
+    const { sessionMaxAgeMs, maxIdleMs } = this.opts;
     const work: Promise<void>[] = [];
     for (const binding of this.sessions.all()) {
-      if (binding.slot === null) continue;
-      const idleSince = binding.idleSince;
-      const ageExpiry = binding.acquiredAt + maxAge;
-      const expiresAt = idleSince === null ? ageExpiry : Math.min(ageExpiry, idleSince + maxIdle);
-      if (now < expiresAt) continue;
+      if (binding.slot === null || now < sessionExpiresAt(binding, sessionMaxAgeMs, maxIdleMs)) continue;
       this.stats.staleSessionsEvicted++;
       // A resource whose session never said it was idle may have been used until now.
-      work.push(this.takeBack(binding, 'idle', now, idleSince ?? now));
+      work.push(this.takeBack(binding, 'idle', now, binding.idleSince ?? now));
     }
     return work;
   }
@@ -912,7 +873,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
       this.destroySlot(slot);
       return;
     }
-    const waiter = this.nextWaiter();
+    const waiter = this.waiters.next();
     if (waiter !== undefined) {
       this.complete(waiter, slot, tier);
       return;
@@ -932,21 +893,13 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
   }
 
   /**
-   * Closes warm resources above the warm size that nobody used for trimIdleMs, longest unused first. The warm
-   * size's own reserve is unused by design (the stack hands out its top, so its bottom waits for arrivals that
-   * find the others taken): only what is unused beyond that reserve is surplus. Under steady churn the clients
-   * that cycle are in use now and then, so nothing is trimmed; after a burst, the extras all go quiet together.
-   * Only the warm stack is looked at: session resources come here through the idle policy first.
+   * Closes warm extras above the warm size unused for trimIdleMs (see idle-policy.ts). Only the warm stack is
+   * looked at: session resources come here through the idle policy first.
    */
   private trimUnusedExtras(now: number): void {
     if (!this.trims || this.ledger.idle <= this.target) return;
-    const trimIdleMs = this.opts.trimIdleMs;
-    const unused = this.ledger.warmSlots().filter((slot) => now - slot.unusedSince >= trimIdleMs);
-    let surplus = Math.min(this.ledger.idle - this.target, unused.length - this.target);
-    if (surplus <= 0) return;
-    unused.sort((a, b) => a.unusedSince - b.unusedSince);
-    for (const slot of unused) {
-      if (surplus-- <= 0) break;
+    const { trimIdleMs } = this.opts;
+    for (const slot of surplusWarm(this.ledger.warmSlots(), this.ledger.idle, this.target, now, trimIdleMs)) {
       this.stats.resourcesTrimmed++;
       this.destroySlot(slot);
     }
@@ -955,9 +908,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
   /** Takes warm resources idle for maxIdleMs off the stack and re-validates and re-warms them. */
   private refreshIdle(now: number): Promise<void>[] {
     if (!Number.isFinite(this.opts.maxIdleMs) || this.ledger.warm === 0) return [];
-    const maxIdle = this.opts.maxIdleMs;
-    const stale = this.ledger.warmSlots().filter((slot) => now - slot.warmSince >= maxIdle);
-    return stale.map((slot) => this.refreshOne(slot));
+    return staleWarm(this.ledger.warmSlots(), now, this.opts.maxIdleMs).map((slot) => this.refreshOne(slot));
   }
 
   private async refreshOne(slot: Slot<T>): Promise<void> {
