@@ -45,7 +45,8 @@ const NOT_USED = -1;
  * the resource may serve others: an acquire that would wait at the cap reclaims the least recently idle one, a
  * session that goes idle while someone waits hands its resource over, trimIdle() closes idle ones after the warm
  * stack's, and the idle policy (see {@link WarmableResourcePoolOptions.sessionMaxAgeMs}) returns them to the warm
- * stack. A resource in use is never taken for someone else.
+ * stack. None of these takes a resource its session is using; only the age limit (sessionMaxAgeMs without an
+ * acquire) ends a binding whatever its use, as the pool cannot tell an abandoned session from a busy one.
  *
  * This class routes requests; its parts keep their own books: the {@link SlotLedger} (where every resource is,
  * the warm stack, the per-state counts), {@link SessionBindings} (which session holds what, and who is idle),
