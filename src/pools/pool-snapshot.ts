@@ -12,8 +12,12 @@ export interface PoolMetrics {
   factoryFailures: number;
   resourcesCreated: number;
   resourcesDestroyed: number;
-  /** Warm resources above the warm size closed by maintenance after trimIdleMs unused (included in destroyed). */
+  /**
+   * Idle resources closed (included in destroyed): warm ones above the warm size unused for trimIdleMs, and what
+   * trimIdle() closed (warm ones, then idle session resources).
+   */
   resourcesTrimmed: number;
+  /** Session resources the idle policy returned to the warm stack (see sessionMaxAgeMs). */
   staleSessionsEvicted: number;
   acquireTimeouts: number;
   /** Epoch ms when the snapshot was taken (from the pool's clock). */

@@ -10,9 +10,10 @@ export class PoolStatistics {
   maintenanceCycles = 0;
   warmupFailures = 0;
   factoryFailures = 0;
+  /** Session resources the idle policy returned to the warm stack. */
   staleSessionsEvicted = 0;
   acquireTimeouts = 0;
-  /** Warm extras above the warm size closed by maintenance after trimIdleMs unused. */
+  /** Idle resources closed: warm extras unused for trimIdleMs, and whatever trimIdle() closed. */
   resourcesTrimmed = 0;
 
   get allocationsTotal(): number {
