@@ -67,10 +67,13 @@ export class SessionBindings<T> {
     binding.allocation = allocation;
   }
 
-  /** The session was handed its own resource again (DEDICATED): it is using it. */
-  acquired(binding: SessionBinding<T>, now: number): void {
-    binding.acquiredAt = now;
-    if (binding.idleSince !== null) this.awake(binding);
+  /**
+   * An idle session was handed its own resource again (DEDICATED): it is using it. (The pool stamps `acquiredAt`
+   * on every DEDICATED hand-out itself: that is the hot path.)
+   */
+  awoke(binding: SessionBinding<T>): void {
+    binding.idleSince = null;
+    this.idle.delete(binding.id);
   }
 
   /** The session got its resource (from its allocation, or at once from the warm stack). */
@@ -83,7 +86,7 @@ export class SessionBindings<T> {
   /** The session's resource was broken or is being re-checked: it loses it and a replacement is allocated. */
   unbound(binding: SessionBinding<T>): void {
     binding.slot = null;
-    if (binding.idleSince !== null) this.awake(binding);
+    if (binding.idleSince !== null) this.awoke(binding);
   }
 
   /** The session stopped using its resource at `now` (it keeps it). */
@@ -97,11 +100,6 @@ export class SessionBindings<T> {
   closed(binding: SessionBinding<T>): void {
     if (this.byId.get(binding.id) === binding) this.byId.delete(binding.id);
     if (this.idle.get(binding.id) === binding) this.idle.delete(binding.id);
-  }
-
-  private awake(binding: SessionBinding<T>): void {
-    binding.idleSince = null;
-    this.idle.delete(binding.id);
   }
 
   clear(): void {

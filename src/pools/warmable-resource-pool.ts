@@ -29,8 +29,10 @@ const toResource = <T>(allocation: SessionAllocation<T>): T => allocation.resour
 const toTrue = (): boolean => true;
 const toFalse = (): boolean => false;
 const noop = (): void => undefined;
+/** `usedAt` of a resource that comes back from use (or was just created) now: read the clock only if it stamps. */
+const USED_NOW = -1;
 /** `usedAt` of a resource that did not come back from a caller (it was re-warmed): its unused time goes on. */
-const NOT_USED = -1;
+const NOT_USED = -2;
 
 /**
  * A pool that keeps `warmPoolSize` resources created and warmed ahead of demand, and keeps released ones warm up
@@ -174,7 +176,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     const slot = this.ledger.get(resource);
     if (slot === undefined || slot.state !== SlotState.OUT) return RESOLVED;
     this.ledger.move(slot, SlotState.FLOATING);
-    return this.recycle(slot, this.stampsWarm ? this.clock.now() : 0);
+    return this.recycle(slot, USED_NOW);
   }
 
   /**
@@ -203,7 +205,8 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     if (bound === null) return this.join(binding.allocation as PendingAllocation<T>, sessionId, opts);
     const valid = this.checkValid(bound);
     if (valid === true) {
-      this.sessions.acquired(binding, this.acquireStamp());
+      if (this.stampsAcquire) binding.acquiredAt = this.clock.now();
+      if (binding.idleSince !== null) this.sessions.awoke(binding);
       this.handedOut(AllocationTier.DEDICATED, sessionId);
       return Promise.resolve({ resource: bound.resource, tier: AllocationTier.DEDICATED });
     }
@@ -262,7 +265,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
       return plain === null ? RESOLVED_FALSE : plain.then(toFalse);
     }
     this.ledger.move(bound, SlotState.FLOATING);
-    const recycled = this.recycle(bound, this.stampsWarm ? this.clock.now() : 0);
+    const recycled = this.recycle(bound, USED_NOW);
     return plain === null ? recycled.then(toTrue) : Promise.all([plain, recycled]).then(toTrue);
   }
 
@@ -551,7 +554,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
         if (check.tier === AllocationTier.WARM) this.refill.soon();
       } else if (check.tier === AllocationTier.DEDICATED) {
         // The session's caller left (and with it the session): its resource comes back like a release.
-        void this.recycle(slot, this.stampsWarm ? this.clock.now() : 0);
+        void this.recycle(slot, USED_NOW);
       } else this.placeFree(slot, AllocationTier.WARM, NOT_USED);
       this.settledOne();
     });
@@ -702,12 +705,12 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
       if (pending !== null) this.fail(pending, new PoolClosedError(this.name));
     } else if (pending === null) {
       if (this.opts.warmFn !== null) return this.warmNew(slot);
-      this.placeFree(slot, AllocationTier.WARM, this.stampsWarm ? this.clock.now() : 0);
+      this.placeFree(slot, AllocationTier.WARM, USED_NOW);
     } else if (pending.state === PendingState.CREATING) {
       this.complete(pending, slot, AllocationTier.COLD);
     } else {
       // Its caller left; another waiter or the stack takes it.
-      this.placeFree(slot, AllocationTier.COLD, this.stampsWarm ? this.clock.now() : 0);
+      this.placeFree(slot, AllocationTier.COLD, USED_NOW);
     }
     this.settledOne();
   }
@@ -738,7 +741,7 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     this.ledger.move(slot, SlotState.REFRESHING);
     return this.runWarm(slot).then(() => {
       this.ledger.move(slot, SlotState.FLOATING);
-      this.placeFree(slot, AllocationTier.WARM, this.stampsWarm ? this.clock.now() : 0);
+      this.placeFree(slot, AllocationTier.WARM, USED_NOW);
       this.settledOne();
     });
   }
@@ -867,14 +870,15 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
   /**
    * A free (FLOATING) resource goes to the oldest waiter, else onto the warm stack if below warmMaxSize, else away.
    * `usedAt`: when it was created or last used by a caller (its unused time, which trimming reads, and its idle
-   * time, which re-warming reads, start there), or NOT_USED when it was just re-warmed (only its idle time restarts).
+   * time, which re-warming reads, start there; USED_NOW for now), or NOT_USED when it was just re-warmed (only its
+   * idle time restarts).
    */
   private placeFree(slot: Slot<T>, tier: AllocationTier, usedAt: number): void {
     if (this.closed) {
       this.destroySlot(slot);
       return;
     }
-    const waiter = this.waiters.next();
+    const waiter = this.waiters.size === 0 ? undefined : this.waiters.next();
     if (waiter !== undefined) {
       this.complete(waiter, slot, tier);
       return;
@@ -886,8 +890,9 @@ export class WarmableResourcePool<T> implements ResourcePool<T> {
     if (this.stampsWarm) {
       if (usedAt === NOT_USED) slot.warmSince = this.clock.now();
       else {
-        slot.warmSince = usedAt;
-        slot.unusedSince = usedAt;
+        const at = usedAt === USED_NOW ? this.clock.now() : usedAt;
+        slot.warmSince = at;
+        slot.unusedSince = at;
       }
     }
     this.ledger.move(slot, SlotState.WARM);
