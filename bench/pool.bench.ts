@@ -11,6 +11,9 @@
  *
  * With `--baseline`, that checkout's `src/pools` (e.g. the main branch's worktree) runs as two more contenders in
  * the same rounds, and the report adds this tree's ops/s over the baseline's (WARM and DEDICATED): a same-run A/B.
+ * Read it next to an A/A run (`--baseline` pointing at a copy of this tree): on a shared 2-core VM single runs
+ * vary by a few percent, and this tree's pool (imported first) measured about 2 % slower than the same code loaded
+ * as the baseline, so compare medians of several runs with the A/A medians.
  *
  * Prints a table and one `BENCH {json}` line.
  */
