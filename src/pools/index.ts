@@ -3,7 +3,7 @@ export { AllocationTier } from './allocation-tier';
 export { systemClock, type Clock, type ClockTimer } from './clock';
 export { OnDemandResourcePool } from './on-demand-resource-pool';
 export { PoolClosedError, PoolSessionReleasedError, PoolTimeoutError } from './pool-errors';
-export type { PoolEvent, PoolObserver } from './pool-observer';
+export type { PoolEvent, PoolObserver, SessionEvictionReason } from './pool-observer';
 export type {
   FactoryBackoffOptions,
   OnDemandResourcePoolOptions,
