@@ -28,7 +28,7 @@ export type ModuleImport = NonNullable<ModuleMetadata['imports']>[number];
 export interface AppModuleOptions {
   /**
    * The module that provides POOL_REGISTRY app-wide (@Global, exporting it). Defaults to POOLS_MODULE below;
-   * the shell's e2e tests pass src/testing/fake-pools.module.ts instead.
+   * the shell's e2e tests pass test/support/pools/fake-pools.module.ts instead.
    */
   pools?: ModuleImport;
   /** Further feature modules, e.g. the voice gateway. */

@@ -5,9 +5,9 @@ import type { ResourcePool } from '../src/pools';
 import { STT_POOL, TTS_POOL } from '../src/pools-module/pool-tokens';
 import type { TtsClient } from '../src/speech/tts-client';
 import { textToSsml } from '../src/speech/ssml';
-import { FakePool, fakePoolRegistry } from '../src/testing/fake-pool';
-import { createRealApp } from './support/create-real-app';
-import { createTestApp } from './support/create-test-app';
+import { FakePool, fakePoolRegistry } from './support/pools/fake-pool';
+import { createRealApp } from './support/app/create-real-app';
+import { createTestApp } from './support/app/create-test-app';
 
 const count = { created: expect.any(Number), collected: expect.any(Number), live: expect.any(Number) };
 

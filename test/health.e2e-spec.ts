@@ -1,7 +1,7 @@
 import { Injectable, Module, type INestApplication, type OnModuleDestroy } from '@nestjs/common';
 import request from 'supertest';
 import { ShutdownState } from '../src/lifecycle/shutdown-state';
-import { createTestApp, type TestApp } from './support/create-test-app';
+import { createTestApp, type TestApp } from './support/app/create-test-app';
 
 describe('health (e2e)', () => {
   let testApp: TestApp;

@@ -1,8 +1,8 @@
 import { startEmulator, type RunningEmulator } from '../src/emulator';
 import { ShutdownState } from '../src/lifecycle/shutdown-state';
-import { waitFor } from '../src/testing/wait-for';
+import { waitFor } from './support/wait-for';
 import { wavHeader } from '../src/speech/wav-header';
-import { startHttpSpeechApp, type HttpSpeechApp } from './support/http-speech-app';
+import { startHttpSpeechApp, type HttpSpeechApp } from './support/app/http-speech-app';
 
 jest.setTimeout(60_000);
 

@@ -1,4 +1,4 @@
-import { startHttpSpeechApp, type HttpSpeechApp } from './support/http-speech-app';
+import { startHttpSpeechApp, type HttpSpeechApp } from './support/app/http-speech-app';
 
 jest.setTimeout(60_000);
 

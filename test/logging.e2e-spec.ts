@@ -1,7 +1,7 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { ROOT_LOGGER, createRootLogger } from '../src/logging/root-logger';
-import { createTestApp } from './support/create-test-app';
+import { createTestApp } from './support/app/create-test-app';
 
 interface Line {
   msg?: string;

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { METRICS_REGISTRY } from '../src/metrics/metrics-registry';
 import { PoolObserverFactory } from '../src/metrics/pool-observer.factory';
 import { AllocationTier } from '../src/pools/allocation-tier';
-import { createTestApp, type TestApp } from './support/create-test-app';
+import { createTestApp, type TestApp } from './support/app/create-test-app';
 
 describe('GET /metrics (e2e)', () => {
   let testApp: TestApp;

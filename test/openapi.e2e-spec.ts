@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { createTestApp } from './support/create-test-app';
+import { createTestApp } from './support/app/create-test-app';
 
 describe('OpenAPI (e2e)', () => {
   let app: INestApplication;

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { FakePool, fakePoolRegistry, poolSnapshot } from '../src/testing/fake-pool';
-import { createTestApp } from './support/create-test-app';
+import { FakePool, fakePoolRegistry, poolSnapshot } from './support/pools/fake-pool';
+import { createTestApp } from './support/app/create-test-app';
 
 describe('pools REST API (e2e)', () => {
   let app: INestApplication;

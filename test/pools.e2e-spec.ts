@@ -3,8 +3,8 @@ import request from 'supertest';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
 import type { ResourcePool } from '../src/pools';
 import { POOL_REGISTRY } from '../src/pools-module/pool-tokens';
-import { waitFor } from '../src/testing/wait-for';
-import { createRealApp } from './support/create-real-app';
+import { waitFor } from './support/wait-for';
+import { createRealApp } from './support/app/create-real-app';
 
 type Registry = ReadonlyMap<string, ResourcePool<unknown>>;
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { jsonLines, spawnBuiltService } from './support/built-service';
-import { freePort } from './support/service-process';
+import { jsonLines, spawnBuiltService } from './support/process/built-service';
+import { freePort } from './support/process/service-process';
 
-const PRELOAD = join(__dirname, 'support', 'node-events.preload.js');
+const PRELOAD = join(__dirname, 'support', 'process', 'node-events.preload.js');
 
 describe('start-up failures (e2e, built service)', () => {
   it('prints one JSON line naming every bad variable, never a secret, and exits 1', async () => {

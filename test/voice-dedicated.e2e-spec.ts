@@ -1,4 +1,4 @@
-import { once, ready, request, startVoiceApp, synthesize, waitFor, type VoiceApp } from './voice-harness';
+import { once, ready, request, startVoiceApp, synthesize, waitFor, type VoiceApp } from './support/app/voice-harness';
 
 jest.setTimeout(60_000);
 

@@ -9,7 +9,7 @@ import {
   synthesize,
   words,
   type VoiceApp,
-} from './voice-harness';
+} from './support/app/voice-harness';
 
 jest.setTimeout(60_000);
 

@@ -12,7 +12,7 @@ import {
   words,
   type AudioChunk,
   type VoiceApp,
-} from './voice-harness';
+} from './support/app/voice-harness';
 
 jest.setTimeout(60_000);
 

@@ -7,7 +7,7 @@ import {
   synthesize,
   waitFor,
   type VoiceApp,
-} from './voice-harness';
+} from './support/app/voice-harness';
 
 jest.setTimeout(60_000);
 

@@ -1,5 +1,5 @@
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { FakePool, fakePoolRegistry } from '../testing/fake-pool';
+import { FakePool, fakePoolRegistry } from '../../test/support/pools/fake-pool';
 import { ShutdownState } from '../lifecycle/shutdown-state';
 import { PoolHealthIndicator } from './pool-health.indicator';
 

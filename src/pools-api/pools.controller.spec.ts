@@ -1,5 +1,5 @@
 import { NotFoundException } from '@nestjs/common';
-import { FakePool, fakePoolRegistry, poolSnapshot } from '../testing/fake-pool';
+import { FakePool, fakePoolRegistry, poolSnapshot } from '../../test/support/pools/fake-pool';
 import { PoolsController } from './pools.controller';
 
 describe('PoolsController', () => {

@@ -2,7 +2,7 @@ import { startEmulator, type RunningEmulator } from '../emulator';
 import type { WarmableResourcePool } from '../pools';
 import { textToSsml } from '../speech/ssml';
 import type { TtsClient } from '../speech/tts-client';
-import { waitFor } from '../testing/wait-for';
+import { waitFor } from '../../test/support/wait-for';
 import type { PoolsModuleOptions } from './pools-module-options';
 import { createTtsPool } from './speech-pools';
 

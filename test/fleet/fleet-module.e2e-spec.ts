@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { FleetHealthIndicator, FleetModule, FleetRedisError, type FleetView } from '../../src/fleet';
-import { createTestApp } from '../support/create-test-app';
-import { describeWithRedis, startRedis, type TestRedis } from '../support/redis-server';
+import { createTestApp } from '../support/app/create-test-app';
+import { describeWithRedis, startRedis, type TestRedis } from '../support/fleet/redis-server';
 
 jest.setTimeout(60_000);
 

@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
 import request from 'supertest';
-import type { FakePool } from '../../src/testing/fake-pool';
-import { waitFor } from '../../src/testing/wait-for';
+import type { FakePool } from '../support/pools/fake-pool';
+import { waitFor } from '../support/wait-for';
 import { voiceServerOptions } from '../../src/voice/voice-io.adapter';
 import { resolveVoiceSettings } from '../../src/voice/voice-options';
 import type { DashboardFrame, DashboardHistory } from '../../src/web/dashboard/dashboard-frame';
 import { WebModule } from '../../src/web/web.module';
-import { createTestApp } from '../support/create-test-app';
-import { ensureWebBundle } from './support/web-bundle';
+import { createTestApp } from '../support/app/create-test-app';
+import { ensureWebBundle } from '../support/web/web-bundle';
 
 /** The web module over real HTTP and Socket.IO, with fake pools (no browser: see web-pages.e2e-spec.ts). */
 describe('web module (e2e)', () => {

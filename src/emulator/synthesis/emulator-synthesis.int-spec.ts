@@ -11,7 +11,7 @@ import {
   newSynthesizerForHttp,
   withDeadline,
   TEST_VOICES as VOICES,
-} from '../../testing/speech-sdk';
+} from '../../../test/support/emulator/speech-sdk';
 
 const ssml = (inner: string): string =>
   `<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="en-US"><voice name="en-US-JennyNeural">${inner}</voice></speak>`;

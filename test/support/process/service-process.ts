@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { ENV_VARIABLES } from '../../src/config/env.schema';
+import { ENV_VARIABLES } from '../../../src/config/env.schema';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -30,7 +30,7 @@ export function spawnService(env: Record<string, string>): ServiceProcess {
   const base: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test' };
   for (const name of ENV_VARIABLES) delete base[name];
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    cwd: join(__dirname, '..', '..'),
+    cwd: join(__dirname, '..', '..', '..'),
     env: { ...base, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,5 +1,5 @@
-import type { PoolEvent } from '../pools/pool-observer';
-import type { PoolSnapshot } from '../pools/pool-snapshot';
+import type { PoolEvent } from '../../../src/pools/pool-observer';
+import type { PoolSnapshot } from '../../../src/pools/pool-snapshot';
 
 /** A resource with the optional methods the pool's default hooks use, counting every call. */
 export class FakeResource {

@@ -3,7 +3,7 @@ import {
   redisServerAvailable,
   startRedisServer,
   type RedisServerProcess,
-} from '../../src/fleet/local-fleet/redis-server-process';
+} from '../../../src/fleet/local-fleet/redis-server-process';
 
 /**
  * A real redis-server for tests: started from PATH on a free loopback port with persistence off (--save ""

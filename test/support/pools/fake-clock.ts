@@ -1,4 +1,4 @@
-import type { Clock, ClockTimer } from '../pools/clock';
+import type { Clock, ClockTimer } from '../../../src/pools/clock';
 
 interface FakeTimer {
   readonly id: number;

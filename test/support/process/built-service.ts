@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENV_VARIABLES } from '../../src/config/env.schema';
+import { ENV_VARIABLES } from '../../../src/config/env.schema';
 
-export const REPO_ROOT = join(__dirname, '..', '..');
+export const REPO_ROOT = join(__dirname, '..', '..', '..');
 
 /** One parsed log line. */
 export interface LogLine {

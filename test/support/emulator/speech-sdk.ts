@@ -4,9 +4,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
-import { createRandom } from '../emulator/audio/deterministic-random';
-import { RunningEmulator } from '../emulator/emulator-server';
-import type { VoiceMode } from '../emulator/synthesis/voice-selection';
+import { createRandom } from '../../../src/emulator/audio/deterministic-random';
+import { RunningEmulator } from '../../../src/emulator/emulator-server';
+import type { VoiceMode } from '../../../src/emulator/synthesis/voice-selection';
 
 export const SDK_DEADLINE_MS = 15_000;
 

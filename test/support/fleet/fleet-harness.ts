@@ -1,8 +1,8 @@
 import { io, type Socket as ClientSocket } from 'socket.io-client';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { freePort, spawnService, waitForReady, type ServiceProcess } from '../support/service-process';
-import { startRedis, type TestRedis } from '../support/redis-server';
-import { ready, type SessionReady } from '../voice-harness';
+import { startEmulator, type RunningEmulator } from '../../../src/emulator';
+import { freePort, spawnService, waitForReady, type ServiceProcess } from '../process/service-process';
+import { startRedis, type TestRedis } from './redis-server';
+import { ready, type SessionReady } from '../app/voice-harness';
 
 /** API keys the fleet accepts (VOICE_API_KEYS). */
 export const FLEET_API_KEYS = ['key-a', 'key-b'] as const;

@@ -1,4 +1,4 @@
-import type { CreationGate, GatedPool } from '../../pools/creation-gate';
+import type { CreationGate, GatedPool } from '../../../src/pools/creation-gate';
 
 interface Waiter {
   resolve: (id: number) => void;

@@ -8,7 +8,7 @@ import { VoiceIoAdapter } from '../../../src/voice/voice-io.adapter';
 import { VoiceGateway } from '../../../src/voice/voice.gateway';
 import { VoiceModule } from '../../../src/voice/voice.module';
 import { WebModule } from '../../../src/web/web.module';
-import { useEnv } from '../../support/create-test-app';
+import { useEnv } from '../app/create-test-app';
 
 export interface WebApp {
   app: INestApplication;

@@ -1,5 +1,5 @@
-import type { WarmableResourcePoolOptions } from '../pools/pool-options';
-import { WarmableResourcePool } from '../pools/warmable-resource-pool';
+import type { WarmableResourcePoolOptions } from '../../../src/pools/pool-options';
+import { WarmableResourcePool } from '../../../src/pools/warmable-resource-pool';
 import { FakeClock } from './fake-clock';
 import { EventLog, FakeFactory, type FakeResource } from './fake-resources';
 

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { Tracing } from '../../src/tracing/tracing';
+import { Tracing } from '../../../src/tracing/tracing';
 
 @Module({})
 class TestTracingModule {}

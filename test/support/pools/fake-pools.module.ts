@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { POOL_REGISTRY } from '../pools-module/pool-tokens';
+import { POOL_REGISTRY } from '../../../src/pools-module/pool-tokens';
 import { fakePoolRegistry, type FakePool } from './fake-pool';
 
 /**

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
+import { AppModule } from '../../../src/app.module';
+import { configureApp } from '../../../src/app.setup';
 import { useEnv } from './create-test-app';
 
 /**

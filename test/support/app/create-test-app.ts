@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
-import { AppModule, type ModuleImport } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
-import { ENV_VARIABLES } from '../../src/config/env.schema';
-import { fakePoolRegistry, type FakePool } from '../../src/testing/fake-pool';
-import { FakePoolsModule } from '../../src/testing/fake-pools.module';
+import { AppModule, type ModuleImport } from '../../../src/app.module';
+import { configureApp } from '../../../src/app.setup';
+import { ENV_VARIABLES } from '../../../src/config/env.schema';
+import { fakePoolRegistry, type FakePool } from '../pools/fake-pool';
+import { FakePoolsModule } from '../pools/fake-pools.module';
 
 export interface TestAppOptions {
   /** warmline variables for this app; every other warmline variable is unset while it is built. */

@@ -1,20 +1,20 @@
 import { Global, Module, type INestApplication } from '@nestjs/common';
-import type { Tracing } from '../../src/tracing/tracing';
+import type { Tracing } from '../../../src/tracing/tracing';
 import { testTracingModule } from './test-tracing-module';
 import { Test } from '@nestjs/testing';
 import { Registry } from 'prom-client';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { HttpApiModule } from '../../src/http-api/http-api.module';
-import type { HttpApiModuleOptions } from '../../src/http-api/http-api-options';
-import { LifecycleModule } from '../../src/lifecycle/lifecycle.module';
-import { METRICS_REGISTRY } from '../../src/metrics/metrics-registry';
-import type { ResourcePool } from '../../src/pools';
-import { STT_POOL, TTS_POOL } from '../../src/pools-module/pool-tokens';
-import type { PoolsModuleOptions } from '../../src/pools-module/pools-module-options';
-import { PoolsModule } from '../../src/pools-module/pools.module';
-import { setupOpenApi } from '../../src/openapi';
-import type { SttClient } from '../../src/speech/stt-client';
-import type { TtsClient } from '../../src/speech/tts-client';
+import { startEmulator, type RunningEmulator } from '../../../src/emulator';
+import { HttpApiModule } from '../../../src/http-api/http-api.module';
+import type { HttpApiModuleOptions } from '../../../src/http-api/http-api-options';
+import { LifecycleModule } from '../../../src/lifecycle/lifecycle.module';
+import { METRICS_REGISTRY } from '../../../src/metrics/metrics-registry';
+import type { ResourcePool } from '../../../src/pools';
+import { STT_POOL, TTS_POOL } from '../../../src/pools-module/pool-tokens';
+import type { PoolsModuleOptions } from '../../../src/pools-module/pools-module-options';
+import { PoolsModule } from '../../../src/pools-module/pools.module';
+import { setupOpenApi } from '../../../src/openapi';
+import type { SttClient } from '../../../src/speech/stt-client';
+import type { TtsClient } from '../../../src/speech/tts-client';
 
 @Global()
 @Module({

@@ -1,5 +1,5 @@
-import type { PoolMetrics, PoolSnapshot } from '../pools/pool-snapshot';
-import type { ResourcePool, SessionAllocation } from '../pools/resource-pool';
+import type { PoolMetrics, PoolSnapshot } from '../../../src/pools/pool-snapshot';
+import type { ResourcePool, SessionAllocation } from '../../../src/pools/resource-pool';
 
 export interface SnapshotPatch extends Partial<Omit<PoolSnapshot, 'metrics' | 'factory'>> {
   metrics?: Partial<PoolMetrics>;
