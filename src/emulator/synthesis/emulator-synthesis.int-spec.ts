@@ -1,11 +1,11 @@
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
 import { RunningEmulator, startEmulator } from '..';
-import { SynthesizerInternals } from '../../speech/synthesizer-internals';
 import {
   cancellation,
   closeClient,
   newSynthesizer,
   recognizeOnce,
+  requestStop,
   speak,
   speakSsml,
   newSynthesizerForHttp,
@@ -211,7 +211,7 @@ describe.each(VOICES)('speech emulator synthesis (%s voice)', (voice) => {
     s.synthesizing = () => {
       if (stopped) return;
       stopped = true;
-      void new SynthesizerInternals(s).requestStop();
+      void requestStop(s);
     };
     const result = await speakSsml(s, long, 10_000);
     expect(result.reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);

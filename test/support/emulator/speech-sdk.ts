@@ -76,6 +76,16 @@ export function closeClient(client: {
   );
 }
 
+/**
+ * Sends the protocol's `synthesis.control` stop for the synthesizer's current turn. The SDK offers it publicly only
+ * on AvatarSynthesizer.stopSpeakingAsync, which calls this same method of the synthesis adapter both share.
+ */
+export function requestStop(synthesizer: sdk.SpeechSynthesizer): Promise<void> {
+  const adapter = synthesizer.internalData as { stopSpeaking?: () => Promise<void> };
+  if (typeof adapter.stopSpeaking !== 'function') throw new Error('the SDK adapter has no stopSpeaking()');
+  return adapter.stopSpeaking();
+}
+
 export function cancellation(result: sdk.SpeechSynthesisResult): sdk.CancellationDetails {
   return sdk.CancellationDetails.fromResult(result);
 }
