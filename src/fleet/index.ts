@@ -8,4 +8,3 @@ export type { SessionClaim } from './sessions/session-claim';
 export type { CreationGate, GatedPool } from '../pools/creation-gate';
 export type { FleetView } from './api/fleet-view';
 export { FleetRedisError } from './redis/fleet-redis-error';
-export { defaultReplicaId } from './replicas/default-replica-id';

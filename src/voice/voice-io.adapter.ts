@@ -6,7 +6,7 @@ import type { Observable } from 'rxjs';
 import type { Server, ServerOptions } from 'socket.io';
 import { FLEET_SOCKET_ADAPTER } from '../fleet/fleet-tokens';
 import type { FleetSocketAdapter } from '../fleet/socket/fleet-socket-adapter';
-import { isLoopbackAddress } from './voice-auth';
+import { isLoopbackAddress } from '../access/api-key-auth';
 import { VOICE_SETTINGS, type VoiceSettings } from './voice-options';
 
 /** Marks servers built by VoiceIoAdapter, so the gateway can warn when the application forgot to use it. */

@@ -13,7 +13,7 @@ import { METRICS_REGISTRY } from '../../metrics/metrics-registry';
 import type { PoolRegistry } from '../../metrics/pool-registry';
 import { POOL_REGISTRY } from '../../pools-module/pool-tokens';
 import type { PoolSnapshot } from '../../pools/pool-snapshot';
-import { VoiceAuthenticator } from '../../voice/voice-auth';
+import { VoiceAuthenticator } from '../../access/api-key-auth';
 import { WEB_SETTINGS, type WebSettings } from '../web-module-options';
 import { DashboardFeed } from './dashboard-feed';
 import {

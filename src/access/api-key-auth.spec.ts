@@ -1,4 +1,4 @@
-import { VoiceAuthenticator, handshakeSessionId, isLoopbackAddress } from './voice-auth';
+import { VoiceAuthenticator, handshakeSessionId, isLoopbackAddress } from './api-key-auth';
 
 const handshake = (address: string, auth: unknown = {}, headers: Record<string, string> = {}) => ({
   address,
