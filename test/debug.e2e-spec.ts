@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
 import type { ResourcePool } from '../src/pools';
-import { STT_POOL, TTS_POOL } from '../src/pools-module/pool-tokens';
+import { STT_POOL, TTS_POOL } from '../src/speech-pools/pool-tokens';
 import type { TtsClient } from '../src/speech/tts-client';
 import { textToSsml } from '../src/speech/ssml';
 import { FakePool, fakePoolRegistry } from './support/pools/fake-pool';

@@ -69,7 +69,7 @@ describe('health (e2e)', () => {
 });
 
 describe('shutdown order (e2e)', () => {
-  /** Stands where PoolsModule and the gateway will: a module AppModule imports, with its own destroy hook. */
+  /** Stands where SpeechPoolsModule and the gateway will: a module AppModule imports, with its own destroy hook. */
   @Injectable()
   class ShutdownProbe implements OnModuleDestroy {
     static seen: { shuttingDown: boolean; readyStatus: number } | null = null;

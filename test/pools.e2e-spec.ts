@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
 import type { ResourcePool } from '../src/pools';
-import { POOL_REGISTRY } from '../src/pools-module/pool-tokens';
+import { POOL_REGISTRY } from '../src/speech-pools/pool-tokens';
 import { waitFor } from './support/wait-for';
 import { createRealApp } from './support/app/create-real-app';
 
@@ -18,7 +18,7 @@ function expectBooksBalanced(pools: Registry): void {
   }
 }
 
-describe('PoolsModule with real Speech SDK clients (e2e)', () => {
+describe('SpeechPoolsModule with real Speech SDK clients (e2e)', () => {
   let emulator: RunningEmulator;
   let app: INestApplication | undefined;
 

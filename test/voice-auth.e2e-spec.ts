@@ -1,6 +1,14 @@
 import request from 'supertest';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
-import { metricValue, once, ready, refused, startVoiceApp, synthesize, type VoiceApp } from './support/app/voice-harness';
+import {
+  metricValue,
+  once,
+  ready,
+  refused,
+  startVoiceApp,
+  synthesize,
+  type VoiceApp,
+} from './support/app/voice-harness';
 
 jest.setTimeout(60_000);
 

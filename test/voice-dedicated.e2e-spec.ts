@@ -1,4 +1,12 @@
-import { once, ready, request, startVoiceApp, synthesize, waitFor, type VoiceApp } from './support/app/voice-harness';
+import {
+  once,
+  ready,
+  request,
+  startVoiceApp,
+  synthesize,
+  waitFor,
+  type VoiceApp,
+} from './support/app/voice-harness';
 
 jest.setTimeout(60_000);
 

@@ -10,7 +10,7 @@ import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { HttpApiModule } from '../../src/http-api/http-api.module';
 import type { ResourcePool } from '../../src/pools';
-import { STT_POOL, TTS_POOL } from '../../src/pools-module/pool-tokens';
+import { STT_POOL, TTS_POOL } from '../../src/speech-pools/pool-tokens';
 import type { SttClient } from '../../src/speech/stt-client';
 import type { TtsClient } from '../../src/speech/tts-client';
 import { VoiceIoAdapter } from '../../src/voice/voice-io.adapter';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { STT_POOL } from '../pools-module/pool-tokens';
-import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../pools-module/pools-module-options';
+import { STT_POOL } from '../speech-pools/pool-tokens';
+import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../speech-pools/pools-module-options';
 import type { AllocationTier } from '../pools/allocation-tier';
 import type { ResourcePool } from '../pools/resource-pool';
 import { SpeechError } from '../speech/speech-error';

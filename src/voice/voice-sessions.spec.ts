@@ -1,4 +1,4 @@
-import type { PoolsModuleOptions } from '../pools-module/pools-module-options';
+import type { PoolsModuleOptions } from '../speech-pools/pools-module-options';
 import type { PoolEvent } from '../pools/pool-observer';
 import type { ResourcePool } from '../pools/resource-pool';
 import type { TtsClient } from '../speech/tts-client';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { FLEET_DEMAND, FLEET_SESSIONS } from '../fleet/fleet-tokens';
 import type { FleetVoiceSessions } from '../fleet/sessions/fleet-voice-sessions';
-import { TTS_POOL } from '../pools-module/pool-tokens';
-import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../pools-module/pools-module-options';
+import { TTS_POOL } from '../speech-pools/pool-tokens';
+import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../speech-pools/pools-module-options';
 import { systemClock, type Clock, type ClockTimer } from '../pools/clock';
 import type { ResourcePool } from '../pools/resource-pool';
 import type { TtsClient } from '../speech/tts-client';

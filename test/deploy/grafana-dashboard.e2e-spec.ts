@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { metricNames, withoutGrafanaVariables } from '../support/deploy/promql';
 import { describeWithPromtool, promtool } from '../support/deploy/promtool';
-import { dashboardQueries, readAlertRules, readDashboard, type DashboardPanel } from '../support/deploy/rules';
+import {
+  dashboardQueries,
+  readAlertRules,
+  readDashboard,
+  type DashboardPanel,
+} from '../support/deploy/rules';
 
 /** deploy/grafana/warmline.json: importable, laid out, covering pools, tiers, first byte and sessions. */
 const dashboard = readDashboard();

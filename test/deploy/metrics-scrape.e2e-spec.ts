@@ -1,7 +1,12 @@
 import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { describeWithRedis, startRedis, type TestRedis } from '../support/fleet/redis-server';
-import { freePort, spawnService, waitForReady, type ServiceProcess } from '../support/process/service-process';
+import {
+  freePort,
+  spawnService,
+  waitForReady,
+  type ServiceProcess,
+} from '../support/process/service-process';
 import { metricNames } from '../support/deploy/promql';
 import { describeWithPromtool, promtool } from '../support/deploy/promtool';
 import { dashboardQueries, readAlertRules, readDashboard } from '../support/deploy/rules';

@@ -86,7 +86,11 @@ describe('tracing in the application (e2e)', () => {
       const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
         const child = execFile(
           process.execPath,
-          ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', 'support', 'deploy', 'otlp-export-child.ts')],
+          [
+            '-r',
+            'ts-node/register/transpile-only',
+            join(__dirname, '..', 'support', 'deploy', 'otlp-export-child.ts'),
+          ],
           {
             cwd: ROOT,
             env: {

@@ -2,7 +2,12 @@ import type { Socket as ClientSocket } from 'socket.io-client';
 import { freePort, spawnService } from '../support/process/service-process';
 import { describeWithRedis } from '../support/fleet/redis-server';
 import { ready, recognise, synthesize, words, type SessionReady } from '../support/app/voice-harness';
-import { FLEET_API_KEYS, startLocalFleet, type LocalFleet, type Replica } from '../support/fleet/fleet-harness';
+import {
+  FLEET_API_KEYS,
+  startLocalFleet,
+  type LocalFleet,
+  type Replica,
+} from '../support/fleet/fleet-harness';
 
 jest.setTimeout(240_000);
 

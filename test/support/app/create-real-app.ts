@@ -5,7 +5,7 @@ import { configureApp } from '../../../src/app.setup';
 import { useEnv } from './create-test-app';
 
 /**
- * The application exactly as main.ts builds it — real PoolsModule, real Speech SDK clients — configured only
+ * The application exactly as main.ts builds it — real UpstreamModule and SpeechPoolsModule, real Speech SDK clients — configured only
  * through the environment. `init()` runs the pools' prepare(); the caller closes the app.
  */
 export async function createRealApp(env: Record<string, string>): Promise<INestApplication> {

@@ -1,30 +1,21 @@
-import { Global, Module, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import type { Tracing } from '../../../src/tracing/tracing';
 import { testTracingModule } from './test-tracing-module';
+import { emulatorSpeechModules, TestMetricsRegistryModule } from './speech-modules';
 import { Test } from '@nestjs/testing';
-import { Registry } from 'prom-client';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
 import { HttpApiModule } from '../../../src/http-api/http-api.module';
 import type { HttpApiModuleOptions } from '../../../src/http-api/http-api-options';
 import { LifecycleModule } from '../../../src/lifecycle/lifecycle.module';
-import { METRICS_REGISTRY } from '../../../src/metrics/metrics-registry';
 import type { ResourcePool } from '../../../src/pools';
-import { STT_POOL, TTS_POOL } from '../../../src/pools-module/pool-tokens';
-import type { PoolsModuleOptions } from '../../../src/pools-module/pools-module-options';
-import { PoolsModule } from '../../../src/pools-module/pools.module';
+import { STT_POOL, TTS_POOL } from '../../../src/speech-pools/pool-tokens';
+import type { PoolsModuleOptions } from '../../../src/speech-pools/pools-module-options';
 import { setupOpenApi } from '../../../src/openapi';
 import type { SttClient } from '../../../src/speech/stt-client';
 import type { TtsClient } from '../../../src/speech/tts-client';
 
-@Global()
-@Module({
-  providers: [{ provide: METRICS_REGISTRY, useFactory: () => new Registry() }],
-  exports: [METRICS_REGISTRY],
-})
-class TestMetricsRegistryModule {}
-
 export interface HttpSpeechAppOptions {
-  pools?: Partial<Omit<PoolsModuleOptions, 'target'>>;
+  pools?: Partial<PoolsModuleOptions>;
   http?: Partial<HttpApiModuleOptions>;
   /** An emulator shared by several apps; otherwise the app starts (and closes) its own. */
   emulator?: RunningEmulator;
@@ -43,25 +34,12 @@ export interface HttpSpeechApp {
 }
 
 /**
- * The HTTP speech API as users get it: a Nest app with the real PoolsModule (real Speech SDK clients) against the
+ * The HTTP speech API as users get it: a Nest app with the real UpstreamModule and SpeechPoolsModule (real Speech SDK clients) against the
  * speech emulator over real sockets, listening on a free loopback port for real HTTP clients.
  */
 export async function startHttpSpeechApp(options: HttpSpeechAppOptions = {}): Promise<HttpSpeechApp> {
   const ownEmulator = options.emulator === undefined;
   const emulator = options.emulator ?? (await startEmulator({ port: 0, voice: 'synthetic' }));
-  const poolsOptions: PoolsModuleOptions = {
-    target: { kind: 'host', url: emulator.url, key: 'test-key' },
-    tts: { warmSize: 2, maxSize: 64, voice: 'en-US-JennyNeural' },
-    stt: { warmSize: 2, maxSize: 64, language: 'en-US' },
-    sessionAwareness: true,
-    warmupIntervalMs: 30_000,
-    sessionMaxAgeMs: 1_800_000,
-    acquireTimeoutMs: 5_000,
-    maxIdleMs: 240_000,
-    synthesisTimeoutMs: 15_000,
-    connectTimeoutMs: 10_000,
-    ...options.pools,
-  };
   const httpOptions: HttpApiModuleOptions = {
     apiKeys: [],
     requestsPerSecond: 1_000,
@@ -75,7 +53,7 @@ export async function startHttpSpeechApp(options: HttpSpeechAppOptions = {}): Pr
       LifecycleModule,
       TestMetricsRegistryModule,
       ...(options.tracing === undefined ? [] : [testTracingModule(options.tracing)]),
-      PoolsModule.forRoot(poolsOptions),
+      ...emulatorSpeechModules(emulator, options.pools),
       HttpApiModule.forRoot(httpOptions),
     ],
   }).compile();

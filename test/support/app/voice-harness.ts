@@ -1,16 +1,16 @@
-import { Global, Module, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import type { Tracing } from '../../../src/tracing/tracing';
 import { testTracingModule } from './test-tracing-module';
-import { Registry } from 'prom-client';
+import { emulatorSpeechModules, TestMetricsRegistryModule } from './speech-modules';
+import type { Registry } from 'prom-client';
 import { Test } from '@nestjs/testing';
 import { io, type Socket as ClientSocket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
 import { LifecycleModule } from '../../../src/lifecycle/lifecycle.module';
-import { METRICS_REGISTRY } from '../../../src/metrics/metrics-registry';
 import { ShutdownState } from '../../../src/lifecycle/shutdown-state';
-import { PoolsModule } from '../../../src/pools-module/pools.module';
-import type { PoolsModuleOptions } from '../../../src/pools-module/pools-module-options';
-import { STT_POOL, TTS_POOL } from '../../../src/pools-module/pool-tokens';
+import { METRICS_REGISTRY } from '../../../src/metrics/metrics-registry';
+import type { PoolsModuleOptions } from '../../../src/speech-pools/pools-module-options';
+import { STT_POOL, TTS_POOL } from '../../../src/speech-pools/pool-tokens';
 import type { ResourcePool } from '../../../src/pools';
 import type { SttClient } from '../../../src/speech/stt-client';
 import type { TtsClient } from '../../../src/speech/tts-client';
@@ -22,19 +22,11 @@ import { VoiceSessions } from '../../../src/voice/voice-sessions';
 
 export { waitFor };
 
-/** The application's metrics registry, as MetricsModule provides it (without its other dependencies). */
-@Global()
-@Module({
-  providers: [{ provide: METRICS_REGISTRY, useFactory: () => new Registry() }],
-  exports: [METRICS_REGISTRY],
-})
-class TestMetricsRegistryModule {}
-
 /** Generous: bounds a failure, not a speed (slow CI machines must not flake). */
 export const ACK_TIMEOUT_MS = 20_000;
 
 export interface VoiceAppOptions {
-  pools?: Partial<Omit<PoolsModuleOptions, 'target'>>;
+  pools?: Partial<PoolsModuleOptions>;
   voice?: Partial<VoiceModuleOptions>;
   /** An emulator shared by several apps; otherwise the app starts (and closes) its own. */
   emulator?: RunningEmulator;
@@ -59,25 +51,12 @@ export interface VoiceApp {
 }
 
 /**
- * The gateway as users get it: a Nest app with the real PoolsModule (real SDK clients) against the speech
+ * The gateway as users get it: a Nest app with the real UpstreamModule and SpeechPoolsModule (real SDK clients) against the speech
  * emulator over real sockets, real HTTP + Socket.IO through VoiceIoAdapter, listening on a free loopback port.
  */
 export async function startVoiceApp(options: VoiceAppOptions = {}): Promise<VoiceApp> {
   const ownEmulator = options.emulator === undefined;
   const emulator = options.emulator ?? (await startEmulator({ port: 0, voice: 'synthetic' }));
-  const poolsOptions: PoolsModuleOptions = {
-    target: { kind: 'host', url: emulator.url, key: 'test-key' },
-    tts: { warmSize: 2, maxSize: 64, voice: 'en-US-JennyNeural' },
-    stt: { warmSize: 2, maxSize: 64, language: 'en-US' },
-    sessionAwareness: true,
-    warmupIntervalMs: 30_000,
-    sessionMaxAgeMs: 1_800_000,
-    acquireTimeoutMs: 5_000,
-    maxIdleMs: 240_000,
-    synthesisTimeoutMs: 15_000,
-    connectTimeoutMs: 10_000,
-    ...options.pools,
-  };
   const voiceOptions: VoiceModuleOptions = {
     apiKeys: [],
     corsOrigins: [],
@@ -90,7 +69,7 @@ export async function startVoiceApp(options: VoiceAppOptions = {}): Promise<Voic
       LifecycleModule,
       TestMetricsRegistryModule,
       ...(options.tracing === undefined ? [] : [testTracingModule(options.tracing)]),
-      PoolsModule.forRoot(poolsOptions),
+      ...emulatorSpeechModules(emulator, options.pools),
       VoiceModule.forRoot(voiceOptions),
     ],
   }).compile();

@@ -14,7 +14,6 @@ const LONG_SSML =
 
 function options(): PoolsModuleOptions {
   return {
-    target: { kind: 'emulator' },
     tts: { warmSize: 1, maxSize: 4, voice: VOICE },
     stt: { warmSize: 0, maxSize: 1, language: 'en-US' },
     sessionAwareness: true,

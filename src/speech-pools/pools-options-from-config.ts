@@ -3,14 +3,13 @@ import type { PoolObserver } from '../pools';
 import type { CreationGate } from '../pools/creation-gate';
 import type { PoolsModuleOptions } from './pools-module-options';
 
-/** PoolsModule options from the validated environment; `observerFor` supplies each pool's metrics/log hooks. */
+/** SpeechPoolsModule options from the validated environment; `observerFor` supplies each pool's metrics/log hooks. */
 export function poolsOptionsFromConfig(
   config: AppConfig,
   observerFor?: (pool: 'tts' | 'stt') => PoolObserver,
   gateFor?: (pool: 'tts' | 'stt') => CreationGate | undefined,
 ): PoolsModuleOptions {
   return {
-    target: config.speech.target,
     tts: {
       ...config.pools.tts,
       voice: config.speech.ttsVoice,

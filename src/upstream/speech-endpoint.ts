@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { startEmulator, type EmulatorLogger } from '../emulator';
 import { describeSpeechTarget, type SpeechTarget } from '../speech/speech-target';
-import type { PoolsSpeechTarget } from './pools-module-options';
+import type { UpstreamTarget } from './upstream-options';
 
 /** The resolved upstream, plus how to release it (the embedded emulator is ours to stop). */
 export interface SpeechEndpoint {
@@ -10,8 +10,6 @@ export interface SpeechEndpoint {
   emulatorVoice?: 'espeak' | 'synthetic';
   close(): Promise<void>;
 }
-
-export const SPEECH_ENDPOINT = Symbol('SPEECH_ENDPOINT');
 
 /** The emulator's log lines through the application's logger, its fields kept as fields. */
 function emulatorLogger(logger: Logger): EmulatorLogger {
@@ -27,7 +25,7 @@ export function describeEmulatorVoice(voice: 'espeak' | 'synthetic'): string {
   return voice === 'espeak' ? 'espeak-ng voice' : 'synthetic voice (install espeak-ng for real speech)';
 }
 
-export async function openSpeechEndpoint(target: PoolsSpeechTarget, logger: Logger): Promise<SpeechEndpoint> {
+export async function openSpeechEndpoint(target: UpstreamTarget, logger: Logger): Promise<SpeechEndpoint> {
   if (target.kind !== 'emulator') {
     logger.debug(`speech clients connect to ${describeSpeechTarget(target)}`);
     return { target, close: () => Promise.resolve() };

@@ -16,7 +16,6 @@ describe('poolsOptionsFromConfig', () => {
     });
     const observerFor = jest.fn();
     expect(poolsOptionsFromConfig(config, observerFor)).toEqual({
-      target: { kind: 'emulator' },
       tts: {
         warmSize: 3,
         warmMax: 6,

@@ -12,12 +12,8 @@ export interface SpeechPoolSizes {
   warmMax?: number;
 }
 
-/** Where the pools connect; `emulator` starts the built-in speech emulator in-process on a free loopback port. */
-export type { SpeechTarget as PoolsSpeechTarget } from '../config/app-config';
-import type { SpeechTarget as PoolsSpeechTarget } from '../config/app-config';
-
+/** The pools' sizes and timings. Where they connect is UpstreamModule's `SPEECH_ENDPOINT`. */
 export interface PoolsModuleOptions {
-  target: PoolsSpeechTarget;
   tts: SpeechPoolSizes & {
     voice: string;
     /** Most audio one synthesis may produce, in playback ms (unbounded when unset). */

@@ -1,7 +1,6 @@
 import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { PoolRegistry } from '../metrics/pool-registry';
-import { POOL_REGISTRY } from '../pools-module/pool-tokens';
+import { type PoolRegistry, POOL_REGISTRY } from './pool-tokens';
 import type { PoolSnapshot } from '../pools/pool-snapshot';
 import { PoolSnapshotDto, PoolsResponseDto } from './pool-snapshot.dto';
 
