@@ -16,7 +16,7 @@ import { NestPinoLogger } from './logging/nest-logger';
 import { routeProcessEventsTo } from './logging/process-events';
 import { createRootLogger } from './logging/root-logger';
 import { SPEECH_ENDPOINT } from './upstream/upstream-tokens';
-import { type SpeechEndpoint } from './upstream/speech-endpoint';
+import type { SpeechEndpoint } from './upstream/speech-endpoint';
 import { checkPortFree, describeListenError } from './startup/port-check';
 import { startupSummary } from './startup/startup-summary';
 import { VoiceIoAdapter } from './voice/voice-io.adapter';

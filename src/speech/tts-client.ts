@@ -6,7 +6,7 @@ import {
   SpeechSynthesisResult,
   SpeechSynthesizer,
 } from 'microsoft-cognitiveservices-speech-sdk';
-import { DEFAULT_TTS_FORMAT, sdkOutputFormat, type WireFormat } from './audio-format';
+import { DEFAULT_WIRE_FORMAT, sdkOutputFormat, type WireFormat } from './audio-format';
 import { closeSdkClient } from './close-sdk-client';
 import { ConnectionWatch, detachHandler } from './connection-watch';
 import { sdkObjectCensus, type SdkObjectCensus } from './sdk-object-census';
@@ -89,7 +89,7 @@ export class TtsClient extends SpeechClientBase {
   private readonly synthesisTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly stopTimeoutMs: number;
-  private format: WireFormat = DEFAULT_TTS_FORMAT;
+  private format: WireFormat = DEFAULT_WIRE_FORMAT;
   private turn: Turn | null = null;
   /** synthesize() calls under way, including ones still waiting for the previous turn to end. */
   private calls = 0;
@@ -187,7 +187,7 @@ export class TtsClient extends SpeechClientBase {
     await this.settlePreviousTurn();
     this.assertUsable();
     if (request.signal?.aborted) return canceledEarly();
-    const format = request.format ?? DEFAULT_TTS_FORMAT;
+    const format = request.format ?? DEFAULT_WIRE_FORMAT;
     if (format !== this.format) {
       this.internals.setOutputFormat(sdkOutputFormat(format));
       this.format = format;

@@ -1,13 +1,12 @@
 import { SpeechError } from '../speech/speech-error';
 import {
   MAX_AUDIO_BYTES,
-  parseAudioFrame,
-  parsePayload,
   sttStartSchema,
   sttStopSchema,
   ttsCancelSchema,
   ttsSynthesizeSchema,
-} from './voice-payloads';
+} from '../protocol/client-payloads';
+import { parseAudioFrame, parsePayload } from './parse-payload';
 
 function badRequestMessage(run: () => unknown): string {
   try {
