@@ -57,9 +57,5 @@ export function sdkOutputFormat(format: WireFormat): SpeechSynthesisOutputFormat
   return FORMATS[format].sdkFormat;
 }
 
-export function sampleRateOf(format: WireFormat): number {
-  return FORMATS[format].sampleRate;
-}
-
 /** The rate warm recognizers are made for; a recognition at another rate gets a rebuilt one. */
 export const RECOGNIZER_SAMPLE_RATE = 16_000;

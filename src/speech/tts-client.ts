@@ -18,7 +18,7 @@ import { SynthesizerInternals } from './synthesizer-internals';
 
 export interface TtsClientOptions {
   target: SpeechTarget;
-  /** The voice of the warm-up utterance, and the one callers fall back to (`defaultVoice`). */
+  /** The synthesizer's configured voice: the warm-up utterance speaks with it. */
   defaultVoice: string;
   /**
    * Longest a synthesis may go without progress (no first byte, or no next chunk) before it fails with TIMEOUT
@@ -113,10 +113,6 @@ export class TtsClient extends SpeechClientBase {
     const census = options.census ?? sdkObjectCensus;
     census.track('synthesizers', this.synthesizer);
     census.track('connections', connection);
-  }
-
-  get defaultVoice(): string {
-    return this.options.defaultVoice;
   }
 
   /** The socket is up now. A client whose idle socket dropped is still usable: the next synthesis reconnects. */

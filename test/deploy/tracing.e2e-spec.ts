@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { DISABLED_TRACING, Tracing, TracingSettingsError } from '../../src/tracing';
+import { DISABLED_TRACING } from '../../src/tracing/noop-tracing';
+import { Tracing } from '../../src/tracing/tracing';
+import { TracingSettingsError } from '../../src/tracing/tracing-settings';
 import { OpenTelemetryTracing } from '../../src/tracing/otel-tracing';
 import { createTestApp } from '../support/app/create-test-app';
 

@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { FleetHealthIndicator, FleetModule, FleetRedisError, type FleetView } from '../../src/fleet';
+import { FleetHealthIndicator } from '../../src/fleet/api/fleet-health.indicator';
+import type { FleetView } from '../../src/fleet/api/fleet-view';
+import { FleetModule } from '../../src/fleet/fleet.module';
+import { FleetRedisError } from '../../src/fleet/redis/fleet-redis-error';
 import { createTestApp } from '../support/app/create-test-app';
 import { describeWithRedis, startRedis, type TestRedis } from '../support/fleet/redis-server';
 

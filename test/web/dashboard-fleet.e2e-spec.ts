@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import type { FleetView } from '../../src/fleet';
+import type { FleetView } from '../../src/fleet/api/fleet-view';
 import { describeWithRedis, startRedis, type TestRedis } from '../support/fleet/redis-server';
 import { chromiumAvailability, launchChromium, type Chromium } from '../support/web/chromium';
 import { PageWatch } from '../support/web/page-watch';

@@ -35,7 +35,8 @@ function resolveRelative(from: string, specifier: string): string {
   for (const suffix of RESOLVE_SUFFIXES) {
     const candidate = base + suffix;
     try {
-      if (statSync(join(REPO_ROOT, candidate)).isFile()) return relative('.', candidate).split('\\').join('/');
+      if (statSync(join(REPO_ROOT, candidate)).isFile())
+        return relative('.', candidate).split('\\').join('/');
     } catch {
       // not this one
     }

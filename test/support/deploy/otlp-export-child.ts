@@ -6,7 +6,7 @@
  */
 import { createRootLogger } from '../../../src/logging/root-logger';
 import { AllocationTier } from '../../../src/pools/allocation-tier';
-import { createTracing } from '../../../src/tracing';
+import { createTracing } from '../../../src/tracing/create-tracing';
 
 async function main(): Promise<void> {
   const tracing = createTracing(process.env, createRootLogger('warn'));

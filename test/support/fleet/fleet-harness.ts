@@ -2,7 +2,6 @@ import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
 import { freePort, spawnService, waitForReady, type ServiceProcess } from '../process/service-process';
 import { startRedis, type TestRedis } from './redis-server';
-import { ready, type SessionReady } from '../app/voice-harness';
 
 /** API keys the fleet accepts (VOICE_API_KEYS). */
 export const FLEET_API_KEYS = ['key-a', 'key-b'] as const;
@@ -104,8 +103,4 @@ export async function startLocalFleet(count: number, env: Record<string, string>
       await redis.stop();
     },
   };
-}
-
-export async function connected(socket: ClientSocket): Promise<SessionReady> {
-  return ready(socket);
 }
