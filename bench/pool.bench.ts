@@ -47,7 +47,7 @@ const record = (latencyMs: number): void => {
 function warmlineWarm(timed: boolean): Contender {
   const pool = new WarmableResourcePool<Resource>({
     name: 'bench-warm',
-    factory: async () => makeResource(),
+    factory: () => Promise.resolve(makeResource()),
     warmPoolSize: WARM_SIZE,
     maxSize: WARM_SIZE,
   });
@@ -73,7 +73,7 @@ function warmlineWarm(timed: boolean): Contender {
 function warmlineDedicated(timed: boolean): Contender {
   const pool = new WarmableResourcePool<Resource>({
     name: 'bench-dedicated',
-    factory: async () => makeResource(),
+    factory: () => Promise.resolve(makeResource()),
     warmPoolSize: WARM_SIZE,
     maxSize: WARM_SIZE,
     sessionAwareness: true,
@@ -106,7 +106,7 @@ function genericPool(): Contender {
     label: 'generic-pool 3 (acquire/release)',
     async setup() {
       pool = createPool<Resource>(
-        { create: async () => makeResource(), destroy: async () => undefined },
+        { create: () => Promise.resolve(makeResource()), destroy: () => Promise.resolve() },
         { min: WARM_SIZE, max: WARM_SIZE },
       );
       await pool.ready();
@@ -129,7 +129,7 @@ function tarn(): Contender {
     label: 'tarn 3 (acquire/release)',
     async setup() {
       pool = new TarnPool<Resource>({
-        create: async () => makeResource(),
+        create: () => Promise.resolve(makeResource()),
         destroy: () => undefined,
         min: WARM_SIZE,
         max: WARM_SIZE,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
@@ -38,7 +39,7 @@ async function bootstrap(): Promise<void> {
 
   await checkPortFree(config.port).catch((error: unknown) => fail(logger, error, config.port));
 
-  const app = await NestFactory.create(
+  const app = await NestFactory.create<INestApplication<Server>>(
     AppModule.forRoot({
       features: [VoiceModule.fromAppConfig(), HttpApiModule.fromAppConfig(), WebModule.fromAppConfig()],
     }),

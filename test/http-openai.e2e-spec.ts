@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import OpenAI, { toFile } from 'openai';
 import { Mp3DurationMeter } from '../src/batch/mp3-duration';
 import { startHttpSpeechApp, type HttpSpeechApp } from './support/app/http-speech-app';

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { startHttpSpeechApp, type HttpSpeechApp } from './support/app/http-speech-app';
 
 jest.setTimeout(60_000);

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
 import { jsonLines, spawnBuiltService } from './support/process/built-service';
 import { freePort } from './support/process/service-process';

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { join } from 'node:path';
 import { NEST_BOILERPLATE_CONTEXTS } from '../src/logging/nest-logger';
 import { jsonLines, spawnBuiltService, waitForLine, type LogLine } from './support/process/built-service';

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { join } from 'node:path';
 import { jsonLines, spawnBuiltService } from './support/process/built-service';
 import { freePort } from './support/process/service-process';
@@ -21,7 +22,7 @@ describe('start-up failures (e2e, built service)', () => {
       ['fatal', 'Config'],
     ]);
     expect(lines[0]?.msg).toMatch(/SPEECH_POOL_MAXSIZE \(did you mean SPEECH_POOL_MAX_SIZE\?\)/);
-    const error = lines[1]!;
+    const error = lines[1];
     expect(error.msg.split('\n')).toEqual([
       'Invalid configuration (3 problems); see .env.example:',
       '  PORT: must be a whole number from 0 to 65535 (got "abc")',

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { once, ready, request, startVoiceApp, synthesize, type VoiceApp } from './support/app/voice-harness';
 

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import {
   collectAudio,

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
 import { freePort, spawnService, waitForReady, type ServiceProcess } from './support/process/service-process';

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
 import {
   poolsSettled,

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { startEmulator, type RunningEmulator } from '../emulator';
 import { waitFor } from '../../test/support/wait-for';
 import { SpeechError } from './speech-error';

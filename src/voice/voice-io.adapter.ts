@@ -73,11 +73,12 @@ export class VoiceIoAdapter extends IoAdapter {
     const settings = this.settings ?? this.app.get<VoiceSettings>(VOICE_SETTINGS, { strict: false });
     // In fleet mode the replicas' Socket.IO servers talk to each other through Socket.IO's Redis adapter.
     const fleet = this.fleetAdapter();
+    // IoAdapter types its server as any; it is socket.io's Server.
     const server = super.createIOServer(port, {
       ...options,
       ...voiceServerOptions(settings),
       ...(fleet === null ? {} : { adapter: fleet.adapter }),
-    } as ServerOptions);
+    }) as Server;
     Reflect.set(server, VOICE_IO_CONFIGURED, true);
     return server;
   }
@@ -96,7 +97,9 @@ export class VoiceIoAdapter extends IoAdapter {
   ): void {
     for (const { message, callback, isAckHandledManually } of handlers) {
       socket.on(String(message), (...args: unknown[]) => {
-        const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args);
+        const payload = this.mapPayload(args.length === 1 ? args[0] : args);
+        const data: unknown = payload.data;
+        const ack = payload.ack;
         const result: unknown = callback(data, ack);
         const settle = (response: unknown): void => {
           if (response === undefined || response === null) return;

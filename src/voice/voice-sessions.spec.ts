@@ -148,7 +148,7 @@ describe('VoiceSessions', () => {
     const ended = async () =>
       Object.fromEntries(
         (await metrics.registry.getSingleMetric('warmline_voice_sessions_ended_total')!.get()).values.map(
-          (v) => [v.labels.reason, v.value],
+          (v) => [String(v.labels.reason), v.value] as const,
         ),
       );
     expect(await ended()).toEqual({ expired: 0, moved: 0, shutdown: 0 });

@@ -124,7 +124,7 @@ describe('deploy/kubernetes', () => {
   });
 
   it('would notice an invalid object (the validator is not a no-op)', () => {
-    const broken = structuredClone(deployment) as unknown as Manifest & IDeployment;
+    const broken = structuredClone(deployment);
     (broken.spec as { replicas: unknown }).replicas = 'two';
     expect(() => validateManifest(broken)).toThrow(/replicas/);
     expect(() => validateManifest({ ...service, apiVersion: 'v9' })).toThrow(/no Kubernetes schema/);

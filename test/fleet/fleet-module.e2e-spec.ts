@@ -1,4 +1,5 @@
-import type { INestApplication } from '@nestjs/common';
+import { expect } from '@jest/globals';
+import type { HttpApp } from '../support/app/http-app';
 import request from 'supertest';
 import { FleetHealthIndicator } from '../../src/fleet/api/fleet-health.indicator';
 import type { FleetView } from '../../src/fleet/api/fleet-view';
@@ -12,7 +13,7 @@ jest.setTimeout(60_000);
 /** The fleet module inside the real application shell (fake pools), two replicas against one real Redis. */
 describeWithRedis('fleet module in the application (e2e, real Redis)', () => {
   let redis: TestRedis;
-  const apps: INestApplication[] = [];
+  const apps: HttpApp[] = [];
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -25,7 +26,7 @@ describeWithRedis('fleet module in the application (e2e, real Redis)', () => {
     await redis?.stop();
   });
 
-  async function replica(replicaId: string, redisUrl = redis.url): Promise<INestApplication> {
+  async function replica(replicaId: string, redisUrl = redis.url): Promise<HttpApp> {
     const { app } = await createTestApp({
       features: [
         FleetModule.forRoot({
@@ -42,7 +43,7 @@ describeWithRedis('fleet module in the application (e2e, real Redis)', () => {
     return app;
   }
 
-  const fleet = async (app: INestApplication): Promise<FleetView> =>
+  const fleet = async (app: HttpApp): Promise<FleetView> =>
     (await request(app.getHttpServer()).get('/api/v1/fleet').expect(200)).body as FleetView;
 
   async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {

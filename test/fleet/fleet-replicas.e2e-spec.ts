@@ -301,7 +301,7 @@ describeWithRedis('a fleet of real service processes (e2e)', () => {
       }),
     );
     await until(
-      async () => acks.length,
+      () => Promise.resolve(acks.length),
       (n) => n >= 12,
       'work under way',
     );

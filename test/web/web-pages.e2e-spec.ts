@@ -317,7 +317,7 @@ browserTests('the web pages in Chromium', () => {
     });
   });
 
-  it('logged no console errors and sent nothing off this machine', async () => {
+  it('logged no console errors and sent nothing off this machine', () => {
     expect(watch.consoleErrors).toEqual([]);
     expect(watch.offLoopback).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { HttpApp } from './http-app';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { AppModule, type ModuleImport } from '../../../src/app.module';
 import { configureApp } from '../../../src/app.setup';
@@ -15,7 +15,7 @@ export interface TestAppOptions {
 }
 
 export interface TestApp {
-  app: INestApplication;
+  app: HttpApp;
   pools: Map<string, FakePool>;
 }
 
@@ -32,7 +32,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       imports: [AppModule.forRoot({ pools: FakePoolsModule.register(pools), features: options.features })],
     });
     const moduleRef = await (options.override?.(builder) ?? builder).compile();
-    const app = moduleRef.createNestApplication();
+    const app = moduleRef.createNestApplication<HttpApp>();
     configureApp(app);
     await app.init();
     return { app, pools };

@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { HttpApp } from './http-app';
 import type { Tracing } from '../../../src/tracing/tracing';
 import { testTracingModule } from './test-tracing-module';
 import { emulatorSpeechModules, TestMetricsRegistryModule } from './speech-modules';
@@ -24,7 +24,7 @@ export interface HttpSpeechAppOptions {
 }
 
 export interface HttpSpeechApp {
-  app: INestApplication;
+  app: HttpApp;
   emulator: RunningEmulator;
   /** `http://127.0.0.1:PORT` */
   url: string;
@@ -57,7 +57,7 @@ export async function startHttpSpeechApp(options: HttpSpeechAppOptions = {}): Pr
       HttpApiModule.forRoot(httpOptions),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  const app = moduleRef.createNestApplication<HttpApp>({ logger: ['error', 'warn'] });
   setupOpenApi(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };

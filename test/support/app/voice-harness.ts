@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { HttpApp } from './http-app';
 import type { Tracing } from '../../../src/tracing/tracing';
 import { testTracingModule } from './test-tracing-module';
 import { emulatorSpeechModules, TestMetricsRegistryModule } from './speech-modules';
@@ -35,7 +35,7 @@ export interface VoiceAppOptions {
 }
 
 export interface VoiceApp {
-  app: INestApplication;
+  app: HttpApp;
   emulator: RunningEmulator;
   /** `http://127.0.0.1:PORT` */
   url: string;
@@ -73,7 +73,7 @@ export async function startVoiceApp(options: VoiceAppOptions = {}): Promise<Voic
       VoiceModule.forRoot(voiceOptions),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  const app = moduleRef.createNestApplication<HttpApp>({ logger: ['error', 'warn'] });
   app.useWebSocketAdapter(new VoiceIoAdapter(app));
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

@@ -100,7 +100,8 @@ export function loadKustomizeBase(dir: string): KustomizeBase {
   const [kustomization] = readYamlDocuments(join(dir, 'kustomization.yaml')) as [Kustomization];
   const known = new Set(['apiVersion', 'kind', 'resources', 'configMapGenerator', 'patches']);
   const unknown = Object.keys(kustomization).filter((key) => !known.has(key));
-  if (unknown.length > 0) throw new Error(`kustomization fields this reader does not apply: ${unknown}`);
+  if (unknown.length > 0)
+    throw new Error(`kustomization fields this reader does not apply: ${unknown.join(', ')}`);
   const files: string[] = [];
   const objects: Manifest[] = [];
   for (const resource of kustomization.resources ?? []) {

@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { HttpApp } from '../app/http-app';
 import { Test } from '@nestjs/testing';
 import type { Namespace } from 'socket.io';
 import { AppModule } from '../../../src/app.module';
@@ -11,7 +11,7 @@ import { WebModule } from '../../../src/web/web.module';
 import { useEnv } from '../app/create-test-app';
 
 export interface WebApp {
-  app: INestApplication;
+  app: HttpApp;
   /** `http://127.0.0.1:PORT` */
   url: string;
   /** Drops every voice connection as a network failure would (the clients reconnect by themselves). */
@@ -25,7 +25,7 @@ export interface WebApp {
  */
 export async function startWebApp(env: Record<string, string>): Promise<WebApp> {
   const restore = useEnv(env);
-  let app: INestApplication;
+  let app: HttpApp;
   try {
     const moduleRef = await Test.createTestingModule({
       imports: [
@@ -34,7 +34,7 @@ export async function startWebApp(env: Record<string, string>): Promise<WebApp> 
         }),
       ],
     }).compile();
-    app = moduleRef.createNestApplication();
+    app = moduleRef.createNestApplication<HttpApp>();
     configureApp(app);
     app.useWebSocketAdapter(new VoiceIoAdapter(app));
     await app.listen(0, '127.0.0.1');
@@ -47,7 +47,8 @@ export async function startWebApp(env: Record<string, string>): Promise<WebApp> 
     url: `http://127.0.0.1:${port}`,
     dropVoiceConnections() {
       // The gateway's namespace is private; a test reaching in is the price of a real transport failure.
-      const namespace = (app.get(VoiceGateway) as unknown as { namespace: Namespace }).namespace;
+      const gateway: unknown = app.get(VoiceGateway);
+      const namespace = (gateway as { namespace: Namespace }).namespace;
       for (const socket of namespace.sockets.values()) socket.conn.close();
     },
     close: () => app.close(),
