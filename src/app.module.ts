@@ -18,17 +18,19 @@ import { ShutdownState } from './lifecycle/shutdown-state';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PoolObserverFactory } from './metrics/pool-observer.factory';
-import { PoolsModule } from './pools-module/pools.module';
-import { poolsOptionsFromConfig } from './pools-module/pools-options-from-config';
-import { PoolsApiModule } from './pools-api/pools-api.module';
+import { SpeechPoolsModule } from './speech-pools/speech-pools.module';
+import { poolsOptionsFromConfig } from './speech-pools/pools-options-from-config';
+import { PoolsApiModule } from './speech-pools/pools-api.module';
 import { TracingModule } from './tracing/tracing.module';
+import { upstreamOptionsFromConfig } from './upstream/upstream-options';
+import { UpstreamModule } from './upstream/upstream.module';
 
 export type ModuleImport = NonNullable<ModuleMetadata['imports']>[number];
 
 export interface AppModuleOptions {
   /**
-   * The module that provides POOL_REGISTRY app-wide (@Global, exporting it). Defaults to POOLS_MODULE below;
-   * the shell's e2e tests pass src/testing/fake-pools.module.ts instead.
+   * The module that provides POOL_REGISTRY app-wide (@Global, exporting it). Defaults to SPEECH_MODULES below
+   * (the upstream and the pools on it); the shell's e2e tests pass test/support/pools/fake-pools.module.ts instead.
    */
   pools?: ModuleImport;
   /** Further feature modules, e.g. the voice gateway. */
@@ -37,9 +39,10 @@ export interface AppModuleOptions {
 
 type GateFor = (pool: 'tts' | 'stt') => CreationGate | undefined;
 
-/** The production pools: real Speech SDK clients, configured from the validated environment. */
-const POOLS_MODULE: ModuleImport[] = [
-  PoolsModule.forRootAsync({
+/** The production upstream and pools: real Speech SDK clients, configured from the validated environment. */
+const SPEECH_MODULES: ModuleImport[] = [
+  UpstreamModule.forRootAsync({ inject: [APP_CONFIG], useFactory: upstreamOptionsFromConfig }),
+  SpeechPoolsModule.forRootAsync({
     // The fleet's budgets exist only in fleet mode (REDIS_URL).
     inject: [APP_CONFIG, PoolObserverFactory, { token: FLEET_GATES, optional: true }],
     useFactory: (config: AppConfig, observers: PoolObserverFactory, gates?: GateFor) =>
@@ -68,7 +71,7 @@ export class AppModule implements OnModuleDestroy {
         LifecycleModule,
         MetricsModule,
         fleetModuleFor(config.config),
-        ...(options.pools === undefined ? POOLS_MODULE : [options.pools]),
+        ...(options.pools === undefined ? SPEECH_MODULES : [options.pools]),
         HealthModule,
         PoolsApiModule,
         DebugModule.forRoot(config.config),

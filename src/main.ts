@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
@@ -15,7 +16,8 @@ import { logDestination } from './logging/log-destination';
 import { NestPinoLogger } from './logging/nest-logger';
 import { routeProcessEventsTo } from './logging/process-events';
 import { createRootLogger } from './logging/root-logger';
-import { SPEECH_ENDPOINT, type SpeechEndpoint } from './pools-module/speech-endpoint';
+import { SPEECH_ENDPOINT } from './upstream/upstream-tokens';
+import type { SpeechEndpoint } from './upstream/speech-endpoint';
 import { checkPortFree, describeListenError } from './startup/port-check';
 import { startupSummary } from './startup/startup-summary';
 import { VoiceIoAdapter } from './voice/voice-io.adapter';
@@ -37,7 +39,7 @@ async function bootstrap(): Promise<void> {
 
   await checkPortFree(config.port).catch((error: unknown) => fail(logger, error, config.port));
 
-  const app = await NestFactory.create(
+  const app = await NestFactory.create<INestApplication<Server>>(
     AppModule.forRoot({
       features: [VoiceModule.fromAppConfig(), HttpApiModule.fromAppConfig(), WebModule.fromAppConfig()],
     }),

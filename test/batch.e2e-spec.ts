@@ -3,8 +3,8 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
-import { waitFor } from '../src/testing/wait-for';
-import { startHttpSpeechApp, type HttpSpeechApp } from './support/http-speech-app';
+import { waitFor } from './support/wait-for';
+import { startHttpSpeechApp, type HttpSpeechApp } from './support/app/http-speech-app';
 
 jest.setTimeout(180_000);
 

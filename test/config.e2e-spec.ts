@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { AppConfig } from '../src/config/app-config';
 import { APP_CONFIG } from '../src/config/app-config.token';
 import { ConfigValidationError } from '../src/config/config-validation-error';
-import { createTestApp } from './support/create-test-app';
+import { createTestApp } from './support/app/create-test-app';
 
 describe('configuration (e2e)', () => {
   it('provides the validated config under APP_CONFIG', async () => {

@@ -1,13 +1,15 @@
-import type { INestApplication } from '@nestjs/common';
+import { expect } from '@jest/globals';
+import type { MemoryReport } from '../src/debug/memory-report';
+import type { HttpApp } from './support/app/http-app';
 import request from 'supertest';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
 import type { ResourcePool } from '../src/pools';
-import { STT_POOL, TTS_POOL } from '../src/pools-module/pool-tokens';
+import { STT_POOL, TTS_POOL } from '../src/speech-pools/pool-tokens';
 import type { TtsClient } from '../src/speech/tts-client';
 import { textToSsml } from '../src/speech/ssml';
-import { FakePool, fakePoolRegistry } from '../src/testing/fake-pool';
-import { createRealApp } from './support/create-real-app';
-import { createTestApp } from './support/create-test-app';
+import { FakePool, fakePoolRegistry } from './support/pools/fake-pool';
+import { createRealApp } from './support/app/create-real-app';
+import { createTestApp } from './support/app/create-test-app';
 
 const count = { created: expect.any(Number), collected: expect.any(Number), live: expect.any(Number) };
 
@@ -16,7 +18,7 @@ describe('GET /debug/memory (e2e)', () => {
     const { app } = await createTestApp();
     try {
       const res = await request(app.getHttpServer()).get('/debug/memory').expect(404);
-      expect(res.body.message).toBe('Cannot GET /debug/memory');
+      expect((res.body as { message: string }).message).toBe('Cannot GET /debug/memory');
     } finally {
       await app.close();
     }
@@ -51,7 +53,7 @@ describe('GET /debug/memory (e2e)', () => {
         pools: { tts: { created: 9, destroyed: 2, live: 7 }, stt: { created: 3, destroyed: 3, live: 0 } },
         sdkObjects: { synthesizers: count, recognizers: count, connections: count },
       });
-      expect(res.body.memory.heapUsed).toBeGreaterThan(0);
+      expect((res.body as MemoryReport).memory.heapUsed).toBeGreaterThan(0);
     } finally {
       await app.close();
     }
@@ -61,8 +63,10 @@ describe('GET /debug/memory (e2e)', () => {
     const { app } = await createTestApp({ env: { DEBUG_ENDPOINTS: 'true' } });
     try {
       const server = app.getHttpServer();
-      expect((await request(server).get('/debug/memory?gc=true').expect(200)).body.gc).toBe(true);
-      expect((await request(server).get('/debug/memory?gc=false').expect(200)).body.gc).toBe(false);
+      const gc = async (query: string) =>
+        ((await request(server).get(`/debug/memory?gc=${query}`).expect(200)).body as MemoryReport).gc;
+      expect(await gc('true')).toBe(true);
+      expect(await gc('false')).toBe(false);
       await request(server).get('/debug/memory?gc=please').expect(400);
     } finally {
       await app.close();
@@ -71,7 +75,7 @@ describe('GET /debug/memory (e2e)', () => {
 
   describe('with real speech clients', () => {
     let emulator: RunningEmulator;
-    let app: INestApplication;
+    let app: HttpApp;
 
     beforeAll(async () => {
       emulator = await startEmulator({ port: 0, voice: 'synthetic' });
@@ -90,7 +94,8 @@ describe('GET /debug/memory (e2e)', () => {
 
     /** SDK objects alive after a collection, next to the clients the pools say exist. */
     async function liveCounts(): Promise<{ sdk: Record<string, number>; pools: Record<string, number> }> {
-      const { body } = await request(app.getHttpServer()).get('/debug/memory?gc=true').expect(200);
+      const res = await request(app.getHttpServer()).get('/debug/memory?gc=true').expect(200);
+      const body = res.body as MemoryReport;
       return {
         sdk: {
           synthesizers: body.sdkObjects.synthesizers.live,

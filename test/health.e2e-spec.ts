@@ -1,11 +1,14 @@
-import { Injectable, Module, type INestApplication, type OnModuleDestroy } from '@nestjs/common';
+import { expect } from '@jest/globals';
+import type { HealthBody } from './support/app/health-body';
+import type { HttpApp } from './support/app/http-app';
+import { Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
 import request from 'supertest';
 import { ShutdownState } from '../src/lifecycle/shutdown-state';
-import { createTestApp, type TestApp } from './support/create-test-app';
+import { createTestApp, type TestApp } from './support/app/create-test-app';
 
 describe('health (e2e)', () => {
   let testApp: TestApp;
-  let app: INestApplication;
+  let app: HttpApp;
 
   beforeEach(async () => {
     testApp = await createTestApp();
@@ -28,9 +31,10 @@ describe('health (e2e)', () => {
 
   it('GET /health/ready is 200 with one entry per pool when both are ready', async () => {
     const res = await request(app.getHttpServer()).get('/health/ready').expect(200);
-    expect(res.body.status).toBe('ok');
-    expect(Object.keys(res.body.details).sort()).toEqual(['stt', 'tts']);
-    expect(res.body.details.tts).toEqual({
+    const body = res.body as HealthBody;
+    expect(body.status).toBe('ok');
+    expect(Object.keys(body.details).sort()).toEqual(['stt', 'tts']);
+    expect(body.details.tts).toEqual({
       status: 'up',
       ready: true,
       warmPoolSize: 2,
@@ -49,19 +53,20 @@ describe('health (e2e)', () => {
       factory: { consecutiveFailures: 2, backoffRemainingMs: 1000, lastError: 'connect ECONNREFUSED' },
     });
     const res = await request(app.getHttpServer()).get('/health/ready').expect(503);
-    expect(res.body.status).toBe('error');
-    expect(Object.keys(res.body.error)).toEqual(['stt']);
-    expect(res.body.error.stt).toMatchObject({
+    const body = res.body as HealthBody;
+    expect(body.status).toBe('error');
+    expect(Object.keys(body.error ?? {})).toEqual(['stt']);
+    expect(body.error?.stt).toMatchObject({
       status: 'down',
       reason: expect.stringContaining('ECONNREFUSED'),
     });
-    expect(res.body.info.tts.status).toBe('up');
+    expect(body.info?.tts.status).toBe('up');
   });
 
   it('GET /health/ready is 503 once shutdown has begun, though the pools are fine', async () => {
     app.get(ShutdownState).begin('SIGTERM');
     const res = await request(app.getHttpServer()).get('/health/ready').expect(503);
-    expect(res.body.error).toEqual({
+    expect((res.body as HealthBody).error).toEqual({
       tts: expect.objectContaining({ status: 'down', reason: 'shutting down' }),
       stt: expect.objectContaining({ status: 'down', reason: 'shutting down' }),
     });
@@ -69,17 +74,18 @@ describe('health (e2e)', () => {
 });
 
 describe('shutdown order (e2e)', () => {
-  /** Stands where PoolsModule and the gateway will: a module AppModule imports, with its own destroy hook. */
+  /** Stands where SpeechPoolsModule and the gateway will: a module AppModule imports, with its own destroy hook. */
   @Injectable()
   class ShutdownProbe implements OnModuleDestroy {
     static seen: { shuttingDown: boolean; readyStatus: number } | null = null;
-    static app: INestApplication | null = null;
+    static app: HttpApp | null = null;
 
     constructor(private readonly shutdown: ShutdownState) {}
 
     async onModuleDestroy(): Promise<void> {
-      const server = ShutdownProbe.app?.getHttpServer();
-      const res = await request(server).get('/health/ready');
+      const app = ShutdownProbe.app;
+      if (app === null) throw new Error('ShutdownProbe.app is not set');
+      const res = await request(app.getHttpServer()).get('/health/ready');
       ShutdownProbe.seen = { shuttingDown: this.shutdown.isShuttingDown, readyStatus: res.status };
     }
   }

@@ -1,8 +1,9 @@
+import { expect } from '@jest/globals';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
 import { ShutdownState } from '../src/lifecycle/shutdown-state';
-import { waitFor } from '../src/testing/wait-for';
+import { waitFor } from './support/wait-for';
 import { wavHeader } from '../src/speech/wav-header';
-import { startHttpSpeechApp, type HttpSpeechApp } from './support/http-speech-app';
+import { startHttpSpeechApp, type HttpSpeechApp } from './support/app/http-speech-app';
 
 jest.setTimeout(60_000);
 
@@ -113,7 +114,7 @@ describe('HTTP speech API errors (e2e)', () => {
         headers: { 'content-type': 'audio/wav' },
         body: new Blob([big]).stream(),
         duplex: 'half',
-      } as RequestInit);
+      });
       expectProblem(streamed, 413, 'BAD_REQUEST', /HTTP_MAX_UPLOAD/);
       await waitFor(() => service.stt.snapshot().inUse === 0, 'the recognizer back in the pool');
     });

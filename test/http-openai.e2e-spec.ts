@@ -1,6 +1,7 @@
+import { expect } from '@jest/globals';
 import OpenAI, { toFile } from 'openai';
 import { Mp3DurationMeter } from '../src/batch/mp3-duration';
-import { startHttpSpeechApp, type HttpSpeechApp } from './support/http-speech-app';
+import { startHttpSpeechApp, type HttpSpeechApp } from './support/app/http-speech-app';
 
 jest.setTimeout(60_000);
 

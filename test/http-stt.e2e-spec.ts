@@ -1,6 +1,7 @@
+import { expect } from '@jest/globals';
 import { request as httpRequest } from 'node:http';
-import { waitFor } from '../src/testing/wait-for';
-import { startHttpSpeechApp, type HttpSpeechApp } from './support/http-speech-app';
+import { waitFor } from './support/wait-for';
+import { startHttpSpeechApp, type HttpSpeechApp } from './support/app/http-speech-app';
 
 jest.setTimeout(60_000);
 

@@ -1,6 +1,6 @@
 import { startEmulator, type RunningEmulator } from '../src/emulator';
-import { waitFor } from '../src/testing/wait-for';
-import { startHttpSpeechApp, type HttpSpeechApp } from './support/http-speech-app';
+import { waitFor } from './support/wait-for';
+import { startHttpSpeechApp, type HttpSpeechApp } from './support/app/http-speech-app';
 
 jest.setTimeout(60_000);
 

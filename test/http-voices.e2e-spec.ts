@@ -1,4 +1,5 @@
-import { startHttpSpeechApp, type HttpSpeechApp } from './support/http-speech-app';
+import { expect } from '@jest/globals';
+import { startHttpSpeechApp, type HttpSpeechApp } from './support/app/http-speech-app';
 
 jest.setTimeout(60_000);
 

@@ -1,7 +1,9 @@
-import { Logger, type INestApplication } from '@nestjs/common';
+import { expect } from '@jest/globals';
+import type { HttpApp } from './support/app/http-app';
+import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import { ROOT_LOGGER, createRootLogger } from '../src/logging/root-logger';
-import { createTestApp } from './support/create-test-app';
+import { createTestApp } from './support/app/create-test-app';
 
 interface Line {
   msg?: string;
@@ -11,7 +13,7 @@ interface Line {
 }
 
 describe('request logging (e2e)', () => {
-  let app: INestApplication;
+  let app: HttpApp;
   const lines: Line[] = [];
 
   beforeAll(async () => {

@@ -1,14 +1,14 @@
-import type { INestApplication } from '@nestjs/common';
+import type { HttpApp } from './support/app/http-app';
 import { Counter, type Registry } from 'prom-client';
 import request from 'supertest';
 import { METRICS_REGISTRY } from '../src/metrics/metrics-registry';
 import { PoolObserverFactory } from '../src/metrics/pool-observer.factory';
 import { AllocationTier } from '../src/pools/allocation-tier';
-import { createTestApp, type TestApp } from './support/create-test-app';
+import { createTestApp, type TestApp } from './support/app/create-test-app';
 
 describe('GET /metrics (e2e)', () => {
   let testApp: TestApp;
-  let app: INestApplication;
+  let app: HttpApp;
 
   beforeEach(async () => {
     testApp = await createTestApp();

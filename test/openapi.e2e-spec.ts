@@ -1,9 +1,9 @@
-import type { INestApplication } from '@nestjs/common';
+import type { HttpApp } from './support/app/http-app';
 import request from 'supertest';
-import { createTestApp } from './support/create-test-app';
+import { createTestApp } from './support/app/create-test-app';
 
 describe('OpenAPI (e2e)', () => {
-  let app: INestApplication;
+  let app: HttpApp;
 
   beforeAll(async () => {
     ({ app } = await createTestApp());
@@ -19,36 +19,31 @@ describe('OpenAPI (e2e)', () => {
   });
 
   it('documents the REST and health routes with the snapshot schema', async () => {
-    const { body } = await request(app.getHttpServer()).get('/api/docs-json').expect(200);
-    expect(Object.keys(body.paths).sort()).toEqual(
+    const doc = await openApiDocument();
+    expect(keysAt(doc, 'paths').sort()).toEqual(
       ['/api/v1/pools', '/api/v1/pools/{name}', '/health/live', '/health/ready'].sort(),
     );
-    const snapshot = body.components.schemas.PoolSnapshotDto;
-    expect(snapshot.required).toEqual(
+    const snapshot = at(doc, 'components', 'schemas', 'PoolSnapshotDto');
+    expect(at(snapshot, 'required')).toEqual(
       expect.arrayContaining(['name', 'ready', 'warmPoolSize', 'maxSize', 'metrics']),
     );
-    expect(snapshot.properties.maxSize).toMatchObject({ type: 'number', nullable: true });
-    expect(body.components.schemas.PoolsResponseDto.properties.pools.$ref).toBe(
+    expect(at(snapshot, 'properties', 'maxSize')).toMatchObject({ type: 'number', nullable: true });
+    expect(at(doc, 'components', 'schemas', 'PoolsResponseDto', 'properties', 'pools', '$ref')).toBe(
       '#/components/schemas/PoolsByNameDto',
     );
-    expect(body.paths['/api/v1/pools/{name}'].get.responses).toHaveProperty('404');
+    expect(at(doc, 'paths', '/api/v1/pools/{name}', 'get', 'responses')).toHaveProperty('404');
   });
 
   it("documents the health responses with this service's entries, not Terminus' database/redis examples", async () => {
-    const { body } = await request(app.getHttpServer()).get('/api/docs-json').expect(200);
-    const health = JSON.stringify([body.paths['/health/live'], body.paths['/health/ready']]);
+    const doc = await openApiDocument();
+    const health = JSON.stringify([at(doc, 'paths', '/health/live'), at(doc, 'paths', '/health/ready')]);
     expect(health).not.toMatch(/database|redis/);
-    const ready = body.paths['/health/ready'].get.responses;
-    expect(Object.keys(ready).sort()).toEqual(['200', '503']);
-    expect(Object.keys(ready['200'].content['application/json'].schema.properties.details.example)).toEqual([
-      'tts',
-      'stt',
-    ]);
-    const live = body.paths['/health/live'].get.responses;
-    expect(Object.keys(live['200'].content['application/json'].schema.properties.details.example)).toEqual([
-      'event_loop',
-      'heap',
-    ]);
+    const ready = at(doc, 'paths', '/health/ready', 'get', 'responses');
+    expect(keysAt(ready).sort()).toEqual(['200', '503']);
+    const example = ['content', 'application/json', 'schema', 'properties', 'details', 'example'];
+    expect(keysAt(ready, '200', ...example)).toEqual(['tts', 'stt']);
+    const live = at(doc, 'paths', '/health/live', 'get', 'responses');
+    expect(keysAt(live, '200', ...example)).toEqual(['event_loop', 'heap']);
   });
 
   it('does not announce the framework (no X-Powered-By)', async () => {
@@ -56,4 +51,24 @@ describe('OpenAPI (e2e)', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
     expect(res.headers['cache-control']).toBe('no-cache, no-store, must-revalidate');
   });
+
+  async function openApiDocument(): Promise<unknown> {
+    return (await request(app.getHttpServer()).get('/api/docs-json').expect(200)).body as unknown;
+  }
 });
+
+/** The value at `path` inside a parsed JSON document; fails naming the first step that is missing. */
+function at(value: unknown, ...path: string[]): unknown {
+  let here = value;
+  for (const [i, key] of path.entries()) {
+    if (typeof here !== 'object' || here === null || !(key in here)) {
+      throw new Error(`no ${JSON.stringify(key)} at ${path.slice(0, i).join(' / ') || 'the top'}`);
+    }
+    here = (here as Record<string, unknown>)[key];
+  }
+  return here;
+}
+
+function keysAt(value: unknown, ...path: string[]): string[] {
+  return Object.keys(at(value, ...path) as object);
+}

@@ -1,10 +1,11 @@
-import type { INestApplication } from '@nestjs/common';
+import type { HttpApp } from './support/app/http-app';
+import type { PoolsResponse } from '../src/speech-pools/pools.controller';
 import request from 'supertest';
-import { FakePool, fakePoolRegistry, poolSnapshot } from '../src/testing/fake-pool';
-import { createTestApp } from './support/create-test-app';
+import { FakePool, fakePoolRegistry, poolSnapshot } from './support/pools/fake-pool';
+import { createTestApp } from './support/app/create-test-app';
 
 describe('pools REST API (e2e)', () => {
-  let app: INestApplication;
+  let app: HttpApp;
   const ttsPatch = {
     warmPoolSize: 1,
     warmPoolTarget: 3,
@@ -29,7 +30,8 @@ describe('pools REST API (e2e)', () => {
       pools: { tts: poolSnapshot('tts', ttsPatch), stt: poolSnapshot('stt') },
     });
     // The published field set, no more, no less (factory and warmPoolMax are the library's documented extras).
-    expect(Object.keys(res.body.pools.tts).sort()).toEqual(
+    const { pools } = res.body as PoolsResponse;
+    expect(Object.keys(pools.tts).sort()).toEqual(
       [
         'name',
         'ready',
@@ -47,7 +49,7 @@ describe('pools REST API (e2e)', () => {
         'metrics',
       ].sort(),
     );
-    expect(res.body.pools.tts.maxSize).toBeNull();
+    expect(pools.tts.maxSize).toBeNull();
   });
 
   it('GET /api/v1/pools/tts returns that snapshot', async () => {

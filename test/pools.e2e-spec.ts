@@ -1,10 +1,12 @@
-import type { INestApplication } from '@nestjs/common';
+import type { HttpApp } from './support/app/http-app';
+import type { PoolsResponse } from '../src/speech-pools/pools.controller';
+import type { HealthBody } from './support/app/health-body';
 import request from 'supertest';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
 import type { ResourcePool } from '../src/pools';
-import { POOL_REGISTRY } from '../src/pools-module/pool-tokens';
-import { waitFor } from '../src/testing/wait-for';
-import { createRealApp } from './support/create-real-app';
+import { POOL_REGISTRY } from '../src/speech-pools/pool-tokens';
+import { waitFor } from './support/wait-for';
+import { createRealApp } from './support/app/create-real-app';
 
 type Registry = ReadonlyMap<string, ResourcePool<unknown>>;
 
@@ -18,9 +20,9 @@ function expectBooksBalanced(pools: Registry): void {
   }
 }
 
-describe('PoolsModule with real Speech SDK clients (e2e)', () => {
+describe('SpeechPoolsModule with real Speech SDK clients (e2e)', () => {
   let emulator: RunningEmulator;
-  let app: INestApplication | undefined;
+  let app: HttpApp | undefined;
 
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0, voice: 'synthetic' });
@@ -46,11 +48,12 @@ describe('PoolsModule with real Speech SDK clients (e2e)', () => {
     const server = app.getHttpServer();
 
     const ready = await request(server).get('/health/ready').expect(200);
-    expect(ready.body.info).toMatchObject({ tts: { status: 'up' }, stt: { status: 'up' } });
+    expect((ready.body as HealthBody).info).toMatchObject({ tts: { status: 'up' }, stt: { status: 'up' } });
 
-    const { body } = await request(server).get('/api/v1/pools').expect(200);
-    expect(body.pools.tts).toMatchObject({ ready: true, warmPoolSize: 3, warmPoolTarget: 3 });
-    expect(body.pools.stt).toMatchObject({ ready: true, warmPoolSize: 2, warmPoolTarget: 2 });
+    const { pools: snapshots } = (await request(server).get('/api/v1/pools').expect(200))
+      .body as PoolsResponse;
+    expect(snapshots.tts).toMatchObject({ ready: true, warmPoolSize: 3, warmPoolTarget: 3 });
+    expect(snapshots.stt).toMatchObject({ ready: true, warmPoolSize: 2, warmPoolTarget: 2 });
     // The start-up credential probe has closed its socket: exactly the warm clients remain.
     await waitFor(() => emulator.stats().connectionsOpen === 5, 'probe socket closed');
     expect(emulator.stats().connectionsOpen).toBe(5);
@@ -67,8 +70,8 @@ describe('PoolsModule with real Speech SDK clients (e2e)', () => {
 
   it('with SPEECH_EMULATOR=auto and no Azure settings: starts the embedded emulator and gets ready', async () => {
     app = await createRealApp({ SPEECH_EMULATOR: 'auto', SPEECH_POOL_WARM_SIZE: '1' });
-    const { body } = await request(app.getHttpServer()).get('/health/ready').expect(200);
-    expect(body.info).toMatchObject({
+    const res = await request(app.getHttpServer()).get('/health/ready').expect(200);
+    expect((res.body as HealthBody).info).toMatchObject({
       tts: { status: 'up', warmPoolSize: 1 },
       stt: { status: 'up', warmPoolSize: 1 },
     });
@@ -84,9 +87,9 @@ describe('PoolsModule with real Speech SDK clients (e2e)', () => {
       }),
     );
     const server = app.getHttpServer();
-    const down = await request(server).get('/health/ready').expect(503);
-    expect(down.body.error.tts.status).toBe('down');
-    expect(down.body.error.tts.factory.consecutiveFailures).toBeGreaterThan(0);
+    const down = (await request(server).get('/health/ready').expect(503)).body as HealthBody;
+    expect(down.error?.tts.status).toBe('down');
+    expect(down.error?.tts.factory?.consecutiveFailures).toBeGreaterThan(0);
 
     emulator.setFaults({});
     await waitFor(

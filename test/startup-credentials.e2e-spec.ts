@@ -1,6 +1,7 @@
+import { expect } from '@jest/globals';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
-import { jsonLines, spawnBuiltService } from './support/built-service';
-import { freePort } from './support/service-process';
+import { jsonLines, spawnBuiltService } from './support/process/built-service';
+import { freePort } from './support/process/service-process';
 
 describe('start-up against an upstream that rejects the key (e2e, built service)', () => {
   let emulator: RunningEmulator;

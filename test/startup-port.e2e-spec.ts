@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { jsonLines, spawnBuiltService } from './support/built-service';
+import { jsonLines, spawnBuiltService } from './support/process/built-service';
 
 describe('start-up on a busy port (e2e, built service)', () => {
   let occupant: Server;

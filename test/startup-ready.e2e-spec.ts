@@ -1,7 +1,8 @@
+import { expect } from '@jest/globals';
 import { join } from 'node:path';
 import { NEST_BOILERPLATE_CONTEXTS } from '../src/logging/nest-logger';
-import { jsonLines, spawnBuiltService, waitForLine, type LogLine } from './support/built-service';
-import { freePort } from './support/service-process';
+import { jsonLines, spawnBuiltService, waitForLine, type LogLine } from './support/process/built-service';
+import { freePort } from './support/process/service-process';
 
 describe('start-up and shutdown output (e2e, built service)', () => {
   it('says what it runs in one summary line, warns about a misspelt variable, and shuts down cleanly', async () => {
@@ -13,7 +14,7 @@ describe('start-up and shutdown output (e2e, built service)', () => {
       SPEECH_POOL_WARMSIZE: '3',
       VOICE_API_KEYS: 'k1,k2',
       // Node's own warnings are log lines too.
-      NODE_OPTIONS: `--require ${join(__dirname, 'support', 'node-events.preload.js')}`,
+      NODE_OPTIONS: `--require ${join(__dirname, 'support', 'process', 'node-events.preload.js')}`,
       WARMLINE_TEST_NODE_EVENT: 'warning',
     });
     try {

@@ -1,5 +1,5 @@
-import { isAlive, spawnBuiltService, waitForLine, type LogLine } from './support/built-service';
-import { freePort } from './support/service-process';
+import { isAlive, spawnBuiltService, waitForLine, type LogLine } from './support/process/built-service';
+import { freePort } from './support/process/service-process';
 
 /** The JSON log lines of output that also has npm's own banner lines. */
 function logLines(output: string): LogLine[] {

@@ -1,8 +1,9 @@
+import { expect } from '@jest/globals';
 import { join } from 'node:path';
-import { jsonLines, spawnBuiltService } from './support/built-service';
-import { freePort } from './support/service-process';
+import { jsonLines, spawnBuiltService } from './support/process/built-service';
+import { freePort } from './support/process/service-process';
 
-const PRELOAD = join(__dirname, 'support', 'node-events.preload.js');
+const PRELOAD = join(__dirname, 'support', 'process', 'node-events.preload.js');
 
 describe('start-up failures (e2e, built service)', () => {
   it('prints one JSON line naming every bad variable, never a secret, and exits 1', async () => {
@@ -21,7 +22,7 @@ describe('start-up failures (e2e, built service)', () => {
       ['fatal', 'Config'],
     ]);
     expect(lines[0]?.msg).toMatch(/SPEECH_POOL_MAXSIZE \(did you mean SPEECH_POOL_MAX_SIZE\?\)/);
-    const error = lines[1]!;
+    const error = lines[1];
     expect(error.msg.split('\n')).toEqual([
       'Invalid configuration (3 problems); see .env.example:',
       '  PORT: must be a whole number from 0 to 65535 (got "abc")',

@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { openTelemetryTracing } from '../src/tracing/create-tracing';
 import type { OpenTelemetryTracing } from '../src/tracing/otel-tracing';
-import { startHttpSpeechApp, type HttpSpeechApp } from './support/http-speech-app';
+import { startHttpSpeechApp, type HttpSpeechApp } from './support/app/http-speech-app';
 import {
   ACK_TIMEOUT_MS,
   poolsSettled,
@@ -12,7 +12,7 @@ import {
   synthesize,
   words,
   type VoiceApp,
-} from './voice-harness';
+} from './support/app/voice-harness';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN_ID = '00f067aa0ba902b7';

@@ -1,6 +1,15 @@
+import { expect } from '@jest/globals';
 import request from 'supertest';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
-import { metricValue, once, ready, refused, startVoiceApp, synthesize, type VoiceApp } from './voice-harness';
+import {
+  metricValue,
+  once,
+  ready,
+  refused,
+  startVoiceApp,
+  synthesize,
+  type VoiceApp,
+} from './support/app/voice-harness';
 
 jest.setTimeout(60_000);
 

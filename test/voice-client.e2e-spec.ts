@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runClient } from '../src/client/cli';
-import { startVoiceApp, type VoiceApp } from './voice-harness';
+import { startVoiceApp, type VoiceApp } from './support/app/voice-harness';
 
 jest.setTimeout(60_000);
 

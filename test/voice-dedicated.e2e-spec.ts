@@ -1,4 +1,13 @@
-import { once, ready, request, startVoiceApp, synthesize, waitFor, type VoiceApp } from './voice-harness';
+import { expect } from '@jest/globals';
+import {
+  once,
+  ready,
+  request,
+  startVoiceApp,
+  synthesize,
+  waitFor,
+  type VoiceApp,
+} from './support/app/voice-harness';
 
 jest.setTimeout(60_000);
 

@@ -1,5 +1,6 @@
+import { expect } from '@jest/globals';
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { once, ready, request, startVoiceApp, synthesize, type VoiceApp } from './voice-harness';
+import { once, ready, request, startVoiceApp, synthesize, type VoiceApp } from './support/app/voice-harness';
 
 /** Anything but a plain JSON object is refused before validation, with this (or zod's, for a missing one). */
 const NOT_AN_OBJECT = /^(the payload must be a JSON object, not .*|.*expected object.*)$/;

@@ -7,7 +7,7 @@ import {
   waitFor,
   words,
   type VoiceApp,
-} from './voice-harness';
+} from './support/app/voice-harness';
 
 jest.setTimeout(120_000);
 

@@ -1,7 +1,8 @@
+import { expect } from '@jest/globals';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
-import { freePort, spawnService, waitForReady, type ServiceProcess } from './support/service-process';
-import { once, ready, request, stopReading, synthesize, waitFor } from './voice-harness';
+import { freePort, spawnService, waitForReady, type ServiceProcess } from './support/process/service-process';
+import { once, ready, request, stopReading, synthesize, waitFor } from './support/app/voice-harness';
 
 jest.setTimeout(120_000);
 

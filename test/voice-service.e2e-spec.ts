@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { runClient } from '../src/client/cli';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
-import { freePort, spawnService, waitForReady, type ServiceProcess } from './support/service-process';
-import { once, ready, request, synthesize, waitFor } from './voice-harness';
+import { freePort, spawnService, waitForReady, type ServiceProcess } from './support/process/service-process';
+import { once, ready, request, synthesize, waitFor } from './support/app/voice-harness';
 
 jest.setTimeout(120_000);
 

@@ -10,7 +10,7 @@ import {
   waitFor,
   waitForMetric,
   type VoiceApp,
-} from './voice-harness';
+} from './support/app/voice-harness';
 
 jest.setTimeout(60_000);
 

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import {
   once,
   ready,
@@ -7,7 +8,7 @@ import {
   synthesize,
   waitFor,
   type VoiceApp,
-} from './voice-harness';
+} from './support/app/voice-harness';
 
 jest.setTimeout(60_000);
 

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import {
   once,
@@ -9,7 +10,7 @@ import {
   synthesize,
   words,
   type VoiceApp,
-} from './voice-harness';
+} from './support/app/voice-harness';
 
 jest.setTimeout(60_000);
 

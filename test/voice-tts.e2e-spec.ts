@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import {
   collectAudio,
   metricValue,
@@ -12,7 +13,7 @@ import {
   words,
   type AudioChunk,
   type VoiceApp,
-} from './voice-harness';
+} from './support/app/voice-harness';
 
 jest.setTimeout(60_000);
 

@@ -44,9 +44,9 @@ export async function startBenchEmulator(mode: 'in-process' | 'child' = 'child')
       httpUrl: emulator.httpUrl,
       where: 'in-process',
       pid: process.pid,
-      stats: async () => emulator.stats(),
-      setFaults: async (faults) => emulator.setFaults(faults),
-      reset: async () => emulator.reset(),
+      stats: () => Promise.resolve(emulator.stats()),
+      setFaults: (faults) => Promise.resolve(emulator.setFaults(faults)),
+      reset: () => Promise.resolve(emulator.reset()),
       close: () => emulator.close(),
     };
   }

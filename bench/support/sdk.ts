@@ -10,7 +10,8 @@ import {
   type SpeechSynthesisEventArgs,
   type SpeechSynthesisResult,
 } from 'microsoft-cognitiveservices-speech-sdk';
-import { DEFAULT_TTS_FORMAT, sdkOutputFormat, type TtsFormat } from '../../src/speech/audio-format';
+import { DEFAULT_TTS_FORMAT, type TtsFormat } from '../../src/protocol/client-payloads';
+import { sdkOutputFormat } from '../../src/speech/audio-format';
 import { detachHandler } from '../../src/speech/connection-watch';
 
 export const BENCH_VOICE = 'en-US-JennyNeural';

@@ -5,12 +5,13 @@
  */
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { HttpApiModule } from '../../src/http-api/http-api.module';
 import type { ResourcePool } from '../../src/pools';
-import { STT_POOL, TTS_POOL } from '../../src/pools-module/pool-tokens';
+import { STT_POOL, TTS_POOL } from '../../src/speech-pools/pool-tokens';
 import type { SttClient } from '../../src/speech/stt-client';
 import type { TtsClient } from '../../src/speech/tts-client';
 import { VoiceIoAdapter } from '../../src/voice/voice-io.adapter';
@@ -48,7 +49,7 @@ export interface BenchAppOptions {
 }
 
 export interface BenchApp {
-  app: INestApplication;
+  app: INestApplication<Server>;
   /** `http://127.0.0.1:PORT` */
   url: string;
   tts: ResourcePool<TtsClient>;
@@ -69,7 +70,7 @@ export const BENCH_APP_ENV: Record<string, string> = {
 export async function startBenchApp(options: BenchAppOptions): Promise<BenchApp> {
   Object.assign(process.env, BENCH_APP_ENV, { AZURE_SPEECH_HOST: options.speechHost }, options.env);
   const allocations = new AllocationRecorder();
-  const app = await NestFactory.create(
+  const app = await NestFactory.create<INestApplication<Server>>(
     AppModule.forRoot({ features: [VoiceModule.fromAppConfig(), HttpApiModule.fromAppConfig()] }),
     {
       bufferLogs: true,

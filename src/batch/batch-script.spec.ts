@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { MAX_TEXT_CHARS, ScriptError, parseBatchScript } from './batch-script';
 
 describe('parseBatchScript', () => {

@@ -2,7 +2,7 @@ import type { LogFormat, LogLevel, OpenAiVoiceName, SpeechEmulatorMode } from '.
 
 /**
  * Where the speech pools connect, resolved from AZURE_SPEECH_* and SPEECH_EMULATOR. Same shape as the
- * PoolsModule's `target` option, so it can be passed through as is.
+ * UpstreamModule's `target` option, so it can be passed through as is.
  */
 export type SpeechTarget =
   /** Real Azure: `SpeechConfig.fromSubscription(key, region)`. */

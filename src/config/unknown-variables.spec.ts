@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { describeUnknownVariables, findUnknownVariables } from './unknown-variables';
 
 describe('findUnknownVariables', () => {

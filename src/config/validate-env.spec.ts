@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { ConfigValidationError } from './config-validation-error';
 import { ENV_VARIABLES } from './env.schema';
 import { validateEnv, type RawEnv } from './validate-env';

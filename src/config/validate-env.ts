@@ -1,4 +1,4 @@
-import { defaultReplicaId } from '../fleet/replicas/default-replica-id';
+import { defaultReplicaId } from './default-replica-id';
 import type { AppConfig, FleetConfig, PoolSizeConfig, SpeechTarget } from './app-config';
 import { ConfigValidationError, type ConfigProblem } from './config-validation-error';
 import { CROSS_FIELD_RULES } from './env-rules';

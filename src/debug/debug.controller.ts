@@ -1,9 +1,8 @@
 import { Controller, Get, Inject, ParseBoolPipe, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { PoolRegistry } from '../metrics/pool-registry';
-import { POOL_REGISTRY } from '../pools-module/pool-tokens';
+import { type PoolRegistry, POOL_REGISTRY } from '../speech-pools/pool-tokens';
 import { SDK_OBJECT_CENSUS, type SdkObjectCensus } from '../speech/sdk-object-census';
-import { collectGarbage } from './collect-garbage';
+import { collectGarbage } from '../speech/collect-garbage';
 import { memoryReport, type MemoryReport } from './memory-report';
 
 /** Registered only with DEBUG_ENDPOINTS=true (see DebugModule.forRoot). */

@@ -1,4 +1,4 @@
-import { FakePool, fakePoolRegistry } from '../testing/fake-pool';
+import { FakePool, fakePoolRegistry } from '../../test/support/pools/fake-pool';
 import { memoryReport } from './memory-report';
 
 describe('memoryReport', () => {

@@ -1,4 +1,4 @@
-import type { PoolRegistry } from '../metrics/pool-registry';
+import type { PoolRegistry } from '../speech-pools/pool-tokens';
 import type { SdkObjectCount, SdkObjectKind } from '../speech/sdk-object-census';
 
 export interface PoolBooks {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { withDeadline } from '../testing/speech-sdk';
+import { withDeadline } from '../../test/support/emulator/speech-sdk';
 
 const CLI = path.join(__dirname, 'cli.ts');
 

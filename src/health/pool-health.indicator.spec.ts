@@ -1,5 +1,6 @@
+import { expect } from '@jest/globals';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { FakePool, fakePoolRegistry } from '../testing/fake-pool';
+import { FakePool, fakePoolRegistry } from '../../test/support/pools/fake-pool';
 import { ShutdownState } from '../lifecycle/shutdown-state';
 import { PoolHealthIndicator } from './pool-health.indicator';
 
@@ -11,7 +12,7 @@ describe('PoolHealthIndicator', () => {
       shutdown,
       fakePoolRegistry(pools),
     );
-    const run = () => Promise.all(indicator.checks().map((check) => check()));
+    const run = () => Promise.all(indicator.checks().map((check) => Promise.resolve(check())));
     return { shutdown, run, pools };
   }
 

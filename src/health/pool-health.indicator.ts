@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { ShutdownState } from '../lifecycle/shutdown-state';
-import type { PoolRegistry } from '../metrics/pool-registry';
-import { POOL_REGISTRY } from '../pools-module/pool-tokens';
+import { type PoolRegistry, POOL_REGISTRY } from '../speech-pools/pool-tokens';
 import type { PoolSnapshot } from '../pools/pool-snapshot';
 import type { ResourcePool } from '../pools/resource-pool';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import { VoiceAuthenticator } from '../voice/voice-auth';
+import { VoiceAuthenticator } from '../access/api-key-auth';
 import { unauthorized } from './http-api-error';
 import { HTTP_API_SETTINGS, type HttpApiSettings } from './http-api-options';
 

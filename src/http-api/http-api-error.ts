@@ -1,4 +1,5 @@
-import { SpeechError, type ErrorCode } from '../speech/speech-error';
+import type { ErrorCode } from '../protocol/error-codes';
+import { SpeechError } from '../speech/speech-error';
 
 /**
  * A failure the HTTP API decides itself, when the error code alone does not pick the HTTP status (413 and 415

@@ -36,7 +36,8 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
 /**
  * The HTTP speech API: POST /api/v1/tts and /api/v1/stt, GET /api/v1/voices, and OpenAI's POST /v1/audio/speech and
  * /v1/audio/transcriptions, on the same pools, synthesis and recognition paths, limits and error codes as the
- * Socket.IO API. Needs PoolsModule (TTS_POOL, STT_POOL, VOICE_CATALOG, POOLS_MODULE_OPTIONS); uses ShutdownState when
+ * Socket.IO API. Needs SpeechPoolsModule (TTS_POOL, STT_POOL, POOLS_MODULE_OPTIONS) and UpstreamModule
+ * (VOICE_CATALOG); uses ShutdownState when
  * LifecycleModule is present. Configure with `HttpApiModule.forRoot({...})` or `HttpApiModule.fromAppConfig()`.
  */
 @Module({

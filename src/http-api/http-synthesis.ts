@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { TTS_POOL, VOICE_CATALOG } from '../pools-module/pool-tokens';
-import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../pools-module/pools-module-options';
+import { VOICE_CATALOG } from '../upstream/upstream-tokens';
+import { TTS_POOL } from '../speech-pools/pool-tokens';
+import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../speech-pools/pools-module-options';
 import type { ResourcePool } from '../pools/resource-pool';
 import type { WireFormat } from '../speech/audio-format';
 import type { TtsClient } from '../speech/tts-client';

@@ -30,6 +30,19 @@ export class HttpWork {
   run<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     const result = work(controller.signal);
+    this.add(controller, result);
+    return result;
+  }
+
+  /**
+   * Also waits for `promise` (a pool release) before the pools may shut down. Only its end matters here: whoever
+   * made it reports how it ended.
+   */
+  track(promise: Promise<unknown>): void {
+    this.add(new AbortController(), promise);
+  }
+
+  private add(controller: AbortController, result: Promise<unknown>): void {
     const entry: Work = {
       controller,
       done: result.then(
@@ -39,12 +52,6 @@ export class HttpWork {
     };
     this.running.add(entry);
     void entry.done.then(() => this.running.delete(entry));
-    return result;
-  }
-
-  /** Also waits for `promise` (a pool release) before the pools may shut down. */
-  track(promise: Promise<unknown>): void {
-    this.run(() => promise.then(() => undefined));
   }
 
   /** Resolves true once nothing runs, or false after `timeoutMs`. */

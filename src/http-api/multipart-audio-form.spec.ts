@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { readMultipartAudioForm, type AudioFormFile } from './multipart-audio-form';
@@ -90,7 +91,7 @@ describe('readMultipartAudioForm', () => {
   it('refuses a request that is not multipart with 415', async () => {
     const request = Object.assign(new PassThrough(), { headers: { 'content-type': 'application/json' } });
     await expect(
-      readMultipartAudioForm(request as unknown as IncomingMessage, options, async () => undefined),
+      readMultipartAudioForm(request as unknown as IncomingMessage, options, () => Promise.resolve()),
     ).rejects.toMatchObject({ status: 415 });
   });
 });

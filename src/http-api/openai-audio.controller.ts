@@ -152,7 +152,7 @@ export class OpenAiAudioController {
     );
     const format = checkFields(fields);
     transcript ??= await this.recognize(request, fromArray(held ?? []), fields.get('language'));
-    const result = transcript as Transcript;
+    const result = transcript;
     response.statusCode = 200;
     if (format === 'text') {
       response.setHeader('Content-Type', 'text/plain; charset=utf-8');
@@ -193,6 +193,12 @@ function checkFields(fields: ReadonlyMap<string, string>): OpenAiTranscriptionFo
   return format as OpenAiTranscriptionFormat;
 }
 
-async function* fromArray(chunks: Buffer[]): AsyncGenerator<Buffer> {
-  yield* chunks;
+/** Chunks already read, as the stream `recognize` reads. */
+function fromArray(chunks: readonly Buffer[]): AsyncIterable<Buffer> {
+  return {
+    [Symbol.asyncIterator]() {
+      const items = chunks[Symbol.iterator]();
+      return { next: () => Promise.resolve(items.next()) };
+    },
+  };
 }

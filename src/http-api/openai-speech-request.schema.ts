@@ -42,5 +42,3 @@ export const openAiSpeechRequestSchema = z.object({
     .literal('audio', { error: 'stream_format must be "audio" (server-sent events are not supported)' })
     .optional(),
 });
-
-export type OpenAiSpeechRequest = z.infer<typeof openAiSpeechRequestSchema>;

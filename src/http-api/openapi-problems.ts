@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { ERROR_CODES } from '../speech/speech-error';
+import { ERROR_CODES } from '../protocol/error-codes';
 import { PROBLEM_CONTENT_TYPE } from './problem-details';
 
 /** RFC 9457 problem document, with warmline's error code. */

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { SpeechError } from '../speech/speech-error';
 import { PcmUploadDecoder } from './pcm-upload-decoder';
 import { wavHeader } from '../speech/wav-header';

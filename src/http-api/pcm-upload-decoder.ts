@@ -1,4 +1,4 @@
-import { STT_SAMPLE_RATES, type SttSampleRate } from '../speech/audio-format';
+import { STT_SAMPLE_RATES, type SttSampleRate } from '../protocol/client-payloads';
 import { invalidRequest } from './http-api-error';
 import { isSttSampleRate, type UploadEncoding } from './upload-content-type';
 import { WavHeaderReader, isPcmFormatTag } from './wav-header-reader';

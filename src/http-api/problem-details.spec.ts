@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { BadRequestException } from '@nestjs/common';
 import { PoolClosedError, PoolTimeoutError } from '../pools/pool-errors';
 import { SpeechError } from '../speech/speech-error';

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import type { ErrorCode } from '../speech/speech-error';
+import type { ErrorCode } from '../protocol/error-codes';
 import { toErrorBody } from '../synthesis/error-body';
 import { HttpApiError } from './http-api-error';
 

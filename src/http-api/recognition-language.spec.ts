@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { recognitionLanguage } from './recognition-language';
 
 describe('recognitionLanguage', () => {

@@ -1,4 +1,4 @@
-import { TokenBucket } from '../voice/token-bucket';
+import { TokenBucket } from '../access/token-bucket';
 
 export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
 

@@ -17,5 +17,3 @@ export const ttsRequestSchema = z
   .refine((body) => (body.text === undefined) !== (body.ssml === undefined), {
     message: 'give exactly one of text and ssml',
   });
-
-export type TtsRequest = z.infer<typeof ttsRequestSchema>;

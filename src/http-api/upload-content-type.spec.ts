@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { parseUploadContentType } from './upload-content-type';
 
 describe('parseUploadContentType', () => {

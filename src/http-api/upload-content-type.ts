@@ -1,4 +1,4 @@
-import { STT_SAMPLE_RATES, type SttSampleRate } from '../speech/audio-format';
+import { STT_SAMPLE_RATES, type SttSampleRate } from '../protocol/client-payloads';
 import { invalidRequest, unsupportedMediaType } from './http-api-error';
 
 /** How an STT upload is encoded: a WAV file (format in its header) or raw 16-bit little-endian mono PCM. */

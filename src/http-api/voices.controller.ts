@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { VOICE_CATALOG } from '../pools-module/pool-tokens';
+import { VOICE_CATALOG } from '../upstream/upstream-tokens';
 import { SpeechError } from '../speech/speech-error';
 import type { VoiceCatalog, VoiceSummary } from '../speech/voice-catalog';
 import { BearerAuthGuard } from './bearer-auth.guard';

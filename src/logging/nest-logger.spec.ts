@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { NestPinoLogger } from './nest-logger';
 import { createRootLogger } from './root-logger';

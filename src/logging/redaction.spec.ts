@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { REDACTED, redactUrl } from './redaction';
 import { createRootLogger } from './root-logger';
 

@@ -6,7 +6,7 @@ import { PoolObserverFactory } from './pool-observer.factory';
 import { PoolSnapshotMetrics } from './pool-snapshot-metrics';
 
 /**
- * Global so PoolsModule can inject PoolObserverFactory and the gateway METRICS_REGISTRY. Requires POOL_REGISTRY
+ * Global so SpeechPoolsModule's options can inject PoolObserverFactory and the gateway METRICS_REGISTRY. Requires POOL_REGISTRY
  * (PoolSnapshotMetrics reads the pools at scrape time); PoolObserverFactory does not, so pools can be built with it.
  */
 @Global()

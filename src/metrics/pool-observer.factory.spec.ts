@@ -8,7 +8,9 @@ describe('PoolObserverFactory', () => {
   function setUp() {
     const registry = new Registry();
     const lines: Array<Record<string, unknown>> = [];
-    const logger = createRootLogger('debug', { write: (s: string) => void lines.push(JSON.parse(s)) });
+    const logger = createRootLogger('debug', {
+      write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>),
+    });
     const factory = new PoolObserverFactory(new AllocationLatencyMetric(registry), logger);
     return { registry, lines, factory };
   }

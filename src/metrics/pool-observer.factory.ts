@@ -7,7 +7,7 @@ import { AllocationLatencyMetric } from './allocation-latency.metric';
 
 /**
  * Builds the observer a pool is constructed with: allocation latency into the histogram, and log lines for tier
- * allocations (DEBUG) and pool events. Give it to PoolsModule as `observerFor: (pool) => observers.forPool(pool)`.
+ * allocations (DEBUG) and pool events. Give it to SpeechPoolsModule as `observerFor: (pool) => observers.forPool(pool)`.
  */
 @Injectable()
 export class PoolObserverFactory {

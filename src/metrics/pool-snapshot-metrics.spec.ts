@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { FakePool, fakePoolRegistry } from '../testing/fake-pool';
+import { FakePool, fakePoolRegistry } from '../../test/support/pools/fake-pool';
 import { PoolSnapshotMetrics } from './pool-snapshot-metrics';
 
 /** The value of one sample line, e.g. sample(text, 'warmline_pool_size{pool="tts"}'). */

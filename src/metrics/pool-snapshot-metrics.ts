@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { POOL_REGISTRY } from '../pools-module/pool-tokens';
+import { POOL_REGISTRY, type PoolRegistry } from '../speech-pools/pool-tokens';
 import type { PoolMetrics, PoolSnapshot } from '../pools/pool-snapshot';
 import { METRICS_REGISTRY } from './metrics-registry';
-import type { PoolRegistry } from './pool-registry';
 import { ScrapeSnapshots } from './scrape-snapshots';
 
 const GAUGES: ReadonlyArray<[name: string, help: string, read: (s: PoolSnapshot) => number]> = [

@@ -1,5 +1,5 @@
 import type { PoolSnapshot } from '../pools/pool-snapshot';
-import type { PoolRegistry } from './pool-registry';
+import type { PoolRegistry } from '../speech-pools/pool-tokens';
 
 /**
  * Pool snapshots shared by every metric of one scrape, so all series describe the same instant and each pool

@@ -1,8 +1,8 @@
 import { AllocationTier } from './allocation-tier';
 import { OnDemandResourcePool } from './on-demand-resource-pool';
 import { PoolClosedError } from './pool-errors';
-import { FakeClock } from '../testing/fake-clock';
-import { FakeFactory, type FakeResource } from '../testing/fake-resources';
+import { FakeClock } from '../../test/support/pools/fake-clock';
+import { FakeFactory, type FakeResource } from '../../test/support/pools/fake-resources';
 import type { OnDemandResourcePoolOptions } from './pool-options';
 import { WarmableResourcePool } from './warmable-resource-pool';
 

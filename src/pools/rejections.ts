@@ -1,12 +1,10 @@
 /*
  * The pool passes on what others reject with, unchanged: an abort rejects with the signal's own reason (whatever
- * the caller gave abort(), as fetch() does), a factory's failure with what the factory threw. Neither is
- * necessarily an Error, hence the lint exceptions below.
+ * the caller gave abort(), as fetch() does), a factory's failure with what the factory threw.
  */
 
 /** A promise rejected with `reason`, as it is. */
 export function rejectWith(reason: unknown): Promise<never> {
-  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on unchanged (see above)
   return Promise.reject(reason);
 }
 
@@ -17,8 +15,8 @@ export function rejectWith(reason: unknown): Promise<never> {
 export function untilAborted<V>(promise: Promise<V>, signal: AbortSignal): Promise<V> {
   return new Promise<V>((resolve, reject) => {
     const onAbort = (): void => {
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on unchanged (see above)
-      reject(signal.reason);
+      const reason: unknown = signal.reason; // typed `any` by the DOM library: whatever abort() was given
+      reject(reason);
     };
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
@@ -28,7 +26,6 @@ export function untilAborted<V>(promise: Promise<V>, signal: AbortSignal): Promi
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on unchanged (see above)
         reject(error);
       },
     );

@@ -1,8 +1,8 @@
 import { AllocationTier } from './allocation-tier';
 import { PoolTimeoutError } from './pool-errors';
-import { flushPromises } from '../testing/fake-clock';
-import { expectBooksBalanced } from '../testing/fake-resources';
-import { poolFixture } from '../testing/pool-fixture';
+import { flushPromises } from '../../test/support/pools/fake-clock';
+import { expectBooksBalanced } from '../../test/support/pools/fake-resources';
+import { poolFixture } from '../../test/support/pools/pool-fixture';
 
 /** Records how a promise settled without awaiting it. */
 function track<V>(promise: Promise<V>) {

@@ -1,8 +1,8 @@
 import type { CreationGate, CreationPurpose, GatedPool } from './creation-gate';
 import { PoolTimeoutError } from './pool-errors';
-import { flushPromises } from '../testing/fake-clock';
-import { expectBooksBalanced } from '../testing/fake-resources';
-import { poolFixture } from '../testing/pool-fixture';
+import { flushPromises } from '../../test/support/pools/fake-clock';
+import { expectBooksBalanced } from '../../test/support/pools/fake-resources';
+import { poolFixture } from '../../test/support/pools/pool-fixture';
 
 /** A budget of `capacity` takes, answering synchronously or (`async`) on the next microtask. */
 class CountingGate implements CreationGate {

@@ -1,7 +1,7 @@
 import { AllocationTier } from './allocation-tier';
-import { FakeClock, flushPromises } from '../testing/fake-clock';
-import { expectBooksBalanced, type FakeResource } from '../testing/fake-resources';
-import { poolFixture, type FakePoolOptions } from '../testing/pool-fixture';
+import { FakeClock, flushPromises } from '../../test/support/pools/fake-clock';
+import { expectBooksBalanced, type FakeResource } from '../../test/support/pools/fake-resources';
+import { poolFixture, type FakePoolOptions } from '../../test/support/pools/pool-fixture';
 
 const sessions = (overrides: FakePoolOptions = {}) =>
   poolFixture({ sessionAwareness: true, warmPoolSize: 2, ...overrides });

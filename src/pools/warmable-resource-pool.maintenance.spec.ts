@@ -1,7 +1,7 @@
 import { AllocationTier } from './allocation-tier';
-import { flushPromises, type FakeClock } from '../testing/fake-clock';
-import { expectBooksBalanced, type FakeResource } from '../testing/fake-resources';
-import { poolFixture } from '../testing/pool-fixture';
+import { flushPromises, type FakeClock } from '../../test/support/pools/fake-clock';
+import { expectBooksBalanced, type FakeResource } from '../../test/support/pools/fake-resources';
+import { poolFixture } from '../../test/support/pools/pool-fixture';
 
 /** Advances the fake clock and lets the promise callbacks it triggered run. */
 async function tick(clock: FakeClock, ms: number): Promise<void> {

@@ -3,8 +3,8 @@ import { AllocationTier } from './allocation-tier';
 import { PoolClosedError, PoolSessionReleasedError, PoolTimeoutError } from './pool-errors';
 import type { PoolEvent } from './pool-observer';
 import type { SessionAllocation } from './resource-pool';
-import { FakeClock, flushPromises } from '../testing/fake-clock';
-import { FakeFactory, type FakeResource } from '../testing/fake-resources';
+import { FakeClock, flushPromises } from '../../test/support/pools/fake-clock';
+import { FakeFactory, type FakeResource } from '../../test/support/pools/fake-resources';
 import { WarmableResourcePool } from './warmable-resource-pool';
 
 /*

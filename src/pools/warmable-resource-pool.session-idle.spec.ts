@@ -1,9 +1,9 @@
 import { AllocationTier } from './allocation-tier';
 import type { CreationGate, GatedPool } from './creation-gate';
 import { PoolTimeoutError } from './pool-errors';
-import { flushPromises } from '../testing/fake-clock';
-import { expectBooksBalanced, type FakeResource } from '../testing/fake-resources';
-import { poolFixture, type FakePoolOptions } from '../testing/pool-fixture';
+import { flushPromises } from '../../test/support/pools/fake-clock';
+import { expectBooksBalanced, type FakeResource } from '../../test/support/pools/fake-resources';
+import { poolFixture, type FakePoolOptions } from '../../test/support/pools/pool-fixture';
 
 const sessions = (overrides: FakePoolOptions = {}) => poolFixture({ sessionAwareness: true, ...overrides });
 

@@ -1,8 +1,8 @@
 import { AllocationTier } from './allocation-tier';
 import { PoolSessionReleasedError, PoolTimeoutError } from './pool-errors';
-import { flushPromises } from '../testing/fake-clock';
-import { expectBooksBalanced } from '../testing/fake-resources';
-import { poolFixture, type FakePoolOptions } from '../testing/pool-fixture';
+import { flushPromises } from '../../test/support/pools/fake-clock';
+import { expectBooksBalanced } from '../../test/support/pools/fake-resources';
+import { poolFixture, type FakePoolOptions } from '../../test/support/pools/pool-fixture';
 
 const sessions = (overrides: FakePoolOptions = {}) =>
   poolFixture({ sessionAwareness: true, warmPoolSize: 2, ...overrides });

@@ -1,7 +1,7 @@
 import { PoolClosedError } from './pool-errors';
-import { flushPromises } from '../testing/fake-clock';
-import { expectBooksBalanced } from '../testing/fake-resources';
-import { poolFixture } from '../testing/pool-fixture';
+import { flushPromises } from '../../test/support/pools/fake-clock';
+import { expectBooksBalanced } from '../../test/support/pools/fake-resources';
+import { poolFixture } from '../../test/support/pools/pool-fixture';
 
 describe('WarmableResourcePool shutdown', () => {
   it('is idempotent: a second call returns the same promise and destroys nothing twice', async () => {

@@ -1,9 +1,9 @@
 import { AllocationTier } from './allocation-tier';
 import { systemClock } from './clock';
 import type { PoolObserver } from './pool-observer';
-import { flushPromises } from '../testing/fake-clock';
-import { expectBooksBalanced, FakeResource } from '../testing/fake-resources';
-import { poolFixture } from '../testing/pool-fixture';
+import { flushPromises } from '../../test/support/pools/fake-clock';
+import { expectBooksBalanced, FakeResource } from '../../test/support/pools/fake-resources';
+import { poolFixture } from '../../test/support/pools/pool-fixture';
 import { WarmableResourcePool } from './warmable-resource-pool';
 
 describe('WarmableResourcePool basics', () => {

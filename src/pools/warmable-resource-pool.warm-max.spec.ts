@@ -1,8 +1,8 @@
 import { AllocationTier } from './allocation-tier';
 import { OnDemandResourcePool } from './on-demand-resource-pool';
-import { flushPromises, type FakeClock } from '../testing/fake-clock';
-import { expectBooksBalanced, type FakeResource } from '../testing/fake-resources';
-import { poolFixture } from '../testing/pool-fixture';
+import { flushPromises, type FakeClock } from '../../test/support/pools/fake-clock';
+import { expectBooksBalanced, type FakeResource } from '../../test/support/pools/fake-resources';
+import { poolFixture } from '../../test/support/pools/pool-fixture';
 
 async function tick(clock: FakeClock, ms: number): Promise<void> {
   clock.advance(ms);

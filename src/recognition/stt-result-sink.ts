@@ -1,8 +1,8 @@
-import type { ErrorBody } from '../synthesis/error-body';
+import type { ErrorBody, SttFinal, SttPartial } from '../protocol';
 
 /** Where a recognition's results go (a Socket.IO connection, an HTTP response). */
 export interface SttResultSink {
-  partial(result: { requestId: string; text: string; offsetMs: number }): void;
-  final(result: { requestId: string; text: string; offsetMs: number; durationMs: number }): void;
+  partial(result: SttPartial): void;
+  final(result: SttFinal): void;
   error(error: ErrorBody & { requestId: string }): void;
 }

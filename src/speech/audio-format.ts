@@ -4,10 +4,8 @@ import { SpeechSynthesisOutputFormat } from 'microsoft-cognitiveservices-speech-
 export const WIRE_FORMATS = ['pcm-16k', 'pcm-24k', 'pcm-48k', 'mp3-24k', 'mulaw-8k', 'alaw-8k'] as const;
 export type WireFormat = (typeof WIRE_FORMATS)[number];
 
-/** The Socket.IO voice API's formats: raw 16-bit little-endian mono PCM only. */
-export const TTS_FORMATS = ['pcm-16k', 'pcm-24k', 'pcm-48k'] as const satisfies readonly WireFormat[];
-export type TtsFormat = (typeof TTS_FORMATS)[number];
-export const DEFAULT_TTS_FORMAT: TtsFormat = 'pcm-24k';
+/** What a synthesizer is set to when it connects, and synthesizes when a request names no format. */
+export const DEFAULT_WIRE_FORMAT: WireFormat = 'pcm-24k';
 
 export interface WireFormatInfo {
   sdkFormat: SpeechSynthesisOutputFormat;
@@ -59,11 +57,5 @@ export function sdkOutputFormat(format: WireFormat): SpeechSynthesisOutputFormat
   return FORMATS[format].sdkFormat;
 }
 
-export function sampleRateOf(format: WireFormat): number {
-  return FORMATS[format].sampleRate;
-}
-
-/** Sample rates accepted for recognition input. Warm recognizers are made for 16 kHz; others are rebuilt. */
-export const STT_SAMPLE_RATES = [16_000, 8_000, 24_000, 48_000] as const;
-export type SttSampleRate = (typeof STT_SAMPLE_RATES)[number];
+/** The rate warm recognizers are made for; a recognition at another rate gets a rebuilt one. */
 export const RECOGNIZER_SAMPLE_RATE = 16_000;

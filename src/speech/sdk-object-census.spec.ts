@@ -1,4 +1,4 @@
-import { collectGarbage } from '../debug/collect-garbage';
+import { collectGarbage } from './collect-garbage';
 import { SdkObjectCensus } from './sdk-object-census';
 
 /** Made in a frame of its own, so nothing on the test's stack still points at what it does not keep. */

@@ -32,10 +32,6 @@ export abstract class SpeechClientBase {
     return !this.broken && this.disposal === null;
   }
 
-  get isBroken(): boolean {
-    return this.broken;
-  }
-
   get isDisposed(): boolean {
     return this.disposal !== null;
   }

@@ -1,16 +1,4 @@
-/** The error codes clients see (docs/protocol.md), shared by the speech clients and the voice and HTTP APIs. */
-export const ERROR_CODES = [
-  'BAD_REQUEST',
-  'UNAUTHORIZED',
-  'RATE_LIMITED',
-  'POOL_EXHAUSTED',
-  'UPSTREAM_THROTTLED',
-  'UPSTREAM_UNAVAILABLE',
-  'TIMEOUT',
-  'SHUTTING_DOWN',
-  'INTERNAL',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+import type { ErrorCode } from '../protocol/error-codes';
 
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'RATE_LIMITED',

@@ -1,5 +1,5 @@
 import { startEmulator, type RunningEmulator } from '../emulator';
-import { waitFor } from '../testing/wait-for';
+import { waitFor } from '../../test/support/wait-for';
 import { textToSsml } from './ssml';
 import type { SpeechTarget } from './speech-target';
 import { SttClient } from './stt-client';

@@ -109,10 +109,6 @@ export class SttClient extends SpeechClientBase {
     this.attachHandlers();
   }
 
-  get isConnected(): boolean {
-    return this.connection.isConnected;
-  }
-
   /** start() was called: the recognizer has its stream and can never serve another one. */
   get started(): boolean {
     return this.phase !== 'idle';

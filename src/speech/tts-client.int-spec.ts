@@ -1,5 +1,6 @@
+import { expect } from '@jest/globals';
 import { startEmulator, type RunningEmulator } from '../emulator';
-import { waitFor } from '../testing/wait-for';
+import { waitFor } from '../../test/support/wait-for';
 import { SpeechError } from './speech-error';
 import { textToSsml } from './ssml';
 import type { SpeechTarget } from './speech-target';

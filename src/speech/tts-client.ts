@@ -6,7 +6,7 @@ import {
   SpeechSynthesisResult,
   SpeechSynthesizer,
 } from 'microsoft-cognitiveservices-speech-sdk';
-import { DEFAULT_TTS_FORMAT, sdkOutputFormat, type WireFormat } from './audio-format';
+import { DEFAULT_WIRE_FORMAT, sdkOutputFormat, type WireFormat } from './audio-format';
 import { closeSdkClient } from './close-sdk-client';
 import { ConnectionWatch, detachHandler } from './connection-watch';
 import { sdkObjectCensus, type SdkObjectCensus } from './sdk-object-census';
@@ -18,7 +18,7 @@ import { SynthesizerInternals } from './synthesizer-internals';
 
 export interface TtsClientOptions {
   target: SpeechTarget;
-  /** The voice of the warm-up utterance, and the one callers fall back to (`defaultVoice`). */
+  /** The synthesizer's configured voice: the warm-up utterance speaks with it. */
   defaultVoice: string;
   /**
    * Longest a synthesis may go without progress (no first byte, or no next chunk) before it fails with TIMEOUT
@@ -89,7 +89,7 @@ export class TtsClient extends SpeechClientBase {
   private readonly synthesisTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly stopTimeoutMs: number;
-  private format: WireFormat = DEFAULT_TTS_FORMAT;
+  private format: WireFormat = DEFAULT_WIRE_FORMAT;
   private turn: Turn | null = null;
   /** synthesize() calls under way, including ones still waiting for the previous turn to end. */
   private calls = 0;
@@ -113,10 +113,6 @@ export class TtsClient extends SpeechClientBase {
     const census = options.census ?? sdkObjectCensus;
     census.track('synthesizers', this.synthesizer);
     census.track('connections', connection);
-  }
-
-  get defaultVoice(): string {
-    return this.options.defaultVoice;
   }
 
   /** The socket is up now. A client whose idle socket dropped is still usable: the next synthesis reconnects. */
@@ -187,7 +183,7 @@ export class TtsClient extends SpeechClientBase {
     await this.settlePreviousTurn();
     this.assertUsable();
     if (request.signal?.aborted) return canceledEarly();
-    const format = request.format ?? DEFAULT_TTS_FORMAT;
+    const format = request.format ?? DEFAULT_WIRE_FORMAT;
     if (format !== this.format) {
       this.internals.setOutputFormat(sdkOutputFormat(format));
       this.format = format;

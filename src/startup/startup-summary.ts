@@ -1,5 +1,5 @@
 import type { AppConfig, PoolSizeConfig } from '../config/app-config';
-import { describeEmulatorVoice, type SpeechEndpoint } from '../pools-module/speech-endpoint';
+import { describeEmulatorVoice, type SpeechEndpoint } from '../upstream/speech-endpoint';
 import { describeSpeechTarget } from '../speech/speech-target';
 
 export interface StartupSummary {

@@ -1,5 +1,5 @@
 import type { AllocationTier } from '../pools/allocation-tier';
-import type { ErrorBody } from './error-body';
+import type { ErrorBody } from '../protocol/error-codes';
 
 /** What a synthesis did until it ended; times in ms from the start of serving the request. */
 export interface SynthesisProgress {

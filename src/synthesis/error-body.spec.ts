@@ -1,7 +1,7 @@
+import { expect } from '@jest/globals';
 import { z } from 'zod';
 import { PoolClosedError, PoolTimeoutError } from '../pools/pool-errors';
 import { SpeechError } from '../speech/speech-error';
-import { failedAck } from '../voice/voice-errors';
 import { MAX_ERROR_MESSAGE_CHARS, badRequest, toErrorBody } from './error-body';
 
 describe('toErrorBody', () => {
@@ -63,9 +63,10 @@ describe('toErrorBody', () => {
   it('hides anything else behind INTERNAL and hands it to the logger', () => {
     const logged: unknown[] = [];
     const secret = new Error('db password is hunter2');
-    expect(failedAck(secret, (e) => logged.push(e))).toEqual({
-      ok: false,
-      error: { code: 'INTERNAL', message: 'internal error', retryable: false },
+    expect(toErrorBody(secret, (e) => logged.push(e))).toEqual({
+      code: 'INTERNAL',
+      message: 'internal error',
+      retryable: false,
     });
     expect(logged).toEqual([secret]);
     expect(toErrorBody('a string').code).toBe('INTERNAL');

@@ -1,13 +1,7 @@
 import { ZodError } from 'zod';
 import { PoolClosedError, PoolTimeoutError } from '../pools/pool-errors';
-import { ERROR_CODES, SpeechError, type ErrorCode } from '../speech/speech-error';
-
-/** What a client is told about a failed request, whatever the transport. */
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  retryable: boolean;
-}
+import { ERROR_CODES, type ErrorBody } from '../protocol/error-codes';
+import { SpeechError } from '../speech/speech-error';
 
 /**
  * Longest error message a client is sent. Messages quote client input (field paths, ids, SSML parser errors);

@@ -94,7 +94,8 @@ export function analyzeSsml(ssml: string): SsmlCheck {
   const voices: string[] = [];
   const rates: number[] = [1];
   const rateOpened: boolean[] = [];
-  let root: string | null = null;
+  // Set by the parser's callbacks (a plain `= null` would leave it narrowed to null below).
+  let root = null as string | null;
   let problem: string | null = null;
   let silentDepth = 0;
   let textMs = 0;

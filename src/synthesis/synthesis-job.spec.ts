@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { AllocationTier } from '../pools/allocation-tier';
 import { PoolTimeoutError } from '../pools/pool-errors';
 import { SpeechError } from '../speech/speech-error';

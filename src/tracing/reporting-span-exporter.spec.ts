@@ -6,7 +6,9 @@ import { ReportingSpanExporter } from './reporting-span-exporter';
 describe('ReportingSpanExporter', () => {
   it('logs once when exports start failing and once when they recover, passing every result on', () => {
     const lines: Array<Record<string, unknown>> = [];
-    const logger = createRootLogger('info', { write: (s: string) => void lines.push(JSON.parse(s)) });
+    const logger = createRootLogger('info', {
+      write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>),
+    });
     const results: ExportResult[] = [
       { code: ExportResultCode.FAILED, error: new Error('connect ECONNREFUSED 10.0.0.9:4318') },
       { code: ExportResultCode.FAILED, error: new Error('connect ECONNREFUSED 10.0.0.9:4318') },

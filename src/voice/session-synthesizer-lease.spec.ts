@@ -1,8 +1,8 @@
 import { AllocationTier } from '../pools/allocation-tier';
 import type { ResourcePool } from '../pools/resource-pool';
 import type { TtsClient } from '../speech/tts-client';
-import { FakeResource, expectBooksBalanced } from '../testing/fake-resources';
-import { FakeClock } from '../testing/fake-clock';
+import { FakeResource, expectBooksBalanced } from '../../test/support/pools/fake-resources';
+import { FakeClock } from '../../test/support/pools/fake-clock';
 import { WarmableResourcePool } from '../pools/warmable-resource-pool';
 import { SessionSynthesizerLease } from './session-synthesizer-lease';
 import { VoiceMetrics } from './voice-metrics';

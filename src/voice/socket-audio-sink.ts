@@ -1,7 +1,8 @@
 import type { Socket } from 'socket.io';
+import type { SynthesisAck, TtsAudio } from '../protocol';
 import type { AudioSink, SynthesisResult } from '../synthesis/audio-sink';
 import { sendBufferBytes } from './socket-send-buffer';
-import { synthesisAck, type SynthesisAck } from './synthesis-acks';
+import { synthesisAck } from './synthesis-acks';
 import type { VoiceMetrics } from './voice-metrics';
 
 /** The audio of one tts.synthesize request: `tts.audio` events on its socket, then the ack. */
@@ -15,7 +16,8 @@ export class SocketAudioSink implements AudioSink {
   ) {}
 
   emit(chunk: Buffer, seq: number): void {
-    this.socket.emit('tts.audio', { requestId: this.requestId, seq, audio: chunk });
+    const message: TtsAudio = { requestId: this.requestId, seq, audio: chunk };
+    this.socket.emit('tts.audio', message);
   }
 
   bufferedBytes(): number {

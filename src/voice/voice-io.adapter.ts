@@ -6,7 +6,7 @@ import type { Observable } from 'rxjs';
 import type { Server, ServerOptions } from 'socket.io';
 import { FLEET_SOCKET_ADAPTER } from '../fleet/fleet-tokens';
 import type { FleetSocketAdapter } from '../fleet/socket/fleet-socket-adapter';
-import { isLoopbackAddress } from './voice-auth';
+import { isLoopbackAddress } from '../access/api-key-auth';
 import { VOICE_SETTINGS, type VoiceSettings } from './voice-options';
 
 /** Marks servers built by VoiceIoAdapter, so the gateway can warn when the application forgot to use it. */
@@ -73,11 +73,12 @@ export class VoiceIoAdapter extends IoAdapter {
     const settings = this.settings ?? this.app.get<VoiceSettings>(VOICE_SETTINGS, { strict: false });
     // In fleet mode the replicas' Socket.IO servers talk to each other through Socket.IO's Redis adapter.
     const fleet = this.fleetAdapter();
+    // IoAdapter types its server as any; it is socket.io's Server.
     const server = super.createIOServer(port, {
       ...options,
       ...voiceServerOptions(settings),
       ...(fleet === null ? {} : { adapter: fleet.adapter }),
-    } as ServerOptions);
+    }) as Server;
     Reflect.set(server, VOICE_IO_CONFIGURED, true);
     return server;
   }
@@ -96,7 +97,9 @@ export class VoiceIoAdapter extends IoAdapter {
   ): void {
     for (const { message, callback, isAckHandledManually } of handlers) {
       socket.on(String(message), (...args: unknown[]) => {
-        const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args);
+        const payload = this.mapPayload(args.length === 1 ? args[0] : args);
+        const data: unknown = payload.data;
+        const ack = payload.ack;
         const result: unknown = callback(data, ack);
         const settle = (response: unknown): void => {
           if (response === undefined || response === null) return;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '../metrics/metrics-registry';
 import type { AllocationTier } from '../pools/allocation-tier';
-import type { ErrorCode } from '../speech/speech-error';
+import type { ErrorCode } from '../protocol/error-codes';
 import type { SessionEndReason } from './voice-session-registry';
 
 /** What the `event` label counts: client events, plus connections and recognitions failing on their own. */

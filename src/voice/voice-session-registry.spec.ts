@@ -1,4 +1,4 @@
-import { FakeClock } from '../testing/fake-clock';
+import { FakeClock } from '../../test/support/pools/fake-clock';
 import { VoiceSessionRegistry } from './voice-session-registry';
 
 interface TestSession {

@@ -1,6 +1,6 @@
 import type { ResourcePool } from '../pools/resource-pool';
 import type { TtsClient } from '../speech/tts-client';
-import { FakeClock } from '../testing/fake-clock';
+import { FakeClock } from '../../test/support/pools/fake-clock';
 import { VoiceMetrics } from './voice-metrics';
 import { resolveVoiceSettings } from './voice-options';
 import { VoiceSessions } from './voice-sessions';
@@ -47,7 +47,7 @@ describe('VoiceSessions', () => {
     const ended = async () =>
       Object.fromEntries(
         (await metrics.registry.getSingleMetric('warmline_voice_sessions_ended_total')!.get()).values.map(
-          (v): [string, number] => [String(v.labels.reason), v.value],
+          (v) => [String(v.labels.reason), v.value] as const,
         ),
       );
     expect(await ended()).toEqual({ expired: 0, moved: 0, shutdown: 0 });

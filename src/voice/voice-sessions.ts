@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { FLEET_SESSIONS } from '../fleet/fleet-tokens';
 import type { FleetVoiceSessions } from '../fleet/sessions/fleet-voice-sessions';
-import { TTS_POOL } from '../pools-module/pool-tokens';
+import { TTS_POOL } from '../speech-pools/pool-tokens';
 import { systemClock, type Clock, type ClockTimer } from '../pools/clock';
 import type { ResourcePool } from '../pools/resource-pool';
 import type { TtsClient } from '../speech/tts-client';

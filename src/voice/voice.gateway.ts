@@ -22,19 +22,32 @@ import { FLEET_SESSIONS } from '../fleet/fleet-tokens';
 import type { FleetVoiceSessions } from '../fleet/sessions/fleet-voice-sessions';
 import { ShutdownState } from '../lifecycle/shutdown-state';
 import { sessionIdPrefix } from '../logging/session-id-prefix';
-import { STT_POOL, TTS_POOL, VOICE_CATALOG } from '../pools-module/pool-tokens';
-import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../pools-module/pools-module-options';
+import { VOICE_CATALOG } from '../upstream/upstream-tokens';
+import { STT_POOL, TTS_POOL } from '../speech-pools/pool-tokens';
+import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../speech-pools/pools-module-options';
 import type { ResourcePool } from '../pools/resource-pool';
+import {
+  CLIENT_EVENTS,
+  DEFAULT_TTS_FORMAT,
+  sttStartSchema,
+  sttStopSchema,
+  ttsCancelSchema,
+  ttsSynthesizeSchema,
+  type ErrorBody,
+  type ErrorEvent,
+  type SessionDisplaced,
+  type SessionMoving,
+  type SessionReady,
+} from '../protocol';
 import { SttStream } from '../recognition/stt-stream';
 import type { SttResultSink } from '../recognition/stt-result-sink';
-import { DEFAULT_TTS_FORMAT } from '../speech/audio-format';
 import { RECOGNIZER_SAMPLE_RATE } from '../speech/audio-format';
 import type { SttClient } from '../speech/stt-client';
 import type { TtsClient } from '../speech/tts-client';
 import type { VoiceCatalog } from '../speech/voice-catalog';
 import { DISCONNECTED, SHUTTING_DOWN, isAbortReason, replyFor } from '../synthesis/abort-reason';
 import { DEFAULT_AUDIO_LIMITS, maxAudioBytesFor, type AudioLimits } from '../synthesis/audio-limits';
-import { badRequest, rateLimited, shuttingDown, toErrorBody, type ErrorBody } from '../synthesis/error-body';
+import { badRequest, rateLimited, shuttingDown, toErrorBody } from '../synthesis/error-body';
 import { PooledSynthesizerLease } from '../synthesis/pooled-synthesizer-lease';
 import { SynthesisJob } from '../synthesis/synthesis-job';
 import { prepareSsml, type InputChecks } from '../synthesis/synthesis-input';
@@ -45,20 +58,13 @@ import { closeConnections } from './close-connections';
 import { SessionSynthesizerLease } from './session-synthesizer-lease';
 import { SocketAudioSink } from './socket-audio-sink';
 import { sendBufferBytes } from './socket-send-buffer';
-import { TokenBucket } from './token-bucket';
-import { VoiceAuthenticator, handshakeSessionId } from './voice-auth';
+import { TokenBucket } from '../access/token-bucket';
+import { VoiceAuthenticator, handshakeSessionId } from '../access/api-key-auth';
 import { failedAck } from './voice-errors';
 import { VOICE_IO_CONFIGURED } from './voice-io.adapter';
 import { VoiceMetrics, type VoiceEvent } from './voice-metrics';
 import { ANSWER_ALLOWANCE_BYTES, VOICE_SETTINGS, type VoiceSettings } from './voice-options';
-import {
-  parseAudioFrame,
-  parsePayload,
-  sttStartSchema,
-  sttStopSchema,
-  ttsCancelSchema,
-  ttsSynthesizeSchema,
-} from './voice-payloads';
+import { parseAudioFrame, parsePayload } from './parse-payload';
 import type { VoiceSession } from './voice-session';
 import { VoiceSessions } from './voice-sessions';
 
@@ -75,13 +81,7 @@ interface VoiceConnection {
 type Reply = (response: unknown) => void;
 
 /** The events a client may send; anything else is refused (and still counted against the request rate). */
-const CLIENT_EVENTS: ReadonlySet<string> = new Set([
-  'tts.synthesize',
-  'tts.cancel',
-  'stt.start',
-  'stt.audio',
-  'stt.stop',
-]);
+const KNOWN_EVENTS: ReadonlySet<string> = new Set(CLIENT_EVENTS);
 
 /** Server-side event between replicas (Socket.IO Redis adapter): a session was resumed on the sender. */
 const SESSION_MOVED = 'fleet:session-moved';
@@ -244,7 +244,8 @@ export class VoiceGateway
       if (this.charge(connection, packet)) next();
     });
     this.metrics.request('connect', attached.resumed ? 'resumed' : 'ok');
-    socket.emit('session.ready', { sessionId: attached.sessionId, resumed: attached.resumed });
+    const ready: SessionReady = { sessionId: attached.sessionId, resumed: attached.resumed };
+    socket.emit('session.ready', ready);
   }
 
   handleDisconnect(socket: Socket): void {
@@ -453,7 +454,7 @@ export class VoiceGateway
     const event = typeof packet[0] === 'string' ? packet[0] : '';
     const last = packet[packet.length - 1];
     const ack = typeof last === 'function' ? (last as Reply) : null;
-    const known = CLIENT_EVENTS.has(event);
+    const known = KNOWN_EVENTS.has(event);
     const label: VoiceEvent = known ? (event as VoiceEvent) : 'unknown';
     const isAudio = event === 'stt.audio';
     const { limits } = this.settings;
@@ -569,10 +570,11 @@ export class VoiceGateway
     this.metrics.request('connect', 'displaced');
     this.logger.log(`session ${sessionIdPrefix(session.id)} was resumed by another connection`);
     if (old === undefined) return;
-    old.emit('session.displaced', {
+    const displaced: SessionDisplaced = {
       code: 'SESSION_TAKEN_OVER',
       message: 'another connection resumed this session; this connection is closed',
-    });
+    };
+    old.emit('session.displaced', displaced);
     old.disconnect(true);
   }
 
@@ -586,10 +588,11 @@ export class VoiceGateway
     if (connectionId === null) return;
     const old = this.namespace.sockets.get(connectionId);
     if (old === undefined) return;
-    old.emit('session.displaced', {
+    const displaced: SessionDisplaced = {
       code: 'SESSION_TAKEN_OVER',
       message: 'this session was resumed on another replica; this connection is closed',
-    });
+    };
+    old.emit('session.displaced', displaced);
     old.disconnect(true);
   }
 
@@ -602,7 +605,9 @@ export class VoiceGateway
     this.fleet.leaving();
     for (const socket of this.namespace.sockets.values()) {
       const connection = this.connections.get(socket);
-      if (connection !== undefined) socket.emit('session.moving', { sessionId: connection.session.id });
+      if (connection === undefined) continue;
+      const moving: SessionMoving = { sessionId: connection.session.id };
+      socket.emit('session.moving', moving);
     }
   }
 
@@ -626,11 +631,12 @@ export class VoiceGateway
 
   private emitError(socket: Socket, body: ErrorBody, requestId: string | undefined): void {
     if (!this.canSend(socket, 'unknown')) return;
-    socket.emit('error', {
+    const event: ErrorEvent = {
       code: body.code,
       message: body.message,
       ...(requestId === undefined ? {} : { requestId }),
-    });
+    };
+    socket.emit('error', event);
   }
 
   private logInternal(event: string, error: unknown): void {

@@ -12,7 +12,7 @@ import {
 import { VoiceSessions } from './voice-sessions';
 
 /**
- * The voice gateway (`/voice`). Needs PoolsModule (TTS_POOL, STT_POOL, POOLS_MODULE_OPTIONS); uses ShutdownState
+ * The voice gateway (`/voice`). Needs SpeechPoolsModule (TTS_POOL, STT_POOL, POOLS_MODULE_OPTIONS); uses ShutdownState
  * and METRICS_REGISTRY when LifecycleModule / MetricsModule are present. The application must create its
  * Socket.IO server through VoiceIoAdapter. Configure with `VoiceModule.forRoot({ apiKeys, corsOrigins,
  * sessionResumeGraceMs })`, or from the validated environment with `VoiceModule.fromAppConfig()`.

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { validateEnv } from '../../src/config/validate-env';
-import { createTestApp, type TestApp } from '../support/create-test-app';
-import { freePort } from '../support/service-process';
-import { DockerIgnore } from './support/dockerignore';
+import { createTestApp, type TestApp } from '../support/app/create-test-app';
+import { freePort } from '../support/process/service-process';
+import { DockerIgnore } from '../support/deploy/dockerignore';
 import {
   execForm,
   instructionsOf,
@@ -12,7 +12,7 @@ import {
   parseHealthcheck,
   type Instruction,
   type Stage,
-} from './support/dockerfile';
+} from '../support/deploy/dockerfile';
 
 /**
  * What can be checked about the image without a Docker engine: base images, stages, user, ports, signals, the
@@ -153,10 +153,9 @@ describe('.dockerignore', () => {
       'dist/main.js',
       'coverage/lcov.info',
       'test/metrics.e2e-spec.ts',
-      'test/support/create-test-app.ts',
+      'test/support/app/create-test-app.ts',
       'src/pools/warmable-resource-pool.spec.ts',
       'src/speech/tts-client.int-spec.ts',
-      'src/testing/fake-clock.ts',
       'bench/pool.bench.ts',
       '.git/HEAD',
       'deploy/kubernetes/base/deployment.yaml',
@@ -192,12 +191,11 @@ describe('.dockerignore', () => {
   });
 
   it('sends exactly the sources the production build compiles', () => {
-    // tsconfig.build.json leaves out specs and src/testing; the context must hold every other source file.
+    // tsconfig.build.json leaves out specs; the context must hold every other source file.
     const files = readdirSync(join(ROOT, 'src'), { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
       .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)).split('\\').join('/'));
-    const compiled = (path: string): boolean =>
-      !/\.(int-)?spec\.ts$/.test(path) && !path.startsWith('src/testing/');
+    const compiled = (path: string): boolean => !/\.(int-)?spec\.ts$/.test(path);
     expect(files.length).toBeGreaterThan(50);
     for (const file of files) expect([file, ignored(file)]).toEqual([file, !compiled(file)]);
   });

@@ -2,9 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { metricNames, withoutGrafanaVariables } from './support/promql';
-import { describeWithPromtool, promtool } from './support/promtool';
-import { dashboardQueries, readAlertRules, readDashboard, type DashboardPanel } from './support/rules';
+import { metricNames, withoutGrafanaVariables } from '../support/deploy/promql';
+import { describeWithPromtool, promtool } from '../support/deploy/promtool';
+import {
+  dashboardQueries,
+  readAlertRules,
+  readDashboard,
+  type DashboardPanel,
+} from '../support/deploy/rules';
 
 /** deploy/grafana/warmline.json: importable, laid out, covering pools, tiers, first byte and sessions. */
 const dashboard = readDashboard();

@@ -13,10 +13,10 @@ import { parse as parseYaml } from 'yaml';
 import { ENV_VARIABLES } from '../../src/config/env.schema';
 import { validateEnv } from '../../src/config/validate-env';
 import { DEFAULT_DRAIN_TIMEOUT_MS, resolveVoiceSettings } from '../../src/voice/voice-options';
-import { createTestApp, type TestApp } from '../support/create-test-app';
-import { instructionsOf, parseDockerfile } from './support/dockerfile';
-import { validateManifest } from './support/kubernetes-schema';
-import { loadKustomizeBase, type KustomizeBase, type Manifest } from './support/kustomize';
+import { createTestApp, type TestApp } from '../support/app/create-test-app';
+import { instructionsOf, parseDockerfile } from '../support/deploy/dockerfile';
+import { validateManifest } from '../support/deploy/kubernetes-schema';
+import { loadKustomizeBase, type KustomizeBase, type Manifest } from '../support/deploy/kustomize';
 
 /**
  * The Kubernetes base (deploy/kubernetes/base, which deploy/kubernetes builds) against the Kubernetes schemas
@@ -124,7 +124,7 @@ describe('deploy/kubernetes', () => {
   });
 
   it('would notice an invalid object (the validator is not a no-op)', () => {
-    const broken = structuredClone(deployment) as unknown as Manifest & IDeployment;
+    const broken = structuredClone(deployment);
     (broken.spec as { replicas: unknown }).replicas = 'two';
     expect(() => validateManifest(broken)).toThrow(/replicas/);
     expect(() => validateManifest({ ...service, apiVersion: 'v9' })).toThrow(/no Kubernetes schema/);

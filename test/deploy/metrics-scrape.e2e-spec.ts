@@ -1,10 +1,15 @@
 import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { describeWithRedis, startRedis, type TestRedis } from '../support/redis-server';
-import { freePort, spawnService, waitForReady, type ServiceProcess } from '../support/service-process';
-import { metricNames } from './support/promql';
-import { describeWithPromtool, promtool } from './support/promtool';
-import { dashboardQueries, readAlertRules, readDashboard } from './support/rules';
+import { describeWithRedis, startRedis, type TestRedis } from '../support/fleet/redis-server';
+import {
+  freePort,
+  spawnService,
+  waitForReady,
+  type ServiceProcess,
+} from '../support/process/service-process';
+import { metricNames } from '../support/deploy/promql';
+import { describeWithPromtool, promtool } from '../support/deploy/promtool';
+import { dashboardQueries, readAlertRules, readDashboard } from '../support/deploy/rules';
 
 jest.setTimeout(120_000);
 

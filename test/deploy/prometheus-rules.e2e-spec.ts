@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { metricNames } from './support/promql';
-import { describeWithPromtool, promtool } from './support/promtool';
-import { PROMETHEUS_DIR, readAlertRules } from './support/rules';
+import { metricNames } from '../support/deploy/promql';
+import { describeWithPromtool, promtool } from '../support/deploy/promtool';
+import { PROMETHEUS_DIR, readAlertRules } from '../support/deploy/rules';
 
 /** deploy/prometheus/alerts.yml: well-formed, explained, valid for promtool and unit-tested alert by alert. */
 const rules = readAlertRules();

@@ -2,9 +2,11 @@ import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { DISABLED_TRACING, Tracing, TracingSettingsError } from '../../src/tracing';
+import { DISABLED_TRACING } from '../../src/tracing/noop-tracing';
+import { Tracing } from '../../src/tracing/tracing';
+import { TracingSettingsError } from '../../src/tracing/tracing-settings';
 import { OpenTelemetryTracing } from '../../src/tracing/otel-tracing';
-import { createTestApp } from '../support/create-test-app';
+import { createTestApp } from '../support/app/create-test-app';
 
 jest.setTimeout(60_000);
 
@@ -86,7 +88,11 @@ describe('tracing in the application (e2e)', () => {
       const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
         const child = execFile(
           process.execPath,
-          ['-r', 'ts-node/register/transpile-only', join(__dirname, 'support', 'otlp-export-child.ts')],
+          [
+            '-r',
+            'ts-node/register/transpile-only',
+            join(__dirname, '..', 'support', 'deploy', 'otlp-export-child.ts'),
+          ],
           {
             cwd: ROOT,
             env: {

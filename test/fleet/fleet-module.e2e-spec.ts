@@ -1,15 +1,19 @@
-import type { INestApplication } from '@nestjs/common';
+import { expect } from '@jest/globals';
+import type { HttpApp } from '../support/app/http-app';
 import request from 'supertest';
-import { FleetHealthIndicator, FleetModule, FleetRedisError, type FleetView } from '../../src/fleet';
-import { createTestApp } from '../support/create-test-app';
-import { describeWithRedis, startRedis, type TestRedis } from '../support/redis-server';
+import { FleetHealthIndicator } from '../../src/fleet/api/fleet-health.indicator';
+import type { FleetView } from '../../src/fleet/api/fleet-view';
+import { FleetModule } from '../../src/fleet/fleet.module';
+import { FleetRedisError } from '../../src/fleet/redis/fleet-redis-error';
+import { createTestApp } from '../support/app/create-test-app';
+import { describeWithRedis, startRedis, type TestRedis } from '../support/fleet/redis-server';
 
 jest.setTimeout(60_000);
 
 /** The fleet module inside the real application shell (fake pools), two replicas against one real Redis. */
 describeWithRedis('fleet module in the application (e2e, real Redis)', () => {
   let redis: TestRedis;
-  const apps: INestApplication[] = [];
+  const apps: HttpApp[] = [];
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -22,7 +26,7 @@ describeWithRedis('fleet module in the application (e2e, real Redis)', () => {
     await redis?.stop();
   });
 
-  async function replica(replicaId: string, redisUrl = redis.url): Promise<INestApplication> {
+  async function replica(replicaId: string, redisUrl = redis.url): Promise<HttpApp> {
     const { app } = await createTestApp({
       features: [
         FleetModule.forRoot({
@@ -39,7 +43,7 @@ describeWithRedis('fleet module in the application (e2e, real Redis)', () => {
     return app;
   }
 
-  const fleet = async (app: INestApplication): Promise<FleetView> =>
+  const fleet = async (app: HttpApp): Promise<FleetView> =>
     (await request(app.getHttpServer()).get('/api/v1/fleet').expect(200)).body as FleetView;
 
   async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {

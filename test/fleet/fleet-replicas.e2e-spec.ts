@@ -1,8 +1,13 @@
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { freePort, spawnService } from '../support/service-process';
-import { describeWithRedis } from '../support/redis-server';
-import { ready, recognise, synthesize, words, type SessionReady } from '../voice-harness';
-import { FLEET_API_KEYS, startLocalFleet, type LocalFleet, type Replica } from './fleet-harness';
+import { freePort, spawnService } from '../support/process/service-process';
+import { describeWithRedis } from '../support/fleet/redis-server';
+import { ready, recognise, synthesize, words, type SessionReady } from '../support/app/voice-harness';
+import {
+  FLEET_API_KEYS,
+  startLocalFleet,
+  type LocalFleet,
+  type Replica,
+} from '../support/fleet/fleet-harness';
 
 jest.setTimeout(240_000);
 
@@ -296,7 +301,7 @@ describeWithRedis('a fleet of real service processes (e2e)', () => {
       }),
     );
     await until(
-      async () => acks.length,
+      () => Promise.resolve(acks.length),
       (n) => n >= 12,
       'work under way',
     );

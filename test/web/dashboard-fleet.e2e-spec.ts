@@ -1,12 +1,12 @@
 import type { Page } from 'playwright-core';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import type { FleetView } from '../../src/fleet';
-import { describeWithRedis, startRedis, type TestRedis } from '../support/redis-server';
-import { chromiumAvailability, launchChromium, type Chromium } from './support/chromium';
-import { PageWatch } from './support/page-watch';
-import { screenshot } from './support/screenshots';
-import { startWebApp, type WebApp } from './support/web-app';
-import { ensureWebBundle } from './support/web-bundle';
+import type { FleetView } from '../../src/fleet/api/fleet-view';
+import { describeWithRedis, startRedis, type TestRedis } from '../support/fleet/redis-server';
+import { chromiumAvailability, launchChromium, type Chromium } from '../support/web/chromium';
+import { PageWatch } from '../support/web/page-watch';
+import { screenshot } from '../support/web/screenshots';
+import { startWebApp, type WebApp } from '../support/web/web-app';
+import { ensureWebBundle } from '../support/web/web-bundle';
 
 jest.setTimeout(60_000);
 

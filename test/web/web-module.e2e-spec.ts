@@ -1,23 +1,24 @@
-import type { INestApplication } from '@nestjs/common';
+import type { HttpApp } from '../support/app/http-app';
+import type { PoolsResponse } from '../../src/speech-pools/pools.controller';
 import type { IncomingMessage } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
 import request from 'supertest';
-import type { FakePool } from '../../src/testing/fake-pool';
-import { waitFor } from '../../src/testing/wait-for';
+import type { FakePool } from '../support/pools/fake-pool';
+import { waitFor } from '../support/wait-for';
 import { voiceServerOptions } from '../../src/voice/voice-io.adapter';
 import { resolveVoiceSettings } from '../../src/voice/voice-options';
 import type { DashboardFrame, DashboardHistory } from '../../src/web/dashboard/dashboard-frame';
 import { WebModule } from '../../src/web/web.module';
-import { createTestApp } from '../support/create-test-app';
-import { ensureWebBundle } from './support/web-bundle';
+import { createTestApp } from '../support/app/create-test-app';
+import { ensureWebBundle } from '../support/web/web-bundle';
 
 /** The web module over real HTTP and Socket.IO, with fake pools (no browser: see web-pages.e2e-spec.ts). */
 describe('web module (e2e)', () => {
   describe('pages and assets', () => {
-    let app: INestApplication;
+    let app: HttpApp;
 
     beforeAll(async () => {
       await ensureWebBundle();
@@ -49,7 +50,7 @@ describe('web module (e2e)', () => {
       expect(res.headers['cache-control']).toBe('no-cache');
       await request(app.getHttpServer())
         .get('/assets/demo.js')
-        .set('If-None-Match', res.headers.etag as string)
+        .set('If-None-Match', res.headers.etag)
         .expect(304);
       await request(app.getHttpServer()).get('/assets/mic-worklet.js').expect(200);
       await request(app.getHttpServer()).get('/assets/dashboard.css').expect(200);
@@ -68,7 +69,7 @@ describe('web module (e2e)', () => {
     const { app } = await createTestApp({ features: [WebModule.forRoot({ apiKeys: [], assetsDir: empty })] });
     try {
       const res = await request(app.getHttpServer()).get('/').expect(503);
-      expect(res.body.message).toContain('npm run build');
+      expect((res.body as { message: string }).message).toContain('npm run build');
     } finally {
       await app.close();
       await rm(empty, { recursive: true, force: true });
@@ -76,7 +77,7 @@ describe('web module (e2e)', () => {
   });
 
   describe('dashboard stream (/dashboard namespace)', () => {
-    let app: INestApplication;
+    let app: HttpApp;
     let pools: Map<string, FakePool>;
     let url: string;
     const sockets: ClientSocket[] = [];
@@ -123,10 +124,10 @@ describe('web module (e2e)', () => {
       expect(Array.isArray(history.points)).toBe(true);
 
       const frame = await new Promise<DashboardFrame>((resolve) => socket.once('dashboard.frame', resolve));
-      const api = await request(app.getHttpServer()).get('/api/v1/pools').expect(200);
+      const api = (await request(app.getHttpServer()).get('/api/v1/pools').expect(200)).body as PoolsResponse;
       expect({ ...frame.pools.tts, metrics: { ...frame.pools.tts.metrics, timestamp: 0 } }).toEqual({
-        ...api.body.pools.tts,
-        metrics: { ...api.body.pools.tts.metrics, timestamp: 0 },
+        ...api.pools.tts,
+        metrics: { ...api.pools.tts.metrics, timestamp: 0 },
       });
       expect(frame.point.firstByteMs).toBeNull(); // no voice gateway in this app
     });

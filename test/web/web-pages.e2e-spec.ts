@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { chromiumAvailability, launchChromium, type Chromium } from './support/chromium';
-import { PageWatch } from './support/page-watch';
-import { screenshot } from './support/screenshots';
-import { compareAudio, int16, paddedWav, synthesizePcm } from './support/speech-audio';
-import { startWebApp, type WebApp } from './support/web-app';
-import { ensureWebBundle } from './support/web-bundle';
+import { chromiumAvailability, launchChromium, type Chromium } from '../support/web/chromium';
+import { PageWatch } from '../support/web/page-watch';
+import { screenshot } from '../support/web/screenshots';
+import { compareAudio, int16, paddedWav, synthesizePcm } from '../support/web/speech-audio';
+import { startWebApp, type WebApp } from '../support/web/web-app';
+import { ensureWebBundle } from '../support/web/web-bundle';
 
 jest.setTimeout(60_000);
 
@@ -317,7 +317,7 @@ browserTests('the web pages in Chromium', () => {
     });
   });
 
-  it('logged no console errors and sent nothing off this machine', async () => {
+  it('logged no console errors and sent nothing off this machine', () => {
     expect(watch.consoleErrors).toEqual([]);
     expect(watch.offLoopback).toEqual([]);
   });

@@ -2,7 +2,13 @@ import { byTestId } from '../shared/dom';
 import { showConnectionState } from '../shared/connection-status';
 import { formatMs } from '../shared/format';
 import { bindTokenField } from '../shared/token-store';
-import { showError, toTypedError, type FailedAck, type TypedError } from '../shared/typed-error';
+import {
+  ServiceError,
+  showError,
+  toTypedError,
+  type FailedAck,
+  type TypedError,
+} from '../shared/typed-error';
 import { HistoryTable } from './history-table';
 import { frameLevel, Microphone, MIC_SAMPLE_RATE } from './mic/microphone';
 import { PcmStreamPlayer } from './pcm-stream-player';
@@ -120,7 +126,7 @@ async function speak(): Promise<void> {
       requestId,
       ...(voice === '' ? {} : { voice }),
     })) as SpeakAck | FailedAck;
-    if (!ack.ok) throw ack.error;
+    if (!ack.ok) throw ServiceError.from(ack.error);
     const tier = ack.tier ?? 'canceled';
     showResult(tier, ack.firstByteMs, ack.totalMs);
     row.done({ tier, firstByteMs: ack.firstByteMs ?? 0, totalMs: ack.totalMs, bytes: ack.bytes });

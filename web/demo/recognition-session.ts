@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io-client';
-import type { FailedAck, TypedError } from '../shared/typed-error';
+import { ServiceError, type FailedAck, type TypedError } from '../shared/typed-error';
 import { nextRequestId } from './request-id';
 
 const ACK_TIMEOUT_MS = 30_000;
@@ -49,7 +49,7 @@ export class RecognitionSession {
     const ack = (await this.socket
       .timeout(ACK_TIMEOUT_MS)
       .emitWithAck('stt.start', { requestId: this.requestId, sampleRate })) as StartAck | FailedAck;
-    if (!ack.ok) throw ack.error;
+    if (!ack.ok) throw ServiceError.from(ack.error);
     return ack.tier;
   }
 
@@ -63,7 +63,7 @@ export class RecognitionSession {
       const ack = (await this.socket
         .timeout(ACK_TIMEOUT_MS)
         .emitWithAck('stt.stop', { requestId: this.requestId })) as StopAck | FailedAck;
-      if (!ack.ok) throw ack.error;
+      if (!ack.ok) throw ServiceError.from(ack.error);
       return ack.finals;
     } finally {
       this.dispose();

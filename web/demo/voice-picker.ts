@@ -1,5 +1,5 @@
 import { el } from '../shared/dom';
-import { showError, type TypedError } from '../shared/typed-error';
+import { ServiceError, showError, toTypedError, type TypedError } from '../shared/typed-error';
 
 export interface VoiceInfo {
   name: string;
@@ -28,7 +28,7 @@ export class VoicePicker {
       showError(this.note, null);
     } catch (error) {
       this.note.classList.add('error');
-      showError(this.note, error as TypedError, 'Voice list unavailable (using the default voice)');
+      showError(this.note, toTypedError(error), 'Voice list unavailable (using the default voice)');
     }
   }
 
@@ -68,13 +68,13 @@ async function fetchVoices(token: string): Promise<VoiceInfo[]> {
       headers: token === '' ? {} : { Authorization: `Bearer ${token}` },
     });
   } catch (error) {
-    throw { code: 'NETWORK_ERROR', message: (error as Error).message } satisfies TypedError;
+    throw new ServiceError('NETWORK_ERROR', (error as Error).message);
   }
   const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) throw problemToError(response, body);
+  if (!response.ok) throw ServiceError.from(problemToError(response, body));
   const voices = (body as { voices?: unknown } | null)?.voices;
   if (!Array.isArray(voices)) {
-    throw { code: 'BAD_RESPONSE', message: 'the voice list has no "voices" array' } satisfies TypedError;
+    throw new ServiceError('BAD_RESPONSE', 'the voice list has no "voices" array');
   }
   return voices as VoiceInfo[];
 }

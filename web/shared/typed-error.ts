@@ -10,6 +10,21 @@ export interface FailedAck {
   error: TypedError & { retryable?: boolean };
 }
 
+/** A TypedError to throw: an Error (with a stack) that `isTypedError` and `toTypedError` take as it is. */
+export class ServiceError extends Error implements TypedError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+
+  static from(error: TypedError): ServiceError {
+    return new ServiceError(error.code, error.message);
+  }
+}
+
 export function isTypedError(value: unknown): value is TypedError {
   return (
     typeof value === 'object' &&

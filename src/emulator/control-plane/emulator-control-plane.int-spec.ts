@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { encodeBinaryFrame, encodeTextFrame, serviceHeaders } from '../protocol/frame-codec';
 import { RunningEmulator, startEmulator } from '..';
-import { eventually, withDeadline } from '../../testing/speech-sdk';
+import { eventually, withDeadline } from '../../../test/support/emulator/speech-sdk';
 
 const TTS_PATH = '/tts/cognitiveservices/websocket/v1';
 const REQUEST_ID = 'ABCDEF0123456789ABCDEF0123456789';

@@ -11,7 +11,7 @@ import {
   speak,
   speechConfig,
   withDeadline,
-} from '../../testing/speech-sdk';
+} from '../../../test/support/emulator/speech-sdk';
 
 const TTS_PATH = '/tts/cognitiveservices/websocket/v1';
 

@@ -44,10 +44,6 @@ export class EmulatorCounters {
     this.recognitionTurns++;
   }
 
-  get connectionsOpen(): number {
-    return this.open;
-  }
-
   /** Zeroes everything but the live socket count; the peak restarts from it. */
   reset(): void {
     this.total = 0;

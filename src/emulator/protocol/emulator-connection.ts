@@ -39,10 +39,6 @@ export class EmulatorConnection {
     return !this.closed && this.ws.readyState === WebSocket.OPEN;
   }
 
-  get inTurn(): boolean {
-    return this.turns > 0;
-  }
-
   sendText(
     path: string,
     requestId: string,

@@ -30,8 +30,6 @@ export interface BinaryFrame {
   body: Buffer;
 }
 
-export type SpeechFrame = TextFrame | BinaryFrame;
-
 const CRLF = '\r\n';
 const MAX_HEADER_BYTES = 0x7fff;
 

@@ -111,12 +111,6 @@ export class AudioFingerprintStore {
     }
   }
 
-  clear(): void {
-    this.entries.clear();
-    this.index.clear();
-    this.anchorCount = 0;
-  }
-
   /** A matcher for one utterance whose first sample will have absolute position `startPosition`. */
   createQuery(sampleRate: number, startPosition = 0): FingerprintQuery {
     return new FingerprintQuery(this.index.get(sampleRate), sampleRate, startPosition);

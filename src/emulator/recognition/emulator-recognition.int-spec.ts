@@ -11,7 +11,7 @@ import {
   whiteNoise,
   withDeadline,
   TEST_VOICES as VOICES,
-} from '../../testing/speech-sdk';
+} from '../../../test/support/emulator/speech-sdk';
 
 describe.each(VOICES)('speech emulator recognition (%s voice)', (voice) => {
   let emulator: RunningEmulator;

@@ -11,7 +11,7 @@ interface Sent {
   body: Record<string, unknown>;
 }
 
-async function setup(mode: RecognitionMode, detailed = false) {
+function setup(mode: RecognitionMode, detailed = false) {
   const store = new AudioFingerprintStore();
   const voice = new SyntheticVoice();
   const say = async (text: string) => {
@@ -49,7 +49,7 @@ const silence = (ms: number) => new Int16Array((RATE * ms) / 1000);
 
 describe('RecognitionTurn', () => {
   it('continuous: one phrase per utterance, partials growing, offsets in ticks', async () => {
-    const { turn, say, push, sent } = await setup('continuous', true);
+    const { turn, say, push, sent } = setup('continuous', true);
     const first = await say('Good morning, everyone.');
     const second = await say('See you later.');
     push(silence(500));
@@ -79,7 +79,7 @@ describe('RecognitionTurn', () => {
   });
 
   it('single-shot: done after the first phrase, later audio ignored', async () => {
-    const { turn, say, push, sent } = await setup('single-shot');
+    const { turn, say, push, sent } = setup('single-shot');
     const audio = await say('Only once.');
     push(silence(200));
     push(audio);
@@ -93,8 +93,8 @@ describe('RecognitionTurn', () => {
     expect(phrases[0].body.NBest).toBeUndefined(); // simple format
   });
 
-  it('NoMatch for sound it never synthesized; InitialSilenceTimeout for silence only', async () => {
-    const noisy = await setup('continuous');
+  it('NoMatch for sound it never synthesized; InitialSilenceTimeout for silence only', () => {
+    const noisy = setup('continuous');
     const random = createRandom(5);
     noisy.push(silence(300));
     noisy.push(Int16Array.from({ length: RATE }, () => Math.round(6000 * (random() * 2 - 1))));
@@ -105,7 +105,7 @@ describe('RecognitionTurn', () => {
     );
     expect(noisy.sent.some((m) => m.path === 'speech.hypothesis')).toBe(false);
 
-    const quiet = await setup('single-shot');
+    const quiet = setup('single-shot');
     quiet.push(silence(1000));
     quiet.turn.endOfStream();
     expect(quiet.sent).toEqual([
@@ -117,7 +117,7 @@ describe('RecognitionTurn', () => {
   });
 
   it('ends an utterance cut off by the end of the stream', async () => {
-    const { turn, say, push, sent } = await setup('continuous');
+    const { turn, say, push, sent } = setup('continuous');
     push(silence(300));
     push(await say('No silence after this.'));
     turn.endOfStream();

@@ -59,15 +59,6 @@ export class VoiceActivityDetector {
     this.partial = new Int16Array(this.frameLength);
   }
 
-  get inSpeech(): boolean {
-    return this.speaking;
-  }
-
-  /** Samples consumed so far (including a pending partial frame). */
-  get position(): number {
-    return this.framesDone * this.frameLength + this.partialLength;
-  }
-
   get noiseFloor(): number {
     return this.floorLevels.length > 0 ? this.floorLevels[0] : SILENCE_DB;
   }

@@ -1,17 +1,17 @@
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
 import { RunningEmulator, startEmulator } from '..';
-import { SynthesizerInternals } from '../../speech/synthesizer-internals';
 import {
   cancellation,
   closeClient,
   newSynthesizer,
   recognizeOnce,
+  requestStop,
   speak,
   speakSsml,
   newSynthesizerForHttp,
   withDeadline,
   TEST_VOICES as VOICES,
-} from '../../testing/speech-sdk';
+} from '../../../test/support/emulator/speech-sdk';
 
 const ssml = (inner: string): string =>
   `<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="en-US"><voice name="en-US-JennyNeural">${inner}</voice></speak>`;
@@ -211,7 +211,7 @@ describe.each(VOICES)('speech emulator synthesis (%s voice)', (voice) => {
     s.synthesizing = () => {
       if (stopped) return;
       stopped = true;
-      void new SynthesizerInternals(s).requestStop();
+      void requestStop(s);
     };
     const result = await speakSsml(s, long, 10_000);
     expect(result.reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);

@@ -44,9 +44,4 @@ export class LruCache<K, V> {
     this.entries.delete(key);
     this.totalWeight -= entry.weight;
   }
-
-  clear(): void {
-    this.entries.clear();
-    this.totalWeight = 0;
-  }
 }

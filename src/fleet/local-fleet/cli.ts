@@ -41,8 +41,8 @@ function startReplica(id: string, port: number, env: NodeJS.ProcessEnv): Replica
     env: { ...env, PORT: String(port), REPLICA_ID: id },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  prefixLines(child.stdout!, `[${id}]`, process.stdout);
-  prefixLines(child.stderr!, `[${id}]`, process.stderr);
+  prefixLines(child.stdout, `[${id}]`, process.stdout);
+  prefixLines(child.stderr, `[${id}]`, process.stderr);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return { id, url: `http://127.0.0.1:${port}`, child, exited };
 }

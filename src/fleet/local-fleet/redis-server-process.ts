@@ -57,8 +57,8 @@ export async function startRedisServer(port?: number): Promise<RedisServerProces
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
-    proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
     exited = new Promise((resolve) =>
       proc.once('exit', () => {
         if (child === proc) child = null;

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { describeWithRedis, startRedis, type TestRedis } from '../../../test/support/redis-server';
+import { describeWithRedis, startRedis, type TestRedis } from '../../../test/support/fleet/redis-server';
 import { LeaseLedger, type PerPool } from '../leases/lease-ledger';
 import { FleetKeys } from './fleet-keys';
 

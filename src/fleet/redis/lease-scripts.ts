@@ -1,10 +1,12 @@
 import { LUA_PRELUDE } from './lua-prelude';
 import { LuaScript } from './lua-script';
 
-/** A take's answer: granted, refused (the fleet is at its cap), or stale (this replica must sync first). */
+/**
+ * A take's answer: granted, or refused (the fleet is at its cap); the script answers -1 when this replica's
+ * heartbeat is stale (it must sync first).
+ */
 export const TAKE_GRANTED = 1;
 export const TAKE_REFUSED = 0;
-export const TAKE_STALE = -1;
 
 /**
  * Takes one lease of a pool for a replica if the fleet is below its cap.

@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
-import { describeWithRedis, startRedis, type TestRedis } from '../../../test/support/redis-server';
-import { waitFor } from '../../testing/wait-for';
+import { describeWithRedis, startRedis, type TestRedis } from '../../../test/support/fleet/redis-server';
+import { waitFor } from '../../../test/support/wait-for';
 import { FleetKeys } from '../redis/fleet-keys';
 import { connectFleetRedis } from '../redis/redis-connection';
-import { GatedFakePool } from '../testing/gated-fake-pool';
+import { GatedFakePool } from '../../../test/support/fleet/gated-fake-pool';
 import { FleetCoordinator } from './fleet-coordinator';
 
 jest.setTimeout(30_000);

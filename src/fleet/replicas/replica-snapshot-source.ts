@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ShutdownState } from '../../lifecycle/shutdown-state';
-import type { PoolRegistry } from '../../metrics/pool-registry';
-import { POOL_REGISTRY } from '../../pools-module/pool-tokens';
+import { type PoolRegistry, POOL_REGISTRY } from '../../speech-pools/pool-tokens';
 import type { PoolSnapshot } from '../../pools/pool-snapshot';
 import { SessionDirectory } from '../sessions/session-directory';
 import type { ReplicaSnapshot } from './replica-snapshot';

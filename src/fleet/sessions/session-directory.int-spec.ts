@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { describeWithRedis, startRedis, type TestRedis } from '../../../test/support/redis-server';
+import { describeWithRedis, startRedis, type TestRedis } from '../../../test/support/fleet/redis-server';
 import { FleetKeys } from '../redis/fleet-keys';
 import { connectFleetRedis } from '../redis/redis-connection';
 import { SessionDirectory } from './session-directory';

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import { describeWithRedis, startRedis, type TestRedis } from '../../../test/support/redis-server';
+import { describeWithRedis, startRedis, type TestRedis } from '../../../test/support/fleet/redis-server';
 import { connectFleetRedis } from '../redis/redis-connection';
 import { createFleetSocketAdapter, type FleetSocketAdapter } from './fleet-socket-adapter';
 

@@ -25,8 +25,8 @@ export async function createFleetSocketAdapter(base: Redis): Promise<FleetSocket
   for (const client of [pub, sub]) client.on('error', () => undefined); // reported by the fleet's own state
   await Promise.all([pub.connect(), sub.connect()]);
   const publish = pub.publish.bind(pub);
-  pub.publish = ((channel: string | Buffer, message: string | Buffer) =>
-    publish(channel, message).catch(() => 0)) as Redis['publish'];
+  pub.publish = (channel: string | Buffer, message: string | Buffer) =>
+    publish(channel, message).catch(() => 0);
   return {
     adapter: createAdapter(pub, sub, { key: FLEET_SOCKET_CHANNEL }),
     async close() {

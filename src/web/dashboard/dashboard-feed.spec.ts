@@ -1,5 +1,5 @@
 import type { PoolSnapshot } from '../../pools/pool-snapshot';
-import { poolSnapshot } from '../../testing/fake-pool';
+import { poolSnapshot } from '../../../test/support/pools/fake-pool';
 import { DashboardFeed } from './dashboard-feed';
 import type { DashboardFleet } from './dashboard-frame';
 

@@ -10,10 +10,9 @@ import type { Namespace, Socket } from 'socket.io';
 import type { FleetView } from '../../fleet/api/fleet-view';
 import { FLEET_VIEW } from '../../fleet/fleet-tokens';
 import { METRICS_REGISTRY } from '../../metrics/metrics-registry';
-import type { PoolRegistry } from '../../metrics/pool-registry';
-import { POOL_REGISTRY } from '../../pools-module/pool-tokens';
+import { type PoolRegistry, POOL_REGISTRY } from '../../speech-pools/pool-tokens';
 import type { PoolSnapshot } from '../../pools/pool-snapshot';
-import { VoiceAuthenticator } from '../../voice/voice-auth';
+import { VoiceAuthenticator } from '../../access/api-key-auth';
 import { WEB_SETTINGS, type WebSettings } from '../web-module-options';
 import { DashboardFeed } from './dashboard-feed';
 import {

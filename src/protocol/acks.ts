@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { errorBodySchema } from './error-codes';
+
+/** Where the client that served a request came from: the session's own, pre-connected, or created for it. */
+export const TIERS = ['dedicated', 'warm', 'cold'] as const;
+export const tierSchema = z.enum(TIERS);
+export type Tier = z.infer<typeof tierSchema>;
+
+/** `{ ok: false, error }`: the answer to every request that failed, whatever failed. */
+export const failedAckSchema = z.object({ ok: z.literal(false), error: errorBodySchema });
+export type FailedAck = z.infer<typeof failedAckSchema>;
+
+/** A completed synthesis, after its last `tts.audio` chunk; times in ms from the start of serving the request. */
+export const synthesisDoneAckSchema = z.object({
+  ok: z.literal(true),
+  requestId: z.string(),
+  tier: tierSchema,
+  /** null only if the upstream produced no audio at all. */
+  firstByteMs: z.number().nullable(),
+  totalMs: z.number(),
+  bytes: z.number().int().nonnegative(),
+});
+export type SynthesisDoneAck = z.infer<typeof synthesisDoneAckSchema>;
+
+/**
+ * A synthesis ended by `tts.cancel`: `ok` (the client asked for it), with what was done until then. `tier` is null
+ * when it was canceled before a client was allocated; `bytes` is the audio already sent as `tts.audio`.
+ */
+export const synthesisCanceledAckSchema = z.object({
+  ok: z.literal(true),
+  requestId: z.string(),
+  canceled: z.literal(true),
+  tier: tierSchema.nullable(),
+  firstByteMs: z.number().nullable(),
+  totalMs: z.number(),
+  bytes: z.number().int().nonnegative(),
+});
+export type SynthesisCanceledAck = z.infer<typeof synthesisCanceledAckSchema>;
+
+/** The answer to `tts.synthesize`. */
+export const synthesisAckSchema = z.union([
+  synthesisCanceledAckSchema,
+  synthesisDoneAckSchema,
+  failedAckSchema,
+]);
+export type SynthesisAck = z.infer<typeof synthesisAckSchema>;
+
+/** The answer to `tts.cancel` (idempotent: an unknown or finished id is fine). */
+export const cancelAckSchema = z.union([z.object({ ok: z.literal(true) }), failedAckSchema]);
+export type CancelAck = z.infer<typeof cancelAckSchema>;
+
+/** The answer to `stt.start`, once a recognizer runs. */
+export const sttStartedAckSchema = z.object({ ok: z.literal(true), requestId: z.string(), tier: tierSchema });
+export type SttStartedAck = z.infer<typeof sttStartedAckSchema>;
+export const sttStartAckSchema = z.union([sttStartedAckSchema, failedAckSchema]);
+export type SttStartAck = z.infer<typeof sttStartAckSchema>;
+
+/** The answer to `stt.stop`, once the last `stt.final` was sent; `finals` counts them. */
+export const sttStoppedAckSchema = z.object({ ok: z.literal(true), finals: z.number().int().nonnegative() });
+export type SttStoppedAck = z.infer<typeof sttStoppedAckSchema>;
+export const sttStopAckSchema = z.union([sttStoppedAckSchema, failedAckSchema]);
+export type SttStopAck = z.infer<typeof sttStopAckSchema>;

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { errorCodeSchema } from './error-codes';
+
+/**
+ * Server → client events. Parsed leniently (z.object, unknown fields dropped), so a client built against this
+ * module keeps working when the server adds a field.
+ */
+
+/** On connect: keep `sessionId` to resume the session after a reconnect. */
+export const sessionReadySchema = z.object({ sessionId: z.string(), resumed: z.boolean() });
+export type SessionReady = z.infer<typeof sessionReadySchema>;
+
+/** Fleet mode: this replica is stopping; reconnect with the session id (requests already sent still get answers). */
+export const sessionMovingSchema = z.object({ sessionId: z.string() });
+export type SessionMoving = z.infer<typeof sessionMovingSchema>;
+
+/** Another connection resumed this session; the server disconnects this one right after. */
+export const sessionDisplacedSchema = z.object({
+  code: z.literal('SESSION_TAKEN_OVER'),
+  message: z.string(),
+});
+export type SessionDisplaced = z.infer<typeof sessionDisplacedSchema>;
+
+/** Binary data as Socket.IO hands it over: a Buffer in Node, an ArrayBuffer in a browser. */
+const binarySchema = z.custom<ArrayBuffer | ArrayBufferView>(
+  (value) => value instanceof ArrayBuffer || ArrayBuffer.isView(value),
+  'must be binary data',
+);
+
+/** One chunk of a synthesis's audio; `seq` counts from 0, in order. */
+export const ttsAudioSchema = z.object({
+  requestId: z.string(),
+  seq: z.number().int().nonnegative(),
+  audio: binarySchema,
+});
+export type TtsAudio = z.infer<typeof ttsAudioSchema>;
+
+/** What is being recognized so far; may change until the utterance's `stt.final`. */
+export const sttPartialSchema = z.object({ requestId: z.string(), text: z.string(), offsetMs: z.number() });
+export type SttPartial = z.infer<typeof sttPartialSchema>;
+
+/** One recognized utterance. */
+export const sttFinalSchema = z.object({
+  requestId: z.string(),
+  text: z.string(),
+  offsetMs: z.number(),
+  durationMs: z.number(),
+});
+export type SttFinal = z.infer<typeof sttFinalSchema>;
+
+/** Problems with `stt.audio`, failed recognitions, and requests sent without an acknowledgement callback. */
+export const errorEventSchema = z.object({
+  code: errorCodeSchema,
+  message: z.string(),
+  requestId: z.string().optional(),
+});
+export type ErrorEvent = z.infer<typeof errorEventSchema>;

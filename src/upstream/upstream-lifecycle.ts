@@ -1,0 +1,61 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { SpeechError } from '../speech/speech-error';
+import { TtsClient } from '../speech/tts-client';
+import type { VoiceCatalog } from '../speech/voice-catalog';
+import type { SpeechEndpoint } from './speech-endpoint';
+import { UPSTREAM_OPTIONS, type UpstreamOptions } from './upstream-options';
+import { SPEECH_ENDPOINT, VOICE_CATALOG } from './upstream-tokens';
+
+/**
+ * The upstream's start and stop. Start-up fails loudly on rejected credentials (nothing would ever work) but only
+ * warns when the upstream is unreachable: the pools keep retrying with backoff and readiness stays down until they
+ * can create clients. A voice list that cannot be loaded is a warning too: unknown voices are then left for the
+ * upstream to refuse. The pools call `verifyCredentials` before they connect (see PoolsLifecycle); the endpoint
+ * is released after every pool has closed its clients.
+ */
+@Injectable()
+export class UpstreamLifecycle implements OnApplicationShutdown {
+  private readonly logger = new Logger('Speech');
+
+  constructor(
+    @Inject(UPSTREAM_OPTIONS) private readonly options: UpstreamOptions,
+    @Inject(SPEECH_ENDPOINT) private readonly endpoint: SpeechEndpoint,
+    @Inject(VOICE_CATALOG) private readonly voices: VoiceCatalog,
+  ) {}
+
+  /** One synthesizer connects and warms: a rejected key aborts start-up, an unreachable upstream only warns. */
+  async verifyCredentials(): Promise<void> {
+    const probe = new TtsClient({
+      target: this.endpoint.target,
+      defaultVoice: this.options.voice,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+    });
+    try {
+      await probe.warm();
+    } catch (error) {
+      if (error instanceof SpeechError && error.upstreamAuth) {
+        throw new Error(`start-up aborted: ${error.message}`);
+      }
+      this.logger.warn(
+        `speech service unreachable at start-up (${(error as Error).message}); starting with readiness down`,
+      );
+    } finally {
+      await probe.dispose();
+    }
+  }
+
+  async loadVoices(): Promise<void> {
+    const state = await this.voices.load();
+    if (state.status === 'loaded') this.logger.log(`the speech service has ${state.voices} voices`);
+    else if (state.status === 'unavailable') {
+      this.logger.warn(
+        `could not list the speech service's voices (${state.reason}); unknown voices are left for it to refuse`,
+      );
+    }
+  }
+
+  /** Runs after every beforeApplicationShutdown, where the pools close their clients: nothing uses it any more. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.endpoint.close();
+  }
+}

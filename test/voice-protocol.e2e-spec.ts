@@ -1,0 +1,103 @@
+import type { Socket as ClientSocket } from 'socket.io-client';
+import type { z } from 'zod';
+import {
+  SERVER_EVENTS,
+  cancelAckSchema,
+  errorEventSchema,
+  failedAckSchema,
+  sessionDisplacedSchema,
+  sessionReadySchema,
+  sttFinalSchema,
+  sttPartialSchema,
+  sttStartedAckSchema,
+  sttStoppedAckSchema,
+  synthesisCanceledAckSchema,
+  synthesisDoneAckSchema,
+  ttsAudioSchema,
+  type ServerEvent,
+} from '../src/protocol';
+import { once, ready, request, startVoiceApp, synthesize, type VoiceApp } from './support/app/voice-harness';
+
+jest.setTimeout(60_000);
+
+const EVENT_SCHEMAS: Record<Exclude<ServerEvent, 'session.moving'>, z.ZodType> = {
+  'session.ready': sessionReadySchema,
+  'session.displaced': sessionDisplacedSchema,
+  'tts.audio': ttsAudioSchema,
+  'stt.partial': sttPartialSchema,
+  'stt.final': sttFinalSchema,
+  error: errorEventSchema,
+};
+
+/** Exactly the schema's shape: parsing keeps every field (the server sends nothing the schema does not name). */
+function expectExactly(schema: z.ZodType, value: unknown): void {
+  const result = schema.safeParse(value);
+  expect(result.error).toBeUndefined();
+  expect(result.data).toEqual(value);
+}
+
+/** Every server event a socket receives, by name. */
+function recordEvents(socket: ClientSocket): Array<[string, unknown]> {
+  const events: Array<[string, unknown]> = [];
+  socket.onAny((event: string, payload: unknown) => events.push([event, payload]));
+  return events;
+}
+
+const LONG_SSML =
+  '<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="en-US">' +
+  '<voice name="en-US-JennyNeural">Start.<break time="20s"/>Never spoken.</voice></speak>';
+
+/**
+ * The protocol module (src/protocol) describes what the gateway really sends: every ack and server event of a
+ * session's life parses with its schema, field for field. (`session.moving` needs fleet mode: see the fleet e2e.)
+ */
+describe('voice protocol schemas against the real gateway (e2e)', () => {
+  let v: VoiceApp;
+
+  beforeAll(async () => {
+    v = await startVoiceApp();
+  });
+  afterAll(() => v.close());
+
+  it('every ack and server event of a session matches its schema', async () => {
+    const socket = v.connect();
+    const events = recordEvents(socket);
+    const { sessionId } = await ready(socket);
+
+    const spoken = await synthesize(socket, { text: 'The protocol holds.', format: 'pcm-16k' });
+    expectExactly(synthesisDoneAckSchema, spoken.ack);
+
+    expectExactly(failedAckSchema, await request(socket, 'tts.synthesize', { text: '' }));
+    expectExactly(cancelAckSchema, await request(socket, 'tts.cancel', { requestId: 'unknown' }));
+
+    v.emulator.setFaults({ realtimeFactor: 1 });
+    try {
+      const firstChunk = once(socket, 'tts.audio');
+      const long = request(socket, 'tts.synthesize', { ssml: LONG_SSML, requestId: 'long' });
+      await firstChunk;
+      expectExactly(cancelAckSchema, await request(socket, 'tts.cancel', { requestId: 'long' }));
+      expectExactly(synthesisCanceledAckSchema, await long);
+    } finally {
+      v.emulator.setFaults({});
+    }
+
+    const started = await request(socket, 'stt.start', { sampleRate: 16_000 });
+    expectExactly(sttStartedAckSchema, started);
+    socket.emit('stt.audio', spoken.audio);
+    expectExactly(sttStoppedAckSchema, await request(socket, 'stt.stop', {}));
+    socket.emit('stt.audio', Buffer.alloc(2));
+    await once(socket, 'error');
+
+    const successor = v.connect({ sessionId });
+    const displaced = once(socket, 'session.displaced');
+    await ready(successor);
+    await displaced;
+
+    const seen = new Set(events.map(([name]) => name));
+    expect([...seen].sort()).toEqual(SERVER_EVENTS.filter((e) => e !== 'session.moving').sort());
+    for (const [name, payload] of events) {
+      expect(SERVER_EVENTS).toContain(name);
+      expectExactly(EVENT_SCHEMAS[name as keyof typeof EVENT_SCHEMAS], payload);
+    }
+  });
+});
