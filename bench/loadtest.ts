@@ -1,5 +1,5 @@
 /**
- * Load generator for a warmline deployment (the /voice protocol of docs/protocol.md over socket.io-client): opens sessions at a rate, each
+ * Load generator for a warmline deployment (the /voice protocol of docs/protocol.md, through src/client): opens sessions at a rate, each
  * sending synthesis and recognition requests in the given mix until the duration is over, with a live progress
  * line and a final summary. Bounded: at most --sessions sessions, no request after --duration, hard stop 30 s
  * later. Recognition audio is the server's own synthesis of the text (16 kHz), so it works against any backend.

@@ -54,7 +54,8 @@ export function parseBatchArgs(
     },
   });
   if (positionals.length === 0) throw new UsageError('give the script file as the first argument');
-  if (positionals.length > 1) throw new UsageError(`one script file at a time (got ${positionals.join(', ')})`);
+  if (positionals.length > 1)
+    throw new UsageError(`one script file at a time (got ${positionals.join(', ')})`);
   return {
     script: positionals[0],
     out: values.out,

@@ -77,10 +77,11 @@ describe('VoiceClient against a Socket.IO server', () => {
   });
 
   describe('connecting', () => {
-    it('sends the token and a session id to resume, and resolves at session.ready', async () => {
+    it('sends the token, a session id to resume and a trace context, and resolves at session.ready', async () => {
       server = await startServer();
-      const client = await connect({ token: 'key-1', sessionId: 'earlier' });
-      expect(server.auths).toEqual([{ token: 'key-1', sessionId: 'earlier' }]);
+      const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      const client = await connect({ token: 'key-1', sessionId: 'earlier', traceContext: { traceparent } });
+      expect(server.auths).toEqual([{ token: 'key-1', sessionId: 'earlier', traceparent }]);
       expect(await client.ready()).toEqual({ sessionId: 'earlier', resumed: true });
       expect(client.sessionId).toBe('earlier');
       expect(client.state).toBe('connected');

@@ -11,6 +11,8 @@ export interface VoiceClientOptions {
   token?: string | (() => string | undefined);
   /** A session to resume, from an earlier `session.ready`. */
   sessionId?: string | null;
+  /** W3C trace context for the session's span (`traceparent`, optional `tracestate`), sent in the handshake. */
+  traceContext?: { traceparent: string; tracestate?: string };
   /** Reconnect after a dropped connection, resuming the session (default false: a drop ends the client). */
   reconnect?: boolean;
   /** On `session.moving`, resume the session on a new connection to the same url (default true). */
@@ -199,7 +201,7 @@ export class VoiceConnection {
     const token = typeof this.options.token === 'function' ? this.options.token() : this.options.token;
     if (token !== undefined && token !== '') auth.token = token;
     if (this.sessionIdValue !== null) auth.sessionId = this.sessionIdValue;
-    return auth;
+    return { ...this.options.traceContext, ...auth };
   }
 
   /** Socket.IO retries on its own only with reconnection on, and never after the server refused or closed it. */
