@@ -26,7 +26,7 @@ export interface LoadtestOptions {
   json: boolean;
 }
 
-export const LOADTEST_USAGE = `Usage: npm run loadtest -- [options]
+export const LOADTEST_USAGE = `usage: npm run loadtest -- [options]
 
   --url URL           warmline base URL (default http://127.0.0.1:3000); the /voice namespace is added
   --token KEY         API key for the handshake (VOICE_API_KEYS); not needed for a loopback server without keys
