@@ -3,12 +3,7 @@
  * socket.io-client and type-only imports of src/protocol (no Node APIs, no zod at run time).
  */
 export { VoiceClient, type CancelResult, type RecognitionStart } from './voice-client';
-export {
-  DEFAULT_ACK_TIMEOUT_MS,
-  type ConnectionState,
-  type VoiceClientOptions,
-  type VoiceConnectionEvents,
-} from './voice-connection';
+export type { ConnectionState, VoiceClientOptions, VoiceConnectionEvents } from './voice-connection';
 export { VoiceError, type ClientErrorCode, type VoiceErrorCode } from './voice-error';
 export { SynthesisStream, type AudioChunk, type SynthesisOptions, type SynthesisResult } from './synthesis';
 export { Recognition, type RecognitionHandlers } from './recognition';

@@ -18,9 +18,4 @@ export class Listeners<Events extends { [K in keyof Events]: (...args: never[]) 
     // A copy: a listener may remove itself (or others) while it runs.
     for (const listener of [...set]) (listener as (...a: Parameters<Events[K]>) => void)(...args);
   }
-
-  /** Drops every listener (the client is closed). */
-  clear(): void {
-    this.byEvent.clear();
-  }
 }

@@ -30,8 +30,8 @@ export class Recognition {
     private readonly unroute: () => void,
   ) {
     this.started = started;
-    // Whoever does not await the start learns of a refusal from stop() (the server refuses that too).
-    started.catch(() => undefined);
+    // A refused start has no events to route; whoever does not await it learns of it from stop() as well.
+    started.catch(() => this.unroute());
   }
 
   /** Sends one frame of 16-bit little-endian mono PCM at the declared rate (at most 64 KiB). */

@@ -43,7 +43,7 @@ export interface VoiceConnectionEvents {
   error: (event: ErrorEvent) => void;
 }
 
-export const DEFAULT_ACK_TIMEOUT_MS = 30_000;
+const DEFAULT_ACK_TIMEOUT_MS = 30_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
 
 /**
