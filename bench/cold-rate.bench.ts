@@ -22,7 +22,8 @@
 import { startBenchEmulator, type BenchEmulator } from './support/emulator';
 import { printBenchLine, printTable, progress, targetLine } from './support/report';
 import { round } from './support/stats';
-import { VoiceClient } from './support/voice-client';
+import { VoiceClient } from '../src/client';
+import { timedSynthesis, timedRecognition } from './support/timed-voice';
 import { poolsSettled, startBenchApp, until, type BenchApp } from './support/voice-app';
 
 const CONNECT_LATENCY_MS = 200;
@@ -64,7 +65,7 @@ type SessionWork = (
 const synthesizeEach: SessionWork = async (client, requests) => {
   let tier: string | null = null;
   for (let i = 0; i < requests; i++) {
-    const result = await client.synthesize({ text: TEXT });
+    const result = await timedSynthesis(client, { text: TEXT });
     if (result.error !== undefined) return { tier, error: result.error.code };
     tier ??= result.tier;
   }
@@ -76,7 +77,7 @@ const recognizeEach =
   async (client, requests) => {
     let tier: string | null = null;
     for (let i = 0; i < requests; i++) {
-      const result = await client.recognize(audio, { sampleRate: 16_000 });
+      const result = await timedRecognition(client, audio, { sampleRate: 16_000 });
       if (result.error !== undefined) return { tier, error: result.error.code };
       tier ??= result.tier;
     }
@@ -100,7 +101,7 @@ async function runSessions(app: BenchApp, schedule: number[], work: SessionWork)
         } catch (error) {
           return { at, requests, tier: null, error: String(error) };
         } finally {
-          await client?.close();
+          client?.close();
         }
       })(),
     );
@@ -221,8 +222,8 @@ async function main(): Promise<void> {
 
   // Audio for the recognitions: the synthesis of TEXT at 16 kHz (recognized back as TEXT by the emulator).
   const speaker = await VoiceClient.connect({ url: app.url });
-  const spoken = await speaker.synthesize({ text: TEXT, format: 'pcm-16k' }, true);
-  await speaker.close();
+  const spoken = await timedSynthesis(speaker, { text: TEXT, format: 'pcm-16k' }, true);
+  speaker.close();
   if (spoken.audio === undefined || spoken.audio.length === 0) throw new Error('no audio for the STT phases');
   const audio = spoken.audio;
   await settle(app);

@@ -30,7 +30,8 @@ import {
 } from './support/sdk';
 import { startServerProcess } from './support/server-process';
 import { round, summarize } from './support/stats';
-import { VoiceClient } from './support/voice-client';
+import { VoiceClient } from '../src/client';
+import { timedSynthesis } from './support/timed-voice';
 import { until } from './support/voice-app';
 
 const CAP = 8;
@@ -139,17 +140,19 @@ async function runWarmline(
   });
   await until(async () => (await app.snapshot()).tts.warmPoolSize === CAP, 30_000, 'warm TTS pool');
   const clients = await Promise.all(
-    Array.from({ length: SESSIONS }, () => VoiceClient.connect({ url: app.url, timeoutMs: 60_000 })),
+    Array.from({ length: SESSIONS }, () =>
+      VoiceClient.connect({ url: app.url, connectTimeoutMs: 60_000, ackTimeoutMs: 60_000 }),
+    ),
   );
   const label = `(${variant}) warmline, max ${CAP}, session awareness ${sessionAwareness ? 'on' : 'off'}`;
   const outcome = await measure(label, emulator, (done) =>
     Promise.all(
       clients.map(async (client) => {
         for (let i = 0; i < REQUESTS_PER_SESSION; i++) {
-          const r = await client.synthesize({ text: TEXT });
+          const r = await timedSynthesis(client, { text: TEXT });
           done(r.ok, r.totalMs, r.error?.code);
         }
-        await client.close(); // the session ends: its synthesizer serves the next one
+        client.close(); // the session ends: its synthesizer serves the next one
       }),
     ).then(() => undefined),
   );

@@ -36,7 +36,8 @@ import {
 } from './support/sdk';
 import { ecdfChart } from './support/svg-chart';
 import { round, roundSummary, summarize } from './support/stats';
-import { VoiceClient } from './support/voice-client';
+import { VoiceClient } from '../src/client';
+import { timedSynthesis, timedBargeIn } from './support/timed-voice';
 import { settleBenchApp, startBenchApp } from './support/voice-app';
 
 const CONNECT_LATENCY_MS = 200;
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
     await app.settle(10_000);
     const client = await VoiceClient.connect({ url: app.url });
     try {
-      const first = await client.synthesize({ text: TEXT });
+      const first = await timedSynthesis(client, { text: TEXT });
       if (!first.ok || first.firstByteMs === null) samples.failures.push(`(b) ${first.error?.code}`);
       else if (record) {
         samples.b.push(first.firstByteMs);
@@ -149,7 +150,7 @@ async function main(): Promise<void> {
         if (first.tier !== 'warm') samples.notWarm++;
       }
       for (let i = 0; i < LATER_REQUESTS; i++) {
-        const later = await client.synthesize({ text: TEXT });
+        const later = await timedSynthesis(client, { text: TEXT });
         if (!later.ok || later.firstByteMs === null) samples.failures.push(`(c) ${later.error?.code}`);
         else if (record) {
           samples.c.push(later.firstByteMs);
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
         }
       }
     } finally {
-      await client.close();
+      client.close();
     }
   };
 
@@ -165,10 +166,10 @@ async function main(): Promise<void> {
     await app.settle(10_000);
     const client = await VoiceClient.connect({ url: app.url });
     try {
-      const first = await client.synthesize({ text: TEXT });
+      const first = await timedSynthesis(client, { text: TEXT });
       if (!first.ok) samples.failures.push(`(e) first ${first.error?.code}`);
       await emulator.setFaults({ connectLatencyMs: CONNECT_LATENCY_MS, realtimeFactor: REALTIME_FACTOR });
-      const r = await client.bargeIn({ text: LONG_TEXT }, { text: TEXT });
+      const r = await timedBargeIn(client, { text: LONG_TEXT }, { text: TEXT });
       if (!r.ok || r.bargeInMs === null) samples.failures.push(`(e) ${r.error?.code}`);
       else if (record) {
         samples.e.push(r.bargeInMs);
@@ -177,7 +178,7 @@ async function main(): Promise<void> {
       }
     } finally {
       await emulator.setFaults({ connectLatencyMs: CONNECT_LATENCY_MS, realtimeFactor: PACE });
-      await client.close();
+      client.close();
     }
   };
 

@@ -20,7 +20,8 @@ import { startBenchEmulator, type BenchEmulator } from './support/emulator';
 import { printBenchLine, printTable, progress, targetLine } from './support/report';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 import { round, roundSummary, summarize, type Summary } from './support/stats';
-import { VoiceClient } from './support/voice-client';
+import { VoiceClient } from '../src/client';
+import { timedSynthesis } from './support/timed-voice';
 
 const REPLICAS = 3;
 const BUDGET = 12;
@@ -81,16 +82,20 @@ async function runLoad(label: string, emulator: BenchEmulator, replicas: ServerP
   const started = performance.now();
   await Promise.all(
     Array.from({ length: SESSIONS }, async (_, i) => {
-      const client = await VoiceClient.connect({ url: replicas[i % REPLICAS].url, timeoutMs: 60_000 });
+      const client = await VoiceClient.connect({
+        url: replicas[i % REPLICAS].url,
+        connectTimeoutMs: 60_000,
+        ackTimeoutMs: 60_000,
+      });
       try {
         for (let r = 0; r < REQUESTS_PER_SESSION; r++) {
-          const result = await client.synthesize({ text: TEXT });
+          const result = await timedSynthesis(client, { text: TEXT });
           if (result.ok) completed++;
           else
             failedBy[result.error?.code ?? 'unknown'] = (failedBy[result.error?.code ?? 'unknown'] ?? 0) + 1;
         }
       } finally {
-        await client.close();
+        client.close();
       }
     }),
   );

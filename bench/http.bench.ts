@@ -10,6 +10,8 @@
  *   npm run bench -- http                                                   # 60 s per side
  *   node -r ts-node/register/transpile-only bench/http.bench.ts --duration 15   # shorter
  */
+import { numberIn } from '../src/cli/option-values';
+import { exitWith, parseCommandLine, runCommand } from '../src/cli/usage';
 import { textToSsml } from '../src/speech/ssml';
 import { startBenchEmulator, type BenchEmulator } from './support/emulator';
 import { printBenchLine, printTable, progress, targetLine } from './support/report';
@@ -39,13 +41,15 @@ const TEXTS = [
   'Thank you for calling.',
 ];
 
+const USAGE = `usage: node -r ts-node/register/transpile-only bench/http.bench.ts [--duration S]
+
+  --duration S   seconds each side runs (default 60)
+  -h, --help     this text`;
+
+/** Seconds per side, from `--duration`. */
 function durationSeconds(argv: readonly string[]): number {
-  const index = argv.indexOf('--duration');
-  const value = index >= 0 ? argv[index + 1] : argv.find((a) => a.startsWith('--duration='))?.slice(11);
-  if (value === undefined) return 60;
-  const seconds = Number(value);
-  if (!(seconds > 0)) throw new Error('--duration must be a positive number of seconds');
-  return seconds;
+  const { values } = parseCommandLine(argv, { options: { duration: { type: 'string', default: '60' } } });
+  return numberIn('duration', values.duration, { min: 1, max: 3_600 });
 }
 
 interface Side {
@@ -128,8 +132,7 @@ async function noConnectionsOpen(emulator: BenchEmulator): Promise<void> {
   );
 }
 
-async function main(): Promise<void> {
-  const seconds = durationSeconds(process.argv.slice(2));
+async function main(seconds: number): Promise<number> {
   const emulator = await startBenchEmulator('child');
   await emulator.setFaults({
     maxConnections: CAP,
@@ -240,9 +243,7 @@ async function main(): Promise<void> {
     firstByteP50Ratio: round(ratio),
     targets: { zero429: zero429, firstByteRatio: ratio >= TARGET_FIRST_BYTE_RATIO },
   });
+  return 0;
 }
 
-void main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+exitWith(runCommand(process.argv.slice(2), USAGE, durationSeconds, main));

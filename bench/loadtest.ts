@@ -1,5 +1,5 @@
 /**
- * Load generator for a warmline deployment (the /voice protocol of docs/protocol.md over socket.io-client): opens sessions at a rate, each
+ * Load generator for a warmline deployment (the /voice protocol of docs/protocol.md, through src/client): opens sessions at a rate, each
  * sending synthesis and recognition requests in the given mix until the duration is over, with a live progress
  * line and a final summary. Bounded: at most --sessions sessions, no request after --duration, hard stop 30 s
  * later. Recognition audio is the server's own synthesis of the text (16 kHz), so it works against any backend.
@@ -8,15 +8,12 @@
  */
 import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
-import {
-  LOADTEST_USAGE,
-  LoadtestUsageError,
-  parseLoadtestArgs,
-  type LoadtestOptions,
-} from './support/loadtest-args';
+import { VoiceClient, VoiceError } from '../src/client';
+import { exitWith, runCommand, UsageError } from '../src/cli/usage';
+import { LOADTEST_USAGE, parseLoadtestArgs, type LoadtestOptions } from './support/loadtest-args';
 import { formatNumber, printTable } from './support/report';
 import { round, roundSummary, summarize, type Summary } from './support/stats';
-import { VoiceClient, VoiceConnectError, type SttResult, type TtsResult } from './support/voice-client';
+import { timedSynthesis, timedRecognition, type SttResult, type TtsResult } from './support/timed-voice';
 
 /** One row of the latency table. */
 const latencyRow = (measure: string, s: Summary): Array<string | number> => [
@@ -91,10 +88,11 @@ class LoadTest {
   readonly stop = new AbortController();
   private readonly clips = new Map<string, Promise<Buffer | null>>();
   private readonly startedAt = performance.now();
-  private readonly texts: string[];
 
-  constructor(readonly options: LoadtestOptions) {
-    this.texts = options.textFile === undefined ? DEFAULT_TEXTS : loadTexts(options.textFile);
+  constructor(
+    readonly options: LoadtestOptions,
+    private readonly texts: string[],
+  ) {
     setMaxListeners(0, this.stop.signal); // every waiting session listens to it
   }
 
@@ -119,10 +117,11 @@ class LoadTest {
       client = await VoiceClient.connect({
         url: this.options.url,
         token: this.options.token,
-        timeoutMs: this.options.timeoutMs,
+        connectTimeoutMs: this.options.timeoutMs,
+        ackTimeoutMs: this.options.timeoutMs,
       });
     } catch (error) {
-      bump(this.counters.sessionsFailed, error instanceof VoiceConnectError ? error.code : String(error));
+      bump(this.counters.sessionsFailed, error instanceof VoiceError ? error.code : String(error));
       return;
     }
     this.counters.sessionsOpened++;
@@ -137,14 +136,14 @@ class LoadTest {
       }
     } finally {
       this.counters.sessionsOpen--;
-      await client.close();
+      client.close();
     }
   }
 
   private async synthesize(client: VoiceClient, text: string): Promise<void> {
     const c = this.counters.tts;
     c.sent++;
-    const r: TtsResult = await client.synthesize({ text, format: this.options.format });
+    const r: TtsResult = await timedSynthesis(client, { text, format: this.options.format });
     if (r.ok) {
       c.ok++;
       if (r.firstByteMs !== null) c.firstByte.push(r.firstByteMs);
@@ -163,7 +162,7 @@ class LoadTest {
       return;
     }
     c.sent++;
-    const r: SttResult = await client.recognize(audio, {
+    const r: SttResult = await timedRecognition(client, audio, {
       sampleRate: 16_000,
       frameBytes: 3_200,
       framesPerSecond: this.options.sttPace === 'realtime' ? 10 : undefined,
@@ -181,9 +180,9 @@ class LoadTest {
   private clip(client: VoiceClient, text: string): Promise<Buffer | null> {
     let clip = this.clips.get(text);
     if (clip === undefined) {
-      clip = client
-        .synthesize({ text, format: 'pcm-16k' }, true)
-        .then((r) => (r.ok && r.audio ? r.audio : null));
+      clip = timedSynthesis(client, { text, format: 'pcm-16k' }, true).then((r) =>
+        r.ok && r.audio ? r.audio : null,
+      );
       this.clips.set(text, clip);
       void clip.then((audio) => {
         if (audio === null) this.clips.delete(text); // try again next time
@@ -253,15 +252,22 @@ function prefixed(prefix: string, map: Record<string, number>): Record<string, n
   return Object.fromEntries(Object.entries(map).map(([k, v]) => [`${prefix}${k}`, v]));
 }
 
-function loadTexts(path: string): string[] {
-  const texts = readFileSync(path, 'utf8')
+/** The texts to synthesize: `--text-file`'s lines, or the built-in ones. */
+function loadTexts(path: string | undefined): string[] {
+  if (path === undefined) return DEFAULT_TEXTS;
+  let content: string;
+  try {
+    content = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --text-file ${path}: ${(error as Error).message}`);
+  }
+  const texts = content
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line.length > 0);
-  if (texts.length === 0) throw new LoadtestUsageError(`--text-file ${path} has no non-empty line`);
+  if (texts.length === 0) throw new UsageError(`--text-file ${path} has no non-empty line`);
   const tooLong = texts.findIndex((t) => t.length > 5_000);
-  if (tooLong >= 0)
-    throw new LoadtestUsageError(`--text-file line ${tooLong + 1} is longer than 5,000 characters`);
+  if (tooLong >= 0) throw new UsageError(`--text-file line ${tooLong + 1} is longer than 5,000 characters`);
   return texts;
 }
 
@@ -296,20 +302,8 @@ function printSummary(s: ReturnType<LoadTest['summary']>): void {
   console.log(`recognition finals received: ${s.stt.finals}`);
 }
 
-async function main(): Promise<void> {
-  let options: LoadtestOptions;
-  try {
-    options = parseLoadtestArgs(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof LoadtestUsageError)) throw error;
-    console.error(`${error.message}\n\n${LOADTEST_USAGE}`);
-    process.exit(2);
-  }
-  if (options.help) {
-    console.log(LOADTEST_USAGE);
-    return;
-  }
-  const test = new LoadTest(options);
+async function main({ options, texts }: { options: LoadtestOptions; texts: string[] }): Promise<number> {
+  const test = new LoadTest(options, texts);
   const tty = process.stderr.isTTY === true;
   const ticker = setInterval(
     () => {
@@ -340,10 +334,13 @@ async function main(): Promise<void> {
   clearTimeout(hardStop);
   finish(false);
   const ok = test.counters.tts.ok + test.counters.stt.ok;
-  process.exitCode = ok > 0 ? 0 : 1;
+  return ok > 0 ? 0 : 1;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+/** The options, and the texts they name (a missing or unusable --text-file is a usage error too). */
+function parseCommand(argv: readonly string[]): { options: LoadtestOptions; texts: string[] } {
+  const options = parseLoadtestArgs(argv);
+  return { options, texts: loadTexts(options.textFile) };
+}
+
+exitWith(runCommand(process.argv.slice(2), LOADTEST_USAGE, parseCommand, main));

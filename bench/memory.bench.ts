@@ -16,7 +16,8 @@ import { startBenchEmulator } from './support/emulator';
 import { formatBytes, printBenchLine, printTable, progress, targetLine } from './support/report';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 import { linearFit, round } from './support/stats';
-import { VoiceClient } from './support/voice-client';
+import { VoiceClient } from '../src/client';
+import { timedSynthesis, timedRecognition } from './support/timed-voice';
 import { booksProblems } from './support/voice-app';
 
 const IDLE_SESSIONS = Number(process.env.MEMORY_IDLE_SESSIONS ?? 1000);
@@ -49,19 +50,19 @@ async function cycle(url: string, stats: CycleStats): Promise<void> {
     return;
   }
   try {
-    const tts = await client.synthesize({ text: TEXT, format: 'pcm-16k' }, true);
+    const tts = await timedSynthesis(client, { text: TEXT, format: 'pcm-16k' }, true);
     if (!tts.ok || tts.audio === undefined) {
       stats.ttsFailures++;
       note(`tts: ${tts.error?.code}`);
       return;
     }
-    const stt = await client.recognize(tts.audio, { sampleRate: 16_000 });
+    const stt = await timedRecognition(client, tts.audio, { sampleRate: 16_000 });
     if (!stt.ok) {
       stats.sttFailures++;
       note(`stt: ${stt.error?.code}`);
     } else if (stt.finals.length > 0) stats.recognised++;
   } finally {
-    await client.close();
+    client.close();
     stats.cycles++;
   }
 }
@@ -82,7 +83,7 @@ async function runCycles(url: string, count: number, stats: CycleStats): Promise
 async function idleSessions(server: ServerProcess): Promise<{ rss: number; heap: number; external: number }> {
   // Warm-up: the first connections grow pools and caches once; measure on a process that has seen sessions.
   const warm = await connectMany(server.url, Math.min(200, IDLE_SESSIONS));
-  await Promise.all(warm.map((c) => c.close()));
+  warm.forEach((c) => c.close());
   await server.settle();
   const before = await server.memory();
   const clients = await connectMany(server.url, IDLE_SESSIONS);
@@ -90,7 +91,7 @@ async function idleSessions(server: ServerProcess): Promise<{ rss: number; heap:
   const sessions = (await server.snapshot()).sessions;
   if (sessions !== IDLE_SESSIONS)
     throw new Error(`expected ${IDLE_SESSIONS} sessions, server has ${sessions}`);
-  await Promise.all(clients.map((c) => c.close()));
+  clients.forEach((c) => c.close());
   await server.settle();
   return {
     rss: (during.rss - before.rss) / IDLE_SESSIONS,

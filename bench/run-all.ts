@@ -1,7 +1,8 @@
 /**
  * Runs every bench/*.bench.ts in sequence, each in its own Node process (so one benchmark's heap and JIT state
- * cannot skew the next), forwarding its output. Exits non-zero if any of them failed. The `BENCH {json}` lines
- * are also collected into bench/results/latest.json (git-ignored), which docs/performance.md is written from.
+ * cannot skew the next), forwarding its output. Exits 1 if any of them failed, 2 for a bad command line. The
+ * `BENCH {json}` lines are also collected into bench/results/latest.json (git-ignored), which docs/performance.md is
+ * written from.
  *
  *   npm run bench              # all of them
  *   npm run bench -- pool      # only files whose name contains "pool"
@@ -9,19 +10,35 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { exitWith, parseCommandLine, runCommand, UsageError } from '../src/cli/usage';
 
 const benchDir = __dirname;
-const filter = process.argv[2];
-const files = readdirSync(benchDir)
+const allFiles = readdirSync(benchDir)
   .filter((name) => name.endsWith('.bench.ts'))
-  .filter((name) => filter === undefined || name.includes(filter))
   .sort();
 
-if (files.length === 0) {
-  console.error(
-    filter === undefined ? 'no bench/*.bench.ts files found' : `no benchmark matches "${filter}"`,
-  );
-  process.exit(1);
+const USAGE = `usage: npm run bench [-- FILTER]
+
+Runs every benchmark (bench/*.bench.ts), each in a Node process of its own, or only those whose file name
+contains FILTER. Each prints a table and one \`BENCH {json}\` line; the results are kept in bench/results/.
+
+benchmarks: ${allFiles.map((name) => name.replace(/\.bench\.ts$/, '')).join(', ')}
+
+options:
+  -h, --help   this text`;
+
+/** The benchmark files to run. */
+function parseBenchArgs(argv: readonly string[]): string[] {
+  const { positionals } = parseCommandLine(argv, { allowPositionals: true, options: {} });
+  if (positionals.length > 1) throw new UsageError(`one FILTER at a time (got ${positionals.join(', ')})`);
+  const [filter] = positionals;
+  const files = allFiles.filter((name) => filter === undefined || name.includes(filter));
+  if (files.length === 0) {
+    throw new UsageError(
+      filter === undefined ? 'no bench/*.bench.ts files found' : `no benchmark matches "${filter}"`,
+    );
+  }
+  return files;
 }
 
 /** Runs one benchmark, echoing its stdout as it comes; resolves with its exit status and BENCH lines. */
@@ -48,7 +65,7 @@ function run(file: string): Promise<{ status: string | null; results: unknown[] 
   });
 }
 
-async function main(): Promise<void> {
+async function main(files: string[]): Promise<number> {
   const failed: string[] = [];
   const collected: unknown[] = [];
   for (const file of files) {
@@ -76,11 +93,12 @@ async function main(): Promise<void> {
 
   if (failed.length > 0) {
     console.error(`\n${failed.length} of ${files.length} benchmarks failed: ${failed.join(', ')}`);
-    process.exit(1);
+    return 1;
   }
   console.log(
     `\n${files.length} benchmark${files.length === 1 ? '' : 's'} passed; results in bench/results/latest.json`,
   );
+  return 0;
 }
 
-void main();
+exitWith(runCommand(process.argv.slice(2), USAGE, parseBenchArgs, main));

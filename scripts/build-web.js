@@ -1,6 +1,6 @@
 // The browser bundle: web/ (TypeScript, CSS, HTML) → dist/web/assets, served by the service at / and /dashboard.
-// Runs after `nest build` (which empties dist/). esbuild bundles every dependency (socket.io-client, uPlot), so the
-// pages load nothing from anywhere else.
+// Runs after `nest build` (which empties dist/). esbuild bundles every dependency (socket.io-client, uPlot, the
+// /voice client of src/client), so the pages load nothing from anywhere else.
 const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -22,12 +22,17 @@ function newestMtime(target) {
 /** The stamp written last: its presence means a complete build. */
 const stamp = path.join(outDir, 'demo.html');
 
-/** True when the bundle is missing or older than its sources (web/, the shared types in src/web, this script). */
+/**
+ * True when the bundle is missing or older than its sources (web/, what it takes from src/: the /voice client, the
+ * protocol types, the dashboard's frame and snapshot types; this script).
+ */
 function isStale() {
   if (!fs.existsSync(stamp)) return true;
   const built = fs.statSync(stamp).mtimeMs;
   const inputs = Math.max(
     newestMtime(webDir),
+    newestMtime(path.join(root, 'src', 'client')),
+    newestMtime(path.join(root, 'src', 'protocol')),
     newestMtime(path.join(root, 'src', 'web', 'dashboard', 'dashboard-frame.ts')),
     newestMtime(path.join(root, 'src', 'pools', 'pool-snapshot.ts')),
     newestMtime(__filename),

@@ -14,6 +14,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   config: [],
   lifecycle: [],
   access: [], // API keys, loopback rule, token buckets: shared by the transports
+  cli: [], // the command lines' shared front: parseArgs, one usage error, exit code 2
   // The Speech SDK and where it connects.
   speech: ['protocol'],
   upstream: ['config', 'emulator', 'speech'],
@@ -22,7 +23,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   logging: ['config', 'pools'],
   tracing: ['logging', 'pools', 'speech'],
   metrics: ['logging', 'pools', 'speech-pools'],
-  fleet: ['config', 'emulator', 'lifecycle', 'metrics', 'pools', 'speech-pools'], // emulator: `npm run fleet`
+  fleet: ['cli', 'config', 'emulator', 'lifecycle', 'metrics', 'pools', 'speech-pools'], // emulator: `npm run fleet`
   health: ['fleet', 'lifecycle', 'pools', 'speech-pools'],
   debug: ['config', 'speech', 'speech-pools'],
   startup: ['config', 'speech', 'upstream'],
@@ -60,13 +61,21 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
     'upstream',
   ],
   web: ['access', 'config', 'fleet', 'metrics', 'pools', 'speech-pools'],
-  // Clients of the service (CLIs).
-  client: ['speech'],
-  batch: ['http-api'],
+  // Clients of the service: the typed /voice client (also bundled into the demo page) and its CLI; the batch CLI.
+  client: ['cli', 'protocol', 'speech'],
+  batch: ['cli', 'http-api'],
 };
 
-/** What the browser code in web/ may import from src/: files without Node or Nest, read for their types and names. */
-const BROWSER_SAFE = ['src/protocol/', 'src/pools/pool-snapshot.ts', 'src/web/dashboard/dashboard-frame.ts'];
+/**
+ * What the browser code in web/ may import from src/: files without Node or Nest, read for their types and names,
+ * and the /voice client through its public surface (web/tsconfig.json type-checks it without Node's types).
+ */
+const BROWSER_SAFE = [
+  'src/protocol/',
+  'src/client/index.ts',
+  'src/pools/pool-snapshot.ts',
+  'src/web/dashboard/dashboard-frame.ts',
+];
 
 const SPEC = /\.(spec|int-spec|e2e-spec)\.ts$/;
 

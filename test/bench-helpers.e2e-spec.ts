@@ -1,5 +1,6 @@
 /** The benchmarks' pure helpers (bench/support): percentiles, the regression slope, the load test's CLI. */
-import { LoadtestUsageError, parseLoadtestArgs } from '../bench/support/loadtest-args';
+import { parseLoadtestArgs } from '../bench/support/loadtest-args';
+import { UsageError } from '../src/cli/usage';
 import { linearFit, percentile, summarize } from '../bench/support/stats';
 
 describe('bench statistics', () => {
@@ -90,6 +91,9 @@ describe('loadtest arguments', () => {
   it.each([
     [['--sessions', '0']],
     [['--sessions', '1e9']],
+    [['--sessions', '2.5']],
+    [['--rate', 'fast']],
+    [['--stt-pace', 'slow']],
     [['--duration', '-1']],
     [['--mix', '0:0']],
     [['--mix', 'tts']],
@@ -98,6 +102,6 @@ describe('loadtest arguments', () => {
     [['--format', 'mp3']],
     [['--unknown']],
   ])('refuses %j', (argv) => {
-    expect(() => parseLoadtestArgs(argv)).toThrow(LoadtestUsageError);
+    expect(() => parseLoadtestArgs(argv)).toThrow(UsageError);
   });
 });

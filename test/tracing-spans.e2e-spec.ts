@@ -6,7 +6,6 @@ import { startHttpSpeechApp, type HttpSpeechApp } from './support/app/http-speec
 import {
   ACK_TIMEOUT_MS,
   poolsSettled,
-  ready,
   recognise,
   startVoiceApp,
   synthesize,
@@ -58,10 +57,10 @@ describe('OpenTelemetry spans of the voice API (real SDK clients, emulator, Sock
   });
 
   it('traces a session under the handshake trace, with its syntheses and recognition as children', async () => {
-    const socket = v.connect({ traceparent: TRACEPARENT });
-    const { sessionId } = await ready(socket);
+    const client = v.connect({ traceContext: { traceparent: TRACEPARENT } });
+    const { sessionId } = await client.ready();
 
-    const spoken = await synthesize(socket, {
+    const spoken = await synthesize(client, {
       text: 'the quick brown fox',
       format: 'pcm-16k',
       requestId: 'tts-ok',
@@ -69,17 +68,17 @@ describe('OpenTelemetry spans of the voice API (real SDK clients, emulator, Sock
     expect(spoken.ack).toMatchObject({ ok: true });
 
     v.emulator.setFaults({ dropMidStreamNext: 1 });
-    const dropped = await synthesize(socket, {
+    const dropped = client.synthesize({
       text: 'this one is cut off in the middle of a rather long sentence',
       requestId: 'tts-dropped',
     });
-    expect(dropped.ack).toMatchObject({ ok: false, error: { code: 'UPSTREAM_UNAVAILABLE' } });
+    await expect(dropped).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
 
-    const heard = await recognise(socket, spoken.audio, { sampleRate: 16_000, requestId: 'stt-ok' });
+    const heard = await recognise(client, spoken.audio, { sampleRate: 16_000, requestId: 'stt-ok' });
     expect(heard.stop).toMatchObject({ ok: true });
     expect(words(heard.finals.map((f) => f.text).join(' '))).toBe('the quick brown fox');
 
-    socket.disconnect();
+    client.close();
     const spans = await spansUntil(
       tracing,
       exporter,

@@ -69,8 +69,17 @@ describe('npm run client (the CLI voice client, e2e)', () => {
     expect(errors).toEqual([expect.stringMatching(/^error: BAD_REQUEST: voice: /)]);
   });
 
-  it('prints usage for bad arguments and exits 1', async () => {
-    expect(await runClient([], out)).toBe(1);
-    expect(errors[0]).toContain('usage: npm run client');
+  it('prints usage for bad arguments and exits 2, before connecting', async () => {
+    expect(await runClient(['hi', '--url', v.url, '--loud'], out)).toBe(2);
+    expect(errors).toEqual([
+      expect.stringMatching(/^error: Unknown option '--loud'[\s\S]*\n\nusage: npm run client/),
+    ]);
+    expect(lines).toEqual([]);
+  });
+
+  it('prints usage for --help and exits 0', async () => {
+    expect(await runClient(['--help'], out)).toBe(0);
+    expect(lines).toEqual([expect.stringMatching(/^usage: npm run client/)]);
+    expect(errors).toEqual([]);
   });
 });

@@ -1,6 +1,14 @@
 import { expect } from '@jest/globals';
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { once, ready, request, startVoiceApp, synthesize, type VoiceApp } from './support/app/voice-harness';
+import type { VoiceClient } from '../src/client';
+import {
+  once,
+  request,
+  startVoiceApp,
+  synthesize,
+  untyped,
+  type VoiceApp,
+} from './support/app/voice-harness';
 
 /** Anything but a plain JSON object is refused before validation, with this (or zod's, for a missing one). */
 const NOT_AN_OBJECT = /^(the payload must be a JSON object, not .*|.*expected object.*)$/;
@@ -18,12 +26,15 @@ const badRequest = (message: RegExp | string) => ({
 
 describe('voice gateway: bad input (e2e)', () => {
   let v: VoiceApp;
+  let client: VoiceClient;
+  /** The same connection without the protocol's types: these tests send what no client would. */
   let socket: ClientSocket;
 
   beforeAll(async () => {
     v = await startVoiceApp();
-    socket = v.connect();
-    await ready(socket);
+    client = v.connect();
+    await client.ready();
+    socket = untyped(client);
   });
   afterAll(() => v.close());
 
@@ -60,7 +71,7 @@ describe('voice gateway: bad input (e2e)', () => {
     expect(v.emulator.stats().syntheses).toBe(syntheses);
     expect(audio).toEqual([]);
     // The connection is unharmed.
-    expect((await synthesize(socket, { text: 'still fine' })).ack.ok).toBe(true);
+    expect((await synthesize(client, { text: 'still fine' })).ack.ok).toBe(true);
   });
 
   it('answers malformed tts.cancel, stt.start and stt.stop with BAD_REQUEST', async () => {
@@ -100,7 +111,7 @@ describe('voice gateway: bad input (e2e)', () => {
     // Requests that only stop work are carried out without an ack (nothing to report, nothing to refuse).
     socket.emit('tts.cancel', { requestId: 'whatever' });
     socket.emit('stt.stop');
-    expect((await synthesize(socket, { text: 'the connection still works' })).ack.ok).toBe(true);
+    expect((await synthesize(client, { text: 'the connection still works' })).ack.ok).toBe(true);
     expect(audio.filter((chunk) => (chunk as { requestId: string }).requestId === 'no-ack')).toEqual([]);
     const now = v.tts.snapshot().metrics.allocationsTotal + v.stt.snapshot().metrics.allocationsTotal;
     expect(now).toBe(allocations + 1); // the last synthesis only
@@ -108,11 +119,11 @@ describe('voice gateway: bad input (e2e)', () => {
 
   it('a message over the Socket.IO size bound drops only that connection', async () => {
     const victim = v.connect();
-    await ready(victim);
+    await victim.ready();
     const bystander = v.connect();
-    await ready(bystander);
-    const gone = once<string>(victim, 'disconnect');
-    victim.emit('stt.audio', Buffer.alloc(512 * 1024));
+    await bystander.ready();
+    const gone = once<string>(victim.socket, 'disconnect');
+    untyped(victim).emit('stt.audio', Buffer.alloc(512 * 1024));
     expect(await gone).toMatch(/transport (close|error)/);
     expect((await synthesize(bystander, { text: 'unaffected' })).ack.ok).toBe(true);
   });
@@ -137,50 +148,45 @@ describe('voice gateway: per-connection limits (e2e)', () => {
   afterAll(() => v.close());
 
   it('bounds the synthesis queue and the request rate with RATE_LIMITED (retryable)', async () => {
-    const socket = v.connect();
-    await ready(socket);
+    const client = v.connect();
+    await client.ready();
     v.emulator.setFaults({ firstByteLatencyMs: 500 });
-    const running = request(socket, 'tts.synthesize', { text: 'runs', requestId: 'a' });
-    const waiting = request(socket, 'tts.synthesize', { text: 'waits', requestId: 'b' });
-    const queueFull = await request(socket, 'tts.synthesize', { text: 'no room', requestId: 'c' });
-    expect(queueFull).toEqual({
-      ok: false,
-      error: { code: 'RATE_LIMITED', message: expect.stringContaining('waiting (limit 1'), retryable: true },
+    const running = client.synthesize({ text: 'runs', requestId: 'a' });
+    const waiting = client.synthesize({ text: 'waits', requestId: 'b' });
+    await expect(client.synthesize({ text: 'no room', requestId: 'c' })).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      message: expect.stringContaining('waiting (limit 1'),
+      retryable: true,
     });
-    expect(await request(socket, 'stt.start', {})).toMatchObject({ ok: true }); // the 4th token
-    expect(await request(socket, 'tts.synthesize', { text: 'too fast' })).toEqual({
-      ok: false,
-      error: { code: 'RATE_LIMITED', message: expect.stringContaining('too many requests'), retryable: true },
+    const recognition = client.recognize();
+    expect(await recognition.started).toMatchObject({ ok: true }); // the 4th token
+    await expect(client.synthesize({ text: 'too fast' })).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      message: expect.stringContaining('too many requests'),
+      retryable: true,
     });
-    expect(await request(socket, 'stt.start', {})).toMatchObject({
-      ok: false,
-      error: { code: 'RATE_LIMITED' },
-    });
+    await expect(client.recognize().started).rejects.toMatchObject({ code: 'RATE_LIMITED' });
     // Every event counts, stopping ones too: none is free to flood with.
-    expect(await request(socket, 'tts.cancel', { requestId: 'b' })).toMatchObject({
-      ok: false,
-      error: { code: 'RATE_LIMITED' },
-    });
-    expect(await request(socket, 'stt.stop')).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    await expect(client.cancel('b')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    await expect(recognition.stop()).rejects.toMatchObject({ code: 'RATE_LIMITED' });
     expect(await waiting).toMatchObject({ ok: true, requestId: 'b' });
     expect(await running).toMatchObject({ ok: true, requestId: 'a' });
     v.emulator.setFaults({});
 
     // Limits are per connection: another one is served.
     const other = v.connect();
-    await ready(other);
+    await other.ready();
     expect((await synthesize(other, { text: 'fresh budget' })).ack.ok).toBe(true);
   });
 
   it('limits audio frames separately, reporting dropped frames as RATE_LIMITED error events', async () => {
-    const socket = v.connect();
-    await ready(socket);
-    const start = await request(socket, 'stt.start', { requestId: 'frames' });
-    expect(start.ok).toBe(true);
+    const client = v.connect();
+    await client.ready();
     const errors: unknown[] = [];
-    socket.on('error', (e) => errors.push(e));
-    for (let i = 0; i < 5; i++) socket.emit('stt.audio', Buffer.alloc(320));
-    expect(await request(socket, 'stt.stop')).toMatchObject({ ok: true });
+    const recognition = client.recognize({ requestId: 'frames' }, { onError: (e) => errors.push(e) });
+    expect((await recognition.started).ok).toBe(true);
+    for (let i = 0; i < 5; i++) recognition.send(Buffer.alloc(320));
+    expect(await recognition.stop()).toMatchObject({ ok: true });
     expect(errors).toEqual([
       { code: 'RATE_LIMITED', message: expect.stringContaining('audio frames'), requestId: 'frames' },
       { code: 'RATE_LIMITED', message: expect.stringContaining('audio frames'), requestId: 'frames' },

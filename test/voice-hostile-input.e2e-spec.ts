@@ -1,10 +1,12 @@
 import { expect } from '@jest/globals';
 import type { Socket as ClientSocket } from 'socket.io-client';
+import type { VoiceError } from '../src/client';
 import {
+  untyped,
+  closeAll,
   collectAudio,
   once,
   poolsSettled,
-  ready,
   request,
   startVoiceApp,
   synthesize,
@@ -62,7 +64,7 @@ describe('voice gateway: hostile input costs the service little and the upstream
     });
   });
   afterEach(() => {
-    for (const client of v.clients.splice(0)) client.disconnect();
+    closeAll(v.clients);
     v.emulator.setFaults({});
   });
   afterAll(() => v.close());
@@ -70,22 +72,26 @@ describe('voice gateway: hostile input costs the service little and the upstream
   it.each(['tts.cancel', 'stt.stop', 'tts.synthesize', 'stt.start'])(
     'answers a 250,000-byte binary payload of %s with a short fixed BAD_REQUEST',
     async (event) => {
-      const socket = v.connect();
-      await ready(socket);
-      const ack = await request(socket, event, Buffer.alloc(250_000, 7));
+      const client = v.connect();
+      await client.ready();
+      const ack = await request(untyped(client), event, Buffer.alloc(250_000, 7));
       expect(ack).toEqual(NOT_AN_OBJECT);
       expect(JSON.stringify(ack).length).toBeLessThan(200);
     },
   );
 
   it('caps the message of a payload with thousands of problems', async () => {
-    const socket = v.connect();
-    await ready(socket);
+    const client = v.connect();
+    await client.ready();
     const fields = Object.fromEntries(Array.from({ length: 5_000 }, (_v, i) => [`f${i}`, i]));
-    const ack = await request<{ ok: boolean; error: { message: string } }>(socket, 'tts.synthesize', {
-      text: 'hi',
-      ...fields,
-    });
+    const ack = await request<{ ok: boolean; error: { message: string } }>(
+      untyped(client),
+      'tts.synthesize',
+      {
+        text: 'hi',
+        ...fields,
+      },
+    );
     expect(ack).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(ack.error.message.length).toBeLessThanOrEqual(500);
   });
@@ -97,65 +103,56 @@ describe('voice gateway: hostile input costs the service little and the upstream
     ['U+FFFE', 'hi\ufffe'],
     ['U+FFFF', 'hi\uffff'],
   ])('refuses text containing %s before anything reaches the upstream', async (codePoint, text) => {
-    const socket = v.connect();
-    await ready(socket);
-    await synthesize(socket, { text: 'the session holds a synthesizer now' });
+    const client = v.connect();
+    await client.ready();
+    await synthesize(client, { text: 'the session holds a synthesizer now' });
     const before = await upstreamCost(v);
-    const { ack } = await synthesize(socket, { text });
-    expect(ack).toEqual({
-      ok: false,
-      error: {
-        code: 'BAD_REQUEST',
-        message: expect.stringContaining(`text contains ${codePoint} at index`),
-        retryable: false,
-      },
+    await expect(client.synthesize({ text })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining(`text contains ${codePoint} at index`),
+      retryable: false,
     });
     expect(await upstreamCost(v)).toEqual(before);
     // The session's synthesizer is untouched: still DEDICATED.
-    expect((await synthesize(socket, { text: 'fine' })).ack).toMatchObject({ ok: true, tier: 'dedicated' });
+    expect((await synthesize(client, { text: 'fine' })).ack).toMatchObject({ ok: true, tier: 'dedicated' });
   });
 
   it('100 requests with control characters cost no upstream connection', async () => {
-    const socket = v.connect();
-    await ready(socket);
-    await synthesize(socket, { text: 'warm' });
+    const client = v.connect();
+    await client.ready();
+    await synthesize(client, { text: 'warm' });
     const before = await upstreamCost(v);
-    const acks = await Promise.all(
+    const outcomes = await Promise.allSettled(
       Array.from({ length: 100 }, (_v, i) =>
-        request(socket, 'tts.synthesize', { text: `hi${String.fromCharCode(i % 9)}`, requestId: `c${i}` }),
+        client.synthesize({ text: `hi${String.fromCharCode(i % 9)}`, requestId: `c${i}` }),
       ),
     );
-    expect(acks.every((ack) => ack.ok === false)).toBe(true);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as VoiceError).code : 'ok'))).toEqual(
+      Array(100).fill('BAD_REQUEST'),
+    );
     expect(await upstreamCost(v)).toEqual(before);
   });
 
   it('refuses SSML that asks for hours of audio up front (BAD_REQUEST naming the limit)', async () => {
-    const socket = v.connect();
-    await ready(socket);
+    const client = v.connect();
+    await client.ready();
     const before = await upstreamCost(v);
     const ssml = `<speak>${'<break time="20s"/>'.repeat(100)}</speak>`;
     expect(Buffer.byteLength(ssml)).toBeLessThan(2_048);
-    const { ack } = await synthesize(socket, { ssml });
-    expect(ack).toEqual({
-      ok: false,
-      error: {
-        code: 'BAD_REQUEST',
-        message: expect.stringMatching(/about 2000 s of audio .*the limit is 600 s per request/),
-        retryable: false,
-      },
+    await expect(client.synthesize({ ssml })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/about 2000 s of audio .*the limit is 600 s per request/),
+      retryable: false,
     });
     const slow = `<speak><prosody rate="x-slow">${'a'.repeat(6_000)}</prosody></speak>`;
-    expect((await synthesize(socket, { ssml: slow })).ack).toMatchObject({
-      ok: false,
-      error: { code: 'BAD_REQUEST' },
-    });
+    await expect(client.synthesize({ ssml: slow })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect(await upstreamCost(v)).toEqual(before);
   });
 
   it('refuses an unknown event, counted like any other', async () => {
-    const socket = v.connect();
-    await ready(socket);
-    expect(await request(socket, 'tts.speak', { text: 'hi' })).toEqual({
+    const client = v.connect();
+    await client.ready();
+    expect(await request(untyped(client), 'tts.speak', { text: 'hi' })).toEqual({
       ok: false,
       error: {
         code: 'BAD_REQUEST',
@@ -167,11 +164,11 @@ describe('voice gateway: hostile input costs the service little and the upstream
 
   it('tells a connection whose session another connection resumed why it is closed', async () => {
     const first = v.connect();
-    const { sessionId } = await ready(first);
-    const displaced = once<{ code: string; message: string }>(first, 'session.displaced');
-    const gone = once<string>(first, 'disconnect');
+    const { sessionId } = await first.ready();
+    const displaced = new Promise((resolve) => first.on('displaced', resolve));
+    const gone = once<string>(first.socket, 'disconnect');
     const second = v.connect({ sessionId });
-    expect(await ready(second)).toEqual({ sessionId, resumed: true });
+    expect(await second.ready()).toEqual({ sessionId, resumed: true });
     expect(await displaced).toEqual({ code: 'SESSION_TAKEN_OVER', message: expect.any(String) });
     expect(await gone).toBe('io server disconnect');
   });
@@ -183,8 +180,9 @@ describe('voice gateway: limits that hold for every event (e2e)', () => {
 
   beforeAll(async () => {
     v = await startVoiceApp({ voice: { limits: { requestBurst: 5, requestsPerSecond: 0.01 } } });
-    socket = v.connect();
-    await ready(socket);
+    const client = v.connect();
+    await client.ready();
+    socket = untyped(client);
   });
   afterAll(() => v.close());
 
@@ -224,25 +222,25 @@ describe('voice gateway: barge-in (e2e)', () => {
   afterAll(() => v.close());
 
   it('after tts.cancel the next request starts on a warm synthesizer while the canceled one finishes aside', async () => {
-    const socket = v.connect();
-    await ready(socket);
-    expect((await synthesize(socket, { text: 'first' })).ack).toMatchObject({ tier: 'warm' });
-    const audio = collectAudio(socket);
-    const firstChunk = once(socket, 'tts.audio');
-    const long = request(socket, 'tts.synthesize', {
+    const client = v.connect();
+    await client.ready();
+    expect((await synthesize(client, { text: 'first' })).ack).toMatchObject({ tier: 'warm' });
+    const audio = collectAudio(client);
+    const firstChunk = once(client.socket, 'tts.audio');
+    const long = client.synthesize({
       text: 'A long answer the caller interrupts. '.repeat(40),
       requestId: 'interrupted',
     });
     await firstChunk;
-    expect(await request(socket, 'tts.cancel', { requestId: 'interrupted' })).toEqual({ ok: true });
+    expect(await client.cancel('interrupted')).toEqual({ ok: true });
     expect(await long).toMatchObject({ ok: true, canceled: true, tier: 'dedicated' });
-    const next = await synthesize(socket, { text: 'yes?' });
+    const next = await synthesize(client, { text: 'yes?' });
     expect(next.ack).toMatchObject({ ok: true, tier: 'warm' });
     expect(next.audio.length).toBeGreaterThan(0);
     const interrupted = audio.get('interrupted') ?? [];
     expect(interrupted.length).toBeGreaterThan(0);
     // Nothing leaked: the canceled synthesizer went back to the pool (or was closed) once its turn ended.
-    socket.disconnect();
+    client.close();
     await v.sessions.closeAll();
     await poolsSettled(v);
   });
@@ -259,36 +257,39 @@ describe('voice gateway: voices and audio bounds (e2e)', () => {
   afterAll(() => v.close());
 
   it('refuses a voice the upstream does not have before anything reaches it', async () => {
-    const socket = v.connect();
-    await ready(socket);
+    const client = v.connect();
+    await client.ready();
     const before = await upstreamCost(v);
-    expect((await synthesize(socket, { text: 'hi', voice: 'en-US-NoSuchNeural' })).ack).toEqual({
-      ok: false,
-      error: {
-        code: 'BAD_REQUEST',
-        message: 'unknown voice "en-US-NoSuchNeural"; the upstream has no such voice',
-        retryable: false,
-      },
+    await expect(client.synthesize({ text: 'hi', voice: 'en-US-NoSuchNeural' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: 'unknown voice "en-US-NoSuchNeural"; the upstream has no such voice',
+      retryable: false,
     });
     const ssml = '<speak version="1.0" xml:lang="en-US"><voice name="xx-XX-NobodyNeural">hi</voice></speak>';
-    expect((await synthesize(socket, { ssml })).ack).toMatchObject({
-      ok: false,
-      error: { code: 'BAD_REQUEST', message: expect.stringContaining('xx-XX-NobodyNeural') },
+    await expect(client.synthesize({ ssml })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('xx-XX-NobodyNeural'),
     });
     expect(await upstreamCost(v)).toEqual(before);
   });
 
   it('stops a stream that passes the estimate but runs past the audio bound', async () => {
-    const socket = v.connect();
-    await ready(socket);
+    const client = v.connect();
+    await client.ready();
+    let received = 0;
     // Punctuation pauses make this far longer than its characters suggest.
-    const { ack, audio } = await synthesize(socket, { text: 'a, b. c; d! e? f', format: 'pcm-16k' });
-    expect(ack).toEqual({
-      ok: false,
-      error: { code: 'BAD_REQUEST', message: expect.stringContaining('64000 bytes'), retryable: false },
+    const stopped = client.synthesize(
+      { text: 'a, b. c; d! e? f', format: 'pcm-16k' },
+      { onAudio: (chunk) => (received += chunk.audio.byteLength) },
+    );
+    await expect(stopped).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('64000 bytes'),
+      retryable: false,
     });
-    expect(audio.length).toBeLessThanOrEqual(64_000);
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThanOrEqual(64_000);
     // Nothing leaked, and the session goes on.
-    expect((await synthesize(socket, { text: 'short', format: 'pcm-16k' })).ack).toMatchObject({ ok: true });
+    expect((await synthesize(client, { text: 'short', format: 'pcm-16k' })).ack).toMatchObject({ ok: true });
   });
 });

@@ -1,6 +1,5 @@
 import {
   poolsSettled,
-  ready,
   recognise,
   startVoiceApp,
   synthesize,
@@ -30,13 +29,13 @@ describe('voice gateway: 50 concurrent sessions (e2e)', () => {
   it('each synthesizes and recognises its own words, all at once, and every client goes back', async () => {
     const results = await Promise.all(
       Array.from({ length: SESSIONS }, async (_unused, i) => {
-        const socket = v.connect();
-        await ready(socket);
+        const client = v.connect();
+        await client.ready();
         const text = `Caller ${spell(i)} asks for the weather in ${spell(1_000 + i * 7)}.`;
-        const first = await synthesize(socket, { text, format: 'pcm-16k', requestId: `s${i}` });
-        const second = await synthesize(socket, { text: `and thanks from ${spell(i)}`, format: 'pcm-16k' });
-        const heard = await recognise(socket, first.audio, { sampleRate: 16_000, requestId: `h${i}` });
-        socket.disconnect();
+        const first = await synthesize(client, { text, format: 'pcm-16k', requestId: `s${i}` });
+        const second = await synthesize(client, { text: `and thanks from ${spell(i)}`, format: 'pcm-16k' });
+        const heard = await recognise(client, first.audio, { sampleRate: 16_000, requestId: `h${i}` });
+        client.close();
         return { i, text, first, second, heard };
       }),
     );

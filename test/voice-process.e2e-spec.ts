@@ -1,8 +1,15 @@
 import { expect } from '@jest/globals';
-import { io, type Socket as ClientSocket } from 'socket.io-client';
+import type { VoiceClient } from '../src/client';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
 import { freePort, spawnService, waitForReady, type ServiceProcess } from './support/process/service-process';
-import { once, ready, request, stopReading, synthesize, waitFor } from './support/app/voice-harness';
+import {
+  closeAll,
+  newClient,
+  stopReading,
+  synthesize,
+  waitFor,
+  type ClientOptions,
+} from './support/app/voice-harness';
 
 jest.setTimeout(120_000);
 
@@ -17,16 +24,11 @@ describe('the voice gateway in the real service process: limits, logs and shutdo
   let emulator: RunningEmulator;
   let service: ServiceProcess;
   let base: string;
-  const sockets: ClientSocket[] = [];
-  const connect = (auth: Record<string, unknown> = {}): ClientSocket => {
-    const socket = io(`${base}/voice`, {
-      auth,
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-    });
-    sockets.push(socket);
-    return socket;
+  const clients: VoiceClient[] = [];
+  const connect = (options: ClientOptions = {}): VoiceClient => {
+    const client = newClient(base, options);
+    clients.push(client);
+    return client;
   };
 
   beforeAll(async () => {
@@ -47,50 +49,51 @@ describe('the voice gateway in the real service process: limits, logs and shutdo
     await waitForReady(base, service);
   });
   afterAll(async () => {
-    for (const socket of sockets) socket.disconnect();
+    closeAll(clients);
     service?.child.kill('SIGKILL');
     await emulator?.close();
   });
 
   it('takes the request rate from VOICE_REQUEST_RATE and VOICE_REQUEST_BURST', async () => {
-    const socket = connect();
-    await ready(socket);
-    const acks = [];
-    for (let i = 0; i < 6; i++) acks.push(await request(socket, 'tts.cancel', { requestId: `r${i}` }));
-    expect(acks.slice(0, 5)).toEqual(Array(5).fill({ ok: true }));
-    expect(acks[5]).toEqual({
-      ok: false,
-      error: { code: 'RATE_LIMITED', message: expect.stringContaining('burst 5'), retryable: true },
+    const client = connect();
+    await client.ready();
+    for (let i = 0; i < 5; i++) expect(await client.cancel(`r${i}`)).toEqual({ ok: true });
+    await expect(client.cancel('r5')).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      message: expect.stringContaining('burst 5'),
+      retryable: true,
     });
-    socket.disconnect();
+    client.close();
   });
 
   it('logs a prefix of a session id, never the whole resumable id', async () => {
     const first = connect();
-    const { sessionId } = await ready(first);
+    const { sessionId } = await first.ready();
     expect((await synthesize(first, { text: 'allocations are logged at debug' })).ack.ok).toBe(true);
-    const displaced = once(first, 'session.displaced');
+    const displaced = new Promise((resolve) => first.on('displaced', resolve));
     const second = connect({ sessionId });
-    await ready(second);
+    await second.ready();
     await displaced;
     const prefix = sessionId.slice(0, 8);
     await waitFor(() => service.output().includes(`session ${prefix}`), 'the takeover was logged');
     expect(service.output()).toContain(`session=${prefix}`);
     expect(service.output()).not.toContain(sessionId);
-    second.disconnect();
+    second.close();
   });
 
   it('on SIGTERM exits within the drain time and a second, even with a peer that stopped reading', async () => {
-    const socket = connect();
-    await ready(socket);
-    stopReading(socket);
+    const client = connect();
+    await client.ready();
+    stopReading(client);
     // Audio the peer never reads fills the socket buffers until the server aborts a synthesis (back-pressure).
     for (let i = 0; i < 6; i++) {
-      socket.emit(
-        'tts.synthesize',
-        { text: 'Nobody is listening to this. '.repeat(20), format: 'pcm-48k', requestId: `unread-${i}` },
-        () => undefined,
-      );
+      client
+        .synthesize({
+          text: 'Nobody is listening to this. '.repeat(20),
+          format: 'pcm-48k',
+          requestId: `unread-${i}`,
+        })
+        .catch(() => undefined); // never read: the service goes away first
     }
     const metricLine = /warmline_voice_requests_total\{event="tts.synthesize",outcome="RATE_LIMITED"\} 1/;
     const deadline = Date.now() + 60_000;

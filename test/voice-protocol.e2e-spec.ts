@@ -1,5 +1,5 @@
-import type { Socket as ClientSocket } from 'socket.io-client';
 import type { z } from 'zod';
+import type { VoiceSocket } from '../src/client';
 import {
   SERVER_EVENTS,
   cancelAckSchema,
@@ -16,7 +16,14 @@ import {
   ttsAudioSchema,
   type ServerEvent,
 } from '../src/protocol';
-import { once, ready, request, startVoiceApp, synthesize, type VoiceApp } from './support/app/voice-harness';
+import {
+  once,
+  request,
+  startVoiceApp,
+  synthesize,
+  untyped,
+  type VoiceApp,
+} from './support/app/voice-harness';
 
 jest.setTimeout(60_000);
 
@@ -36,8 +43,8 @@ function expectExactly(schema: z.ZodType, value: unknown): void {
   expect(result.data).toEqual(value);
 }
 
-/** Every server event a socket receives, by name. */
-function recordEvents(socket: ClientSocket): Array<[string, unknown]> {
+/** Every server event a connection receives, by name, as it came off the wire. */
+function recordEvents(socket: VoiceSocket): Array<[string, unknown]> {
   const events: Array<[string, unknown]> = [];
   socket.onAny((event: string, payload: unknown) => events.push([event, payload]));
   return events;
@@ -60,37 +67,39 @@ describe('voice protocol schemas against the real gateway (e2e)', () => {
   afterAll(() => v.close());
 
   it('every ack and server event of a session matches its schema', async () => {
-    const socket = v.connect();
-    const events = recordEvents(socket);
-    const { sessionId } = await ready(socket);
+    const client = v.connect();
+    const events = recordEvents(client.socket);
+    const { sessionId } = await client.ready();
 
-    const spoken = await synthesize(socket, { text: 'The protocol holds.', format: 'pcm-16k' });
+    // The client resolves with the success acks as the server sent them.
+    const spoken = await synthesize(client, { text: 'The protocol holds.', format: 'pcm-16k' });
     expectExactly(synthesisDoneAckSchema, spoken.ack);
 
-    expectExactly(failedAckSchema, await request(socket, 'tts.synthesize', { text: '' }));
-    expectExactly(cancelAckSchema, await request(socket, 'tts.cancel', { requestId: 'unknown' }));
+    // A failed ack is read off the wire: the client turns it into a VoiceError.
+    expectExactly(failedAckSchema, await request(client.socket, 'tts.synthesize', { text: '' }));
+    expectExactly(cancelAckSchema, await client.cancel('unknown'));
 
     v.emulator.setFaults({ realtimeFactor: 1 });
     try {
-      const firstChunk = once(socket, 'tts.audio');
-      const long = request(socket, 'tts.synthesize', { ssml: LONG_SSML, requestId: 'long' });
+      const firstChunk = once(client.socket, 'tts.audio');
+      const long = client.synthesize({ ssml: LONG_SSML, requestId: 'long' });
       await firstChunk;
-      expectExactly(cancelAckSchema, await request(socket, 'tts.cancel', { requestId: 'long' }));
+      expectExactly(cancelAckSchema, await client.cancel('long'));
       expectExactly(synthesisCanceledAckSchema, await long);
     } finally {
       v.emulator.setFaults({});
     }
 
-    const started = await request(socket, 'stt.start', { sampleRate: 16_000 });
-    expectExactly(sttStartedAckSchema, started);
-    socket.emit('stt.audio', spoken.audio);
-    expectExactly(sttStoppedAckSchema, await request(socket, 'stt.stop', {}));
-    socket.emit('stt.audio', Buffer.alloc(2));
-    await once(socket, 'error');
+    const recognition = client.recognize({ sampleRate: 16_000 });
+    expectExactly(sttStartedAckSchema, await recognition.started);
+    recognition.send(spoken.audio);
+    expectExactly(sttStoppedAckSchema, await recognition.stop());
+    untyped(client).emit('stt.audio', Buffer.alloc(2)); // no recognition runs: an error event
+    await once(client.socket, 'error');
 
     const successor = v.connect({ sessionId });
-    const displaced = once(socket, 'session.displaced');
-    await ready(successor);
+    const displaced = once(client.socket, 'session.displaced');
+    await successor.ready();
     await displaced;
 
     const seen = new Set(events.map(([name]) => name));

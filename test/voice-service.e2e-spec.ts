@@ -1,11 +1,19 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io, type Socket as ClientSocket } from 'socket.io-client';
+import type { VoiceClient } from '../src/client';
 import { runClient } from '../src/client/cli';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
 import { freePort, spawnService, waitForReady, type ServiceProcess } from './support/process/service-process';
-import { once, ready, request, synthesize, waitFor } from './support/app/voice-harness';
+import {
+  closeAll,
+  newClient,
+  once,
+  refused,
+  synthesize,
+  waitFor,
+  type ClientOptions,
+} from './support/app/voice-harness';
 
 jest.setTimeout(120_000);
 
@@ -17,16 +25,11 @@ describe('the voice gateway in the real service process (e2e)', () => {
   let emulator: RunningEmulator;
   let service: ServiceProcess;
   let base: string;
-  const sockets: ClientSocket[] = [];
-  const connect = (auth: Record<string, unknown>): ClientSocket => {
-    const socket = io(`${base}/voice`, {
-      auth,
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-    });
-    sockets.push(socket);
-    return socket;
+  const clients: VoiceClient[] = [];
+  const connect = (options: ClientOptions): VoiceClient => {
+    const client = newClient(base, options);
+    clients.push(client);
+    return client;
   };
 
   beforeAll(async () => {
@@ -45,19 +48,17 @@ describe('the voice gateway in the real service process (e2e)', () => {
     await waitForReady(base, service);
   });
   afterAll(async () => {
-    for (const socket of sockets) socket.disconnect();
+    closeAll(clients);
     service?.child.kill('SIGKILL');
     await emulator?.close();
   });
 
   it('serves /voice with the configured keys, and its metrics are on /metrics', async () => {
-    const refusedSocket = connect({ token: 'nope' });
-    const refusal = await new Promise<Error>((resolve) => refusedSocket.once('connect_error', resolve));
-    expect(refusal.message).toBe('UNAUTHORIZED');
+    expect(await refused(connect({ token: 'nope' }))).toMatchObject({ code: 'UNAUTHORIZED' });
 
-    const socket = connect({ token: 'service-key' });
-    await ready(socket);
-    expect((await synthesize(socket, { text: 'hello from the real service' })).ack).toMatchObject({
+    const client = connect({ token: 'service-key' });
+    await client.ready();
+    expect((await synthesize(client, { text: 'hello from the real service' })).ack).toMatchObject({
       ok: true,
       tier: 'warm',
     });
@@ -91,19 +92,19 @@ describe('the voice gateway in the real service process (e2e)', () => {
   });
 
   it('on SIGTERM: new work is refused, the running synthesis finishes, the process exits 0 with no upstream socket', async () => {
-    const socket = connect({ token: 'service-key' });
-    await ready(socket);
+    const client = connect({ token: 'service-key' });
+    await client.ready();
     emulator.setFaults({ firstByteLatencyMs: 1_500 });
     const syntheses = emulator.stats().syntheses;
-    const inFlight = request(socket, 'tts.synthesize', { text: 'the last words', requestId: 'last' });
+    const inFlight = client.synthesize({ text: 'the last words', requestId: 'last' });
     await waitFor(() => emulator.stats().syntheses > syntheses, 'the synthesis reached the emulator');
-    const disconnected = once<string>(socket, 'disconnect', 60_000);
+    const disconnected = once<string>(client.socket, 'disconnect', 60_000);
 
     service.child.kill('SIGTERM');
     await waitFor(() => service.output().includes('readiness is 503'), 'shutdown began');
-    expect(await request(socket, 'tts.synthesize', { text: 'too late' })).toMatchObject({
-      ok: false,
-      error: { code: 'SHUTTING_DOWN', retryable: true },
+    await expect(client.synthesize({ text: 'too late' })).rejects.toMatchObject({
+      code: 'SHUTTING_DOWN',
+      retryable: true,
     });
     expect(await inFlight).toMatchObject({ ok: true, requestId: 'last' });
     expect(await disconnected).toBe('io server disconnect');

@@ -1,9 +1,8 @@
 import { expect } from '@jest/globals';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
 import {
+  closeAll,
   poolsSettled,
-  ready,
-  request,
   startVoiceApp,
   synthesize,
   waitFor,
@@ -38,9 +37,9 @@ describe('voice gateway: pool and upstream failures (e2e)', () => {
 
     it("reclaims an idle session's synthesizer at the cap instead of failing the waiting request", async () => {
       const owner = v.connect();
-      await ready(owner);
+      await owner.ready();
       const other = v.connect();
-      await ready(other);
+      await other.ready();
 
       // The owner's session keeps the only synthesizer (DEDICATED) between requests, but is not using it.
       expect((await synthesize(owner, { text: 'mine' })).ack).toMatchObject({ ok: true, tier: 'warm' });
@@ -55,31 +54,34 @@ describe('voice gateway: pool and upstream failures (e2e)', () => {
 
     it('answers POOL_EXHAUSTED (retryable) when every client is in use for longer than the acquire timeout', async () => {
       const owner = v.connect();
-      await ready(owner);
+      await owner.ready();
       const other = v.connect();
-      await ready(other);
+      await other.ready();
 
       emulator.setFaults({ firstByteLatencyMs: 1_500 });
       const speaking = synthesize(owner, { text: 'a slow answer' });
       await waitFor(() => v.tts.snapshot().inUse === 1, 'the owner is speaking');
-      expect(await request(other, 'tts.synthesize', { text: 'none left' })).toEqual({
-        ok: false,
-        error: { code: 'POOL_EXHAUSTED', message: expect.stringContaining('300 ms'), retryable: true },
+      await expect(other.synthesize({ text: 'none left' })).rejects.toMatchObject({
+        code: 'POOL_EXHAUSTED',
+        message: expect.stringContaining('300 ms'),
+        retryable: true,
       });
       // The busy owner was not robbed: its synthesis completes.
       expect((await speaking).ack).toMatchObject({ ok: true });
       emulator.setFaults({});
 
-      expect(await request(owner, 'stt.start', {})).toMatchObject({ ok: true, tier: 'warm' });
-      expect(await request(other, 'stt.start', {})).toMatchObject({
-        ok: false,
-        error: { code: 'POOL_EXHAUSTED', retryable: true },
+      const listening = owner.recognize();
+      expect(await listening.started).toMatchObject({ ok: true, tier: 'warm' });
+      await expect(other.recognize().started).rejects.toMatchObject({
+        code: 'POOL_EXHAUSTED',
+        retryable: true,
       });
-      expect(await request(owner, 'stt.stop')).toMatchObject({ ok: true });
+      expect(await listening.stop()).toMatchObject({ ok: true });
       // The used recognizer is destroyed and replaced in the background: then the other session is served.
       await waitFor(() => v.stt.snapshot().warmPoolSize === 1, 'a replacement recognizer');
-      expect(await request(other, 'stt.start', {})).toMatchObject({ ok: true });
-      expect(await request(other, 'stt.stop')).toMatchObject({ ok: true });
+      const served = other.recognize();
+      expect(await served.started).toMatchObject({ ok: true });
+      expect(await served.stop()).toMatchObject({ ok: true });
       expect(v.tts.snapshot().size).toBe(1);
     });
   });
@@ -93,21 +95,22 @@ describe('voice gateway: pool and upstream failures (e2e)', () => {
     afterAll(() => v.close());
 
     it('fails a synthesis that outlives its deadline with TIMEOUT (retryable) and replaces that synthesizer', async () => {
-      const socket = v.connect();
-      await ready(socket);
-      expect((await synthesize(socket, { text: 'quick' })).ack).toMatchObject({ ok: true, tier: 'warm' });
+      const client = v.connect();
+      await client.ready();
+      expect((await synthesize(client, { text: 'quick' })).ack).toMatchObject({ ok: true, tier: 'warm' });
       const destroyed = v.tts.snapshot().metrics.resourcesDestroyed;
       emulator.setFaults({ firstByteLatencyMs: 2_000 });
-      expect(await request(socket, 'tts.synthesize', { text: 'stuck upstream' })).toEqual({
-        ok: false,
-        error: { code: 'TIMEOUT', message: expect.stringContaining('400 ms'), retryable: true },
+      await expect(client.synthesize({ text: 'stuck upstream' })).rejects.toMatchObject({
+        code: 'TIMEOUT',
+        message: expect.stringContaining('400 ms'),
+        retryable: true,
       });
       emulator.setFaults({});
       await waitFor(
         () => v.tts.snapshot().metrics.resourcesDestroyed > destroyed,
         'the hung client destroyed',
       );
-      expect((await synthesize(socket, { text: 'fresh synthesizer' })).ack).toMatchObject({ ok: true });
+      expect((await synthesize(client, { text: 'fresh synthesizer' })).ack).toMatchObject({ ok: true });
       await v.sessions.closeAll();
       await poolsSettled(v);
     });
@@ -129,59 +132,60 @@ describe('voice gateway: pool and upstream failures (e2e)', () => {
     afterAll(() => v.close());
 
     it('maps a refused upstream connection (HTTP 429) to UPSTREAM_THROTTLED (retryable)', async () => {
-      const socket = v.connect();
-      await ready(socket);
+      const client = v.connect();
+      await client.ready();
       emulator.setFaults({ maxConnections: emulator.stats().connectionsOpen });
-      expect(await request(socket, 'tts.synthesize', { text: 'throttled' })).toEqual({
-        ok: false,
-        error: { code: 'UPSTREAM_THROTTLED', message: expect.stringContaining('429'), retryable: true },
+      await expect(client.synthesize({ text: 'throttled' })).rejects.toMatchObject({
+        code: 'UPSTREAM_THROTTLED',
+        message: expect.stringContaining('429'),
+        retryable: true,
       });
-      expect(await request(socket, 'stt.start', {})).toMatchObject({
-        ok: false,
-        error: { code: 'UPSTREAM_THROTTLED', retryable: true },
+      await expect(client.recognize().started).rejects.toMatchObject({
+        code: 'UPSTREAM_THROTTLED',
+        retryable: true,
       });
 
       emulator.setFaults({ rejectNext: 1 });
-      expect(await request(socket, 'tts.synthesize', { text: 'throttled once' })).toMatchObject({
-        ok: false,
-        error: { code: 'UPSTREAM_THROTTLED' },
+      await expect(client.synthesize({ text: 'throttled once' })).rejects.toMatchObject({
+        code: 'UPSTREAM_THROTTLED',
       });
       // The retry the error invites succeeds.
-      expect((await synthesize(socket, { text: 'accepted now' })).ack).toMatchObject({
+      expect((await synthesize(client, { text: 'accepted now' })).ack).toMatchObject({
         ok: true,
         tier: 'cold',
       });
     });
 
     it('fails a synthesis dropped mid-stream with UPSTREAM_UNAVAILABLE and replaces the broken synthesizer', async () => {
-      const socket = v.connect();
-      await ready(socket);
-      expect((await synthesize(socket, { text: 'first one is fine' })).ack).toMatchObject({ ok: true });
+      const client = v.connect();
+      await client.ready();
+      expect((await synthesize(client, { text: 'first one is fine' })).ack).toMatchObject({ ok: true });
       const destroyed = v.tts.snapshot().metrics.resourcesDestroyed;
       emulator.setFaults({ dropMidStreamNext: 1 });
-      const dropped = await synthesize(socket, {
+      const dropped = client.synthesize({
         text: 'this one is cut off in the middle of a rather long sentence',
         requestId: 'dropped',
       });
-      expect(dropped.ack).toEqual({
-        ok: false,
-        error: { code: 'UPSTREAM_UNAVAILABLE', message: expect.any(String), retryable: true },
+      await expect(dropped).rejects.toMatchObject({
+        code: 'UPSTREAM_UNAVAILABLE',
+        message: expect.any(String),
+        retryable: true,
       });
       await waitFor(
         () => v.tts.snapshot().metrics.resourcesDestroyed === destroyed + 1,
         'the broken client destroyed',
       );
       // Not the broken one again: a new client, and the session works as before.
-      const next = await synthesize(socket, { text: 'and on we go' });
+      const next = await synthesize(client, { text: 'and on we go' });
       expect(next.ack).toMatchObject({ ok: true, tier: 'cold' });
-      expect((await synthesize(socket, { text: 'and on' })).ack).toMatchObject({
+      expect((await synthesize(client, { text: 'and on' })).ack).toMatchObject({
         ok: true,
         tier: 'dedicated',
       });
     });
 
     it('nothing leaked after all that', async () => {
-      for (const client of v.clients.splice(0)) client.disconnect();
+      closeAll(v.clients);
       await v.sessions.closeAll();
       await poolsSettled(v);
     });

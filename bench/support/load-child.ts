@@ -5,7 +5,8 @@
 import { serveParent } from './child';
 import { processLoadMeter } from './process-load';
 import { roundSummary, summarize } from './stats';
-import { VoiceClient, type TtsResult } from './voice-client';
+import { VoiceClient } from '../../src/client';
+import { timedSynthesis, type TtsResult } from './timed-voice';
 
 interface ConnectOrder {
   url: string;
@@ -50,7 +51,11 @@ async function connect(order: ConnectOrder): Promise<{ connected: number; failed
     await sleep(started + (i * 1000) / order.rate - performance.now());
     while (pending.size >= order.maxPending) await Promise.race(pending);
     connecting++;
-    const attempt: Promise<void> = VoiceClient.connect({ url: order.url, timeoutMs: 60_000 })
+    const attempt: Promise<void> = VoiceClient.connect({
+      url: order.url,
+      connectTimeoutMs: 60_000,
+      ackTimeoutMs: 60_000,
+    })
       .then(
         (client) => {
           clients.push(client);
@@ -116,7 +121,7 @@ async function activate(order: ActivateOrder) {
   await Promise.all(
     clients.slice(0, order.count).map(async (client) => {
       await sleep(started + Math.random() * order.rampMs - performance.now());
-      rec.add(await client.synthesize({ text: order.text, format: 'pcm-16k' }));
+      rec.add(await timedSynthesis(client, { text: order.text, format: 'pcm-16k' }));
     }),
   );
   return rec.result();
@@ -132,18 +137,18 @@ async function run(order: RunOrder) {
       for (let next = started + Math.random() * order.intervalMs; ; next += order.intervalMs) {
         await sleep(next - performance.now());
         if (performance.now() >= deadline) return;
-        rec.add(await client.synthesize({ text: order.text, format: 'pcm-16k' }));
+        rec.add(await timedSynthesis(client, { text: order.text, format: 'pcm-16k' }));
       }
     }),
   );
   return rec.result();
 }
 
-async function disconnectAll(): Promise<number> {
+function disconnectAll(): Promise<number> {
   closing = true;
   const all = clients.splice(0);
-  for (let i = 0; i < all.length; i += 500) await Promise.all(all.slice(i, i + 500).map((c) => c.close()));
-  return all.length;
+  for (const client of all) client.close();
+  return Promise.resolve(all.length);
 }
 
 const load = processLoadMeter();

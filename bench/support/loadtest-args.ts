@@ -1,5 +1,7 @@
 /** Command line of `npm run loadtest` (pure: parsed and validated here, unit-tested in test/). */
-import { parseArgs } from 'node:util';
+import { numberIn, oneOf } from '../../src/cli/option-values';
+import { parseCommandLine, UsageError } from '../../src/cli/usage';
+import { TTS_FORMATS, type TtsFormat } from '../../src/protocol';
 
 export interface LoadtestOptions {
   /** `http(s)://host:port` of a warmline deployment. */
@@ -16,16 +18,15 @@ export interface LoadtestOptions {
   textFile: string | undefined;
   /** Pause between one session's requests, ms. */
   thinkMs: number;
-  format: 'pcm-16k' | 'pcm-24k' | 'pcm-48k';
+  format: TtsFormat;
   /** Recognition audio sent as a microphone would (real time) or as fast as the server's frame limit allows. */
   sttPace: 'realtime' | 'fast';
   /** Longest wait for any one ack, ms. */
   timeoutMs: number;
   json: boolean;
-  help: boolean;
 }
 
-export const LOADTEST_USAGE = `Usage: npm run loadtest -- [options]
+export const LOADTEST_USAGE = `usage: npm run loadtest -- [options]
 
   --url URL           warmline base URL (default http://127.0.0.1:3000); the /voice namespace is added
   --token KEY         API key for the handshake (VOICE_API_KEYS); not needed for a loopback server without keys
@@ -44,92 +45,56 @@ export const LOADTEST_USAGE = `Usage: npm run loadtest -- [options]
 It stops by itself: no new session after --sessions, no new request after --duration, and a hard stop
 30 s after that.`;
 
-export class LoadtestUsageError extends Error {}
+/** Parses argv (without `node` and the script); throws UsageError with a message fit for the terminal. */
+export function parseLoadtestArgs(argv: readonly string[]): LoadtestOptions {
+  const { values } = parseCommandLine(argv, {
+    options: {
+      url: { type: 'string', default: 'http://127.0.0.1:3000' },
+      token: { type: 'string' },
+      sessions: { type: 'string', default: '20' },
+      rate: { type: 'string', default: '5' },
+      duration: { type: 'string', default: '30' },
+      mix: { type: 'string', default: '3:1' },
+      'text-file': { type: 'string' },
+      think: { type: 'string', default: '500' },
+      format: { type: 'string', default: 'pcm-24k' },
+      'stt-pace': { type: 'string', default: 'realtime' },
+      timeout: { type: 'string', default: '20000' },
+      json: { type: 'boolean', default: false },
+    },
+  });
 
-function number(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new LoadtestUsageError(
-      `--${name} must be a number from ${min} to ${max} (got ${JSON.stringify(raw)})`,
-    );
-  }
-  return value;
-}
-
-export function parseLoadtestArgs(argv: string[]): LoadtestOptions {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        url: { type: 'string' },
-        token: { type: 'string' },
-        sessions: { type: 'string' },
-        rate: { type: 'string' },
-        duration: { type: 'string' },
-        mix: { type: 'string' },
-        'text-file': { type: 'string' },
-        think: { type: 'string' },
-        format: { type: 'string' },
-        'stt-pace': { type: 'string' },
-        timeout: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new LoadtestUsageError((error as Error).message);
-  }
-  const str = (name: string): string | undefined => values[name] as string | undefined;
-
-  const url = str('url') ?? 'http://127.0.0.1:3000';
   let parsedUrl: URL;
   try {
-    parsedUrl = new URL(url);
+    parsedUrl = new URL(values.url);
   } catch {
-    throw new LoadtestUsageError(
-      `--url must be a URL such as http://127.0.0.1:3000 (got ${JSON.stringify(url)})`,
+    throw new UsageError(
+      `--url must be a URL such as http://127.0.0.1:3000 (got ${JSON.stringify(values.url)})`,
     );
   }
   if (!['http:', 'https:', 'ws:', 'wss:'].includes(parsedUrl.protocol)) {
-    throw new LoadtestUsageError(`--url must be http(s):// or ws(s):// (got ${parsedUrl.protocol})`);
+    throw new UsageError(`--url must be http(s):// or ws(s):// (got ${parsedUrl.protocol})`);
   }
 
-  const mixRaw = str('mix') ?? '3:1';
-  const mixMatch = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(mixRaw);
+  const mixMatch = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(values.mix);
   if (mixMatch === null || Number(mixMatch[1]) + Number(mixMatch[2]) <= 0) {
-    throw new LoadtestUsageError(
-      `--mix must be two weights like 3:1 or 1:0, not both zero (got ${JSON.stringify(mixRaw)})`,
+    throw new UsageError(
+      `--mix must be two weights like 3:1 or 1:0, not both zero (got ${JSON.stringify(values.mix)})`,
     );
-  }
-
-  const format = str('format') ?? 'pcm-24k';
-  if (format !== 'pcm-16k' && format !== 'pcm-24k' && format !== 'pcm-48k') {
-    throw new LoadtestUsageError(
-      `--format must be pcm-16k, pcm-24k or pcm-48k (got ${JSON.stringify(format)})`,
-    );
-  }
-  const sttPace = str('stt-pace') ?? 'realtime';
-  if (sttPace !== 'realtime' && sttPace !== 'fast') {
-    throw new LoadtestUsageError(`--stt-pace must be realtime or fast (got ${JSON.stringify(sttPace)})`);
   }
 
   return {
-    url: url.replace(/\/+$/, ''),
-    token: str('token'),
-    sessions: Math.round(number('sessions', str('sessions'), 20, 1, 50_000)),
-    rate: number('rate', str('rate'), 5, 0.01, 10_000),
-    durationS: number('duration', str('duration'), 30, 1, 86_400),
+    url: values.url.replace(/\/+$/, ''),
+    token: values.token,
+    sessions: numberIn('sessions', values.sessions, { min: 1, max: 50_000, integer: true }),
+    rate: numberIn('rate', values.rate, { min: 0.01, max: 10_000 }),
+    durationS: numberIn('duration', values.duration, { min: 1, max: 86_400 }),
     mix: { tts: Number(mixMatch[1]), stt: Number(mixMatch[2]) },
-    textFile: str('text-file'),
-    thinkMs: number('think', str('think'), 500, 0, 3_600_000),
-    format,
-    sttPace,
-    timeoutMs: number('timeout', str('timeout'), 20_000, 100, 600_000),
-    json: values.json === true,
-    help: values.help === true,
+    textFile: values['text-file'],
+    thinkMs: numberIn('think', values.think, { min: 0, max: 3_600_000 }),
+    format: oneOf('format', values.format, TTS_FORMATS),
+    sttPace: oneOf('stt-pace', values['stt-pace'], ['realtime', 'fast'] as const),
+    timeoutMs: numberIn('timeout', values.timeout, { min: 100, max: 600_000 }),
+    json: values.json,
   };
 }

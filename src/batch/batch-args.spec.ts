@@ -1,4 +1,5 @@
-import { UsageError, parseBatchArgs, resumeCommand } from './batch-args';
+import { UsageError } from '../cli/usage';
+import { parseBatchArgs, resumeCommand } from './batch-args';
 
 describe('parseBatchArgs', () => {
   it('reads the script, options and the token from the environment', () => {
@@ -19,17 +20,19 @@ describe('parseBatchArgs', () => {
       format: 'mp3-24k',
       maxAttempts: 8,
     });
-    expect(parseBatchArgs(['--help'])).toBe('help');
+    expect(parseBatchArgs(['a.txt', '--token', 'flag'], { WARMLINE_API_KEY: 'env' }).token).toBe('flag');
+    expect(parseBatchArgs(['a.txt'], { WARMLINE_API_KEY: '' }).token).toBeUndefined();
   });
 
   it.each([
     [[], /script file/],
     [['a.txt', 'b.txt'], /one script file/],
-    [['a.txt', '--concurrency', '0'], /concurrency must be an integer/],
+    [['a.txt', '--concurrency', '0'], /--concurrency must be an integer from 1 to 256/],
+    [['a.txt', '--attempts', '1.5'], /--attempts must be an integer from 1 to 100/],
     [['a.txt', '--format', 'ogg'], /format must be one of/],
     [['a.txt', '--url', 'localhost'], /--url must start/],
-    [['a.txt', '--nope'], /unknown option --nope/],
-    [['a.txt', '--out'], /--out needs a value/],
+    [['a.txt', '--nope'], /Unknown option '--nope'/],
+    [['a.txt', '--out'], /Option '--out <value>' argument missing/],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseBatchArgs(argv)).toThrow(UsageError);
     expect(() => parseBatchArgs(argv)).toThrow(message);

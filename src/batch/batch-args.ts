@@ -1,3 +1,5 @@
+import { httpUrl, numberIn, oneOf } from '../cli/option-values';
+import { parseCommandLine, UsageError } from '../cli/usage';
 import {
   DEFAULT_HTTP_TTS_FORMAT,
   HTTP_TTS_FORMATS,
@@ -32,79 +34,38 @@ options:
   --voice V          voice for every line without its own (default: the service's)
   --format F         ${HTTP_TTS_FORMATS.join(' | ')} (default ${DEFAULT_HTTP_TTS_FORMAT})
   --attempts N       tries per line for retryable failures (default 8)
-  --help             this text`;
-
-const OPTIONS = ['--out', '--concurrency', '--url', '--token', '--voice', '--format', '--attempts'];
-
-export class UsageError extends Error {}
-
-function positiveInteger(name: string, value: string, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new UsageError(`${name} must be an integer from 1 to ${max}`);
-  return n;
-}
+  -h, --help         this text`;
 
 /** Parses argv (without `node` and the script); throws UsageError with a message fit for the terminal. */
 export function parseBatchArgs(
   argv: readonly string[],
   env: Record<string, string | undefined> = {},
-): BatchArgs | 'help' {
-  const args: BatchArgs = {
-    script: '',
-    out: './audio',
-    concurrency: 8,
-    url: 'http://127.0.0.1:3000',
-    token: env['WARMLINE_API_KEY'] || undefined,
-    voice: undefined,
-    format: DEFAULT_HTTP_TTS_FORMAT,
-    maxAttempts: 8,
+): BatchArgs {
+  const { values, positionals } = parseCommandLine(argv, {
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', default: './audio' },
+      concurrency: { type: 'string', default: '8' },
+      url: { type: 'string', default: 'http://127.0.0.1:3000' },
+      token: { type: 'string' },
+      voice: { type: 'string' },
+      format: { type: 'string', default: DEFAULT_HTTP_TTS_FORMAT },
+      attempts: { type: 'string', default: '8' },
+    },
+  });
+  if (positionals.length === 0) throw new UsageError('give the script file as the first argument');
+  if (positionals.length > 1)
+    throw new UsageError(`one script file at a time (got ${positionals.join(', ')})`);
+  return {
+    script: positionals[0],
+    out: values.out,
+    concurrency: numberIn('concurrency', values.concurrency, { min: 1, max: 256, integer: true }),
+    url: httpUrl('url', values.url),
+    token: values.token ?? (env['WARMLINE_API_KEY'] || undefined),
+    voice: values.voice,
+    format: oneOf('format', values.format, HTTP_TTS_FORMATS),
+    maxAttempts: numberIn('attempts', values.attempts, { min: 1, max: 100, integer: true }),
   };
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') return 'help';
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(0, eq) : arg;
-    if (!OPTIONS.includes(name)) throw new UsageError(`unknown option ${name}`);
-    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new UsageError(`${name} needs a value`);
-    switch (name) {
-      case '--out':
-        args.out = value;
-        break;
-      case '--concurrency':
-        args.concurrency = positiveInteger(name, value, 256);
-        break;
-      case '--url':
-        if (!/^https?:\/\//.test(value)) throw new UsageError('--url must start with http:// or https://');
-        args.url = value.replace(/\/+$/, '');
-        break;
-      case '--token':
-        args.token = value;
-        break;
-      case '--voice':
-        args.voice = value;
-        break;
-      case '--format':
-        if (!(HTTP_TTS_FORMATS as readonly string[]).includes(value)) {
-          throw new UsageError(`--format must be one of ${HTTP_TTS_FORMATS.join(', ')}`);
-        }
-        args.format = value as HttpTtsFormat;
-        break;
-      case '--attempts':
-        args.maxAttempts = positiveInteger(name, value, 100);
-        break;
-    }
-  }
-  if (positional.length === 0) throw new UsageError('give the script file as the first argument');
-  if (positional.length > 1) throw new UsageError(`one script file at a time (got ${positional.join(', ')})`);
-  args.script = positional[0];
-  return args;
 }
 
 /** The command that repeats this run (to resume it), quoting what the shell would split. */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { USAGE, UsageError, parseBatchArgs, resumeCommand } from './batch-args';
+import { exitWith, runCommand } from '../cli/usage';
+import { USAGE, parseBatchArgs, resumeCommand, type BatchArgs } from './batch-args';
 import { renderProgress, type BatchProgress } from './batch-progress';
 import { ScriptError, parseBatchScript } from './batch-script';
 import { renderSummary } from './batch-summary';
@@ -16,19 +17,16 @@ const LOG_INTERVAL_MS = 5_000;
  * resume; a second Ctrl-C exits at once. Resolves with the exit code: 0 all voiced, 1 some failed, 2 usage or
  * script error, 130 stopped.
  */
-export async function runBatchCli(argv: readonly string[]): Promise<number> {
-  let args;
-  try {
-    args = parseBatchArgs(argv, process.env);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`error: ${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
+export function runBatchCli(argv: readonly string[]): Promise<number> {
+  return runCommand(
+    argv,
+    USAGE,
+    (words) => parseBatchArgs(words, process.env),
+    (args) => voice(args, argv),
+  );
+}
+
+async function voice(args: BatchArgs, argv: readonly string[]): Promise<number> {
   let script;
   try {
     script = parseBatchScript(await readFile(args.script, 'utf8'), basename(args.script));
@@ -84,12 +82,4 @@ export async function runBatchCli(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  void runBatchCli(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) exitWith(runBatchCli(process.argv.slice(2)));

@@ -1,4 +1,5 @@
-import { UsageError, parseClientArgs, sampleRateOf } from './cli-args';
+import { UsageError } from '../cli/usage';
+import { parseClientArgs, sampleRateOf } from './cli-args';
 
 describe('parseClientArgs', () => {
   it('has defaults for everything but the text', () => {
@@ -13,12 +14,12 @@ describe('parseClientArgs', () => {
     });
   });
 
-  it('reads every option, as --name value or --name=value', () => {
+  it('reads every option, as --name value or --name=value, before or after the text', () => {
     expect(
       parseClientArgs([
-        'some text',
         '--url',
         'http://voice.internal:8080/',
+        'some text',
         '--token=secret',
         '--voice',
         'en-GB-SoniaNeural',
@@ -40,19 +41,19 @@ describe('parseClientArgs', () => {
     });
   });
 
-  it('asks for help', () => {
-    expect(parseClientArgs(['--help'])).toBe('help');
-    expect(parseClientArgs(['text', '-h'])).toBe('help');
+  it('takes words after -- as text, even when they look like options', () => {
+    expect(parseClientArgs(['--', '--not-an-option', 'said']).text).toBe('--not-an-option said');
   });
 
   it.each([
     [[], /nothing to say/],
     [['  '], /nothing to say/],
-    [['hi', '--format', 'mp3'], /--format must be one of/],
+    [['hi', '--format', 'mp3'], /--format must be one of pcm-16k, pcm-24k, pcm-48k/],
     [['hi', '--url', 'localhost:3000'], /--url must start with http/],
-    [['hi', '--timeout', '0'], /--timeout/],
-    [['hi', '--out'], /--out needs a value/],
-    [['hi', '--loud'], /unknown option --loud/],
+    [['hi', '--timeout', '0'], /--timeout must be a number/],
+    [['hi', '--timeout', 'soon'], /--timeout must be a number/],
+    [['hi', '--out'], /--out/],
+    [['hi', '--loud'], /Unknown option '--loud'/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseClientArgs(argv)).toThrow(UsageError);
     expect(() => parseClientArgs(argv)).toThrow(message);

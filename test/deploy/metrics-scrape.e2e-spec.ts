@@ -1,4 +1,4 @@
-import { io, type Socket as ClientSocket } from 'socket.io-client';
+import { VoiceClient } from '../../src/client';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { describeWithRedis, startRedis, type TestRedis } from '../support/fleet/redis-server';
 import {
@@ -67,18 +67,11 @@ describe('/metrics of the running service against the operations artefacts (e2e)
     await waitForReady(base, service);
 
     // One synthesis, so the labelled series (tiers, outcomes, first byte) have samples, not only their headers.
-    const socket: ClientSocket = io(`${base}/voice`, { transports: ['websocket'], reconnection: false });
+    const client = await VoiceClient.connect({ url: base });
     try {
-      await new Promise((resolve, reject) => {
-        socket.once('session.ready', resolve);
-        socket.once('connect_error', reject);
-      });
-      const ack = (await socket
-        .timeout(20_000)
-        .emitWithAck('tts.synthesize', { text: 'metrics for the operators' })) as { ok: boolean };
-      expect(ack.ok).toBe(true);
+      expect(await client.synthesize({ text: 'metrics for the operators' })).toMatchObject({ ok: true });
     } finally {
-      socket.disconnect();
+      client.close();
     }
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);

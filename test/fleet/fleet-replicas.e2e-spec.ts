@@ -1,7 +1,8 @@
-import type { Socket as ClientSocket } from 'socket.io-client';
+import { VoiceError, type SynthesisResult, type VoiceClient } from '../../src/client';
+import type { SessionReady } from '../../src/protocol';
 import { freePort, spawnService } from '../support/process/service-process';
 import { describeWithRedis } from '../support/fleet/redis-server';
-import { ready, recognise, synthesize, words, type SessionReady } from '../support/app/voice-harness';
+import { recognise, synthesize, words } from '../support/app/voice-harness';
 import {
   FLEET_API_KEYS,
   startLocalFleet,
@@ -36,13 +37,10 @@ async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, w
 }
 
 /** One voice session: a synthesis, then the recognition of its own audio (the emulator's round trip). */
-async function speakAndHear(socket: ClientSocket, text: string): Promise<void> {
-  const spoken = await synthesize(socket, { text, format: 'pcm-16k' });
-  if (spoken.ack.ok !== true) throw new Error(`synthesis failed: ${JSON.stringify(spoken.ack)}`);
-  const heard = await recognise(socket, spoken.audio, { sampleRate: 16000 });
-  if (heard.stop.ok !== true || heard.errors.length > 0) {
-    throw new Error(`recognition failed: ${JSON.stringify({ stop: heard.stop, errors: heard.errors })}`);
-  }
+async function speakAndHear(client: VoiceClient, text: string): Promise<void> {
+  const spoken = await synthesize(client, { text, format: 'pcm-16k' });
+  const heard = await recognise(client, spoken.audio, { sampleRate: 16000 });
+  if (heard.errors.length > 0) throw new Error(`recognition failed: ${JSON.stringify(heard.errors)}`);
   expect(words(heard.finals.map((f) => f.text).join(' '))).toBe(words(text));
 }
 
@@ -70,12 +68,12 @@ function failuresReport(fleet: LocalFleet, results: PromiseSettledResult<unknown
 }
 
 /**
- * A client that follows docs/protocol.md for fleet mode: on `session.moving` it opens a new connection with its
- * session id (to another replica; a load balancer would choose one) and sends new requests there; a request
- * answered SHUTTING_DOWN is sent again on the new connection.
+ * A client that follows docs/protocol.md for fleet mode: on `session.moving` it resumes its session on a new
+ * connection (to another replica; a load balancer would choose one, here the test does) and sends new requests
+ * there; a request answered SHUTTING_DOWN, or left unanswered when the old connection closed, is sent again.
  */
 class MovingClient {
-  socket!: ClientSocket;
+  client!: VoiceClient;
   sessionId = '';
   readonly resumes: SessionReady[] = [];
   readonly log: string[] = [];
@@ -88,37 +86,30 @@ class MovingClient {
   ) {}
 
   async start(): Promise<void> {
-    this.socket = this.fleet.connect(this.first);
-    this.sessionId = (await ready(this.socket)).sessionId;
-    this.socket.once('session.moving', () => void this.move());
+    this.client = this.fleet.connect(this.first, { followMoves: false });
+    this.sessionId = (await this.client.ready()).sessionId;
+    this.client.on('moving', () => void this.move());
   }
 
   move(): Promise<void> {
-    this.moving ??= (async () => {
-      const socket = this.fleet.connect(this.next, { token: FLEET_API_KEYS[0], sessionId: this.sessionId });
-      this.resumes.push(await ready(socket));
-      this.socket = socket;
-    })();
+    this.moving ??= this.client.move(this.next.url).then((session) => void this.resumes.push(session));
     return this.moving;
   }
 
-  async synthesize(text: string): Promise<Record<string, unknown>> {
+  async synthesize(text: string): Promise<SynthesisResult> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      // Once told to move, new requests wait for the new connection.
-      if (this.moving !== null || this.socket.disconnected) await this.move();
-      let ack: Record<string, unknown>;
       try {
-        ({ ack } = await synthesize(this.socket, { text }));
+        return await this.client.synthesize({ text });
       } catch (error) {
-        // The connection closed before answering: the request was not served; send it again after moving.
-        this.log.push(`attempt ${attempt}: ${String(error)}`);
-        if (!this.socket.disconnected) throw error;
-        continue;
+        if (!(error instanceof VoiceError)) throw error;
+        this.log.push(`attempt ${attempt}: ${error.code} ${error.message}`);
+        // Not served: the old connection closed before answering, or the replica was already stopping.
+        if (error.code === 'DISCONNECTED' || error.code === 'SHUTTING_DOWN') {
+          await this.move();
+          continue;
+        }
+        throw error;
       }
-      if (ack.ok === true) return ack;
-      this.log.push(`attempt ${attempt}: ${JSON.stringify(ack)}`);
-      const code = (ack.error as { code?: string } | undefined)?.code;
-      if (code !== 'SHUTTING_DOWN') throw new Error(`request failed: ${JSON.stringify(ack)}`);
     }
     throw new Error('request not served after moving');
   }
@@ -158,9 +149,9 @@ describeWithRedis('a fleet of real service processes (e2e)', () => {
     await fleet.faults({ maxConnections: FLEET_TTS + FLEET_STT });
     const results = await Promise.allSettled(
       Array.from({ length: 60 }, async (_, i) => {
-        const socket = fleet.connect(fleet.replicas[i % 3]);
-        await speakAndHear(socket, `session ${i} says hello to the fleet`);
-        socket.disconnect();
+        const client = fleet.connect(fleet.replicas[i % 3]);
+        await speakAndHear(client, `session ${i} says hello to the fleet`);
+        client.close();
       }),
     );
     expect(failuresReport(fleet, results)).toBe('');
@@ -180,9 +171,9 @@ describeWithRedis('a fleet of real service processes (e2e)', () => {
     const burst = fleet.replicas[0];
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, async (_, i) => {
-        const socket = fleet.connect(burst);
-        await speakAndHear(socket, `burst session ${i} on one replica`);
-        socket.disconnect();
+        const client = fleet.connect(burst);
+        await speakAndHear(client, `burst session ${i} on one replica`);
+        client.close();
       }),
     );
     expect(failuresReport(fleet, results)).toBe('');
@@ -196,12 +187,12 @@ describeWithRedis('a fleet of real service processes (e2e)', () => {
     let stopped = false;
     const load = Promise.allSettled(
       Array.from({ length: 30 }, async (_, i) => {
-        const socket = fleet.connect(fleet.replicas[i % 3]);
+        const client = fleet.connect(fleet.replicas[i % 3]);
         for (let turn = 0; turn < 3; turn++) {
-          await speakAndHear(socket, `turn ${turn} of session ${i} while redis blinks`);
+          await speakAndHear(client, `turn ${turn} of session ${i} while redis blinks`);
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
-        socket.disconnect();
+        client.close();
       }),
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -240,7 +231,7 @@ describeWithRedis('a fleet of real service processes (e2e)', () => {
   it('resumes a session on another replica (WARM there; the old replica lets go at once), never with another key', async () => {
     const [first, second, third] = fleet.replicas;
     const original = fleet.connect(first);
-    const { sessionId } = await ready(original);
+    const { sessionId } = await original.ready();
     expect((await synthesize(original, { text: 'before moving' })).ack).toMatchObject({ ok: true });
     const poolsOf = async (replica: Replica) =>
       (
@@ -250,15 +241,15 @@ describeWithRedis('a fleet of real service processes (e2e)', () => {
       ).pools;
     expect((await poolsOf(first)).tts.activeSessions).toBeGreaterThan(0);
     const endedBefore = await sessionsEnded(first);
-    original.disconnect();
+    original.close();
     await until(
       () => poolsOf(second),
       (p) => p.tts.warmPoolSize > 0,
       'a warm synthesizer on the second replica',
     );
 
-    const resumed = fleet.connect(second, { token: FLEET_API_KEYS[0], sessionId });
-    expect(await ready(resumed)).toEqual({ sessionId, resumed: true });
+    const resumed = fleet.connect(second, { sessionId });
+    expect(await resumed.ready()).toEqual({ sessionId, resumed: true });
     expect((await synthesize(resumed, { text: 'after moving' })).ack).toMatchObject({
       ok: true,
       tier: 'warm',
@@ -273,14 +264,14 @@ describeWithRedis('a fleet of real service processes (e2e)', () => {
     expect(endedAfter.moved - endedBefore.moved).toBe(1);
 
     const stranger = fleet.connect(third, { token: FLEET_API_KEYS[1], sessionId });
-    const strangers = await ready(stranger);
+    const strangers = await stranger.ready();
     expect(strangers.resumed).toBe(false);
     expect(strangers.sessionId).not.toBe(sessionId);
     expect((await synthesize(resumed, { text: 'still mine' })).ack).toMatchObject({
       ok: true,
       tier: 'dedicated',
     });
-    for (const socket of [resumed, stranger]) socket.disconnect();
+    for (const client of [resumed, stranger]) client.close();
   });
 
   it('moves the sessions of a replica stopped with SIGTERM to the others, losing no request', async () => {
@@ -291,7 +282,7 @@ describeWithRedis('a fleet of real service processes (e2e)', () => {
       (_, i) => new MovingClient(fleet, leaving, i % 2 ? survivor : other),
     );
     await Promise.all(clients.map((c) => c.start()));
-    const acks: Array<Record<string, unknown>> = [];
+    const acks: SynthesisResult[] = [];
     const work = Promise.all(
       clients.map(async (client, i) => {
         for (let turn = 0; turn < 8; turn++) {
@@ -344,9 +335,9 @@ describeWithRedis('a fleet of real service processes (e2e)', () => {
     await fleet.faults({ maxConnections: FLEET_TTS + FLEET_STT });
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, async (_, i) => {
-        const socket = fleet.connect(survivors[i % survivors.length]);
-        await speakAndHear(socket, `after the crash session ${i}`);
-        socket.disconnect();
+        const client = fleet.connect(survivors[i % survivors.length]);
+        await speakAndHear(client, `after the crash session ${i}`);
+        client.close();
       }),
     );
     expect(failuresReport(fleet, results)).toBe('');

@@ -2,7 +2,7 @@ import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { io, type Socket as ClientSocket } from 'socket.io-client';
+import { VoiceClient } from '../../src/client';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { chromiumAvailability, launchChromium, type Chromium } from '../support/web/chromium';
 import { PageWatch } from '../support/web/page-watch';
@@ -194,7 +194,7 @@ browserTests('the web pages in Chromium', () => {
 
   describe('dashboard (/dashboard)', () => {
     let page: Page;
-    let speaker: ClientSocket;
+    let speaker: VoiceClient | undefined;
 
     beforeAll(async () => {
       page = watch.page(await browser.context.newPage());
@@ -203,7 +203,7 @@ browserTests('the web pages in Chromium', () => {
       await enterKey(page, KEY);
     });
 
-    afterAll(() => speaker?.disconnect());
+    afterAll(() => speaker?.close());
 
     it('shows each pool with the numbers /api/v1/pools has, within a refresh', async () => {
       await expectText(page, 'status', 'connected');
@@ -216,14 +216,9 @@ browserTests('the web pages in Chromium', () => {
 
     it('moves when a session speaks: sessions, allocations charted by tier, first-byte percentiles', async () => {
       const before = await dashboard(page);
-      speaker = io(`${web.url}/voice`, { auth: { token: KEY }, transports: ['websocket'], forceNew: true });
+      speaker = await VoiceClient.connect({ url: web.url, token: KEY });
       for (let i = 0; i < 3; i++) {
-        const ack = (await speaker
-          .timeout(20_000)
-          .emitWithAck('tts.synthesize', { text: `Update ${i}` })) as {
-          ok: boolean;
-        };
-        expect(ack.ok).toBe(true);
+        expect(await speaker.synthesize({ text: `Update ${i}` })).toMatchObject({ ok: true });
       }
       const api = await pools(web.url);
       await page.waitForFunction(

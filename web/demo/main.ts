@@ -1,21 +1,15 @@
+import { VoiceClient, type Recognition } from '../../src/client';
 import { byTestId } from '../shared/dom';
 import { showConnectionState } from '../shared/connection-status';
 import { formatMs } from '../shared/format';
 import { bindTokenField } from '../shared/token-store';
-import {
-  ServiceError,
-  showError,
-  toTypedError,
-  type FailedAck,
-  type TypedError,
-} from '../shared/typed-error';
+import { showError, toTypedError, type TypedError } from '../shared/typed-error';
 import { HistoryTable } from './history-table';
 import { frameLevel, Microphone, MIC_SAMPLE_RATE } from './mic/microphone';
 import { PcmStreamPlayer } from './pcm-stream-player';
-import { RecognitionSession } from './recognition-session';
 import { nextRequestId } from './request-id';
+import { readSessionId, writeSessionId } from './session-store';
 import { exposeDemoHooks } from './test-hooks';
-import { VoiceConnection } from './voice-connection';
 import { VoicePicker } from './voice-picker';
 
 /** Played and requested: 24 kHz is the best rate the voice API streams as raw PCM. */
@@ -23,16 +17,6 @@ const TTS_FORMAT = 'pcm-24k';
 const TTS_RATE = 24_000;
 /** A whole answer may take a while (5,000 characters is minutes of audio); this only bounds a lost ack. */
 const SPEAK_TIMEOUT_MS = 300_000;
-
-interface SpeakAck {
-  ok: true;
-  requestId: string;
-  tier: string | null;
-  firstByteMs: number | null;
-  totalMs: number;
-  bytes: number;
-  canceled?: true;
-}
 
 const ui = {
   token: byTestId<HTMLInputElement>('token'),
@@ -66,31 +50,41 @@ let voicesLoadedFor: string | null = null;
 
 // ------------------------------------------------------------------ connection
 
-const token = bindTokenField(ui.token, () => connection.reconnect());
-const connection = new VoiceConnection(token, {
-  state: (state) => showConnectionState(ui.status, state),
-  error: (error) => showError(ui.error, error, error === null ? undefined : 'Connection'),
-  ready: ({ sessionId, resumed }) => {
-    ui.session.textContent = `session ${sessionId}`;
-    ui.notice.hidden = !resumed;
-    ui.notice.textContent = resumed
-      ? `Reconnected: session ${sessionId.slice(0, 8)} resumed, its synthesizer is still dedicated to it.`
-      : '';
-    // Loaded once the key is known to be good, so a wrong key shows one clear error rather than two.
-    if (voicesLoadedFor !== token()) {
-      voicesLoadedFor = token();
-      void voices.load(token());
-    }
+const token = bindTokenField(ui.token, () => client.reconnect());
+// The page's voice session (same origin): the key is read again on every reconnect, and the session id sent back,
+// so a dropped connection (or a reload of the tab) resumes the session with its DEDICATED synthesizer.
+const client = new VoiceClient({
+  url: '',
+  token,
+  sessionId: readSessionId(),
+  reconnect: true,
+  // Websocket first; long-polling only where a proxy blocks websockets.
+  socketOptions: {
+    transports: ['websocket', 'polling'],
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5_000,
   },
+});
+client.on('state', (state) => showConnectionState(ui.status, state));
+client.on('connectError', (error) => showError(ui.error, error, 'Connection'));
+client.on('ready', ({ sessionId, resumed }) => {
+  writeSessionId(sessionId);
+  showError(ui.error, null);
+  ui.session.textContent = `session ${sessionId}`;
+  ui.notice.hidden = !resumed;
+  ui.notice.textContent = resumed
+    ? `Reconnected: session ${sessionId.slice(0, 8)} resumed, its synthesizer is still dedicated to it.`
+    : '';
+  // Loaded once the key is known to be good, so a wrong key shows one clear error rather than two.
+  if (voicesLoadedFor !== token()) {
+    voicesLoadedFor = token();
+    void voices.load(token());
+  }
 });
 
 // ------------------------------------------------------------------ speak
 
 let speaking: string | null = null;
-
-connection.socket.on('tts.audio', (chunk: { requestId: string; seq: number; audio: ArrayBuffer }) => {
-  if (chunk.requestId === speaking) player.push(chunk.audio);
-});
 
 function showResult(tier: string, firstByteMs: number | null, totalMs: number | null): void {
   ui.tier.textContent = tier;
@@ -105,7 +99,7 @@ async function speak(): Promise<void> {
     showError(ui.error, { code: 'BAD_REQUEST', message: 'type some text to speak' });
     return;
   }
-  if (!connection.socket.connected) {
+  if (client.state !== 'connected') {
     showError(ui.error, { code: 'NOT_CONNECTED', message: 'the voice session is not connected yet' });
     return;
   }
@@ -120,13 +114,15 @@ async function speak(): Promise<void> {
   ui.stop.disabled = false;
   showResult('…', null, null);
   try {
-    const ack = (await connection.socket.timeout(SPEAK_TIMEOUT_MS).emitWithAck('tts.synthesize', {
-      text,
-      format: TTS_FORMAT,
-      requestId,
-      ...(voice === '' ? {} : { voice }),
-    })) as SpeakAck | FailedAck;
-    if (!ack.ok) throw ServiceError.from(ack.error);
+    const ack = await client.synthesize(
+      { text, format: TTS_FORMAT, requestId, ...(voice === '' ? {} : { voice }) },
+      {
+        timeoutMs: SPEAK_TIMEOUT_MS,
+        onAudio: (chunk) => {
+          if (speaking === requestId) player.push(chunk.audio);
+        },
+      },
+    );
     const tier = ack.tier ?? 'canceled';
     showResult(tier, ack.firstByteMs, ack.totalMs);
     row.done({ tier, firstByteMs: ack.firstByteMs ?? 0, totalMs: ack.totalMs, bytes: ack.bytes });
@@ -143,7 +139,8 @@ async function speak(): Promise<void> {
 }
 
 function stopSpeaking(): void {
-  if (speaking !== null) connection.socket.emit('tts.cancel', { requestId: speaking }, () => undefined);
+  // The synthesis's own ack reports how it ended; the cancel's answers nothing more.
+  if (speaking !== null) client.cancel(speaking).catch(() => undefined);
   player.stop();
   ui.stop.disabled = true;
 }
@@ -161,19 +158,19 @@ updateCount();
 
 // ------------------------------------------------------------------ listen
 
-let recognition: RecognitionSession | null = null;
+let recognition: Recognition | null = null;
 
 const transcript = {
-  partial: (text: string) => {
+  onPartial: ({ text }: { text: string }) => {
     ui.partial.textContent = text;
   },
-  final: (text: string) => {
+  onFinal: ({ text }: { text: string }) => {
     const line = document.createElement('p');
     line.textContent = text;
     ui.final.append(line);
     ui.partial.textContent = '';
   },
-  error: (error: TypedError) => showError(ui.error, error, 'Listen'),
+  onError: (error: TypedError) => showError(ui.error, error, 'Listen'),
 };
 
 function sendFrame(pcm: ArrayBuffer): void {
@@ -187,12 +184,12 @@ function sendFrame(pcm: ArrayBuffer): void {
 const microphone = new Microphone(sendFrame);
 
 /** Starts a recognition; its ack is awaited in the background so no audio waits for it. */
-function beginRecognition(): RecognitionSession {
+function beginRecognition(): Recognition {
   showError(ui.error, null);
-  const session = new RecognitionSession(connection.socket, transcript);
+  const session = client.recognize({ sampleRate: MIC_SAMPLE_RATE }, transcript);
   recognition = session;
-  session.start(MIC_SAMPLE_RATE).then(
-    (tier) => {
+  session.started.then(
+    ({ tier }) => {
       ui.micNote.textContent = `Listening (${tier} recognizer). Speak, then stop the microphone.`;
     },
     (error: unknown) => {
@@ -203,10 +200,10 @@ function beginRecognition(): RecognitionSession {
   return session;
 }
 
-async function endRecognition(session: RecognitionSession): Promise<number> {
+async function endRecognition(session: Recognition): Promise<number> {
   ui.partial.textContent = '';
   try {
-    const finals = await session.stop();
+    const { finals } = await session.stop();
     ui.micNote.textContent =
       finals === 0 ? 'No speech was recognised.' : `Recognised ${finals} phrase${finals === 1 ? '' : 's'}.`;
     return finals;
@@ -228,7 +225,7 @@ async function toggleMicrophone(): Promise<void> {
       if (recognition !== null) await endRecognition(recognition);
       return;
     }
-    if (!connection.socket.connected) {
+    if (client.state !== 'connected') {
       showError(ui.error, { code: 'NOT_CONNECTED', message: 'the voice session is not connected yet' });
       return;
     }
@@ -260,7 +257,7 @@ ui.mic.addEventListener('click', () => void toggleMicrophone());
 exposeDemoHooks({
   playback: player.stats,
   mic: micCounters,
-  sessionId: () => connection.currentSessionId,
+  sessionId: () => client.sessionId,
   transcribePcm: async (pcm) => {
     const session = beginRecognition();
     const frameBytes = 1_280;

@@ -36,10 +36,10 @@ export class PcmStreamPlayer {
     this.firstOfStream = true;
   }
 
-  push(bytes: ArrayBuffer): void {
+  push(bytes: Uint8Array): void {
     const context = this.context;
     if (context === null) return;
-    const samples = this.decode(new Uint8Array(bytes));
+    const samples = this.decode(bytes);
     if (samples.length === 0) return;
     const buffer = context.createBuffer(1, samples.length, this.sampleRate);
     buffer.copyToChannel(samples, 0);

@@ -4,12 +4,6 @@ export interface TypedError {
   message: string;
 }
 
-/** The failure body of an ack: `{ ok: false, error: { code, message, retryable } }`. */
-export interface FailedAck {
-  ok: false;
-  error: TypedError & { retryable?: boolean };
-}
-
 /** A TypedError to throw: an Error (with a stack) that `isTypedError` and `toTypedError` take as it is. */
 export class ServiceError extends Error implements TypedError {
   constructor(
@@ -34,14 +28,12 @@ export function isTypedError(value: unknown): value is TypedError {
   );
 }
 
-/** Anything thrown or rejected, as a TypedError (a timeout of an ack, a network failure, a bug). */
+/** Anything thrown or rejected, as a TypedError (a refused handshake, a network failure, a bug). */
 export function toTypedError(error: unknown, fallbackCode = 'INTERNAL'): TypedError {
   if (isTypedError(error)) return error;
   if (error instanceof Error) {
     const data = (error as Error & { data?: unknown }).data;
     if (isTypedError(data)) return data;
-    if (error.message === 'operation has timed out')
-      return { code: 'TIMEOUT', message: 'no answer from the service' };
     return { code: fallbackCode, message: error.message };
   }
   return { code: fallbackCode, message: String(error) };

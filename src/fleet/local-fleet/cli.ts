@@ -2,32 +2,51 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
+import { numberIn } from '../../cli/option-values';
+import { parseCommandLine, runCommand } from '../../cli/usage';
 import { createStderrLogger, startEmulator, type RunningEmulator } from '../../emulator';
 import { redisServerAvailable, startRedisServer, type RedisServerProcess } from './redis-server-process';
 
-const USAGE =
-  'Usage: npm run fleet -- [--replicas 3] [--port 3000] [--fleet-max <per pool, default 4 x replicas>]\n' +
-  'Starts redis-server (from PATH, on a free port), the speech emulator and N warmline replicas on consecutive\n' +
-  'ports, all in fleet mode. Other settings come from the environment as for `npm start`. Ctrl-C stops it all.';
+export const USAGE = `usage: npm run fleet -- [options]
+
+Starts redis-server (from PATH, on a free port), the speech emulator and N warmline replicas on consecutive
+ports, all in fleet mode. Other settings come from the environment as for \`npm start\`. Ctrl-C stops it all.
+
+options:
+  -n, --replicas N   replicas to start (default 3)
+  -p, --port P       port of the first replica; the others follow (default 3000)
+  --fleet-max M      fleet budget per pool (default 4 x replicas)
+  -h, --help         this text`;
+
+export interface FleetArgs {
+  replicas: number;
+  port: number;
+  fleetMax: number;
+}
+
+/** Parses argv (without `node` and the script); throws UsageError with a message fit for the terminal. */
+export function parseFleetArgs(argv: readonly string[]): FleetArgs {
+  const { values } = parseCommandLine(argv, {
+    options: {
+      replicas: { type: 'string', short: 'n', default: '3' },
+      port: { type: 'string', short: 'p', default: '3000' },
+      'fleet-max': { type: 'string' },
+    },
+  });
+  const replicas = numberIn('replicas', values.replicas, { min: 1, max: 64, integer: true });
+  const port = numberIn('port', values.port, { min: 1, max: 65_535 - replicas + 1, integer: true });
+  const fleetMax =
+    values['fleet-max'] === undefined
+      ? 4 * replicas
+      : numberIn('fleet-max', values['fleet-max'], { min: 1, max: 100_000, integer: true });
+  return { replicas, port, fleetMax };
+}
 
 interface Replica {
   id: string;
   url: string;
   child: ChildProcess;
   exited: Promise<void>;
-}
-
-function fail(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
-  process.exit(2);
-}
-
-function positiveInteger(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) fail(`Invalid --${name} ${value}`);
-  return n;
 }
 
 /** Copies a child's output line by line under a prefix, so the replicas' logs can be told apart. */
@@ -63,29 +82,12 @@ async function waitReady(replica: Replica, timeoutMs: number): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
-  let values: { replicas?: string; port?: string; 'fleet-max'?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: {
-        replicas: { type: 'string', short: 'n' },
-        port: { type: 'string', short: 'p' },
-        'fleet-max': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    fail((error as Error).message);
+/** Starts the fleet; resolves once every replica is ready (Ctrl-C, or a failure, ends the process). */
+async function runFleet({ replicas: count, port: basePort, fleetMax }: FleetArgs): Promise<number> {
+  if (!redisServerAvailable()) {
+    process.stderr.write('error: redis-server is not on PATH; install Redis to run a local fleet\n');
+    return 1;
   }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  const count = positiveInteger(values.replicas, 3, 'replicas');
-  const basePort = positiveInteger(values.port, 3000, 'port');
-  const fleetMax = positiveInteger(values['fleet-max'], 4 * count, 'fleet-max');
-  if (!redisServerAvailable()) fail('redis-server is not on PATH; install Redis to run a local fleet');
 
   let redis: RedisServerProcess | null = null;
   let emulator: RunningEmulator | null = null;
@@ -139,6 +141,12 @@ async function main(): Promise<void> {
       if (!stopping) process.stderr.write(`${replica.id} exited (code ${replica.child.exitCode})\n`);
     });
   }
+  return 0;
 }
 
-void main();
+if (require.main === module) {
+  // The exit code only: a running fleet keeps the process alive until Ctrl-C.
+  void runCommand(process.argv.slice(2), USAGE, parseFleetArgs, runFleet).then((code) => {
+    process.exitCode = code;
+  });
+}

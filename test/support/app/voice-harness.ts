@@ -5,6 +5,22 @@ import { emulatorSpeechModules, TestMetricsRegistryModule } from './speech-modul
 import type { Registry } from 'prom-client';
 import { Test } from '@nestjs/testing';
 import { io, type Socket as ClientSocket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import {
+  VoiceClient,
+  VoiceError,
+  type AudioChunk,
+  type SynthesisResult,
+  type VoiceClientOptions,
+  type VoiceSocket,
+} from '../../../src/client';
+import type {
+  ErrorEvent,
+  SttFinal,
+  SttPartial,
+  SttStartedAck,
+  SttStoppedAck,
+  TtsSynthesizePayload,
+} from '../../../src/protocol';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
 import { LifecycleModule } from '../../../src/lifecycle/lifecycle.module';
 import { ShutdownState } from '../../../src/lifecycle/shutdown-state';
@@ -44,9 +60,12 @@ export interface VoiceApp {
   sessions: VoiceSessions;
   shutdown: ShutdownState;
   metrics: Registry;
-  /** Every client socket made with `connect()`; closed by `close()`. */
-  clients: ClientSocket[];
-  connect(auth?: Record<string, unknown>, options?: Partial<ManagerOptions & SocketOptions>): ClientSocket;
+  /** Every client made with `connect()` and socket made with `connectRaw()`; closed by `close()`. */
+  clients: Array<VoiceClient | ClientSocket>;
+  /** A client of the app's `/voice` (connecting: `await client.ready()`). */
+  connect(options?: ClientOptions): VoiceClient;
+  /** A bare Socket.IO connection, for handshakes no client would send (a non-string token, say). */
+  connectRaw(auth?: Record<string, unknown>, options?: Partial<ManagerOptions & SocketOptions>): ClientSocket;
   close(): Promise<void>;
 }
 
@@ -78,7 +97,7 @@ export async function startVoiceApp(options: VoiceAppOptions = {}): Promise<Voic
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
-  const clients: ClientSocket[] = [];
+  const clients: VoiceApp['clients'] = [];
   let closed = false;
 
   return {
@@ -91,7 +110,12 @@ export async function startVoiceApp(options: VoiceAppOptions = {}): Promise<Voic
     shutdown: app.get(ShutdownState),
     metrics: app.get(METRICS_REGISTRY),
     clients,
-    connect(auth = {}, extra = {}) {
+    connect(options = {}) {
+      const client = newClient(url, options);
+      clients.push(client);
+      return client;
+    },
+    connectRaw(auth = {}, extra = {}) {
       const socket = io(`${url}/voice`, {
         auth,
         transports: ['websocket'],
@@ -100,95 +124,91 @@ export async function startVoiceApp(options: VoiceAppOptions = {}): Promise<Voic
         timeout: ACK_TIMEOUT_MS,
         ...extra,
       });
-      readiness.set(socket, listenForReady(socket));
       clients.push(socket);
       return socket;
     },
     async close() {
       if (closed) return;
       closed = true;
-      for (const client of clients) client.disconnect();
+      closeAll(clients);
       await app.close();
       if (ownEmulator) await emulator.close();
     },
   };
 }
 
-/** Resolves with the first `event` payload (rejects after the deadline). */
+/** What the tests connect with: the client's options but the url (and bounded waits unless they say otherwise). */
+export type ClientOptions = Omit<VoiceClientOptions, 'url'>;
+
+/** A client of the `/voice` at `url`, with the tests' generous bounds on waits. */
+export function newClient(url: string, options: ClientOptions = {}): VoiceClient {
+  return new VoiceClient({ url, ackTimeoutMs: ACK_TIMEOUT_MS, connectTimeoutMs: ACK_TIMEOUT_MS, ...options });
+}
+
+/** Closes clients and sockets (and empties the list: a test's `afterEach`). */
+export function closeAll(clients: Array<VoiceClient | ClientSocket>): void {
+  for (const client of clients.splice(0)) {
+    if (client instanceof VoiceClient) client.close();
+    else client.disconnect();
+  }
+}
+
+/** Resolves with the first `event` payload a socket receives (rejects after the deadline). */
 export function once<T = unknown>(
-  socket: ClientSocket,
+  socket: ClientSocket | VoiceSocket,
   event: string,
   timeoutMs = ACK_TIMEOUT_MS,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "${event}" within ${timeoutMs} ms`)), timeoutMs);
-    socket.once(event, (payload: T) => {
+    (socket as ClientSocket).once(event, (payload: T) => {
       clearTimeout(timer);
       resolve(payload);
     });
   });
 }
 
-export interface SessionReady {
-  sessionId: string;
-  resumed: boolean;
+/** The VoiceError a client's connection was refused with (fails if it connects). */
+export function refused(client: VoiceClient): Promise<VoiceError> {
+  return client.ready().then(
+    () => {
+      throw new Error('connected, but a refusal was expected');
+    },
+    (error: unknown) => {
+      if (error instanceof VoiceError) return error;
+      throw error;
+    },
+  );
 }
 
-/** `session.ready` of each socket made by `connect()`, listened for from the start so none is missed. */
-const readiness = new WeakMap<ClientSocket, Promise<SessionReady>>();
-
-function listenForReady(socket: ClientSocket): Promise<SessionReady> {
-  const promise = new Promise<SessionReady>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no "session.ready" within ${ACK_TIMEOUT_MS} ms`)),
-      ACK_TIMEOUT_MS,
-    );
-    socket.once('session.ready', (info: SessionReady) => {
-      clearTimeout(timer);
-      resolve(info);
-    });
-    socket.once('connect_error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
-  // Callers that expect a refusal never await this one.
-  promise.catch(() => undefined);
-  return promise;
-}
-
-/** Waits for the socket's `session.ready` (the server's answer to a successful handshake). */
-export function ready(socket: ClientSocket): Promise<SessionReady> {
-  return readiness.get(socket) ?? listenForReady(socket);
-}
-
-/** The connect_error a refused handshake produces. */
-export function refused(socket: ClientSocket): Promise<Error & { data?: unknown }> {
+/** The connect_error a refused handshake of a bare socket produces. */
+export function refusedSocket(socket: ClientSocket): Promise<Error & { data?: unknown }> {
   return new Promise((resolve, reject) => {
     socket.once('connect', () => reject(new Error('connected, but a refusal was expected')));
     socket.once('connect_error', resolve);
   });
 }
 
-/** Emits with an ack and resolves with the answer. */
+/** The client's connection without the protocol's types: for payloads no client sends (malformed, hostile). */
+export function untyped(client: VoiceClient): ClientSocket {
+  return client.socket;
+}
+
+/** Emits on a bare socket with an ack and resolves with the answer (for payloads no client sends). */
 export function request<T = Record<string, unknown>>(
-  socket: ClientSocket,
+  socket: ClientSocket | VoiceSocket,
   event: string,
   ...args: unknown[]
 ): Promise<T> {
-  return socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, ...args) as Promise<T>;
+  return (socket as ClientSocket).timeout(ACK_TIMEOUT_MS).emitWithAck(event, ...args) as Promise<T>;
 }
 
-export interface AudioChunk {
-  requestId: string;
-  seq: number;
-  audio: Buffer;
-}
-
-/** Collects every `tts.audio` chunk the socket receives, by requestId. */
-export function collectAudio(socket: ClientSocket): Map<string, AudioChunk[]> {
-  const byRequest = new Map<string, AudioChunk[]>();
-  socket.on('tts.audio', (chunk: AudioChunk) => {
+/** Every `tts.audio` chunk the client's connection receives, by requestId, as it came off the wire. */
+export function collectAudio(
+  client: VoiceClient,
+): Map<string, Array<{ requestId: string; seq: number; audio: Buffer }>> {
+  const byRequest = new Map<string, Array<{ requestId: string; seq: number; audio: Buffer }>>();
+  untyped(client).on('tts.audio', (chunk: { requestId: string; seq: number; audio: Buffer }) => {
     const list = byRequest.get(chunk.requestId) ?? [];
     list.push(chunk);
     byRequest.set(chunk.requestId, list);
@@ -196,61 +216,55 @@ export function collectAudio(socket: ClientSocket): Map<string, AudioChunk[]> {
   return byRequest;
 }
 
-/** Synthesizes through the gateway and returns the ack and the concatenated audio. */
-export async function synthesize(
-  socket: ClientSocket,
-  payload: Record<string, unknown>,
-): Promise<{ ack: Record<string, unknown>; audio: Buffer; chunks: AudioChunk[] }> {
+/** Every `error` event the client's connection receives, whatever it names. */
+export function collectErrors(client: VoiceClient): ErrorEvent[] {
+  const errors: ErrorEvent[] = [];
+  client.socket.on('error', (event) => errors.push(event));
+  return errors;
+}
+
+export interface Synthesis {
+  ack: SynthesisResult;
+  /** The audio, in order. */
+  audio: Buffer;
+  chunks: AudioChunk[];
+}
+
+/** Synthesizes through the client and returns the ack, the chunks and their audio (rejects with a VoiceError). */
+export async function synthesize(client: VoiceClient, payload: TtsSynthesizePayload): Promise<Synthesis> {
   const chunks: AudioChunk[] = [];
-  const requestId = (payload.requestId as string | undefined) ?? `r-${Math.random().toString(36).slice(2)}`;
-  const onAudio = (chunk: AudioChunk): void => {
-    if (chunk.requestId === requestId) chunks.push(chunk);
-  };
-  socket.on('tts.audio', onAudio);
-  try {
-    const ack = await request(socket, 'tts.synthesize', { ...payload, requestId });
-    return { ack, audio: Buffer.concat(chunks.map((c) => Buffer.from(c.audio))), chunks };
-  } finally {
-    socket.off('tts.audio', onAudio);
-  }
+  const ack = await client.synthesize(payload, { onAudio: (chunk) => chunks.push(chunk) });
+  return { ack, audio: Buffer.concat(chunks.map((c) => c.audio)), chunks };
 }
 
 export interface Recognition {
-  start: Record<string, unknown>;
-  stop: Record<string, unknown>;
-  partials: Array<{ requestId: string; text: string; offsetMs: number }>;
-  finals: Array<{ requestId: string; text: string; offsetMs: number; durationMs: number }>;
-  errors: Array<{ code: string; message: string; requestId?: string }>;
+  start: SttStartedAck;
+  stop: SttStoppedAck;
+  partials: SttPartial[];
+  finals: SttFinal[];
+  errors: ErrorEvent[];
 }
 
 /** stt.start, the audio in `frameBytes` frames, stt.stop; collects every result event on the way. */
 export async function recognise(
-  socket: ClientSocket,
-  audio: Buffer,
-  start: Record<string, unknown> = {},
+  client: VoiceClient,
+  audio: Uint8Array,
+  start: Parameters<VoiceClient['recognize']>[0] = {},
   frameBytes = 3_200,
 ): Promise<Recognition> {
-  const partials: Recognition['partials'] = [];
-  const finals: Recognition['finals'] = [];
-  const errors: Recognition['errors'] = [];
-  const onPartial = (p: Recognition['partials'][number]): number => partials.push(p);
-  const onFinal = (f: Recognition['finals'][number]): number => finals.push(f);
-  const onError = (e: Recognition['errors'][number]): number => errors.push(e);
-  socket.on('stt.partial', onPartial);
-  socket.on('stt.final', onFinal);
-  socket.on('error', onError);
-  try {
-    const started = await request(socket, 'stt.start', start);
-    if (started.ok !== true) return { start: started, stop: {}, partials, finals, errors };
-    for (let i = 0; i < audio.length; i += frameBytes)
-      socket.emit('stt.audio', audio.subarray(i, i + frameBytes));
-    const stopped = await request(socket, 'stt.stop', { requestId: started.requestId });
-    return { start: started, stop: stopped, partials, finals, errors };
-  } finally {
-    socket.off('stt.partial', onPartial);
-    socket.off('stt.final', onFinal);
-    socket.off('error', onError);
-  }
+  const partials: SttPartial[] = [];
+  const errors: ErrorEvent[] = [];
+  const recognition = client.recognize(start, {
+    onPartial: (event) => partials.push(event),
+    onError: (event) => errors.push(event),
+  });
+  const started = await recognition.started.catch((error: unknown) => {
+    recognition.dispose();
+    throw error;
+  });
+  for (let i = 0; i < audio.length; i += frameBytes) recognition.send(audio.subarray(i, i + frameBytes));
+  const stop = await recognition.stop();
+  return { start: started, stop, partials, finals: [...recognition.finals], errors };
 }
 
 /** Lower-case words only: how recognised text is compared with what was spoken. */
@@ -285,7 +299,8 @@ export async function poolsSettled(app: VoiceApp): Promise<void> {
 }
 
 /** The client's TCP socket under Socket.IO (websocket transport in Node: engine.io-client over `ws`). */
-function tcpSocket(socket: ClientSocket): import('node:net').Socket {
+function tcpSocket(client: VoiceClient | ClientSocket): import('node:net').Socket {
+  const socket = client instanceof VoiceClient ? client.socket : client;
   // engine.io-client keeps its transport and the ws socket out of its public types.
   const engine = socket.io.engine as unknown as {
     transport: { ws?: { _socket?: import('node:net').Socket } };
@@ -296,12 +311,12 @@ function tcpSocket(socket: ClientSocket): import('node:net').Socket {
 }
 
 /** Kills the connection without a goodbye, as a crashed client or a cut network would. */
-export function dropConnection(socket: ClientSocket): void {
+export function dropConnection(socket: VoiceClient | ClientSocket): void {
   tcpSocket(socket).destroy();
 }
 
 /** Stops reading from the server (a client that cannot keep up); returns a function that resumes. */
-export function stopReading(socket: ClientSocket): () => void {
+export function stopReading(socket: VoiceClient | ClientSocket): () => void {
   const tcp = tcpSocket(socket);
   tcp.pause();
   return () => tcp.resume();

@@ -1,6 +1,7 @@
-import { io, type Socket as ClientSocket } from 'socket.io-client';
+import type { VoiceClient } from '../../../src/client';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
 import { freePort, spawnService, waitForReady, type ServiceProcess } from '../process/service-process';
+import { closeAll, newClient, type ClientOptions } from '../app/voice-harness';
 import { startRedis, type TestRedis } from './redis-server';
 
 /** API keys the fleet accepts (VOICE_API_KEYS). */
@@ -22,7 +23,8 @@ export interface LocalFleet {
   stats(): Promise<{ connectionsOpen: number; connectionsPeak: number; rejectedTotal: number }>;
   /** Resets the emulator's counters and applies faults (e.g. maxConnections). */
   faults(settings: Record<string, unknown>): Promise<void>;
-  connect(replica: Replica, auth?: Record<string, unknown>): ClientSocket;
+  /** A client of a replica's `/voice` (with the first key unless `options` says otherwise). */
+  connect(replica: Replica, options?: ClientOptions): VoiceClient;
   stop(): Promise<void>;
 }
 
@@ -33,7 +35,7 @@ export interface LocalFleet {
 export async function startLocalFleet(count: number, env: Record<string, string>): Promise<LocalFleet> {
   const redis = await startRedis();
   const emulator = await startEmulator({ port: 0, voice: 'synthetic' });
-  const sockets: ClientSocket[] = [];
+  const clients: VoiceClient[] = [];
   const replicas: Replica[] = [];
 
   const startReplica = async (id: string, port?: number): Promise<Replica> => {
@@ -85,18 +87,13 @@ export async function startLocalFleet(count: number, env: Record<string, string>
         body: JSON.stringify(settings),
       });
     },
-    connect(replica, auth = { token: FLEET_API_KEYS[0] }) {
-      const socket = io(`${replica.url}/voice`, {
-        auth,
-        transports: ['websocket'],
-        reconnection: false,
-        forceNew: true,
-      });
-      sockets.push(socket);
-      return socket;
+    connect(replica, options = {}) {
+      const client = newClient(replica.url, { token: FLEET_API_KEYS[0], ...options });
+      clients.push(client);
+      return client;
     },
     async stop() {
-      for (const socket of sockets) socket.disconnect();
+      closeAll(clients);
       for (const r of replicas) r.service.child.kill('SIGKILL');
       await Promise.all(replicas.map((r) => r.service.exited));
       await emulator.close();

@@ -1,4 +1,5 @@
-import { io } from 'socket.io-client';
+import { VoiceClient } from '../../../src/client';
+import type { TtsFormat } from '../../../src/protocol';
 import { toWav } from '../../../src/speech/wav-header';
 
 /** Synthesizes `text` through the service's own voice API and returns the raw 16-bit PCM. */
@@ -6,24 +7,15 @@ export async function synthesizePcm(
   url: string,
   token: string,
   text: string,
-  format = 'pcm-16k',
+  format: TtsFormat = 'pcm-16k',
 ): Promise<Buffer> {
-  const socket = io(`${url}/voice`, {
-    auth: { token },
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-  });
+  const client = await VoiceClient.connect({ url, token, ackTimeoutMs: 20_000 });
   try {
-    const chunks: Buffer[] = [];
-    socket.on('tts.audio', (chunk: { audio: Buffer }) => chunks.push(Buffer.from(chunk.audio)));
-    const ack = (await socket.timeout(20_000).emitWithAck('tts.synthesize', { text, format })) as {
-      ok: boolean;
-    };
-    if (!ack.ok) throw new Error(`synthesis failed: ${JSON.stringify(ack)}`);
+    const chunks: Uint8Array[] = [];
+    await client.synthesize({ text, format }, { onAudio: (chunk) => chunks.push(chunk.audio) });
     return Buffer.concat(chunks);
   } finally {
-    socket.disconnect();
+    client.close();
   }
 }
 
