@@ -18,10 +18,29 @@
  * Prints a table and one `BENCH {json}` line.
  */
 import { createPool, type Pool as GenericPool } from 'generic-pool';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Pool as TarnPool } from 'tarn';
+import { exitWith, parseCommandLine, runCommand, UsageError } from '../src/cli/usage';
 import { WarmableResourcePool } from '../src/pools';
+
+const USAGE = `usage: node -r ts-node/register/transpile-only bench/pool.bench.ts [--baseline DIR]
+
+  --baseline DIR   a checkout (e.g. the main branch's worktree) whose src/pools runs in the same rounds
+  -h, --help       this text`;
+
+/** The baseline checkout from `--baseline`, or null. */
+function baselineDir(argv: readonly string[]): string | null {
+  const { values } = parseCommandLine(argv, { options: { baseline: { type: 'string' } } });
+  if (values.baseline === undefined) return null;
+  const dir = resolve(values.baseline);
+  if (!existsSync(join(dir, 'src', 'pools', 'index.ts'))) {
+    throw new UsageError(
+      `--baseline must be a checkout with src/pools/index.ts (got ${JSON.stringify(values.baseline)})`,
+    );
+  }
+  return dir;
+}
 
 /** The pool class of this tree or of a baseline checkout (same constructor and methods). */
 type PoolClass = typeof WarmableResourcePool;
@@ -194,9 +213,8 @@ async function loadBaseline(dir: string): Promise<PoolClass> {
   return loaded.WarmableResourcePool;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { baseline: { type: 'string' } } });
-  const Baseline = values.baseline === undefined ? null : await loadBaseline(values.baseline);
+async function main(baseline: string | null): Promise<number> {
+  const Baseline = baseline === null ? null : await loadBaseline(baseline);
   // A baseline contender runs right next to its counterpart (the order of the two alternating by round), so their
   // same-round ratio sees the same machine load.
   const groups: Contender[][] = [
@@ -278,7 +296,7 @@ async function main(): Promise<void> {
     Baseline === null
       ? null
       : {
-          dir: resolve(values.baseline as string),
+          dir: baseline as string,
           warm: perRoundRatio('warmlineWarm', 'baselineWarm'),
           dedicated: perRoundRatio('warmlineDedicated', 'baselineDedicated'),
         };
@@ -307,9 +325,7 @@ async function main(): Promise<void> {
     ...(vsBaseline === null ? {} : { vsBaseline }),
   };
   console.log(`BENCH ${JSON.stringify(result)}`);
+  return 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+exitWith(runCommand(process.argv.slice(2), USAGE, baselineDir, main));

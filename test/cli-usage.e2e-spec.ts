@@ -50,6 +50,12 @@ describe.each([
   ['npm run bench', 'bench/run-all.ts', ['no-such-benchmark'], /no benchmark matches "no-such-benchmark"/],
   ['npm run loadtest', 'bench/loadtest.ts', ['--mix', '0:0'], /--mix must be two weights/],
   ['bench/http.bench.ts', 'bench/http.bench.ts', ['--duration', '0'], /--duration must be a number from 1/],
+  [
+    'bench/pool.bench.ts',
+    'bench/pool.bench.ts',
+    ['--baseline', '/nonexistent'],
+    /--baseline must be a checkout with src\/pools/,
+  ],
 ])('%s', (command, script, badValue, why) => {
   const usage = /^usage: /;
   let help: Promise<Run>;
