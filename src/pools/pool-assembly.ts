@@ -69,9 +69,9 @@ export function assemblePool<T>(
     opts.random,
   );
   const refill = new WarmRefill(opts.warmPoolSize, opts.refillDelayMs, clock, backoff, {
-    isClosed: () => life.closed,
-    idleCount: () => ledger.idle,
-    room: () => opts.maxSize - ledger.live,
+    life,
+    ledger,
+    maxSize: opts.maxSize,
     createWarm: () => (creation as ResourceCreation<T>).create(null),
   });
   const disposal = new ResourceDisposal(ctx, () => slow().capacityFreed());

@@ -111,7 +111,21 @@ export class Recycling<T> {
       this.disposal.destroy(slot);
       return RESOLVED;
     }
-    const valid = this.clearedAndValid(slot);
+    let cleared: unknown;
+    try {
+      cleared = clearSessionState(slot.resource);
+    } catch {
+      this.disposal.replace(slot, 'invalid');
+      return RESOLVED;
+    }
+    if (isPromiseLike(cleared)) {
+      const check = Promise.resolve(cleared).then(
+        () => checkValid(this.validate, slot.resource),
+        () => false,
+      );
+      return this.checked(slot, check, usedAt);
+    }
+    const valid = checkValid(this.validate, slot.resource);
     if (valid === true) {
       this.placeFree(slot, AllocationTier.WARM, usedAt);
       return RESOLVED;
@@ -208,24 +222,6 @@ export class Recycling<T> {
     else if (problem !== null) this.disposal.replace(slot, problem);
     else this.placeFree(slot, AllocationTier.WARM, NOT_USED);
     this.life.settled();
-  }
-
-  /**
-   * Clears the resource's session state, then validates it: true/false when both answer synchronously (the hot
-   * path), else a promise that never rejects. A clear that throws or rejects counts as invalid.
-   */
-  private clearedAndValid(slot: Slot<T>): boolean | Promise<boolean> {
-    let cleared: unknown;
-    try {
-      cleared = clearSessionState(slot.resource);
-    } catch {
-      return false;
-    }
-    if (!isPromiseLike(cleared)) return checkValid(this.validate, slot.resource);
-    return Promise.resolve(cleared).then(
-      () => checkValid(this.validate, slot.resource),
-      () => false,
-    );
   }
 
   /** Waits for the clearing and validation of a returned resource, then places, replaces or destroys it. */
