@@ -34,7 +34,7 @@ export class AllocationSlowPath<T> implements CreationOutcomes<T> {
   private readonly maxSize: number;
   /** Allocations with a factory call or an async validation running. */
   private readonly inFlight = new Set<PendingAllocation<T>>();
-  /** Set when the gate refused, so a loop handing out capacity stops instead of spinning; reset when capacity frees. */
+  /** The gate refused since capacity last freed: a loop handing out capacity stops instead of spinning. */
   private gateShut = false;
 
   constructor(

@@ -1,9 +1,9 @@
 import { RESOLVED } from './settled-promises';
 
 /**
- * Whether the pool is prepared and whether it is shut down, and the async work still running that shutdown() waits for (factory calls,
- * async validations, warm-ups, recycling checks, destroys). The part of the pool that starts such work counts it
- * here and settles it once its resource is placed or destroyed.
+ * Where the pool is in its life (prepared, shut down), and the async work still running that shutdown() waits
+ * for: factory calls, async validations, warm-ups, recycling checks, destroys. The part of the pool that starts
+ * such work counts it here and settles it once its resource is placed or destroyed.
  */
 export class PoolLifecycle {
   /** Set once prepare()'s first fill settled. */

@@ -21,8 +21,8 @@ export const USED_NOW = -1;
 export const NOT_USED = -2;
 
 /**
- * The pool's validate() hook called safely (the warm pop, the DEDICATED hand-out, a return): true/false when it answers synchronously (the hot path), else a
- * promise that never rejects. A throw or a rejection counts as invalid.
+ * The pool's validate() hook, called safely (the warm pop, the DEDICATED hand-out, a return): true/false when it
+ * answers synchronously (the hot path), else a promise that never rejects. A throw or a rejection is invalid.
  */
 export function checkValid<T>(
   validate: (resource: T) => boolean | Promise<boolean>,
