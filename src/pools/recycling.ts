@@ -44,9 +44,6 @@ export function checkValid<T>(
   return Boolean(result);
 }
 
-/** Hands a free resource to the oldest waiter at the cap as `tier`; false if there was none after all. */
-export type HandOver<T> = (slot: Slot<T>, tier: AllocationTier) => boolean;
-
 /**
  * The warm stack's traffic and freshness: the warm pop, resources coming back (session state cleared, validated,
  * then to a waiter, the warm stack or away), warming new ones, and maintenance's re-warming of stale ones and
@@ -70,7 +67,8 @@ export class Recycling<T> {
     private readonly disposal: ResourceDisposal<T>,
     /** The waiters at the cap (their count is read on every return, which is the hot release path). */
     private readonly waiters: { readonly size: number },
-    private readonly handOver: HandOver<T>,
+    /** Hands a free resource to the oldest waiter as `tier`; false if there was none after all. */
+    private readonly handOver: (slot: Slot<T>, tier: AllocationTier) => boolean,
   ) {
     this.opts = ctx.opts;
     this.clock = ctx.clock;

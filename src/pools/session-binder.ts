@@ -36,11 +36,6 @@ export class SessionBinder<T> {
     this.ledger = ctx.ledger;
   }
 
-  /** The clock time a session's acquire is stamped with (0 when nothing reads it). */
-  acquireStamp(): number {
-    return this.stampsAcquire ? this.clock.now() : 0;
-  }
-
   /** A session without a binding asks for a resource. */
   opened(sessionId: string): SessionBinding<T> {
     return this.sessions.opened(sessionId, this.acquireStamp());
@@ -135,5 +130,10 @@ export class SessionBinder<T> {
     this.sessions.closed(binding);
     this.ctx.events.emit({ kind: 'session-evicted', sessionId: binding.id, idleMs, reason });
     return slot;
+  }
+
+  /** The clock time a session's acquire is stamped with (0 when nothing reads it). */
+  private acquireStamp(): number {
+    return this.stampsAcquire ? this.clock.now() : 0;
   }
 }
