@@ -20,7 +20,8 @@ export function admissionOf(socket: Socket): Admission | undefined {
 }
 
 export interface HandshakeAuthOptions {
-  authenticator: VoiceAuthenticator;
+  /** VOICE_API_KEYS; none: loopback clients only. */
+  apiKeys: readonly string[];
   /** True once shutdown has begun: new connections are refused. */
   draining: () => boolean;
   fleet: SessionFleet;
@@ -41,7 +42,11 @@ function connectError(body: ErrorBody): Error {
  * session, the fleet says whether it takes it over from another replica.
  */
 export function handshakeAuth(options: HandshakeAuthOptions): (socket: Socket, next: Next) => void {
-  const { authenticator, fleet, metrics, logger } = options;
+  const { fleet, metrics, logger } = options;
+  const authenticator = new VoiceAuthenticator(options.apiKeys);
+  if (!authenticator.keysConfigured) {
+    logger.log('VOICE_API_KEYS is not set: only loopback clients may connect to /voice');
+  }
   return (socket, next) => {
     if (options.draining()) return next(connectError(toErrorBody(shuttingDown())));
     const result = authenticator.authenticate(socket.handshake);

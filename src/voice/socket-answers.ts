@@ -3,6 +3,8 @@ import type { Socket } from 'socket.io';
 import type { ErrorBody, ErrorEvent } from '../protocol';
 import type { SttResultSink } from '../recognition/stt-result-sink';
 import { isAbortReason, replyFor } from '../synthesis/abort-reason';
+import { badRequest, toErrorBody } from '../synthesis/error-body';
+import { looseRequestId } from './parse-payload';
 import { sendBufferBytes } from './socket-send-buffer';
 import { failedAck } from './voice-errors';
 import { VoiceMetrics, type VoiceEvent } from './voice-metrics';
@@ -29,7 +31,7 @@ export class SocketAnswers {
   }
 
   /** The ack callback of `event` as a Reply that respects the bound; a request without one gets a no-op. */
-  replyFor(socket: Socket, event: VoiceEvent, ack: unknown): Reply {
+  replyTo(socket: Socket, event: VoiceEvent, ack: unknown): Reply {
     return typeof ack === 'function'
       ? (response) => this.answer(socket, event, ack as Reply, response)
       : () => undefined;
@@ -43,6 +45,19 @@ export class SocketAnswers {
     } catch (error) {
       this.logInternal(event, error);
     }
+  }
+
+  /** A request that succeeded: its ack, counted. */
+  ok(event: VoiceEvent, reply: Reply, response: object): void {
+    this.metrics.request(event, 'ok');
+    reply(response);
+  }
+
+  /** A request that needs an ack came without one: it is ignored, and the client told so by an `error` event. */
+  ackMissing(event: VoiceEvent, socket: Socket, data: unknown): void {
+    this.metrics.request(event, 'BAD_REQUEST');
+    const refusal = badRequest(`${event} needs an acknowledgement callback; the request was ignored`);
+    this.emitError(socket, toErrorBody(refusal), looseRequestId(data));
   }
 
   /** A request that failed: the typed failed ack, counted with its code. */

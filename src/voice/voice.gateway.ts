@@ -11,7 +11,6 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { VoiceAuthenticator } from '../access/api-key-auth';
 import type { SessionFleet } from '../fleet/sessions/session-fleet';
 import { ShutdownSequence } from '../lifecycle/shutdown-sequence';
 import {
@@ -21,14 +20,14 @@ import {
   ttsSynthesizeSchema,
   type SessionReady,
 } from '../protocol';
-import { badRequest, shuttingDown, toErrorBody } from '../synthesis/error-body';
+import { shuttingDown, toErrorBody } from '../synthesis/error-body';
 import { closeConnections } from './close-connections';
 import { connectionRateLimits } from './connection-rate-limits';
 import { admissionOf, handshakeAuth } from './handshake-auth';
-import { looseRequestId, parseAudioFrame, parsePayload } from './parse-payload';
+import { parseAudioFrame, parsePayload } from './parse-payload';
 import { SocketAnswers, type Reply } from './socket-answers';
 import { SocketAudioSink } from './socket-audio-sink';
-import { VOICE_IO_CONFIGURED } from './voice-io.adapter';
+import { warnUnlessConfigured } from './voice-io.adapter';
 import type { VoiceEvent } from './voice-metrics';
 import { VOICE_FLEET, VOICE_SETTINGS, type VoiceSettings } from './voice-options';
 import { VoiceSessions, type VoiceConnection } from './voice-sessions';
@@ -68,19 +67,11 @@ export class VoiceGateway
   }
 
   afterInit(namespace: Namespace): void {
-    if (Reflect.get(namespace.server, VOICE_IO_CONFIGURED) !== true) {
-      this.logger.warn(
-        'the Socket.IO server was not created by VoiceIoAdapter: CORS_ORIGINS and the message size bound are ' +
-          'not applied (app.useWebSocketAdapter(new VoiceIoAdapter(app)))',
-      );
-    }
-    const authenticator = new VoiceAuthenticator(this.settings.apiKeys);
-    if (!authenticator.keysConfigured) {
-      this.logger.log('VOICE_API_KEYS is not set: only loopback clients may connect to /voice');
-    }
+    warnUnlessConfigured(namespace, this.logger);
     const { fleet, logger } = this;
     const draining = (): boolean => this.shutdown.draining;
-    namespace.use(handshakeAuth({ authenticator, draining, fleet, metrics: this.answers.metrics, logger }));
+    const { apiKeys } = this.settings;
+    namespace.use(handshakeAuth({ apiKeys, draining, fleet, metrics: this.answers.metrics, logger }));
     fleet.watch(namespace, (id) => {
       // While shutting down, the drain lets a moved session's work finish instead.
       if (!draining()) this.sessions.movedAway(id);
@@ -116,7 +107,7 @@ export class VoiceGateway
     this.handle('tts.cancel', socket, data, ack, ({ session }, reply) => {
       // Idempotent: an unknown id may simply have finished already.
       session.tts.cancel(parsePayload(ttsCancelSchema, data).requestId);
-      this.answered('tts.cancel', reply, { ok: true });
+      this.answers.ok('tts.cancel', reply, { ok: true });
     });
   }
 
@@ -125,7 +116,7 @@ export class VoiceGateway
     this.handle('stt.start', socket, data, ack, ({ session, span }, reply) => {
       const sink = this.answers.resultSink(socket);
       session.recognition.start(parsePayload(sttStartSchema, data), sink, span).then(
-        (started) => this.answered('stt.start', reply, { ok: true, ...started }),
+        (started) => this.answers.ok('stt.start', reply, { ok: true, ...started }),
         (error: unknown) => this.answers.refuseAborted('stt.start', reply, error),
       );
     });
@@ -150,7 +141,7 @@ export class VoiceGateway
   onSttStop(@ConnectedSocket() socket: Socket, @MessageBody() data: unknown, @Ack() ack: unknown): void {
     this.handle('stt.stop', socket, data, ack, ({ session }, reply) => {
       session.recognition.stop(parsePayload(sttStopSchema, data)?.requestId).then(
-        (finals) => this.answered('stt.stop', reply, { ok: true, finals }),
+        (finals) => this.answers.ok('stt.stop', reply, { ok: true, finals }),
         (error: unknown) => this.answers.refuseAborted('stt.stop', reply, error),
       );
     });
@@ -190,25 +181,16 @@ export class VoiceGateway
     ack: unknown,
     handler: (connection: VoiceConnection, reply: Reply) => void,
   ): void {
-    const reply = this.answers.replyFor(socket, event, ack);
+    const reply = this.answers.replyTo(socket, event, ack);
     const startsWork = event === 'tts.synthesize' || event === 'stt.start';
     const connection = this.sessions.connectionOf(socket);
     try {
       if (connection === undefined) throw new Error(`${event} from socket ${socket.id} without a session`);
-      if (startsWork && typeof ack !== 'function') {
-        this.answers.metrics.request(event, 'BAD_REQUEST');
-        const refusal = badRequest(`${event} needs an acknowledgement callback; the request was ignored`);
-        return this.answers.emitError(socket, toErrorBody(refusal), looseRequestId(data));
-      }
+      if (startsWork && typeof ack !== 'function') return this.answers.ackMissing(event, socket, data);
       if (startsWork && this.shutdown.draining) throw shuttingDown();
       handler(connection, reply);
     } catch (error) {
       this.answers.refuse(event, reply, error);
     }
-  }
-
-  private answered(event: VoiceEvent, reply: Reply, response: object): void {
-    this.answers.metrics.request(event, 'ok');
-    reply(response);
   }
 }
