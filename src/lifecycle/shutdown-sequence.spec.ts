@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { ShutdownSequence } from './shutdown-sequence';
 import { ShutdownState } from './shutdown-state';
 import { WorkTracker } from './work-tracker';
@@ -16,6 +17,8 @@ function setup() {
 }
 
 describe('ShutdownSequence', () => {
+  // It logs how the drain went; not the test's business.
+  beforeAll(() => Logger.overrideLogger(false));
   afterEach(() => jest.useRealTimers());
 
   it('the drain begins shutdown (new work is refused from then on) and waits for running work', async () => {
