@@ -6,9 +6,12 @@ import type { ErrorBody } from '../protocol';
 import { shuttingDown, toErrorBody } from '../synthesis/error-body';
 import type { VoiceMetrics } from './voice-metrics';
 
-/** Who a connection that passed the handshake is, and whether it takes its session over from another replica. */
+/** Who a connection that passed the handshake is, the session it asked for, and whether it takes that over. */
 export interface Admission {
   principal: string;
+  /** The session the client asked to resume (`auth.sessionId`), if any. */
+  requested: string | undefined;
+  /** Fleet mode: the requested session lives on another replica and this connection takes it over. */
   adopt: boolean;
 }
 
@@ -58,19 +61,11 @@ export function handshakeAuth(options: HandshakeAuthOptions): (socket: Socket, n
     const { principal } = result;
     const requested = handshakeSessionId(socket.handshake.auth);
     const adopting = requested === undefined ? false : fleet.adopts(requested, principal);
-    if (adopting === false) {
-      admissions.set(socket, { principal, adopt: false });
-      return next();
-    }
-    adopting.then(
-      (adopt) => {
-        admissions.set(socket, { principal, adopt });
-        next();
-      },
-      () => {
-        admissions.set(socket, { principal, adopt: false });
-        next();
-      },
-    );
+    const admit = (adopt: boolean): void => {
+      admissions.set(socket, { principal, requested, adopt });
+      next();
+    };
+    if (adopting === false) return admit(false);
+    adopting.then(admit, () => admit(false));
   };
 }

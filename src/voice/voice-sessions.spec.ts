@@ -68,8 +68,8 @@ function setup() {
     undefined,
     clock,
   );
-  const connect = (socket: FakeSocket, adopt = false) =>
-    sessions.connect(socket.asSocket, 'loopback', adopt).connection.session;
+  const connect = (socket: FakeSocket, requested?: string, adopt = false) =>
+    sessions.connect(socket.asSocket, { principal: 'loopback', requested, adopt }).connection.session;
   return { clock, synthesis, sessions, metrics, heard, connect };
 }
 
@@ -97,8 +97,12 @@ describe('VoiceSessions', () => {
     const { sessions, connect, metrics } = setup();
     const first = new FakeSocket('c1');
     const session = connect(first);
-    const second = new FakeSocket('c2', session.id);
-    const { connection, resumed } = sessions.connect(second.asSocket, 'loopback', false);
+    const second = new FakeSocket('c2');
+    const { connection, resumed } = sessions.connect(second.asSocket, {
+      principal: 'loopback',
+      requested: session.id,
+      adopt: false,
+    });
     expect(resumed).toBe(true);
     expect(connection.session).toBe(session);
     expect(first.sent).toEqual([
@@ -120,8 +124,8 @@ describe('VoiceSessions', () => {
 
   it('fleet mode: a session resumed on another replica ends here, and its connection is told and closed', () => {
     const { sessions, connect, synthesis, heard } = setup();
-    const socket = new FakeSocket('c1', 'from-elsewhere');
-    const session = connect(socket, true);
+    const socket = new FakeSocket('c1');
+    const session = connect(socket, 'from-elsewhere', true);
     expect(session.id).toBe('from-elsewhere');
     sessions.movedAway(session.id);
     expect(sessions.size).toBe(0);

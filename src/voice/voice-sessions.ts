@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Socket } from 'socket.io';
-import { handshakeSessionId } from '../access/api-key-auth';
 import type { SessionFleet } from '../fleet/sessions/session-fleet';
 import { sessionIdPrefix } from '../logging/session-id-prefix';
 import { systemClock, type Clock } from '../pools/clock';
@@ -10,6 +9,7 @@ import { DISCONNECTED, SESSION_ENDED } from '../synthesis/abort-reason';
 import { SynthesisService } from '../synthesis/synthesis.service';
 import { DISABLED_TRACING } from '../tracing/noop-tracing';
 import { Tracing, type SessionSpan } from '../tracing/tracing';
+import type { Admission } from './handshake-auth';
 import { VoiceMetrics } from './voice-metrics';
 import { VOICE_CLOCK, VOICE_FLEET, VOICE_SETTINGS, type VoiceSettings } from './voice-options';
 import { VoiceSession } from './voice-session';
@@ -65,16 +65,11 @@ export class VoiceSessions {
   }
 
   /**
-   * A connection authenticated as `principal` gets its session: the one its handshake asked for when it belongs to
-   * the same principal (resumed), or when the fleet says it takes it over from another replica (`adopt`); else a
-   * new one.
+   * A connection the handshake admitted gets its session: the one it asked for when that belongs to the same
+   * principal (resumed), or when the fleet says it takes it over from another replica (`adopt`); else a new one.
    */
-  connect(
-    socket: Socket,
-    principal: string,
-    adopt: boolean,
-  ): { connection: VoiceConnection; resumed: boolean } {
-    const requested = handshakeSessionId(socket.handshake.auth);
+  connect(socket: Socket, admission: Admission): { connection: VoiceConnection; resumed: boolean } {
+    const { principal, requested, adopt } = admission;
     const attached = this.registry.attach(socket.id, principal, requested, adopt);
     const { session, resumed } = attached;
     this.fleet.attached(session.id, principal, adopt);

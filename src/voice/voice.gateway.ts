@@ -82,7 +82,7 @@ export class VoiceGateway
     const admission = admissionOf(socket);
     // Only reachable if the middleware did not run; never serve an unauthenticated socket.
     if (admission === undefined) return void socket.disconnect(true);
-    const { connection, resumed } = this.sessions.connect(socket, admission.principal, admission.adopt);
+    const { connection, resumed } = this.sessions.connect(socket, admission);
     const { recognition } = connection.session;
     socket.use(connectionRateLimits(socket, this.settings.limits, this.answers, () => recognition.requestId));
     const ready: SessionReady = { sessionId: connection.session.id, resumed };
