@@ -66,6 +66,30 @@ export function speakSsml(
   );
 }
 
+/** One text-streaming turn (the SDK's `speakAsync` with a text-stream request): write pieces, then close. */
+export interface TextStreamTurn {
+  input: sdk.SpeechSynthesisRequestInputStream;
+  /** The turn's result, with a deadline. */
+  result: Promise<sdk.SpeechSynthesisResult>;
+}
+
+export function startTextStream(synthesizer: sdk.SpeechSynthesizer, ms = SDK_DEADLINE_MS): TextStreamTurn {
+  const request = new sdk.SpeechSynthesisRequest(sdk.SpeechSynthesisRequestInputType.TextStream);
+  const result = withDeadline(
+    new Promise<sdk.SpeechSynthesisResult>((resolve, reject) =>
+      synthesizer.speakAsync(request, resolve, (e) => reject(new Error(e))),
+    ),
+    ms,
+    'speakAsync (text stream)',
+  );
+  return { input: request.inputStream, result };
+}
+
+/** `text` cut into pieces as a language model streams it: words with the space before them, punctuation apart. */
+export function tokens(text: string): string[] {
+  return text.match(/\s*[\p{L}\p{N}'’]+|\s*[^\s\p{L}\p{N}'’]+|\s+$/gu) ?? [];
+}
+
 export function closeClient(client: {
   close(cb?: () => void, err?: (e: string) => void): void;
 }): Promise<void> {
