@@ -1,15 +1,13 @@
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
-import { RunningEmulator, startEmulator } from '..';
 import {
   cancellation,
-  closeClient,
   eventually,
-  newSynthesizer,
   recognizeContinuous,
   requestStop,
   silence,
   speak,
   startTextStream,
+  synthesisFixture,
   TEST_VOICES as VOICES,
   tokens,
 } from '../../../test/support/emulator/speech-sdk';
@@ -34,29 +32,20 @@ async function streamAll(
 }
 
 describe.each(VOICES)('speech emulator text streaming (%s voice)', (voice) => {
-  let emulator: RunningEmulator;
-  const synthesizers: sdk.SpeechSynthesizer[] = [];
-  const synthesizer = (format?: sdk.SpeechSynthesisOutputFormat): sdk.SpeechSynthesizer => {
-    const s = newSynthesizer(emulator, format);
-    synthesizers.push(s);
-    return s;
-  };
-
-  beforeEach(async () => {
-    emulator = await startEmulator({ port: 0, voice });
-  });
-  afterEach(async () => {
-    await Promise.all(synthesizers.splice(0).map(closeClient));
-    await emulator.close();
-  });
+  const fixture = synthesisFixture(voice);
+  const { synthesizer } = fixture;
 
   it('speaks text streamed token by token; the audio is recognised back as that text (round trip)', async () => {
     const result = await streamAll(synthesizer(), TEXT);
     expect(result.reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
     expect(result.audioData.byteLength).toBeGreaterThan(RATE * 2 * 3);
-    const heard = await recognizeContinuous(emulator, [silence(300), result.audioData, silence(1000)]);
+    const heard = await recognizeContinuous(fixture.emulator, [
+      silence(300),
+      result.audioData,
+      silence(1000),
+    ]);
     expect(words(heard.recognized.map((r) => r.text).join(' '))).toEqual(words(TEXT));
-    expect(emulator.stats()).toMatchObject({ syntheses: 1, recognitions: 1 });
+    expect(fixture.emulator.stats()).toMatchObject({ syntheses: 1, recognitions: 1 });
   });
 
   it('speaks the first sentence as soon as its last piece arrives, while the text stream is still open', async () => {
@@ -90,21 +79,8 @@ describe.each(VOICES)('speech emulator text streaming (%s voice)', (voice) => {
 });
 
 describe('speech emulator text streaming (synthetic voice)', () => {
-  let emulator: RunningEmulator;
-  const synthesizers: sdk.SpeechSynthesizer[] = [];
-  const synthesizer = (format?: sdk.SpeechSynthesisOutputFormat): sdk.SpeechSynthesizer => {
-    const s = newSynthesizer(emulator, format);
-    synthesizers.push(s);
-    return s;
-  };
-
-  beforeEach(async () => {
-    emulator = await startEmulator({ port: 0, voice: 'synthetic' });
-  });
-  afterEach(async () => {
-    await Promise.all(synthesizers.splice(0).map(closeClient));
-    await emulator.close();
-  });
+  const fixture = synthesisFixture('synthetic');
+  const { synthesizer } = fixture;
 
   it('a streamed turn is the same audio, sample for sample, as the same text rendered whole', async () => {
     const result = await streamAll(synthesizer(), TEXT);
@@ -135,7 +111,7 @@ describe('speech emulator text streaming (synthetic voice)', () => {
   });
 
   it('a stop mid-stream ends the turn at once; text still in flight is ignored; the socket serves the next turn', async () => {
-    emulator.setFaults({ realtimeFactor: 1 });
+    fixture.emulator.setFaults({ realtimeFactor: 1 });
     const s = synthesizer();
     let chunks = 0;
     s.synthesizing = () => chunks++;
@@ -147,9 +123,9 @@ describe('speech emulator text streaming (synthetic voice)', () => {
     expect(stopped.reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
     expect(stopped.audioDuration / 10_000_000).toBeLessThan(1.5);
     s.synthesizing = () => undefined;
-    emulator.setFaults({});
+    fixture.emulator.setFaults({});
     expect((await speak(s, 'Next one.')).reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
-    expect(emulator.stats()).toMatchObject({ connectionsTotal: 1, connectionsOpen: 1, syntheses: 2 });
+    expect(fixture.emulator.stats()).toMatchObject({ connectionsTotal: 1, connectionsOpen: 1, syntheses: 2 });
   });
 
   it('an empty text stream ends the turn with no audio; SSML and streamed turns alternate on one socket', async () => {
@@ -161,7 +137,7 @@ describe('speech emulator text streaming (synthetic voice)', () => {
     expect(result.audioData.byteLength).toBe(0);
     expect((await speak(s, 'Whole text.')).reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
     expect((await streamAll(s, 'Streamed text.')).audioData.byteLength).toBeGreaterThan(0);
-    expect(emulator.stats()).toMatchObject({ connectionsTotal: 1, syntheses: 3 });
+    expect(fixture.emulator.stats()).toMatchObject({ connectionsTotal: 1, syntheses: 3 });
   });
 
   it('a text stream past its bound closes with 1007 (BadRequestParameters)', async () => {
@@ -177,19 +153,19 @@ describe('speech emulator text streaming (synthetic voice)', () => {
 
   it('serves the v2 endpoint documented for text streaming', async () => {
     const config = sdk.SpeechConfig.fromEndpoint(
-      new URL(`${emulator.url}/cognitiveservices/websocket/v2`),
+      new URL(`${fixture.emulator.url}/cognitiveservices/websocket/v2`),
       'k',
     );
     config.speechSynthesisOutputFormat = sdk.SpeechSynthesisOutputFormat.Raw16Khz16BitMonoPcm;
     const s = new sdk.SpeechSynthesizer(config, null);
-    synthesizers.push(s);
+    fixture.keep(s);
     const result = await streamAll(s, 'Over version two.');
     expect(result.reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
     expect(result.audioData.byteLength).toBeGreaterThan(0);
   });
 
   it('paces streamed audio at realtimeFactor', async () => {
-    emulator.setFaults({ realtimeFactor: 4 });
+    fixture.emulator.setFaults({ realtimeFactor: 4 });
     const started = Date.now();
     const result = await streamAll(synthesizer(), TEXT);
     const seconds = result.audioDuration / 10_000_000;

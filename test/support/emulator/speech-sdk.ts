@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
 import { createRandom } from '../../../src/emulator/audio/deterministic-random';
-import { RunningEmulator } from '../../../src/emulator/emulator-server';
+import { RunningEmulator, startEmulator } from '../../../src/emulator/emulator-server';
 import type { VoiceMode } from '../../../src/emulator/synthesis/voice-selection';
 
 export const SDK_DEADLINE_MS = 15_000;
@@ -112,6 +112,42 @@ export function requestStop(synthesizer: sdk.SpeechSynthesizer): Promise<void> {
 
 export function cancellation(result: sdk.SpeechSynthesisResult): sdk.CancellationDetails {
   return sdk.CancellationDetails.fromResult(result);
+}
+
+/** A fresh emulator for every test of a suite, and the synthesizers each test makes on it. */
+export interface SynthesisFixture {
+  /** This test's emulator. */
+  readonly emulator: RunningEmulator;
+  /** A synthesizer on this test's emulator, closed after the test. */
+  synthesizer: (format?: sdk.SpeechSynthesisOutputFormat) => sdk.SpeechSynthesizer;
+  /** Closes `synthesizer` after the test too. */
+  keep: (synthesizer: sdk.SpeechSynthesizer) => sdk.SpeechSynthesizer;
+}
+
+/** Call inside a `describe`: starts an emulator with `voice` before each test; closes everything after it. */
+export function synthesisFixture(voice: VoiceMode): SynthesisFixture {
+  let running: RunningEmulator | undefined;
+  const synthesizers: sdk.SpeechSynthesizer[] = [];
+  const fixture: SynthesisFixture = {
+    get emulator(): RunningEmulator {
+      if (!running) throw new Error('the emulator runs only during a test');
+      return running;
+    },
+    synthesizer: (format) => fixture.keep(newSynthesizer(fixture.emulator, format)),
+    keep: (synthesizer) => {
+      synthesizers.push(synthesizer);
+      return synthesizer;
+    },
+  };
+  beforeEach(async () => {
+    running = await startEmulator({ port: 0, voice });
+  });
+  afterEach(async () => {
+    await Promise.all(synthesizers.splice(0).map(closeClient));
+    await running?.close();
+    running = undefined;
+  });
+  return fixture;
 }
 
 /** Resolves once `condition` holds, polling; rejects after `ms`. */
