@@ -6,11 +6,13 @@ import {
   requestStop,
   silence,
   speak,
+  speakSsml,
   startTextStream,
   synthesisFixture,
   TEST_VOICES as VOICES,
   tokens,
 } from '../../../test/support/emulator/speech-sdk';
+import { parseSsml } from './ssml-parser';
 import { SyntheticVoice } from './synthetic-voice';
 
 const TEXT =
@@ -82,7 +84,7 @@ describe('speech emulator text streaming (synthetic voice)', () => {
   const fixture = synthesisFixture('synthetic');
   const { synthesizer } = fixture;
 
-  it('a streamed turn is the same audio, sample for sample, as the same text rendered whole', async () => {
+  it('a streamed turn, and an SSML turn, are the same audio, sample for sample, as their text rendered whole', async () => {
     const result = await streamAll(synthesizer(), TEXT);
     const whole = await new SyntheticVoice().render({
       segments: [{ kind: 'text', text: TEXT, voice: undefined, lang: 'en-US' }],
@@ -91,6 +93,20 @@ describe('speech emulator text streaming (synthetic voice)', () => {
       sampleRate: RATE,
     });
     expect(Buffer.from(result.audioData).equals(Buffer.from(whole.samples.buffer))).toBe(true);
+
+    // An SSML turn too, breaks and voice changes included: streamed sentence by sentence, it is the whole render.
+    const doc =
+      '<speak version="1.0" xml:lang="en-US"><voice name="en-US-JennyNeural"><break time="300ms"/>One. Two ' +
+      'sentences here.</voice><voice name="en-US-GuyNeural">And Guy. <break time="1s"/>Done!</voice></speak>';
+    const parsed = parseSsml(doc);
+    const spoken = await speakSsml(synthesizer(), doc);
+    const rendered = await new SyntheticVoice().render({
+      segments: parsed.segments,
+      defaultVoice: parsed.voice,
+      defaultLang: parsed.lang,
+      sampleRate: RATE,
+    });
+    expect(Buffer.from(spoken.audioData).equals(Buffer.from(rendered.samples.buffer))).toBe(true);
   });
 
   it("takes the voice from the synthesizer's configuration (the request's context), and refuses an unknown one with 1007", async () => {

@@ -47,5 +47,7 @@ export async function renderDocument(voice: SpeechVoice, request: RenderRequest)
     parts.push({ kind: 'speech', segment: await voice.renderUnit(part.unit, request.sampleRate, context) });
     context = nextContext(context, part.unit.text);
   }
+  // A turn with nothing to say sends no audio at all, not even the voice's lead and tail.
+  if (parts.length === 0) return assembleSpeech(parts, request.sampleRate, 0, 0);
   return assembleSpeech(parts, request.sampleRate, voice.leadMs, voice.tailMs);
 }

@@ -61,7 +61,8 @@ export class TurnAudio {
   private readonly streamId = newServiceId();
   private readonly recording: TurnRecording | undefined;
   private responded = false;
-  private spoke = false;
+  /** The first part has come: the lead silence is out, the tail is owed. */
+  private began = false;
   /** Samples sent so far: where the next audio starts in the turn. */
   private position = 0;
   private chunks = 0;
@@ -81,30 +82,38 @@ export class TurnAudio {
     return this.options.stopped.aborted;
   }
 
-  /** One rendered unit; the turn's lead silence goes before the first. `key` names the render for recognition. */
+  /** One rendered unit. `key` names the render for recognition. */
   async speech(segment: RenderedSegment, key: string): Promise<void> {
     if (this.stopped) return;
     // Remembered before any of its audio leaves, so a recognizer fed this audio right away finds it.
     this.options.remember?.store.add(key, { ...segment, sampleRate: this.rate });
-    if (!this.spoke) {
-      this.spoke = true;
-      await this.silence(this.options.leadMs);
+    await this.begin();
+    if (this.options.drop && this.dropAt === undefined) {
       const chunks = Math.ceil(segment.samples.length / this.chunkSamples);
-      if (this.options.drop) this.dropAt = this.chunks + Math.max(1, Math.floor(chunks / 2));
+      this.dropAt = this.chunks + Math.max(1, Math.floor(chunks / 2));
     }
     this.recording?.append(segment);
     await this.emit(segment.samples, segment.words);
   }
 
+  /** A pause (an SSML break). */
   async silence(ms: number): Promise<void> {
+    await this.begin();
     await this.silentSamples(Math.round((ms * this.rate) / 1000));
+  }
+
+  /** The voice's lead silence, before the turn's first part (as a whole render places it). */
+  private async begin(): Promise<void> {
+    if (this.began) return;
+    this.began = true;
+    await this.silentSamples(Math.round((this.options.leadMs * this.rate) / 1000));
   }
 
   /** The tail (padded to a whole 10 ms frame, so tick durations are exact), then `SessionEnd` and `turn.end`. */
   async finish(): Promise<void> {
     const { conn, requestId, remember, stopped } = this.options;
     if (!this.stopped) {
-      if (this.spoke) await this.silence(this.options.tailMs);
+      if (this.began) await this.silentSamples(Math.round((this.options.tailMs * this.rate) / 1000));
       const frame = this.rate / 100;
       await this.silentSamples(Math.ceil(this.position / frame) * frame - this.position);
       const tail = this.encoder.flush();
