@@ -18,7 +18,9 @@ function setup() {
 
 describe('ShutdownSequence', () => {
   // It logs how the drain went; not the test's business.
-  beforeAll(() => Logger.overrideLogger(false));
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
   afterEach(() => jest.useRealTimers());
 
   it('the drain begins shutdown (new work is refused from then on) and waits for running work', async () => {
