@@ -6,6 +6,9 @@ import { audioChunkEncoder } from './audio-chunk-encoder';
 import { findEmulatorVoice } from './emulator-voices';
 import { parseSsml, ParsedSsml, SsmlParseError } from './ssml-parser';
 import { RenderedSpeech } from './speech-voice';
+import { SynthesisRecording } from '../recognition/memory/synthesis-memory';
+import { synthesisFacts } from './synthesis-facts';
+import { isStopAction, readSynthesisContext, SynthesisRequestContext } from './synthesis-context';
 import { resolveOutputFormat, riffHeaderFor, SynthesisOutputFormat } from './synthesis-output-format';
 
 /** The service's SSML limit per turn. */
@@ -14,11 +17,6 @@ const CHUNK_MS = 50;
 const TICKS_PER_SECOND = 10_000_000;
 /** Stops for request ids that are not running (yet) are remembered this many at a time. */
 const MAX_PENDING_STOPS = 16;
-
-interface SynthesisRequestContext {
-  outputFormat: string | undefined;
-  wordBoundaries: boolean;
-}
 
 interface PendingTurn {
   requestId: string;
@@ -41,30 +39,6 @@ function ticks(samples: number, rate: number): number {
 async function pause(ms: number, signal: AbortSignal): Promise<void> {
   if (ms <= 0 || signal.aborted) return;
   await sleep(ms, undefined, { signal }).catch(() => undefined);
-}
-
-/** `{"action":"stop"}`, the body of the SDK's stop message. */
-function isStopAction(body: string): boolean {
-  try {
-    return (JSON.parse(body) as { action?: unknown }).action === 'stop';
-  } catch {
-    return false;
-  }
-}
-
-/** Reads what the emulator uses from a `synthesis.context` body; tolerant of missing sections. */
-function readSynthesisContext(body: string): SynthesisRequestContext {
-  const json = JSON.parse(body) as {
-    synthesis?: { audio?: { outputFormat?: unknown; metadataOptions?: { wordBoundaryEnabled?: unknown } } };
-  };
-  const audio = json.synthesis?.audio;
-  const format = audio?.outputFormat;
-  const wordBoundary = audio?.metadataOptions?.wordBoundaryEnabled;
-  return {
-    outputFormat: typeof format === 'string' ? format : undefined,
-    // The SDK sends a boolean or its string form; absent means the client did not say, so send them.
-    wordBoundaries: wordBoundary === undefined || wordBoundary === true || wordBoundary === 'true',
-  };
 }
 
 /**
@@ -221,15 +195,27 @@ export class SynthesisHandler implements ProtocolHandler {
     };
     const speech = await services.voice.render(request);
     this.checkOpen();
-    if (format.encoding === 'pcm16') {
-      // Remembered before any audio leaves, so a recognizer fed this audio right away finds it.
-      const key = `${format.sampleRate}|${services.voice.kind}|${parsed.voice ?? ''}|${parsed.lang ?? ''}|${JSON.stringify(parsed.segments)}`;
-      services.store.add(key, speech);
+    // Remembered as it streams (any output format: a client may play it and a microphone hear it), so a
+    // recognizer fed this audio as it arrives already finds what was sent.
+    const key = `${format.sampleRate}|${services.voice.kind}|${parsed.voice ?? ''}|${parsed.lang ?? ''}|${JSON.stringify(parsed.segments)}`;
+    const recording = services.memory.record(key, synthesisFacts(speech, parsed));
+    try {
+      conn.sendText('response', requestId, { context: { serviceTag }, audio: { type: 'inline', streamId } });
+      await pause(services.faults().firstByteLatencyMs, stopped);
+      this.checkOpen();
+      await this.streamAudio(
+        requestId,
+        streamId,
+        speech,
+        format,
+        context.wordBoundaries,
+        drop,
+        stopped,
+        recording,
+      );
+    } finally {
+      recording?.finish();
     }
-    conn.sendText('response', requestId, { context: { serviceTag }, audio: { type: 'inline', streamId } });
-    await pause(services.faults().firstByteLatencyMs, stopped);
-    this.checkOpen();
-    await this.streamAudio(requestId, streamId, speech, format, context.wordBoundaries, drop, stopped);
   }
 
   private async streamAudio(
@@ -240,6 +226,7 @@ export class SynthesisHandler implements ProtocolHandler {
     wordBoundaries: boolean,
     drop: boolean,
     stopped: AbortSignal,
+    recording: SynthesisRecording | undefined,
   ): Promise<void> {
     const { conn } = this;
     const rate = speech.sampleRate;
@@ -286,6 +273,7 @@ export class SynthesisHandler implements ProtocolHandler {
         });
       }
       const samples = speech.samples.subarray(start, end);
+      recording?.push(samples);
       let payload = encoder.encode(samples);
       if (chunk === 0 && format.riffHeader) {
         const bytesPerSample = format.encoding === 'pcm16' ? 2 : 1;

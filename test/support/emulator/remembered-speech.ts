@@ -1,0 +1,65 @@
+/**
+ * Renders speech the way the emulator's synthesis does and remembers it in a SynthesisMemory, as a synthesis turn
+ * would, for unit tests of recognition without sockets.
+ */
+import { SynthesisMemory } from '../../../src/emulator/recognition/memory/synthesis-memory';
+import {
+  settingsFromQuery,
+  RecognitionMode,
+  RecognitionSettings,
+} from '../../../src/emulator/recognition/recognition-settings';
+import { parseSsml } from '../../../src/emulator/synthesis/ssml-parser';
+import { RenderedSpeech, SpeechVoice } from '../../../src/emulator/synthesis/speech-voice';
+import { synthesisFacts } from '../../../src/emulator/synthesis/synthesis-facts';
+import { SyntheticVoice } from '../../../src/emulator/synthesis/synthetic-voice';
+
+export interface SpeakOptions {
+  voiceName?: string;
+  sampleRate?: number;
+  voice?: SpeechVoice;
+  /** Inner SSML instead of plain text (e.g. with `<break time="700ms"/>`). */
+  ssml?: boolean;
+  /** Render without remembering: speech the memory never heard. */
+  remember?: boolean;
+}
+
+const syntheticVoice = new SyntheticVoice();
+
+export async function speak(
+  memory: SynthesisMemory,
+  text: string,
+  options: SpeakOptions = {},
+): Promise<RenderedSpeech> {
+  const voiceName = options.voiceName ?? 'en-US-JennyNeural';
+  const body = options.ssml ? text : escapeXml(text);
+  const parsed = parseSsml(
+    `<speak version="1.0" xml:lang="en-US"><voice name="${voiceName}">${body}</voice></speak>`,
+  );
+  const sampleRate = options.sampleRate ?? 16000;
+  const speech = await (options.voice ?? syntheticVoice).render({
+    segments: parsed.segments,
+    defaultVoice: parsed.voice,
+    defaultLang: parsed.lang,
+    sampleRate,
+  });
+  if (options.remember !== false) {
+    const recording = memory.record(`${sampleRate}|${voiceName}|${text}`, synthesisFacts(speech, parsed));
+    const chunk = sampleRate / 20;
+    for (let i = 0; i < speech.samples.length; i += chunk)
+      recording?.push(speech.samples.subarray(i, i + chunk));
+    recording?.finish();
+  }
+  return speech;
+}
+
+/** The settings a recognition URL without options gives, with some replaced. */
+export function recognitionSettings(
+  mode: RecognitionMode | undefined,
+  overrides: Partial<RecognitionSettings> = {},
+): RecognitionSettings {
+  return { ...settingsFromQuery(new URLSearchParams(), mode), ...overrides };
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
