@@ -8,8 +8,8 @@ export interface Landmark {
 
 export type LandmarkSink = (landmark: Landmark) => void;
 
-/** A peak is the loudest point within ±2 frames and ±2 bands ... */
-const PEAK_DT = 2;
+/** A peak is the loudest point within ±1 frame and ±2 bands ... */
+const PEAK_DT = 1;
 const PEAK_DB = 2;
 /** ... no more than this far below the loudest band of the last second (gain does not matter, noise stays out) */
 const PEAK_RANGE_DB = 30;

@@ -14,6 +14,13 @@ export interface Agreement {
   overlap: number;
 }
 
+/** Which query frames [from, to) to compare; with `querySoundFloor`, only those at least that loud. */
+export interface AgreementRange {
+  from?: number;
+  to?: number;
+  querySoundFloor?: number;
+}
+
 /** Stored frames this far below the loudest are pauses: they say nothing about the words. */
 const ACTIVE_RANGE_DB = 40;
 /** Each band is floored this far below its own frame's level, so quiet bands (and noise in them) weigh little. */
@@ -22,45 +29,54 @@ const BAND_FLOOR_DB = 30;
 /**
  * How alike a stretch of query audio and a stored synthesis are when query frame q is laid on stored frame
  * q + offset: the correlation of their coarse spectrograms (250 Hz bands, 10 ms frames) over the frames where the
- * stored audio is active. Correlation ignores a level change (gain), and flooring each band relative to its frame
- * keeps mild noise from dominating the quiet bands; unrelated speech or sound correlates weakly.
+ * stored audio is active, each band centred on its mean. Correlation ignores a level change (gain), flooring each
+ * band relative to its frame keeps mild noise from dominating the quiet bands, and centring the bands keeps the
+ * voice's average spectrum from making any two of its sentences look alike.
  */
 export function spectralAgreement(
   stored: SpectralFrames & { readonly maxLevel: number },
   query: SpectralFrames,
   offset: number,
-  queryFrom = 0,
-  queryTo = query.frames,
+  range: AgreementRange = {},
 ): Agreement {
-  let n = 0;
-  let sx = 0;
-  let sy = 0;
+  const activeFloor = stored.maxLevel - ACTIVE_RANGE_DB;
+  const soundFloor = range.querySoundFloor ?? -Infinity;
+  const first = Math.max(range.from ?? 0, -offset);
+  const last = Math.min(range.to ?? query.frames, stored.frames - offset);
+  const frames: number[] = [];
+  for (let q = first; q < last; q++) {
+    if (stored.levelDb(q + offset) >= activeFloor && query.levelDb(q) >= soundFloor) frames.push(q);
+  }
+  if (frames.length < 2) return { correlation: 0, overlap: frames.length };
+  // Each band's mean over the compared frames is taken out on both sides: what is left is how the spectrum
+  // moves (which sound when), not the voice's long-term spectral tilt, which all its speech shares.
+  const x = new Float64Array(frames.length * COARSE_BANDS);
+  const y = new Float64Array(frames.length * COARSE_BANDS);
+  const meanX = new Float64Array(COARSE_BANDS);
+  const meanY = new Float64Array(COARSE_BANDS);
+  frames.forEach((q, i) => {
+    const s = q + offset;
+    const storedFloor = stored.levelDb(s) - BAND_FLOOR_DB;
+    const queryFloor = query.levelDb(q) - BAND_FLOOR_DB;
+    for (let b = 0; b < COARSE_BANDS; b++) {
+      const xv = Math.max(stored.coarseDb(s, b), storedFloor);
+      const yv = Math.max(query.coarseDb(q, b), queryFloor);
+      x[i * COARSE_BANDS + b] = xv;
+      y[i * COARSE_BANDS + b] = yv;
+      meanX[b] += xv / frames.length;
+      meanY[b] += yv / frames.length;
+    }
+  });
   let sxx = 0;
   let syy = 0;
   let sxy = 0;
-  let overlap = 0;
-  const activeFloor = stored.maxLevel - ACTIVE_RANGE_DB;
-  for (let q = Math.max(queryFrom, -offset); q < Math.min(queryTo, stored.frames - offset); q++) {
-    const s = q + offset;
-    const storedLevel = stored.levelDb(s);
-    if (storedLevel < activeFloor) continue;
-    overlap++;
-    const storedFloor = storedLevel - BAND_FLOOR_DB;
-    const queryFloor = query.levelDb(q) - BAND_FLOOR_DB;
-    for (let b = 0; b < COARSE_BANDS; b++) {
-      const x = Math.max(stored.coarseDb(s, b), storedFloor);
-      const y = Math.max(query.coarseDb(q, b), queryFloor);
-      n++;
-      sx += x;
-      sy += y;
-      sxx += x * x;
-      syy += y * y;
-      sxy += x * y;
-    }
+  for (let i = 0; i < x.length; i++) {
+    const dx = x[i] - meanX[i % COARSE_BANDS];
+    const dy = y[i] - meanY[i % COARSE_BANDS];
+    sxx += dx * dx;
+    syy += dy * dy;
+    sxy += dx * dy;
   }
-  if (n < 2) return { correlation: 0, overlap };
-  const varX = sxx / n - (sx / n) ** 2;
-  const varY = syy / n - (sy / n) ** 2;
-  const correlation = varX > 0 && varY > 0 ? (sxy / n - (sx / n) * (sy / n)) / Math.sqrt(varX * varY) : 0;
-  return { correlation, overlap };
+  const correlation = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+  return { correlation, overlap: frames.length };
 }
