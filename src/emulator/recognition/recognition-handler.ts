@@ -2,7 +2,12 @@ import { EmulatorConnection, newServiceId } from '../protocol/emulator-connectio
 import { BinaryFrame, TextFrame } from '../protocol/frame-codec';
 import { CloseCode, EmulatorServices, ProtocolHandler } from '../protocol/protocol-handler';
 import { RecognitionTurn } from './recognition-turn';
-import { RecognitionSettings, settingsFromQuery, withSpeechContext } from './recognition-settings';
+import {
+  modeFromSpeechConfig,
+  RecognitionSettings,
+  settingsFromQuery,
+  withSpeechContext,
+} from './recognition-settings';
 import { parseWavHeader, WAVE_FORMAT_PCM, WavFormatError } from '../audio/wav-header';
 
 export interface RecognitionEndpoint {
@@ -29,7 +34,9 @@ const DEFAULT_SAMPLE_RATE = 16000;
  */
 export class RecognitionHandler implements ProtocolHandler {
   private active: ActiveTurn | undefined;
-  /** The URL's settings with the latest `speech.context` applied: the SDK sends one before each turn's audio. */
+  /** The URL's settings with the mode `speech.config` names (it beats the path's). */
+  private connectionSettings: RecognitionSettings;
+  /** ... with the latest `speech.context` applied: the SDK sends one before each turn's audio. */
   private settings: RecognitionSettings;
 
   constructor(
@@ -37,20 +44,27 @@ export class RecognitionHandler implements ProtocolHandler {
     private readonly services: EmulatorServices,
     private readonly endpoint: RecognitionEndpoint,
   ) {
+    this.connectionSettings = endpoint.settings;
     this.settings = endpoint.settings;
   }
 
   onText(frame: TextFrame): void {
     switch (frame.path.toLowerCase()) {
       case 'speech.context':
-        this.settings = withSpeechContext(this.endpoint.settings, frame.body);
+        this.settings = withSpeechContext(this.connectionSettings, frame.body);
         this.services.logger.debug('recognition settings', {
           connection: this.conn.id,
           ...this.settings,
           phrases: this.settings.phrases.length,
         });
         return;
-      case 'speech.config':
+      case 'speech.config': {
+        // A pre-connected recognizer connects to the interactive path before it knows its mode; this says it.
+        const mode = modeFromSpeechConfig(frame.body);
+        if (mode) this.connectionSettings = { ...this.connectionSettings, mode };
+        this.settings = { ...this.settings, mode: mode ?? this.settings.mode };
+        return;
+      }
       case 'telemetry':
         return;
       default:

@@ -1,4 +1,4 @@
-import { settingsFromQuery, withSpeechContext } from './recognition-settings';
+import { modeFromSpeechConfig, settingsFromQuery, withSpeechContext } from './recognition-settings';
 
 /** What SDK 1.52 sends: a recognizer with every option, as read off the wire. */
 const CONTEXT_WITH_OPTIONS = JSON.stringify({
@@ -83,5 +83,14 @@ describe('recognition settings', () => {
     expect(
       withSpeechContext(base, JSON.stringify({ phraseDetection: { enrichment: { profanity: 'Loud' } } })),
     ).toEqual(base);
+  });
+});
+
+describe('the mode speech.config names', () => {
+  it('reads it; anything else says nothing', () => {
+    expect(modeFromSpeechConfig('{"context":{},"recognition":"conversation"}')).toBe('continuous');
+    expect(modeFromSpeechConfig('{"recognition":"Interactive"}')).toBe('single-shot');
+    expect(modeFromSpeechConfig('{"context":{}}')).toBeUndefined();
+    expect(modeFromSpeechConfig('nope')).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ export type ProfanityMode = 'masked' | 'removed' | 'raw';
 
 /** How one recognition turn behaves: the connection's URL sets defaults, the turn's `speech.context` overrides. */
 export interface RecognitionSettings {
-  /** From `speech.context` (`phraseDetection.mode`), else from the endpoint's path. */
+  /** From `speech.context` (`phraseDetection.mode`), else `speech.config` (`recognition`), else the path. */
   mode: RecognitionMode | undefined;
   /** Detailed results (NBest); word timings imply them. */
   detailed: boolean;
@@ -86,6 +86,17 @@ export function withSpeechContext(base: RecognitionSettings, body: string): Reco
   }
   if (settings.wordTimings) settings.detailed = true;
   return settings;
+}
+
+/** The recognition mode `speech.config` names (`"recognition": "conversation"`), if any. */
+export function modeFromSpeechConfig(body: string): RecognitionMode | undefined {
+  try {
+    const mode = (JSON.parse(body) as { recognition?: unknown } | null)?.recognition;
+    if (typeof mode !== 'string') return undefined;
+    return mode.toLowerCase() === 'interactive' ? 'single-shot' : 'continuous';
+  } catch {
+    return undefined;
+  }
 }
 
 /** The parts of `speech.context` read here, as the SDK writes them (every part optional). */
