@@ -2,6 +2,13 @@
  * Renders speech the way the emulator's synthesis does and remembers it in a SynthesisMemory, as a synthesis turn
  * would, for unit tests of recognition without sockets.
  */
+import { LandmarkExtractor } from '../../../src/emulator/recognition/features/landmarks';
+import {
+  coarseBands,
+  frameLevel,
+  SpectralFrameStream,
+} from '../../../src/emulator/recognition/features/spectral-frames';
+import { SpeechMatch, UtteranceMatcher } from '../../../src/emulator/recognition/matching/utterance-matcher';
 import { SynthesisMemory } from '../../../src/emulator/recognition/memory/synthesis-memory';
 import {
   settingsFromQuery,
@@ -12,6 +19,7 @@ import { parseSsml } from '../../../src/emulator/synthesis/ssml-parser';
 import { RenderedSpeech, SpeechVoice } from '../../../src/emulator/synthesis/speech-voice';
 import { synthesisFacts } from '../../../src/emulator/synthesis/synthesis-facts';
 import { SyntheticVoice } from '../../../src/emulator/synthesis/synthetic-voice';
+import { selectVoice, type VoiceMode } from '../../../src/emulator/synthesis/voice-selection';
 
 export interface SpeakOptions {
   voiceName?: string;
@@ -24,6 +32,12 @@ export interface SpeakOptions {
 }
 
 const syntheticVoice = new SyntheticVoice();
+
+/** A voice as the emulator selects it, without its log lines. */
+export function testVoice(mode: VoiceMode): Promise<SpeechVoice> {
+  const quiet = (): void => undefined;
+  return selectVoice(mode, { debug: quiet, info: quiet, warn: quiet });
+}
 
 export async function speak(
   memory: SynthesisMemory,
@@ -50,6 +64,23 @@ export async function speak(
     recording?.finish();
   }
   return speech;
+}
+
+/** Matches a whole buffer as one utterance starting at stream frame 0, as a recognition turn would. */
+export function matchAudio(
+  memory: SynthesisMemory,
+  samples: Int16Array,
+  sampleRate = 16000,
+  mode: 'partial' | 'final' = 'final',
+): SpeechMatch | undefined {
+  const matcher = new UtteranceMatcher(memory, 0);
+  const landmarks = new LandmarkExtractor((l) => matcher.addLandmark(l));
+  new SpectralFrameStream(sampleRate, (_i, fine) => {
+    matcher.addFrame(coarseBands(fine), frameLevel(fine));
+    landmarks.push(fine);
+  }).push(samples);
+  landmarks.flush();
+  return matcher.match(mode);
 }
 
 /** The settings a recognition URL without options gives, with some replaced. */

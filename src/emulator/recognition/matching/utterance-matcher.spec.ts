@@ -1,10 +1,7 @@
-import { LandmarkExtractor } from '../features/landmarks';
-import { coarseBands, frameLevel, SpectralFrameStream } from '../features/spectral-frames';
 import { SynthesisMemory } from '../memory/synthesis-memory';
-import { SpeechMatch, UtteranceMatcher } from './utterance-matcher';
-import { selectVoice } from '../../synthesis/voice-selection';
+import { SpeechMatch } from './utterance-matcher';
 import { SpeechVoice } from '../../synthesis/speech-voice';
-import { speak } from '../../../../test/support/emulator/remembered-speech';
+import { matchAudio, speak, testVoice } from '../../../../test/support/emulator/remembered-speech';
 import { TEST_VOICES } from '../../../../test/support/emulator/speech-sdk';
 import {
   concatPcm,
@@ -15,30 +12,8 @@ import {
 } from '../../../../test/support/emulator/capture-path';
 
 const RATE = 16000;
-const quietLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
 
-/** The whole query as one utterance starting at stream frame 0. */
-function recognise(
-  memory: SynthesisMemory,
-  samples: Int16Array,
-  rate = RATE,
-  mode: 'partial' | 'final' = 'final',
-) {
-  const matcher = new UtteranceMatcher(memory, 0);
-  const landmarks = new LandmarkExtractor((l) => matcher.addLandmark(l));
-  new SpectralFrameStream(rate, (_i, fine) => {
-    matcher.addFrame(coarseBands(fine), frameLevel(fine));
-    landmarks.push(fine);
-  }).push(samples);
-  landmarks.flush();
-  return matcher.match(mode);
-}
-
+const recognise = matchAudio;
 const text = (m: SpeechMatch | undefined) => m?.words.map((w) => w.display).join(' ');
 
 describe.each(TEST_VOICES)('UtteranceMatcher (%s voice)', (mode) => {
@@ -51,7 +26,7 @@ describe.each(TEST_VOICES)('UtteranceMatcher (%s voice)', (mode) => {
   const said: Int16Array[] = [];
 
   beforeAll(async () => {
-    voice = await selectVoice(mode, quietLogger);
+    voice = await testVoice(mode);
     memory = new SynthesisMemory();
     for (const s of SENTENCES) said.push((await speak(memory, s, { voice })).samples);
   });

@@ -1,30 +1,12 @@
-import { LandmarkExtractor } from '../features/landmarks';
-import { coarseBands, frameLevel, SpectralFrameStream } from '../features/spectral-frames';
-import { UtteranceMatcher } from '../matching/utterance-matcher';
 import { SynthesisMemory } from './synthesis-memory';
-import { selectVoice } from '../../synthesis/voice-selection';
-import { speak } from '../../../../test/support/emulator/remembered-speech';
+import { matchAudio, speak, testVoice } from '../../../../test/support/emulator/remembered-speech';
 import { TEST_VOICES } from '../../../../test/support/emulator/speech-sdk';
 import { throughCapturePath } from '../../../../test/support/emulator/capture-path';
 
 const RATE = 16000;
-const quietLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
 
 function recognise(memory: SynthesisMemory, samples: Int16Array): string | undefined {
-  const matcher = new UtteranceMatcher(memory, 0);
-  const landmarks = new LandmarkExtractor((l) => matcher.addLandmark(l));
-  new SpectralFrameStream(RATE, (_i, fine) => {
-    matcher.addFrame(coarseBands(fine), frameLevel(fine));
-    landmarks.push(fine);
-  }).push(samples);
-  landmarks.flush();
-  return matcher
-    .match('final')
+  return matchAudio(memory, samples)
     ?.words.map((w) => w.display)
     .join(' ');
 }
@@ -38,7 +20,7 @@ const SENTENCES = [
 
 describe('SynthesisMemory', () => {
   it.each(TEST_VOICES)('costs a few kilobytes per second of speech (%s voice)', async (mode) => {
-    const voice = await selectVoice(mode, quietLogger);
+    const voice = await testVoice(mode);
     const memory = new SynthesisMemory();
     let seconds = 0;
     for (const s of SENTENCES) seconds += (await speak(memory, s, { voice })).samples.length / RATE;
