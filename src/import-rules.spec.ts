@@ -23,14 +23,15 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   logging: ['config', 'pools'],
   tracing: ['logging', 'pools', 'speech'],
   metrics: ['logging', 'pools', 'speech-pools'],
-  fleet: ['cli', 'config', 'emulator', 'lifecycle', 'metrics', 'pools', 'speech-pools'], // emulator: `npm run fleet`
+  fleet: ['cli', 'config', 'emulator', 'lifecycle', 'metrics', 'pools', 'protocol', 'speech-pools'], // emulator: `npm run fleet`
   health: ['fleet', 'lifecycle', 'pools', 'speech-pools'],
   debug: ['config', 'speech', 'speech-pools'],
   startup: ['config', 'speech', 'upstream'],
-  // Services: one synthesis path and one recognition path, whatever the transport.
-  synthesis: ['pools', 'protocol', 'speech', 'tracing'],
-  recognition: ['pools', 'protocol', 'speech', 'synthesis', 'tracing'],
-  // Transports.
+  // Services: the synthesis service and the recognition service every transport uses (the pools, the upstream's
+  // voice list, the work tracker for the shutdown drain).
+  synthesis: ['lifecycle', 'pools', 'protocol', 'speech', 'speech-pools', 'tracing', 'upstream'],
+  recognition: ['lifecycle', 'pools', 'protocol', 'speech', 'speech-pools', 'synthesis', 'tracing'],
+  // Transports: speech clients only through the services (neither imports speech-pools).
   voice: [
     'access',
     'config',
@@ -42,10 +43,8 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
     'protocol',
     'recognition',
     'speech',
-    'speech-pools',
     'synthesis',
     'tracing',
-    'upstream',
   ],
   'http-api': [
     'access',
@@ -55,7 +54,6 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
     'protocol',
     'recognition',
     'speech',
-    'speech-pools',
     'synthesis',
     'tracing',
     'upstream',

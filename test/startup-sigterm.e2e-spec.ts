@@ -25,7 +25,7 @@ describe('`npm start` under a supervisor (e2e, built service)', () => {
       expect(messages).toEqual(
         expect.arrayContaining([
           'shutting down: readiness is 503 from now on',
-          expect.stringMatching(/^voice sessions drained/),
+          expect.stringMatching(/^speech work drained/),
           expect.stringMatching(/^pools shut down/),
         ]),
       );

@@ -241,7 +241,7 @@ describe('voice gateway: barge-in (e2e)', () => {
     expect(interrupted.length).toBeGreaterThan(0);
     // Nothing leaked: the canceled synthesizer went back to the pool (or was closed) once its turn ended.
     client.close();
-    await v.sessions.closeAll();
+    v.sessions.endAll();
     await poolsSettled(v);
   });
 });

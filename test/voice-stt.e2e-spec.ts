@@ -156,7 +156,7 @@ describe('voice gateway: recognition (e2e, real SDK against the emulator)', () =
   });
 
   it('every recognizer went back to the pool: the books balance', async () => {
-    await v.sessions.closeAll();
+    v.sessions.endAll();
     await poolsSettled(v);
   });
 });

@@ -209,7 +209,7 @@ describe('voice gateway: tts.synthesize (e2e, real SDK against the emulator)', (
   it('every client went back: after the sessions end the books balance', async () => {
     closeAll(v.clients);
     // Grace is 15 s here: end the sessions the way shutdown does, then check the pools.
-    await v.sessions.closeAll();
+    v.sessions.endAll();
     await poolsSettled(v);
   });
 });

@@ -111,7 +111,7 @@ describe('voice gateway: pool and upstream failures (e2e)', () => {
         'the hung client destroyed',
       );
       expect((await synthesize(client, { text: 'fresh synthesizer' })).ack).toMatchObject({ ok: true });
-      await v.sessions.closeAll();
+      v.sessions.endAll();
       await poolsSettled(v);
     });
   });
@@ -186,7 +186,7 @@ describe('voice gateway: pool and upstream failures (e2e)', () => {
 
     it('nothing leaked after all that', async () => {
       closeAll(v.clients);
-      await v.sessions.closeAll();
+      v.sessions.endAll();
       await poolsSettled(v);
     });
   });

@@ -17,6 +17,7 @@ import type { TtsClient } from '../../src/speech/tts-client';
 import { VoiceIoAdapter } from '../../src/voice/voice-io.adapter';
 import { VoiceModule } from '../../src/voice/voice.module';
 import { VoiceSessions } from '../../src/voice/voice-sessions';
+import { WorkTracker } from '../../src/lifecycle/work-tracker';
 
 export interface AllocationSample {
   pool: string;
@@ -55,6 +56,8 @@ export interface BenchApp {
   tts: ResourcePool<TtsClient>;
   stt: ResourcePool<SttClient>;
   sessions: VoiceSessions;
+  /** Every piece of speech work and pool release in flight. */
+  work: WorkTracker;
   allocations: AllocationRecorder;
   close(): Promise<void>;
 }
@@ -90,6 +93,7 @@ export async function startBenchApp(options: BenchAppOptions): Promise<BenchApp>
     tts,
     stt,
     sessions: app.get(VoiceSessions),
+    work: app.get(WorkTracker),
     allocations,
     close: () => app.close(),
   };
@@ -127,7 +131,7 @@ export function poolsSettled(app: BenchApp): boolean {
 /** Waits until every session has ended and its clients are back (wound down), and the warm queues are full. */
 export async function settleBenchApp(app: BenchApp, timeoutMs: number): Promise<void> {
   await until(() => app.sessions.size === 0, timeoutMs, 'sessions ended');
-  await app.sessions.settled();
+  await app.work.settled();
   await until(
     () => app.tts.snapshot().inUse === 0 && app.stt.snapshot().inUse === 0 && poolsSettled(app),
     timeoutMs,

@@ -6,7 +6,7 @@ export const FLEET_GATES = Symbol('FLEET_GATES');
 export const FLEET_HEALTH = Symbol('FLEET_HEALTH');
 /** `{ view(): Promise<FleetView> }`: what GET /api/v1/fleet answers (FleetViewService), e.g. for the dashboard. */
 export const FLEET_VIEW = Symbol('FLEET_VIEW');
-/** FleetVoiceSessions: fleet-wide session records for the voice gateway. */
+/** FleetVoiceSessions, the SessionFleet of fleet mode: fleet-wide session records and takeovers for the voice layer. */
 export const FLEET_SESSIONS = Symbol('FLEET_SESSIONS');
 /** The Socket.IO Redis adapter for the voice server (FleetSocketAdapter). */
 export const FLEET_SOCKET_ADAPTER = Symbol('FLEET_SOCKET_ADAPTER');

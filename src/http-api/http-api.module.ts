@@ -13,12 +13,13 @@ import {
 } from './http-api-options';
 import { HttpRecognition } from './http-recognition';
 import { HttpSynthesis } from './http-synthesis';
-import { HttpWork } from './http-work';
 import { OpenAiAudioController } from './openai-audio.controller';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { RequestRateLimiter } from './request-rate-limiter';
 import { SpeechController } from './speech.controller';
 import { VoicesController } from './voices.controller';
+import { RecognitionModule } from '../recognition/recognition.module';
+import { SynthesisModule } from '../synthesis/synthesis.module';
 
 /** The module's options from the validated environment. */
 export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOptions {
@@ -35,12 +36,12 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
 
 /**
  * The HTTP speech API: POST /api/v1/tts and /api/v1/stt, GET /api/v1/voices, and OpenAI's POST /v1/audio/speech and
- * /v1/audio/transcriptions, on the same pools, synthesis and recognition paths, limits and error codes as the
- * Socket.IO API. Needs SpeechPoolsModule (TTS_POOL, STT_POOL, POOLS_MODULE_OPTIONS) and UpstreamModule
- * (VOICE_CATALOG); uses ShutdownState when
- * LifecycleModule is present. Configure with `HttpApiModule.forRoot({...})` or `HttpApiModule.fromAppConfig()`.
+ * /v1/audio/transcriptions, on the same synthesis and recognition services, limits and error codes as the
+ * Socket.IO API. Needs SpeechPoolsModule (TTS_POOL, STT_POOL, POOLS_MODULE_OPTIONS); uses UpstreamModule
+ * (VOICE_CATALOG) when present. Configure with `HttpApiModule.forRoot({...})` or `HttpApiModule.fromAppConfig()`.
  */
 @Module({
+  imports: [SynthesisModule, RecognitionModule],
   controllers: [SpeechController, OpenAiAudioController, VoicesController],
   providers: [
     { provide: HTTP_API_SETTINGS, inject: [HTTP_API_MODULE_OPTIONS], useFactory: resolveHttpApiSettings },
@@ -53,7 +54,6 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
           burst: settings.requestBurst,
         }),
     },
-    { provide: HttpWork, useFactory: () => new HttpWork() },
     HttpSynthesis,
     HttpRecognition,
     HttpApiLifecycle,

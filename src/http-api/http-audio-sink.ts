@@ -17,8 +17,6 @@ export interface HttpAudioSinkOptions {
   style: ProblemStyle;
   /** When serving the request began (performance.now()), for the first-byte time. */
   startedAt: number;
-  /** The tier of the synthesizer, once one was allocated. */
-  tier: () => AllocationTier | null;
   logInternal: (error: unknown) => void;
 }
 
@@ -29,7 +27,14 @@ export interface HttpAudioSinkOptions {
  * response off.
  */
 export class HttpAudioSink implements AudioSink {
+  /** Where the synthesizer came from, once one was allocated (for the tier header). */
+  private tier: AllocationTier | null = null;
+
   constructor(private readonly options: HttpAudioSinkOptions) {}
+
+  allocated(tier: AllocationTier): void {
+    this.tier = tier;
+  }
 
   emit(chunk: Buffer): void {
     const { response } = this.options;
@@ -64,7 +69,7 @@ export class HttpAudioSink implements AudioSink {
 
   private begin(firstByteMs: number | null): void {
     const { response, format } = this.options;
-    const tier = this.options.tier();
+    const { tier } = this;
     response.statusCode = 200;
     response.setHeader('Content-Type', format.contentType);
     response.setHeader('Cache-Control', 'no-store');

@@ -1,13 +1,16 @@
 import type { Clock, ClockTimer } from './clock';
 import type { FactoryBackoff } from './factory-backoff';
 
-/** What the refill needs from its pool. */
+/**
+ * What the refill reads of its pool, as data (every WARM hand-out asks the refill whether the stack is short, so
+ * these are plain reads rather than calls), and the one thing it asks the pool to do.
+ */
 export interface RefillHost {
-  isClosed(): boolean;
-  /** Idle resources now (warm stack + being warmed or recycled). */
-  idleCount(): number;
-  /** Creations maxSize still allows. */
-  room(): number;
+  /** Nothing is created once the pool is shut down. */
+  readonly life: { readonly closed: boolean };
+  /** `idle`: resources on the warm stack or being warmed or recycled; `live`: what maxSize caps. */
+  readonly ledger: { readonly idle: number; readonly live: number };
+  readonly maxSize: number;
   /** Calls the factory for the warm stack; resolves when the result is placed. Must call {@link WarmRefill.settled}. */
   createWarm(): Promise<void>;
 }
@@ -22,6 +25,8 @@ export class WarmRefill {
   /** Background creations in flight. */
   private inFlight = 0;
   private timer: ClockTimer | null = null;
+  private readonly life: RefillHost['life'];
+  private readonly ledger: RefillHost['ledger'];
 
   constructor(
     private readonly target: number,
@@ -29,14 +34,17 @@ export class WarmRefill {
     private readonly clock: Clock,
     readonly backoff: FactoryBackoff,
     private readonly host: RefillHost,
-  ) {}
+  ) {
+    this.life = host.life;
+    this.ledger = host.ledger;
+  }
 
   /**
    * Schedules a top-up if the warm stack is short; `force` re-arms an armed backoff timer for right now (the
    * factory just recovered).
    */
   soon(force = false): void {
-    if (this.host.isClosed() || this.host.idleCount() + this.inFlight >= this.target) return;
+    if (this.life.closed || this.ledger.idle + this.inFlight >= this.target) return;
     if (this.timer !== null) {
       if (!force) return;
       this.clock.clearTimeout(this.timer);
@@ -52,13 +60,13 @@ export class WarmRefill {
 
   /** Starts the missing creations now (within maxSize; one probe while failing). */
   start(): Promise<void>[] {
-    if (this.host.isClosed()) return [];
+    if (this.life.closed) return [];
     if (this.backoff.isBackingOff(this.clock.now())) {
       this.soon();
       return [];
     }
-    const missing = this.target - (this.host.idleCount() + this.inFlight);
-    let count = Math.min(missing, this.host.room());
+    const missing = this.target - (this.ledger.idle + this.inFlight);
+    let count = Math.min(missing, this.host.maxSize - this.ledger.live);
     if (this.backoff.consecutiveFailures > 0) count = Math.min(count, 1 - this.inFlight);
     const started: Promise<void>[] = [];
     for (let i = 0; i < count; i++) {

@@ -60,6 +60,11 @@ export class SttStream {
     return this.phase === 'starting' || this.phase === 'running' || this.phase === 'stopping';
   }
 
+  /** Aborts when the stream is aborted (its reason: why); a stream that stopped or failed never aborts it. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
   /** Resolves once the stream is over and its client went back to the pool (shutdown drains on this). */
   get done(): Promise<void> {
     return this.finished;

@@ -32,3 +32,17 @@ describe('escapeXml', () => {
     expect(escapeXml('&lt;')).toBe('&amp;lt;');
   });
 });
+
+describe('textToSsml at a speaking rate', () => {
+  it('wraps the escaped text in a prosody rate', () => {
+    const ssml = textToSsml('a < b & "c"', 'en-GB-RyanNeural', 1.5);
+    expect(ssml).toContain('xml:lang="en-GB"');
+    expect(ssml).toContain('<prosody rate="1.5">a &lt; b &amp; &quot;c&quot;</prosody>');
+  });
+
+  it('clamps rates the voices cannot speak, and leaves the normal rate without prosody', () => {
+    expect(textToSsml('x', 'en-US-JennyNeural', 0.25)).toContain('rate="0.5"');
+    expect(textToSsml('x', 'en-US-JennyNeural', 4)).toContain('rate="3"');
+    expect(textToSsml('x', 'en-US-JennyNeural', 1)).not.toContain('prosody');
+  });
+});

@@ -13,11 +13,25 @@ export function voiceLocale(voice: string): string {
   return /^([a-z]{2,3}-[A-Z]{2})-/.exec(voice)?.[1] ?? 'en-US';
 }
 
-/** Plain text becomes SSML with every markup character escaped, so it is spoken literally. */
-export function textToSsml(text: string, voice: string): string {
+/** The speaking rates the service's voices accept (`<prosody rate>`), as multipliers of the normal rate. */
+export const MIN_PROSODY_RATE = 0.5;
+export const MAX_PROSODY_RATE = 3;
+
+/** `rate` as the voices can speak it: clamped to what they accept, to two decimals. */
+export function prosodyRate(rate: number): number {
+  return Math.round(Math.min(MAX_PROSODY_RATE, Math.max(MIN_PROSODY_RATE, rate)) * 100) / 100;
+}
+
+/**
+ * Plain text becomes SSML with every markup character escaped, so it is spoken literally; at a speaking `rate`
+ * other than 1 (clamped, see prosodyRate) inside a `<prosody rate>`.
+ */
+export function textToSsml(text: string, voice: string, rate = 1): string {
   const lang = voiceLocale(voice);
+  const spoken =
+    rate === 1 ? escapeXml(text) : `<prosody rate="${prosodyRate(rate)}">${escapeXml(text)}</prosody>`;
   return (
     `<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="${escapeXml(lang)}">` +
-    `<voice name="${escapeXml(voice)}">${escapeXml(text)}</voice></speak>`
+    `<voice name="${escapeXml(voice)}">${spoken}</voice></speak>`
   );
 }

@@ -1,24 +1,37 @@
 import {
-  CancellationDetails,
   Connection,
-  ResultReason,
-  SpeechSynthesisEventArgs,
-  SpeechSynthesisResult,
+  PropertyId,
+  SpeechSynthesisRequest,
+  SpeechSynthesisRequestInputType,
   SpeechSynthesizer,
 } from 'microsoft-cognitiveservices-speech-sdk';
-import { DEFAULT_WIRE_FORMAT, sdkOutputFormat, type WireFormat } from './audio-format';
+import { DEFAULT_WIRE_FORMAT, sdkOutputFormat, wireFormatInfo, type WireFormat } from './audio-format';
 import { closeSdkClient } from './close-sdk-client';
 import { ConnectionWatch, detachHandler } from './connection-watch';
 import { sdkObjectCensus, type SdkObjectCensus } from './sdk-object-census';
-import { SpeechClientBase, settlesWithin } from './speech-client-base';
+import { SpeechClientBase } from './speech-client-base';
+import { runSdkTurn, type TurnHost, type TurnPlan } from './sdk-turn';
 import { SpeechError } from './speech-error';
 import { createSpeechConfig, type SpeechTarget } from './speech-target';
-import { textToSsml } from './ssml';
+import { textToSsml, voiceLocale } from './ssml';
 import { SynthesizerInternals } from './synthesizer-internals';
+import { TextStreamInput } from './text-stream-input';
+import { TurnTracker } from './turn-tracker';
+import type { SynthesisOutcome, SynthesisRequest, TextStream, TextStreamRequest } from './tts-requests';
+import { WordLocator } from './word-timing';
+
+export type {
+  SynthesisOutcome,
+  SynthesisRequest,
+  TextStream,
+  TextStreamRequest,
+  TurnOptions,
+} from './tts-requests';
+export type { WordTiming } from './word-timing';
 
 export interface TtsClientOptions {
   target: SpeechTarget;
-  /** The synthesizer's configured voice: the warm-up utterance speaks with it. */
+  /** The synthesizer's configured voice: the warm-up utterance speaks with it, and text streams by default. */
   defaultVoice: string;
   /**
    * Longest a synthesis may go without progress (no first byte, or no next chunk) before it fails with TIMEOUT
@@ -38,40 +51,6 @@ export interface TtsClientOptions {
   census?: SdkObjectCensus;
 }
 
-export interface SynthesisRequest {
-  ssml: string;
-  format?: WireFormat;
-  /** Aborting ends the call at once (resolved as canceled) and asks the upstream to stop the turn. */
-  signal?: AbortSignal;
-  /** Overrides the client's no-progress deadline for this request. */
-  timeoutMs?: number;
-  /** Past this many audio bytes the turn is stopped and the call rejects with BAD_REQUEST naming the bound. */
-  maxAudioBytes?: number;
-  onChunk?: (chunk: Buffer) => void;
-}
-
-export interface SynthesisOutcome {
-  /** ms from the call to the first audio chunk; null when no audio arrived. */
-  firstByteMs: number | null;
-  totalMs: number;
-  bytes: number;
-  canceled: boolean;
-}
-
-/** One SDK turn, from speak to the SDK's last word on it. It may outlive the call that started it (stopping). */
-interface Turn {
-  /** Settles when the SDK reports the turn over, or the client gave up on it. */
-  readonly ended: Promise<void>;
-  readonly end: () => void;
-  /** The SDK has sent our SSML, so a stop now names this turn (before that it would name the previous one). */
-  started: boolean;
-  /** Nobody wants this turn's audio any more: the upstream is asked to stop it once it has started. */
-  stopping: boolean;
-  stopSent: boolean;
-  /** Ends the caller's wait, if it is still waiting: as canceled, or with an error. */
-  settle: (error: SpeechError | null, canceled: boolean) => void;
-}
-
 const WARMUP_TIMEOUT_MS = 5_000;
 
 /**
@@ -86,19 +65,19 @@ export class TtsClient extends SpeechClientBase {
   private readonly synthesizer: SpeechSynthesizer;
   private readonly internals: SynthesizerInternals;
   private readonly connection: ConnectionWatch;
+  private readonly turns: TurnTracker;
   private readonly synthesisTimeoutMs: number;
   private readonly connectTimeoutMs: number;
-  private readonly stopTimeoutMs: number;
   private format: WireFormat = DEFAULT_WIRE_FORMAT;
-  private turn: Turn | null = null;
-  /** synthesize() calls under way, including ones still waiting for the previous turn to end. */
+  /** synthesize() and text-stream calls under way, including ones still waiting for the previous turn to end. */
   private calls = 0;
+  /** Resolves when the latest call has started its turn (or given up): the next call may go. */
+  private admission: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: TtsClientOptions) {
     super('TTS', options.target);
     this.synthesisTimeoutMs = options.synthesisTimeoutMs ?? 10_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    this.stopTimeoutMs = options.stopTimeoutMs ?? 1_500;
     const config = createSpeechConfig(options.target);
     config.speechSynthesisOutputFormat = sdkOutputFormat(this.format);
     config.speechSynthesisVoiceName = options.defaultVoice;
@@ -106,6 +85,12 @@ export class TtsClient extends SpeechClientBase {
     this.synthesizer = new SpeechSynthesizer(config, null);
     this.internals = new SynthesizerInternals(this.synthesizer);
     this.internals.discardResultAudio();
+    this.turns = new TurnTracker({
+      requestStop: () => this.internals.requestStop(),
+      stopTimeoutMs: options.stopTimeoutMs ?? 1_500,
+      onStuck: () => this.markBroken(),
+      onIdle: () => detachHandler(this.synthesizer, 'synthesisStarted'),
+    });
     const connection = Connection.fromSynthesizer(this.synthesizer);
     this.connection = new ConnectionWatch(connection, (what, details) =>
       this.mapError(what, undefined, details),
@@ -122,7 +107,7 @@ export class TtsClient extends SpeechClientBase {
 
   /** A synthesis is under way, or a turn is still stopping after a cancel. */
   get busy(): boolean {
-    return this.calls > 0 || this.turn !== null;
+    return this.calls > 0 || this.turns.current !== null;
   }
 
   /**
@@ -131,10 +116,10 @@ export class TtsClient extends SpeechClientBase {
    * Never rejects. A turn still streaming for a caller is stopped too: that caller's call resolves as canceled.
    */
   async clearSessionState(): Promise<void> {
-    const turn = this.turn;
+    const turn = this.turns.current;
     if (turn === null || this.isDisposed) return;
-    this.stopTurn(turn);
-    await this.awaitStoppedTurn(turn);
+    this.turns.stop(turn);
+    await this.turns.awaitStopped(turn);
   }
 
   /**
@@ -165,168 +150,113 @@ export class TtsClient extends SpeechClientBase {
     this.assertUsable();
     this.calls++;
     try {
-      return await this.synthesizeNext(request);
+      return await this.runWhenFree({
+        options: request,
+        started: performance.now(),
+        words: new WordLocator(request.text),
+        speak: (done, fail) => this.synthesizer.speakSsmlAsync(request.ssml, done, fail),
+      });
     } finally {
       this.calls--;
     }
   }
 
-  private async synthesizeNext(request: SynthesisRequest): Promise<SynthesisOutcome> {
-    const started = performance.now();
+  /**
+   * One turn of the SDK's text streaming: the upstream starts speaking each sentence as soon as it has its text.
+   * Pieces may be written at once, before the turn starts (after a previous one): the SDK holds them until then.
+   * The no-progress deadline runs once the text has ended; before that `idleTimeoutMs` bounds the wait for text.
+   * Cancel, stop and the audio bound work as for synthesize().
+   */
+  streamText(request: TextStreamRequest = {}): TextStream {
+    this.assertUsable();
+    const sdkRequest = new SpeechSynthesisRequest(SpeechSynthesisRequestInputType.TextStream);
+    const input = new TextStreamInput(sdkRequest.inputStream, request.idleTimeoutMs);
+    const voice = request.voice ?? this.options.defaultVoice;
+    this.calls++;
+    const done = this.runWhenFree({
+      options: request,
+      started: performance.now(),
+      words: input.words,
+      input,
+      speak: (finished, fail) => {
+        // A text stream names no voice of its own: the SDK sends the synthesizer's voice with the request.
+        this.synthesizer.properties.setProperty(PropertyId.SpeechServiceConnection_SynthVoice, voice);
+        this.synthesizer.properties.setProperty(
+          PropertyId.SpeechServiceConnection_SynthLanguage,
+          voiceLocale(voice),
+        );
+        this.synthesizer.speakAsync(sdkRequest, finished, fail);
+      },
+    }).finally(() => {
+      input.finish();
+      this.calls--;
+    });
+    return { write: (text) => input.write(text), end: () => input.end(), done };
+  }
+
+  /**
+   * Waits for the calls before this one to start their turns and for the previous turn to end, then runs this one
+   * (unless the caller gave up meanwhile). Calls are admitted in order: two calls made at once must not both see
+   * no turn and attach their handlers to the same synthesizer.
+   */
+  private async runWhenFree(plan: TurnPlan): Promise<SynthesisOutcome> {
+    const { signal, format = DEFAULT_WIRE_FORMAT } = plan.options;
     const canceledEarly = (): SynthesisOutcome => ({
       firstByteMs: null,
-      totalMs: performance.now() - started,
+      totalMs: performance.now() - plan.started,
       bytes: 0,
+      audioMs: 0,
       canceled: true,
     });
-    if (request.signal?.aborted) return canceledEarly();
-    await this.settlePreviousTurn();
-    this.assertUsable();
-    if (request.signal?.aborted) return canceledEarly();
-    const format = request.format ?? DEFAULT_WIRE_FORMAT;
-    if (format !== this.format) {
-      this.internals.setOutputFormat(sdkOutputFormat(format));
-      this.format = format;
-    }
-    return this.runTurn(request, started);
-  }
-
-  private runTurn(request: SynthesisRequest, started: number): Promise<SynthesisOutcome> {
-    const { signal, onChunk } = request;
-    const maxAudioBytes = request.maxAudioBytes ?? this.options.maxAudioBytes ?? Number.POSITIVE_INFINITY;
-    const timeoutMs = request.timeoutMs ?? this.synthesisTimeoutMs;
-    let firstByteMs: number | null = null;
-    let bytes = 0;
-
-    return new Promise<SynthesisOutcome>((resolve, reject) => {
-      let settled = false;
-      const settle = (error: SpeechError | null, canceled: boolean): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        // Unset rather than a no-op: the SDK then skips building event args for the chunks still coming.
-        detachHandler(this.synthesizer, 'synthesizing');
-        if (error) reject(error);
-        else resolve({ firstByteMs, totalMs: performance.now() - started, bytes, canceled });
-      };
-      const turn = this.beginTurn(settle);
-      const onAbort = (): void => this.stopTurn(turn);
-      const timer = setTimeout(() => {
-        this.markBroken();
-        this.endTurn(turn);
-        settle(new SpeechError('TIMEOUT', `synthesis made no progress for ${timeoutMs} ms`), false);
-      }, timeoutMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-
-      this.synthesizer.synthesisStarted = () => {
-        turn.started = true;
-        if (turn.stopping) this.sendStop(turn);
-      };
-      this.synthesizer.synthesizing = (_sender: unknown, event: SpeechSynthesisEventArgs) => {
-        if (settled) return;
-        const chunk = Buffer.from(event.result.audioData);
-        if (chunk.length === 0) return;
-        timer.refresh();
-        if (bytes + chunk.length > maxAudioBytes) {
-          settle(
-            new SpeechError(
-              'BAD_REQUEST',
-              `the synthesis would produce more than ${maxAudioBytes} bytes of audio (maxAudioBytes); it was stopped`,
-            ),
-            false,
-          );
-          this.stopTurn(turn);
-          return;
-        }
-        firstByteMs ??= performance.now() - started;
-        bytes += chunk.length;
-        onChunk?.(chunk);
-      };
-      try {
-        this.synthesizer.speakSsmlAsync(
-          request.ssml,
-          (result: SpeechSynthesisResult) => {
-            this.endTurn(turn);
-            if (result.reason === ResultReason.SynthesizingAudioCompleted) return settle(null, false);
-            // After any cancel the SDK's connection state is suspect: recycle this client.
-            this.markBroken();
-            const details = CancellationDetails.fromResult(result);
-            settle(this.mapError('synthesis', details.ErrorCode, details.errorDetails ?? ''), false);
-          },
-          (error: string) => {
-            this.endTurn(turn);
-            this.markBroken();
-            settle(this.mapError('synthesis', undefined, error), false);
-          },
-        );
-      } catch (error) {
-        // A synchronous throw makes the SDK dispose the synthesizer itself.
-        this.endTurn(turn);
-        this.markBroken();
-        settle(this.mapError('synthesis', undefined, String(error)), false);
+    const before = this.admission;
+    let admitNext!: () => void;
+    this.admission = new Promise<void>((resolve) => (admitNext = resolve));
+    let outcome: Promise<SynthesisOutcome>;
+    try {
+      await before;
+      if (signal?.aborted) return canceledEarly();
+      await this.turns.settlePrevious();
+      this.assertUsable();
+      if (signal?.aborted) return canceledEarly();
+      if (plan.input?.idleExpired) throw plan.input.idleError();
+      if (format !== this.format) {
+        this.internals.setOutputFormat(sdkOutputFormat(format));
+        this.format = format;
       }
-    });
-  }
-
-  private beginTurn(settle: Turn['settle']): Turn {
-    let end!: () => void;
-    const ended = new Promise<void>((resolve) => (end = resolve));
-    const turn: Turn = { ended, end, started: false, stopping: false, stopSent: false, settle };
-    this.turn = turn;
-    return turn;
-  }
-
-  private endTurn(turn: Turn): void {
-    turn.end();
-    if (this.turn !== turn) return;
-    this.turn = null;
-    detachHandler(this.synthesizer, 'synthesisStarted');
-  }
-
-  /** The caller is done with this turn: end its wait as canceled and ask the upstream to stop producing audio. */
-  private stopTurn(turn: Turn): void {
-    turn.settle(null, true);
-    if (turn.stopping) return;
-    turn.stopping = true;
-    if (turn.started) this.sendStop(turn);
-  }
-
-  private sendStop(turn: Turn): void {
-    if (turn.stopSent || this.turn !== turn) return;
-    turn.stopSent = true;
-    // A failed send leaves the turn running: the bounded wait for its end then breaks the client.
-    this.internals.requestStop().catch(() => undefined);
-  }
-
-  /** Waits for a stopped turn to end, at most `stopTimeoutMs`; past that the client is broken. */
-  private async awaitStoppedTurn(turn: Turn): Promise<void> {
-    if (await settlesWithin(turn.ended, this.stopTimeoutMs)) return;
-    this.markBroken();
-    this.endTurn(turn);
-  }
-
-  /** One turn at a time: a stopping turn is waited for (bounded), a running one until it ends (its deadline). */
-  private async settlePreviousTurn(): Promise<void> {
-    for (let turn = this.turn; turn !== null; turn = this.turn) {
-      if (turn.stopping) await this.awaitStoppedTurn(turn);
-      else await turn.ended;
+      // The turn begins here, synchronously: the next call, admitted now, finds it and waits for its end.
+      outcome = runSdkTurn(this.turnHost(), plan);
+    } finally {
+      admitNext();
     }
+    return outcome;
+  }
+
+  private turnHost(): TurnHost {
+    return {
+      synthesizer: this.synthesizer,
+      turns: this.turns,
+      timeoutMs: this.synthesisTimeoutMs,
+      maxAudioBytes: this.options.maxAudioBytes ?? Number.POSITIVE_INFINITY,
+      bytesPerSecond: wireFormatInfo(this.format).bytesPerSecond,
+      markBroken: () => this.markBroken(),
+      mapError: (what, code, details) => this.mapError(what, code, details),
+    };
   }
 
   /** Detaches every handler and closes the synthesizer; resolves when its socket is gone. */
   protected async close(): Promise<void> {
-    const turn = this.turn;
+    const turn = this.turns.current;
     if (turn !== null) {
       turn.settle(
         new SpeechError('INTERNAL', `TTS client ${this.id} was disposed during the synthesis`),
         false,
       );
-      this.endTurn(turn);
+      this.turns.end(turn);
     }
     this.connection.detach();
     detachHandler(this.synthesizer, 'synthesizing');
     detachHandler(this.synthesizer, 'synthesisStarted');
+    detachHandler(this.synthesizer, 'wordBoundary');
     const orphan = this.internals.orphanedConnection();
     await closeSdkClient(this.synthesizer);
     if (orphan) await orphan.then((connection) => connection.dispose()).catch(() => undefined);

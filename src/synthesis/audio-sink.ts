@@ -26,6 +26,8 @@ export type SynthesisResult =
 
 /** Where a synthesis's audio and answer go: a Socket.IO connection, an HTTP response. */
 export interface AudioSink {
+  /** A synthesizer was allocated for the request, from `tier`; called at most once, before any audio. */
+  allocated(tier: AllocationTier): void;
   /** One chunk of audio, in order; `seq` counts from 0. */
   emit(chunk: Buffer, seq: number): void;
   /** Bytes emitted but not yet handed to the network: the back-pressure signal. */

@@ -1,4 +1,5 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { MAX_PROSODY_RATE, MIN_PROSODY_RATE } from '../speech/ssml';
 import { illegalCharacterProblem } from './xml-characters';
 
 /** Azure's per-turn SSML limit, in UTF-8 bytes. */
@@ -12,9 +13,6 @@ export const MAX_SSML_BYTES = 64 * 1024;
 export const ESTIMATE_MS_PER_CHARACTER = 60;
 /** The longest pause a single `<break>` or `<mstts:silence>` produces (the service caps longer ones). */
 const MAX_PAUSE_MS = 20_000;
-/** Prosody rates the service accepts, as multipliers of the normal rate. */
-const MIN_RATE = 0.5;
-const MAX_RATE = 3;
 
 const BREAK_STRENGTH_MS: Record<string, number> = {
   none: 0,
@@ -74,7 +72,7 @@ function prosodyRate(value: string | undefined): number | null {
   else if (/^[+-]?\d+(\.\d+)?%$/.test(text)) rate = 1 + Number(text.slice(0, -1)) / 100;
   else if (/^\d+(\.\d+)?$/.test(text)) rate = Number(text);
   else return null;
-  return Math.min(MAX_RATE, Math.max(MIN_RATE, rate));
+  return Math.min(MAX_PROSODY_RATE, Math.max(MIN_PROSODY_RATE, rate));
 }
 
 /**
@@ -144,7 +142,7 @@ export function analyzeSsml(ssml: string): SsmlCheck {
   return { ok: true, analysis: { voices, estimatedMs: Math.round(textMs + pausesMs) } };
 }
 
-/** The estimated audio length of plain text spoken at the normal rate. */
-export function estimateTextMs(text: string): number {
-  return text.replace(/\s+/g, ' ').trim().length * ESTIMATE_MS_PER_CHARACTER;
+/** The estimated audio length of plain text spoken at `rate` times the normal rate. */
+export function estimateTextMs(text: string, rate = 1): number {
+  return Math.round((text.replace(/\s+/g, ' ').trim().length * ESTIMATE_MS_PER_CHARACTER) / rate);
 }

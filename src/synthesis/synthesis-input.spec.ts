@@ -78,3 +78,32 @@ describe('maxAudioBytesFor', () => {
     expect(maxAudioBytesFor('pcm-16k', { maxAudioMs: 600_000, maxAudioBytes: 5_000 })).toBe(5_000);
   });
 });
+
+describe('prepareSsml at a speaking rate', () => {
+  it('speaks text at the rate in one step, and estimates its audio at that rate', () => {
+    const checks: InputChecks = { limits: { maxAudioMs: 60_000, maxAudioBytes: 10_000_000 } };
+    const ssml = prepareSsml(
+      { text: 'a & b', voice: 'en-GB-RyanNeural', format: 'pcm-16k', speed: 1.5 },
+      checks,
+    );
+    expect(ssml).toContain('<prosody rate="1.5">a &amp; b</prosody>');
+    // 600 characters: 36 s at the normal rate, 72 s at half speed (over the 60 s limit), 24 s at 1.5.
+    const text = 'a'.repeat(600);
+    expect(prepareSsml({ text, voice: 'v', format: 'pcm-16k' }, checks)).not.toContain('prosody');
+    expect(refusal(() => prepareSsml({ text, voice: 'v', format: 'pcm-16k', speed: 0.5 }, checks))).toMatch(
+      /about 72 s of audio/,
+    );
+    // OpenAI's slowest speed is clamped to the slowest rate the voices speak.
+    expect(refusal(() => prepareSsml({ text, voice: 'v', format: 'pcm-16k', speed: 0.25 }, checks))).toMatch(
+      /about 72 s of audio/,
+    );
+  });
+
+  it('names the field the client sent in a refusal', () => {
+    expect(
+      refusal(() =>
+        prepareSsml({ text: 'a\u0000', voice: 'v', format: 'pcm-16k', textField: 'input' }, checks),
+      ),
+    ).toMatch(/^input contains U\+0000/);
+  });
+});

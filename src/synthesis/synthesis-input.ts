@@ -1,5 +1,5 @@
 import type { WireFormat } from '../speech/audio-format';
-import { textToSsml } from '../speech/ssml';
+import { prosodyRate, textToSsml } from '../speech/ssml';
 import { checkEstimatedAudio, type AudioLimits } from './audio-limits';
 import { badRequest } from './error-body';
 import { analyzeSsml, estimateTextMs } from './ssml-analysis';
@@ -12,6 +12,10 @@ export interface SynthesisInput {
   /** Voice for `text` (SSML names its own voices). */
   voice: string;
   format: WireFormat;
+  /** Speaking rate for `text` (1 = normal; OpenAI's `speed`), spoken as SSML prosody rate, clamped. */
+  speed?: number;
+  /** What the client called the text field (`text`, OpenAI's `input`), for error messages. Default `text`. */
+  textField?: string;
 }
 
 export interface InputChecks {
@@ -23,7 +27,8 @@ export interface InputChecks {
 /**
  * The SSML to send upstream for `input`, after the checks every transport makes before anything reaches the
  * upstream: characters XML 1.0 does not allow, malformed SSML, unknown voices, and audio that would exceed the
- * per-request limits. Throws a BAD_REQUEST SpeechError naming the problem.
+ * per-request limits. Text is escaped into SSML (at its speaking rate) in one step: nothing built here is parsed
+ * again. Throws a BAD_REQUEST SpeechError naming the problem.
  */
 export function prepareSsml(input: SynthesisInput, checks: InputChecks): string {
   let ssml: string;
@@ -37,11 +42,12 @@ export function prepareSsml(input: SynthesisInput, checks: InputChecks): string 
     estimatedMs = check.analysis.estimatedMs;
   } else {
     const text = input.text ?? '';
-    const problem = illegalCharacterProblem('text', text);
+    const problem = illegalCharacterProblem(input.textField ?? 'text', text);
     if (problem !== null) throw badRequest(problem);
-    ssml = textToSsml(text, input.voice);
+    const rate = input.speed === undefined || input.speed === 1 ? 1 : prosodyRate(input.speed);
+    ssml = textToSsml(text, input.voice, rate);
     voices = [input.voice];
-    estimatedMs = estimateTextMs(text);
+    estimatedMs = estimateTextMs(text, rate);
   }
   if (checks.knownVoice !== undefined) {
     for (const voice of voices) {

@@ -66,7 +66,12 @@ class FakeLease implements SynthesizerLease {
 class FakeSink implements AudioSink {
   readonly chunks: Array<{ bytes: number; seq: number }> = [];
   readonly results: SynthesisResult[] = [];
+  readonly tiers: AllocationTier[] = [];
   buffered = 0;
+
+  allocated(tier: AllocationTier): void {
+    this.tiers.push(tier);
+  }
 
   emit(chunk: Buffer, seq: number): void {
     this.chunks.push({ bytes: chunk.length, seq });
@@ -232,6 +237,54 @@ describe('SynthesisJob', () => {
     t.job.abandon(CANCELED);
     expect(t.sink.results).toEqual([
       { kind: 'canceled', requestId: 'r1', tier: null, firstByteMs: null, totalMs: 0, bytes: 0 },
+    ]);
+    expect(t.lease.acquired).toBe(0);
+  });
+
+  it('tells the sink the tier once a synthesizer is allocated, before any audio', async () => {
+    const t = setup();
+    const running = t.start();
+    await flush();
+    expect(t.sink.tiers).toEqual([AllocationTier.WARM]);
+    expect(t.sink.chunks).toEqual([]);
+    t.synthesizer.finish();
+    await running;
+    expect(t.sink.tiers).toEqual([AllocationTier.WARM]);
+  });
+
+  it('stops from outside its transport: a running request is aborted, one not yet run is answered at once', async () => {
+    const running = setup();
+    const served = running.start();
+    await flush();
+    running.job.stop(SHUTTING_DOWN);
+    await served;
+    await running.job.finished;
+    expect(running.sink.results).toEqual([
+      expect.objectContaining({ kind: 'failed', error: expect.objectContaining({ code: 'SHUTTING_DOWN' }) }),
+    ]);
+    expect(running.lease.releases).toEqual(['aborted']);
+
+    const waiting = setup();
+    waiting.job.stop(SHUTTING_DOWN);
+    await waiting.job.finished;
+    await waiting.start(); // its turn comes later: nothing runs, nothing is answered twice
+    expect(waiting.sink.results).toEqual([
+      expect.objectContaining({ kind: 'failed', error: expect.objectContaining({ code: 'SHUTTING_DOWN' }) }),
+    ]);
+    expect(waiting.lease.acquired).toBe(0);
+  });
+
+  it('answers a refused request once, with the refusal, without running it', async () => {
+    const t = setup();
+    t.job.refuse(new SpeechError('RATE_LIMITED', 'queue full'));
+    t.job.abandon(CANCELED);
+    await t.job.finished;
+    expect(t.sink.results).toEqual([
+      expect.objectContaining({
+        kind: 'failed',
+        tier: null,
+        error: expect.objectContaining({ code: 'RATE_LIMITED' }),
+      }),
     ]);
     expect(t.lease.acquired).toBe(0);
   });

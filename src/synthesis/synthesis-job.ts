@@ -31,12 +31,20 @@ const round = (ms: number): number => Math.round(ms * 10) / 10;
 
 /**
  * One synthesis, whatever the transport: allocate a synthesizer from the lease, stream its chunks into the sink
- * the moment they arrive, answer once. Every way it can end — completed, canceled, aborted, failed — goes through
- * one path to one `sink.reply`, and the synthesizer always goes back to the lease. `run` never rejects.
+ * the moment they arrive, answer once. Every way it can end — completed, canceled, aborted, failed, dropped before
+ * it ran — goes through one path to one `sink.reply`, and the synthesizer always goes back to the lease. `run`
+ * never rejects.
  */
 export class SynthesisJob {
   private readonly now: () => number;
   private readonly span: SynthesisSpan;
+  /** The request's own signal (cancel, disconnect), `stop` (shutdown) and back-pressure all end up here. */
+  private readonly stream = new AbortController();
+  private started = false;
+  private answered = false;
+  private resolveFinished!: () => void;
+  /** Resolves once the request was answered (and its synthesizer handed back to the lease). */
+  readonly finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
 
   constructor(
     private readonly lease: SynthesizerLease,
@@ -55,19 +63,26 @@ export class SynthesisJob {
 
   /** The request ends before it ran (dropped from a queue): answered for `reason`. */
   abandon(reason: AbortReason): void {
-    this.finish(
-      this.resultFor(reason, {
-        requestId: this.requestId,
-        tier: null,
-        firstByteMs: null,
-        totalMs: 0,
-        bytes: 0,
-      }),
-    );
+    this.finish(this.resultFor(reason, this.unstarted()));
   }
 
-  async run(signal: AbortSignal): Promise<void> {
-    const { lease, sink, request, limits, span } = this;
+  /** The request is refused before it ran (a full queue): answered with `error`. */
+  refuse(error: unknown): void {
+    this.finish(this.resultFor(error, this.unstarted()));
+  }
+
+  /** Ends the request for `reason` from outside its transport (shutdown): aborts it, or drops it if not yet run. */
+  stop(reason: AbortReason): void {
+    if (this.answered) return;
+    if (this.started) this.stream.abort(reason);
+    else this.abandon(reason);
+  }
+
+  /** Serves the request; `signal` (cancel, disconnect) aborts it. A request answered already does nothing. */
+  async run(signal?: AbortSignal): Promise<void> {
+    if (this.answered || this.started) return;
+    this.started = true;
+    const { lease, sink, request, limits, span, stream } = this;
     const started = this.now();
     const progress: SynthesisProgress = {
       requestId: request.requestId,
@@ -76,11 +91,9 @@ export class SynthesisJob {
       totalMs: 0,
       bytes: 0,
     };
-    // The request's own signal (cancel, disconnect, shutdown) or back-pressure: either stops the stream.
-    const stream = new AbortController();
-    const forward = (): void => stream.abort(signal.reason);
-    if (signal.aborted) forward();
-    else signal.addEventListener('abort', forward, { once: true });
+    const forward = (): void => stream.abort(signal?.reason);
+    if (signal?.aborted === true) forward();
+    else signal?.addEventListener('abort', forward, { once: true });
     let leased: LeasedSynthesizer | null = null;
     let end: SynthesisEnd = 'aborted';
     let result: SynthesisResult;
@@ -91,6 +104,7 @@ export class SynthesisJob {
       // The clock is read for the span only: with tracing off the shared no-op span is all there is.
       if (span !== NOOP_SYNTHESIS_SPAN) span.setPoolWaitMs(round(this.now() - started));
       span.setTier(leased.tier);
+      sink.allocated(leased.tier);
       stream.signal.throwIfAborted();
       let seq = 0;
       const synthesis: SynthesisRequest = {
@@ -125,15 +139,21 @@ export class SynthesisJob {
       if (!isAbortReason(reason)) end = 'failed';
       result = this.resultFor(reason, progress);
     } finally {
-      signal.removeEventListener('abort', forward);
+      signal?.removeEventListener('abort', forward);
     }
     if (leased !== null) lease.release(leased.client, end);
     span.setAudioBytes(progress.bytes);
     this.finish(result);
   }
 
+  private unstarted(): SynthesisProgress {
+    return { requestId: this.requestId, tier: null, firstByteMs: null, totalMs: 0, bytes: 0 };
+  }
+
   /** Answers the request once and closes its span with the outcome the client was given. */
   private finish(result: SynthesisResult): void {
+    if (this.answered) return;
+    this.answered = true;
     const { span } = this;
     switch (result.kind) {
       case 'completed':
@@ -154,6 +174,7 @@ export class SynthesisJob {
       this.sink.reply(result);
     } finally {
       span.end();
+      this.resolveFinished();
     }
   }
 

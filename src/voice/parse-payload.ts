@@ -38,6 +38,13 @@ export function parseAudioFrame(data: unknown): Buffer {
   return frame;
 }
 
+/** The requestId a payload names, if any (for error events about requests that could not be parsed). */
+export function looseRequestId(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null || Buffer.isBuffer(data)) return undefined;
+  const id = (data as { requestId?: unknown }).requestId;
+  return typeof id === 'string' && id.length <= 64 ? id : undefined;
+}
+
 function describeKind(data: unknown): string {
   if (data === null) return 'null';
   if (Array.isArray(data)) return 'an array';

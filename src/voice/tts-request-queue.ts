@@ -3,7 +3,10 @@ import { CANCELED, type AbortReason } from '../synthesis/abort-reason';
 /** One queued synthesis. `run` should never reject; its `signal` aborts on cancel(requestId) and cancelAll(). */
 export interface TtsJob {
   readonly requestId: string;
-  /** Runs the request; it must watch `signal` and settle soon after it aborts (`signal.reason` says why). */
+  /**
+   * Runs the request; it must watch `signal` and settle soon after it aborts (`signal.reason` says why). A job
+   * answered while it waited (stopped at shutdown) returns at once.
+   */
   run(signal: AbortSignal): Promise<void>;
   /** The job was dropped before it started, for `reason`: answer its request (it never runs). */
   abandon(reason: AbortReason): void;
@@ -22,18 +25,8 @@ interface Slot {
 export class TtsRequestQueue {
   private readonly waiting: Slot[] = [];
   private running: Slot | null = null;
-  private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly maxPending: number) {}
-
-  /** Waiting requests (not counting the running one). */
-  get pending(): number {
-    return this.waiting.length;
-  }
-
-  get busy(): boolean {
-    return this.running !== null || this.waiting.length > 0;
-  }
 
   /** True when a request with this id is waiting or running. */
   has(requestId: string): boolean {
@@ -61,7 +54,6 @@ export class TtsRequestQueue {
     const [slot] = this.waiting.splice(index, 1);
     slot.controller.abort(CANCELED);
     slot.job.abandon(CANCELED);
-    this.notifyIfIdle();
     return true;
   }
 
@@ -72,19 +64,12 @@ export class TtsRequestQueue {
       slot.job.abandon(reason);
     }
     this.running?.controller.abort(reason);
-    this.notifyIfIdle();
-  }
-
-  /** Resolves once nothing is running or waiting. */
-  whenIdle(): Promise<void> {
-    if (!this.busy) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private pump(): void {
     if (this.running !== null) return;
     const slot = this.waiting.shift();
-    if (slot === undefined) return this.notifyIfIdle();
+    if (slot === undefined) return;
     this.running = slot;
     void slot.job
       .run(slot.controller.signal)
@@ -93,12 +78,5 @@ export class TtsRequestQueue {
         this.running = null;
         this.pump();
       });
-  }
-
-  private notifyIfIdle(): void {
-    if (this.busy) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
   }
 }

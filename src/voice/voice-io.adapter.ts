@@ -1,16 +1,25 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type { Observable } from 'rxjs';
-import type { Server, ServerOptions } from 'socket.io';
+import type { Namespace, Server, ServerOptions } from 'socket.io';
 import { FLEET_SOCKET_ADAPTER } from '../fleet/fleet-tokens';
 import type { FleetSocketAdapter } from '../fleet/socket/fleet-socket-adapter';
 import { isLoopbackAddress } from '../access/api-key-auth';
 import { VOICE_SETTINGS, type VoiceSettings } from './voice-options';
 
 /** Marks servers built by VoiceIoAdapter, so the gateway can warn when the application forgot to use it. */
-export const VOICE_IO_CONFIGURED = Symbol('VOICE_IO_CONFIGURED');
+const VOICE_IO_CONFIGURED = Symbol('VOICE_IO_CONFIGURED');
+
+/** Warns when `namespace`'s server was not made by VoiceIoAdapter (its CORS and size bounds would be missing). */
+export function warnUnlessConfigured(namespace: Namespace, logger: Logger): void {
+  if (Reflect.get(namespace.server, VOICE_IO_CONFIGURED) === true) return;
+  logger.warn(
+    'the Socket.IO server was not created by VoiceIoAdapter: CORS_ORIGINS and the message size bound are ' +
+      'not applied (app.useWebSocketAdapter(new VoiceIoAdapter(app)))',
+  );
+}
 
 /** `localhost`, `*.localhost` and loopback addresses: names that can only mean this machine. */
 function isLoopbackHostName(hostname: string): boolean {

@@ -81,3 +81,6 @@ export const VOICE_SETTINGS = Symbol('VOICE_SETTINGS');
 
 /** Optional `Clock` (src/pools/clock.ts) for session grace and idle-synthesizer timers; tests inject a fake one. */
 export const VOICE_CLOCK = Symbol('VOICE_CLOCK');
+
+/** The SessionFleet the voice layer reports its sessions to: the fleet's in fleet mode, else SINGLE_PROCESS. */
+export const VOICE_FLEET = Symbol('VOICE_FLEET');

@@ -8,7 +8,11 @@ export type SpeechRoute = { kind: 'synthesis' } | { kind: 'recognition'; endpoin
 export type UpgradeDecision =
   { ok: true; route: SpeechRoute } | { ok: false; status: number; message: string };
 
-const SYNTHESIS_PATH = /^\/tts\/cognitiveservices\/websocket\/v1\/?$/i;
+/**
+ * The SDK's synthesis path (`/tts/cognitiveservices/websocket/v1`), and the v2 path that Microsoft documents for
+ * text streaming (`/cognitiveservices/websocket/v2`, set as the endpoint): one handler serves both.
+ */
+const SYNTHESIS_PATH = /^(\/tts)?\/cognitiveservices\/websocket\/v[12]\/?$/i;
 
 export function routeFor(url: URL): SpeechRoute | undefined {
   if (SYNTHESIS_PATH.test(url.pathname)) return { kind: 'synthesis' };

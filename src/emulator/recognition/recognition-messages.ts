@@ -82,7 +82,8 @@ function shown(words: readonly HeardWord[], settings: RecognitionSettings): Hear
 function languageOf(match: SpeechMatch, settings: RecognitionSettings): object {
   const candidates = settings.languageCandidates;
   if (!candidates) return {};
-  const locale = match.synthesis.locale;
+  // A synthesis may change voices between sentences: the phrase's first word names the voice heard.
+  const locale = match.words[0]?.locale ?? 'en-US';
   const exact = candidates.find((c) => c.toLowerCase() === locale.toLowerCase());
   const base = locale.split('-')[0].toLowerCase();
   const sameLanguage = candidates.find((c) => c.split('-')[0].toLowerCase() === base);

@@ -1,13 +1,11 @@
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
-import { RunningEmulator, startEmulator } from '..';
 import {
   cancellation,
-  closeClient,
-  newSynthesizer,
   recognizeOnce,
   requestStop,
   speak,
   speakSsml,
+  synthesisFixture,
   newSynthesizerForHttp,
   withDeadline,
   TEST_VOICES as VOICES,
@@ -17,22 +15,8 @@ const ssml = (inner: string): string =>
   `<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="en-US"><voice name="en-US-JennyNeural">${inner}</voice></speak>`;
 
 describe.each(VOICES)('speech emulator synthesis (%s voice)', (voice) => {
-  let emulator: RunningEmulator;
-  const synthesizers: sdk.SpeechSynthesizer[] = [];
-  const synthesizer = (format?: sdk.SpeechSynthesisOutputFormat): sdk.SpeechSynthesizer => {
-    const s = newSynthesizer(emulator, format);
-    synthesizers.push(s);
-    return s;
-  };
-
-  beforeEach(async () => {
-    emulator = await startEmulator({ port: 0, voice });
-  });
-
-  afterEach(async () => {
-    await Promise.all(synthesizers.splice(0).map(closeClient));
-    await emulator.close();
-  });
+  const fixture = synthesisFixture(voice);
+  const { synthesizer } = fixture;
 
   it('runs several syntheses on one synthesizer over one socket', async () => {
     const s = synthesizer();
@@ -41,7 +25,7 @@ describe.each(VOICES)('speech emulator synthesis (%s voice)', (voice) => {
       expect(result.reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
       expect(result.audioData.byteLength).toBeGreaterThan(0);
     }
-    expect(emulator.stats()).toMatchObject({ connectionsTotal: 1, connectionsOpen: 1, syntheses: 3 });
+    expect(fixture.emulator.stats()).toMatchObject({ connectionsTotal: 1, connectionsOpen: 1, syntheses: 3 });
   });
 
   it('pre-connects with Connection.openConnection: the server sees the socket before any synthesis', async () => {
@@ -50,9 +34,9 @@ describe.each(VOICES)('speech emulator synthesis (%s voice)', (voice) => {
     const connected = new Promise<void>((resolve) => (connection.connected = () => resolve()));
     connection.openConnection();
     await withDeadline(connected, 10_000, 'connection.connected');
-    expect(emulator.stats()).toMatchObject({ connectionsOpen: 1, connectionsTotal: 1, syntheses: 0 });
+    expect(fixture.emulator.stats()).toMatchObject({ connectionsOpen: 1, connectionsTotal: 1, syntheses: 0 });
     expect((await speak(s, 'Warm already.')).reason).toBe(sdk.ResultReason.SynthesizingAudioCompleted);
-    expect(emulator.stats()).toMatchObject({ connectionsTotal: 1, syntheses: 1 });
+    expect(fixture.emulator.stats()).toMatchObject({ connectionsTotal: 1, syntheses: 1 });
   });
 
   it.each([
@@ -158,8 +142,8 @@ describe.each(VOICES)('speech emulator synthesis (%s voice)', (voice) => {
   });
 
   it('knows voices by short or long name, in any case; the list is served where getVoicesAsync asks for it', async () => {
-    const s = newSynthesizerForHttp(emulator);
-    synthesizers.push(s);
+    const s = newSynthesizerForHttp(fixture.emulator);
+    fixture.keep(s);
     const result = await withDeadline(s.getVoicesAsync(), 10_000, 'getVoicesAsync');
     expect(result.reason).toBe(sdk.ResultReason.VoicesListRetrieved);
     const names = result.voices.map((v) => v.shortName);
@@ -186,7 +170,7 @@ describe.each(VOICES)('speech emulator synthesis (%s voice)', (voice) => {
 
   it('synthesized audio is recognised back as its text (round trip)', async () => {
     const result = await speak(synthesizer(), 'Round trip through the emulator.');
-    const { result: heard } = await recognizeOnce(emulator, [
+    const { result: heard } = await recognizeOnce(fixture.emulator, [
       new ArrayBuffer(8000),
       result.audioData,
       new ArrayBuffer(16000),
@@ -199,12 +183,12 @@ describe.each(VOICES)('speech emulator synthesis (%s voice)', (voice) => {
     const a = synthesizer();
     const b = synthesizer();
     await Promise.all([speak(a, 'One.'), speak(b, 'Two.')]);
-    expect(emulator.stats().connectionsOpen).toBe(2);
-    await emulator.close();
-    expect(emulator.stats().connectionsOpen).toBe(0);
+    expect(fixture.emulator.stats().connectionsOpen).toBe(2);
+    await fixture.emulator.close();
+    expect(fixture.emulator.stats().connectionsOpen).toBe(0);
   });
   it("honours the SDK's stop (synthesis.control): the turn ends at once, without the rest of its audio", async () => {
-    emulator.setFaults({ realtimeFactor: 1 });
+    fixture.emulator.setFaults({ realtimeFactor: 1 });
     const s = synthesizer();
     const long = ssml('Start.<break time="20s"/>Never spoken.');
     let stopped = false;

@@ -3,8 +3,15 @@ import { hashString } from '../audio/deterministic-random';
 import { EspeakInstallation, speakToWav } from './espeak-process';
 import { LruCache } from './lru-cache';
 import { resamplePcm16 } from '../audio/pcm-resampler';
-import { assembleSpeech, AssemblyPart, RenderedSegment } from './speech-assembler';
-import { RenderedSpeech, RenderRequest, SpeechVoice, TimedWord } from './speech-voice';
+import { renderDocument } from './speech-plan';
+import {
+  RenderedSegment,
+  RenderedSpeech,
+  RenderRequest,
+  SpeechUnit,
+  SpeechVoice,
+  TimedWord,
+} from './speech-voice';
 import { parseWavHeader, pcm16FromBytes } from '../audio/wav-header';
 import { tokenizeWords } from './word-tokenizer';
 
@@ -20,12 +27,15 @@ export interface EspeakVoiceOptions {
 }
 
 /**
- * Speaks text with espeak-ng so a person hears the words, resampled to the requested rate. Output is cached
- * per (voice, text) and per rate in bounded LRUs, identical concurrent requests share one process, and
- * processes are bounded. Word timings are estimated from the audio's energy (espeak does not report them).
+ * Speaks text with espeak-ng so a person hears the words, resampled to the requested rate, one unit (sentence) per
+ * process so that a long text starts streaming after its first sentence. Output is cached per (voice, text) and
+ * per rate in bounded LRUs, identical concurrent requests share one process, and processes are bounded. Word timings are estimated from the audio's energy (espeak does not report them).
  */
 export class EspeakVoice implements SpeechVoice {
   readonly kind = 'espeak' as const;
+  /** espeak-ng's own output starts and ends with a little silence already. */
+  readonly leadMs = 0;
+  readonly tailMs = 0;
   private readonly processes: AsyncSemaphore;
   private readonly raw = new LruCache<string, Int16Array>(128, 4_000_000, (s) => s.length);
   private readonly inFlight = new Map<string, Promise<Int16Array>>();
@@ -38,20 +48,13 @@ export class EspeakVoice implements SpeechVoice {
     this.processes = new AsyncSemaphore(options.maxProcesses ?? 4);
   }
 
-  async render(request: RenderRequest): Promise<RenderedSpeech> {
-    const parts: AssemblyPart[] = [];
-    for (const segment of request.segments) {
-      if (segment.kind === 'break') {
-        parts.push({ kind: 'silence', ms: segment.ms });
-        continue;
-      }
-      const voice = this.espeakVoiceFor(
-        segment.voice ?? request.defaultVoice,
-        segment.lang ?? request.defaultLang,
-      );
-      parts.push({ kind: 'speech', segment: await this.renderText(voice, segment.text, request.sampleRate) });
-    }
-    return assembleSpeech(parts, request.sampleRate, 0, 0);
+  render(request: RenderRequest): Promise<RenderedSpeech> {
+    return renderDocument(this, request);
+  }
+
+  /** The context does not matter: espeak's audio depends on the voice and the text alone. */
+  renderUnit(unit: SpeechUnit, rate: number): Promise<RenderedSegment> {
+    return this.renderText(this.espeakVoiceFor(unit.voice, unit.lang), unit.text, rate);
   }
 
   /** `en-US-JennyNeural` -> `en-us+f3` (language from the name or xml:lang, variant from the name). */

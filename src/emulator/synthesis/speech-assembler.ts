@@ -1,11 +1,4 @@
-import { RenderedSpeech, TimedWord } from './speech-voice';
-
-/** One text segment rendered alone: word positions are relative to its own samples and text. */
-export interface RenderedSegment {
-  samples: Int16Array;
-  text: string;
-  words: TimedWord[];
-}
+import { RenderedSegment, RenderedSpeech, TimedWord } from './speech-voice';
 
 export type AssemblyPart = { kind: 'speech'; segment: RenderedSegment } | { kind: 'silence'; ms: number };
 

@@ -28,8 +28,34 @@ export interface RenderedSpeech {
   words: TimedWord[];
 }
 
-/** Turns parsed SSML into audio. Implementations must be deterministic: same request, same samples. */
+/** One unit of speech rendered alone: word positions are relative to its own samples and text. */
+export interface RenderedSegment {
+  samples: Int16Array;
+  text: string;
+  words: TimedWord[];
+}
+
+/** What is rendered at a time: a sentence (or part of a long one) with the voice that speaks it. */
+export interface SpeechUnit {
+  text: string;
+  voice: string | undefined;
+  lang: string | undefined;
+}
+
+/**
+ * Turns text into audio, one unit at a time, so a turn can start streaming its first sentence while the next is
+ * rendered. Implementations must be deterministic: same arguments, same samples.
+ */
 export interface SpeechVoice {
   readonly kind: 'espeak' | 'synthetic';
+  /** Silence before a turn's first unit and after its last. */
+  readonly leadMs: number;
+  readonly tailMs: number;
+  /**
+   * `context` stands for what the turn said before this unit ({@link nextContext}): a voice may let it colour the
+   * audio (the synthetic voice seeds on it, so texts that differ early share no audio later).
+   */
+  renderUnit(unit: SpeechUnit, sampleRate: number, context: number): Promise<RenderedSegment>;
+  /** A whole document at once: every unit, assembled (see renderDocument). */
   render(request: RenderRequest): Promise<RenderedSpeech>;
 }

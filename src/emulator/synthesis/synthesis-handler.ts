@@ -1,27 +1,21 @@
-import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
-import { EmulatorConnection, newServiceId } from '../protocol/emulator-connection';
-import { BinaryFrame, serviceHeaders, TextFrame } from '../protocol/frame-codec';
+import { EmulatorConnection } from '../protocol/emulator-connection';
+import { BinaryFrame, TextFrame } from '../protocol/frame-codec';
 import { CloseCode, EmulatorServices, ProtocolHandler } from '../protocol/protocol-handler';
-import { audioChunkEncoder } from './audio-chunk-encoder';
-import { findEmulatorVoice } from './emulator-voices';
-import { parseSsml, ParsedSsml, SsmlParseError } from './ssml-parser';
-import { RenderedSpeech } from './speech-voice';
-import { SynthesisRecording } from '../recognition/memory/synthesis-memory';
-import { synthesisFacts } from './synthesis-facts';
-import { isStopAction, readSynthesisContext, SynthesisRequestContext } from './synthesis-context';
-import { resolveOutputFormat, riffHeaderFor, SynthesisOutputFormat } from './synthesis-output-format';
+import { readSynthesisContext, SynthesisRequestContext } from './synthesis-context';
+import { answerSsmlTurn, answerStreamTurn, TurnScope } from './synthesis-turns';
+import { TextStream, TextStreamTooLong } from './text-stream';
+import { TurnAborted } from './turn-audio';
 
-/** The service's SSML limit per turn. */
-export const MAX_SSML_BYTES = 64 * 1024;
-const CHUNK_MS = 50;
-const TICKS_PER_SECOND = 10_000_000;
 /** Stops for request ids that are not running (yet) are remembered this many at a time. */
 const MAX_PENDING_STOPS = 16;
+/** Contexts waiting for their `ssml` message. */
+const MAX_PENDING_CONTEXTS = 8;
 
-interface PendingTurn {
-  requestId: string;
-  ssml: string;
-}
+const DEFAULT_CONTEXT: SynthesisRequestContext = { outputFormat: undefined, wordBoundaries: true };
+
+type PendingTurn =
+  | { kind: 'ssml'; requestId: string; ssml: string }
+  | { kind: 'stream'; requestId: string; context: SynthesisRequestContext; text: TextStream };
 
 /** The turn being answered; its signal aborts on a `synthesis.control` stop for it or when the socket closes. */
 interface RunningTurn {
@@ -29,26 +23,29 @@ interface RunningTurn {
   stop: AbortController;
 }
 
-class TurnAborted extends Error {}
-
-function ticks(samples: number, rate: number): number {
-  return Math.round((samples * TICKS_PER_SECOND) / rate);
-}
-
-/** Waits `ms`, or less when `signal` aborts first. */
-async function pause(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return;
-  await sleep(ms, undefined, { signal }).catch(() => undefined);
+/** `{"action":"stop"}`, the body of the SDK's stop message. */
+function isStopAction(body: string): boolean {
+  try {
+    return (JSON.parse(body) as { action?: unknown }).action === 'stop';
+  } catch {
+    return false;
+  }
 }
 
 /**
- * `/tts/cognitiveservices/websocket/v1`: per `ssml` message one turn — `turn.start`, `response` (stream id),
- * word-boundary `audio.metadata`, binary `audio` chunks of {@link CHUNK_MS} ms, `SessionEnd` metadata,
- * `turn.end`. Turns on one socket run one after the other, like the service. A `synthesis.control` stop ends
- * its turn at once (no more audio, then `SessionEnd` and `turn.end`), also while the turn waits or is paced.
+ * `/tts/cognitiveservices/websocket/v1` (and `/cognitiveservices/websocket/v2`). A turn is one `ssml` message
+ * after its `synthesis.context`, or — the SDK's text streaming — a `synthesis.context` whose `synthesis.input`
+ * says `bidirectionalStreamingMode`, followed by `text.piece` messages (`text/plain`, any piece of text) and an
+ * empty `text.end`. Either way the answer is `turn.start`, `response` (stream id), word-boundary
+ * `audio.metadata`, binary `audio` chunks, `SessionEnd` metadata, `turn.end`, with the text spoken sentence by
+ * sentence as it is rendered (see synthesis-turns.ts). Turns on one socket run one after the other, like the
+ * service; a streamed turn's pieces are kept while it waits. A `synthesis.control` stop ends its turn at once
+ * (no more audio, then `SessionEnd` and `turn.end`), also while the turn waits for text or is paced.
  */
 export class SynthesisHandler implements ProtocolHandler {
   private readonly contexts = new Map<string, SynthesisRequestContext>();
+  /** The text of streamed turns, queued or running, by lower-case request id. */
+  private readonly streams = new Map<string, TextStream>();
   private readonly queue: PendingTurn[] = [];
   private running = false;
   private current: RunningTurn | undefined;
@@ -61,28 +58,24 @@ export class SynthesisHandler implements ProtocolHandler {
   ) {}
 
   onText(frame: TextFrame): void {
+    const id = frame.requestId.toLowerCase();
     switch (frame.path.toLowerCase()) {
       case 'speech.config':
       case 'telemetry':
         return;
-      case 'synthesis.context': {
-        let context: SynthesisRequestContext;
-        try {
-          context = readSynthesisContext(frame.body);
-        } catch {
-          this.conn.close(CloseCode.badRequest, 'Invalid synthesis.context: not JSON');
-          return;
-        }
-        this.contexts.set(frame.requestId.toLowerCase(), context);
-        if (this.contexts.size > 8) this.contexts.delete(this.contexts.keys().next().value as string);
-        return;
-      }
+      case 'synthesis.context':
+        return this.onContext(frame);
       case 'ssml':
-        this.queue.push({ requestId: frame.requestId, ssml: frame.body });
+        this.queue.push({ kind: 'ssml', requestId: frame.requestId, ssml: frame.body });
         void this.runQueue();
         return;
+      case 'text.piece':
+        return this.onTextPiece(id, frame.body);
+      case 'text.end':
+        this.streams.get(id)?.end();
+        return;
       case 'synthesis.control':
-        if (isStopAction(frame.body)) this.stop(frame.requestId.toLowerCase());
+        if (isStopAction(frame.body)) this.stop(id);
         return;
       default:
         this.services.logger.debug('ignoring synthesis message', {
@@ -99,8 +92,47 @@ export class SynthesisHandler implements ProtocolHandler {
   onClose(): void {
     this.queue.length = 0;
     this.contexts.clear();
+    this.streams.clear();
     this.pendingStops.clear();
     this.current?.stop.abort();
+  }
+
+  private onContext(frame: TextFrame): void {
+    let context: SynthesisRequestContext;
+    try {
+      context = readSynthesisContext(frame.body);
+    } catch {
+      this.conn.close(CloseCode.badRequest, 'Invalid synthesis.context: not JSON');
+      return;
+    }
+    const id = frame.requestId.toLowerCase();
+    if (context.textStream) {
+      // The turn starts now; its text follows.
+      const text = new TextStream();
+      this.streams.set(id, text);
+      this.queue.push({ kind: 'stream', requestId: frame.requestId, context, text });
+      void this.runQueue();
+      return;
+    }
+    this.contexts.set(id, context);
+    if (this.contexts.size > MAX_PENDING_CONTEXTS) {
+      this.contexts.delete(this.contexts.keys().next().value as string);
+    }
+  }
+
+  private onTextPiece(id: string, text: string): void {
+    const stream = this.streams.get(id);
+    if (!stream) {
+      // A turn that was stopped (or never started) still receives what the client had in flight.
+      this.services.logger.debug('ignoring text for no streamed turn', { connection: this.conn.id });
+      return;
+    }
+    try {
+      stream.push(text);
+    } catch (e) {
+      if (!(e instanceof TextStreamTooLong)) throw e;
+      this.conn.close(CloseCode.badRequest, e.message);
+    }
   }
 
   private stop(requestId: string): void {
@@ -139,171 +171,26 @@ export class SynthesisHandler implements ProtocolHandler {
     }
   }
 
-  private async runTurn(pending: PendingTurn): Promise<void> {
-    const id = pending.requestId.toLowerCase();
+  private async runTurn(turn: PendingTurn): Promise<void> {
+    const id = turn.requestId.toLowerCase();
     const stop = new AbortController();
     if (this.pendingStops.delete(id)) stop.abort();
     this.current = { requestId: id, stop };
+    const context = turn.kind === 'stream' ? turn.context : (this.contexts.get(id) ?? DEFAULT_CONTEXT);
+    this.contexts.delete(id);
+    const scope: TurnScope = {
+      conn: this.conn,
+      services: this.services,
+      requestId: turn.requestId,
+      context,
+      stopped: stop.signal,
+    };
     try {
-      await this.answerTurn(pending, stop.signal);
+      if (turn.kind === 'ssml') await answerSsmlTurn(scope, turn.ssml);
+      else await answerStreamTurn(scope, turn.text);
     } finally {
       this.current = undefined;
+      if (turn.kind === 'stream') this.streams.delete(id);
     }
-  }
-
-  private async answerTurn({ requestId, ssml }: PendingTurn, stopped: AbortSignal): Promise<void> {
-    const { services, conn } = this;
-    services.counters.synthesisStarted();
-    const drop = services.takeDropFault();
-    const context = this.contexts.get(requestId.toLowerCase()) ?? {
-      outputFormat: undefined,
-      wordBoundaries: true,
-    };
-    this.contexts.delete(requestId.toLowerCase());
-
-    if (Buffer.byteLength(ssml) > MAX_SSML_BYTES) {
-      conn.close(CloseCode.badRequest, `SSML exceeds ${MAX_SSML_BYTES} bytes`);
-      return;
-    }
-    let parsed: ParsedSsml;
-    try {
-      parsed = parseSsml(ssml);
-    } catch (e) {
-      conn.close(CloseCode.badRequest, e instanceof SsmlParseError ? e.message : 'Invalid SSML');
-      return;
-    }
-    const format = resolveOutputFormat(context.outputFormat);
-    if (!format) {
-      conn.close(CloseCode.badRequest, `Unsupported output format ${context.outputFormat ?? ''}`);
-      return;
-    }
-
-    const serviceTag = newServiceId();
-    const streamId = newServiceId();
-    conn.sendText('turn.start', requestId, { context: { serviceTag } });
-    const unknownVoice = parsed.voiceNames.find((name) => findEmulatorVoice(name) === undefined);
-    if (unknownVoice !== undefined) {
-      // As the service does: the turn starts, then the socket closes with 1007 naming the voice.
-      conn.close(CloseCode.badRequest, `Unsupported voice ${unknownVoice}.`);
-      return;
-    }
-    const request = {
-      segments: parsed.segments,
-      defaultVoice: parsed.voice,
-      defaultLang: parsed.lang,
-      sampleRate: format.sampleRate,
-    };
-    const speech = await services.voice.render(request);
-    this.checkOpen();
-    // Remembered as it streams (any output format: a client may play it and a microphone hear it), so a
-    // recognizer fed this audio as it arrives already finds what was sent.
-    const key = `${format.sampleRate}|${services.voice.kind}|${parsed.voice ?? ''}|${parsed.lang ?? ''}|${JSON.stringify(parsed.segments)}`;
-    const recording = services.memory.record(key, synthesisFacts(speech, parsed));
-    try {
-      conn.sendText('response', requestId, { context: { serviceTag }, audio: { type: 'inline', streamId } });
-      await pause(services.faults().firstByteLatencyMs, stopped);
-      this.checkOpen();
-      await this.streamAudio(
-        requestId,
-        streamId,
-        speech,
-        format,
-        context.wordBoundaries,
-        drop,
-        stopped,
-        recording,
-      );
-    } finally {
-      recording?.finish();
-    }
-  }
-
-  private async streamAudio(
-    requestId: string,
-    streamId: string,
-    speech: RenderedSpeech,
-    format: SynthesisOutputFormat,
-    wordBoundaries: boolean,
-    drop: boolean,
-    stopped: AbortSignal,
-    recording: SynthesisRecording | undefined,
-  ): Promise<void> {
-    const { conn } = this;
-    const rate = speech.sampleRate;
-    const chunkSamples = Math.round((rate * CHUNK_MS) / 1000);
-    const chunkCount = Math.max(1, Math.ceil(speech.samples.length / chunkSamples));
-    const dropAfter = Math.max(1, Math.floor(chunkCount / 2));
-    const audioHeaders = (): Array<[string, string]> => [
-      ...serviceHeaders('audio', requestId, 'audio/x-wav'),
-      ['X-StreamId', streamId],
-    ];
-    const encoder = audioChunkEncoder(format);
-    // Pacing: audio ending at sample n leaves no earlier than n / rate / factor seconds after the first chunk.
-    const factor = this.services.faults().realtimeFactor;
-    const paced = performance.now();
-    const paceTo = (samples: number): Promise<void> =>
-      factor > 0
-        ? pause(paced + (samples * 1000) / rate / factor - performance.now(), stopped)
-        : Promise.resolve();
-    let nextWord = 0;
-    let sentSamples = 0;
-    for (let chunk = 0; chunk < chunkCount; chunk++) {
-      const start = chunk * chunkSamples;
-      const end = Math.min(speech.samples.length, start + chunkSamples);
-      await paceTo(start);
-      this.checkOpen();
-      if (stopped.aborted) break;
-      if (drop && chunk === dropAfter) {
-        conn.close(CloseCode.serverError, 'Emulated mid-stream failure');
-        throw new TurnAborted();
-      }
-      while (wordBoundaries && nextWord < speech.words.length && speech.words[nextWord].startSample < end) {
-        const w = speech.words[nextWord++];
-        conn.sendText('audio.metadata', requestId, {
-          Metadata: [
-            {
-              Type: 'WordBoundary',
-              Data: {
-                Offset: ticks(w.startSample, rate),
-                Duration: ticks(w.endSample - w.startSample, rate),
-                text: { Text: w.word, Length: w.word.length, BoundaryType: 'WordBoundary' },
-              },
-            },
-          ],
-        });
-      }
-      const samples = speech.samples.subarray(start, end);
-      recording?.push(samples);
-      let payload = encoder.encode(samples);
-      if (chunk === 0 && format.riffHeader) {
-        const bytesPerSample = format.encoding === 'pcm16' ? 2 : 1;
-        payload = Buffer.concat([riffHeaderFor(format, speech.samples.length * bytesPerSample), payload]);
-      }
-      // An mp3 encoder holds samples back until it has a whole frame: some chunks give no bytes yet.
-      if (payload.length > 0) conn.sendBinary(audioHeaders(), payload);
-      sentSamples = end;
-      await conn.drain();
-      await yieldToLoop(); // audio goes out as produced, interleaved with other sockets' work
-      this.checkOpen();
-    }
-    if (!stopped.aborted) {
-      const tail = encoder.flush();
-      if (tail.length > 0) conn.sendBinary(audioHeaders(), tail);
-    }
-    await paceTo(sentSamples);
-    this.checkOpen();
-    if (drop) {
-      // Single-chunk audio: fail after that chunk, still before the turn could complete.
-      conn.close(CloseCode.serverError, 'Emulated mid-stream failure');
-      throw new TurnAborted();
-    }
-    conn.sendText('audio.metadata', requestId, {
-      Metadata: [{ Type: 'SessionEnd', Data: { Offset: ticks(sentSamples, rate) } }],
-    });
-    conn.sendText('turn.end', requestId, {});
-  }
-
-  private checkOpen(): void {
-    if (!this.conn.isOpen) throw new TurnAborted();
   }
 }

@@ -1,7 +1,14 @@
 import { createRandom, hashString } from '../audio/deterministic-random';
 import { LruCache } from './lru-cache';
-import { assembleSpeech, AssemblyPart, RenderedSegment } from './speech-assembler';
-import { RenderedSpeech, RenderRequest, SpeechVoice, TimedWord } from './speech-voice';
+import { renderDocument } from './speech-plan';
+import {
+  RenderedSegment,
+  RenderedSpeech,
+  RenderRequest,
+  SpeechUnit,
+  SpeechVoice,
+  TimedWord,
+} from './speech-voice';
 import { countSyllables, pauseAfter, tokenizeWords } from './word-tokenizer';
 
 // Module-level aliases: global lookups in hot loops are very slow inside vm contexts (Jest's sandbox).
@@ -29,43 +36,36 @@ function resonance(f: number, formant: number, bandwidth: number): number {
 /**
  * Deterministic speech-like signal (~150 words/min): each word is a voiced segment of harmonics shaped by
  * vowel formants with a syllable envelope and a consonant burst, words separated by pauses that follow the
- * punctuation. Everything is seeded from the voice and the whole text, so two different texts never share
- * audio, and the same text always gives the same samples (recognition matches on them).
+ * punctuation. Each unit (sentence) is seeded from the voice, its text and what the turn said before it, so two
+ * texts share audio only where they start alike, and the same text always gives the same samples (recognition
+ * matches on them).
  */
 export class SyntheticVoice implements SpeechVoice {
   readonly kind = 'synthetic' as const;
+  readonly leadMs = 50;
+  readonly tailMs = 100;
   /** Rendering costs a few ms per second of audio; load tests repeat texts. */
   private readonly cache = new LruCache<string, RenderedSegment>(256, 8_000_000, (s) => s.samples.length);
 
   render(request: RenderRequest): Promise<RenderedSpeech> {
-    const parts: AssemblyPart[] = request.segments.map((segment) =>
-      segment.kind === 'break'
-        ? { kind: 'silence', ms: segment.ms }
-        : {
-            kind: 'speech',
-            segment: this.renderText(
-              segment.text,
-              segment.voice ?? request.defaultVoice ?? '',
-              request.sampleRate,
-            ),
-          },
-    );
-    return Promise.resolve(assembleSpeech(parts, request.sampleRate, 50, 100));
+    return renderDocument(this, request);
   }
 
-  private renderText(text: string, voice: string, rate: number): RenderedSegment {
-    const key = `${rate}|${voice}|${text}`;
-    const cached = this.cache.get(key);
-    if (cached) return cached;
-    const segment = this.synthesize(text, voice, rate);
-    this.cache.set(key, segment);
-    return segment;
+  renderUnit(unit: SpeechUnit, rate: number, context: number): Promise<RenderedSegment> {
+    const voice = unit.voice ?? '';
+    const key = `${rate}|${voice}|${context}|${unit.text}`;
+    let segment = this.cache.get(key);
+    if (!segment) {
+      segment = this.synthesize(unit.text, voice, rate, context);
+      this.cache.set(key, segment);
+    }
+    return Promise.resolve(segment);
   }
 
-  private synthesize(text: string, voice: string, rate: number): RenderedSegment {
+  private synthesize(text: string, voice: string, rate: number, context: number): RenderedSegment {
     const words = tokenizeWords(text);
     const voiceSeed = hashString(voice.toLowerCase());
-    const random = createRandom(hashString(`${voice}|${text}`));
+    const random = createRandom(hashString(`${voice}|${context}|${text}`));
     const baseF0 = 100 + (voiceSeed % 100);
     const layout = words.map((w) => {
       const syllables = countSyllables(w.lexical);

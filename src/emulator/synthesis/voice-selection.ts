@@ -1,7 +1,8 @@
 import { EmulatorLogger } from '../emulator-logger';
 import { detectEspeak, EspeakInstallation } from './espeak-process';
 import { EspeakVoice } from './espeak-voice';
-import { RenderedSpeech, RenderRequest, SpeechVoice } from './speech-voice';
+import { renderDocument } from './speech-plan';
+import { RenderedSegment, RenderedSpeech, RenderRequest, SpeechUnit, SpeechVoice } from './speech-voice';
 import { SyntheticVoice } from './synthetic-voice';
 
 export type VoiceMode = 'auto' | 'espeak' | 'synthetic';
@@ -15,20 +16,29 @@ export function findEspeak(): Promise<EspeakInstallation | undefined> {
   return detection;
 }
 
-/** espeak first; if a render fails (crash, timeout), that request is spoken by the synthetic voice. */
+/** espeak first; if a unit's render fails (crash, timeout), that unit is spoken by the synthetic voice. */
 class EspeakWithFallback implements SpeechVoice {
   readonly kind = 'espeak' as const;
+  readonly leadMs: number;
+  readonly tailMs: number;
   private warned = false;
 
   constructor(
     private readonly espeak: EspeakVoice,
     private readonly fallback: SyntheticVoice,
     private readonly logger: EmulatorLogger,
-  ) {}
+  ) {
+    this.leadMs = espeak.leadMs;
+    this.tailMs = espeak.tailMs;
+  }
 
-  async render(request: RenderRequest): Promise<RenderedSpeech> {
+  render(request: RenderRequest): Promise<RenderedSpeech> {
+    return renderDocument(this, request);
+  }
+
+  async renderUnit(unit: SpeechUnit, sampleRate: number, context: number): Promise<RenderedSegment> {
     try {
-      return await this.espeak.render(request);
+      return await this.espeak.renderUnit(unit, sampleRate);
     } catch (e) {
       if (!this.warned) {
         this.warned = true;
@@ -36,7 +46,7 @@ class EspeakWithFallback implements SpeechVoice {
           error: String(e),
         });
       }
-      return this.fallback.render(request);
+      return this.fallback.renderUnit(unit, sampleRate, context);
     }
   }
 }

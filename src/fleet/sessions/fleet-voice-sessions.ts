@@ -1,14 +1,21 @@
 import { Injectable } from '@nestjs/common';
+import type { Namespace } from 'socket.io';
+import type { SessionMoving } from '../../protocol';
 import { FleetCoordinator } from '../replicas/fleet-coordinator';
+import type { ConnectedSession, SessionFleet } from './session-fleet';
 import { SessionDirectory } from './session-directory';
 
+/** Server-side event between replicas (Socket.IO Redis adapter): a session was resumed on the sender. */
+const SESSION_MOVED = 'fleet:session-moved';
+
 /**
- * What the voice gateway asks of the fleet about sessions (FLEET_SESSIONS). `principal` stands for the API key a
- * connection authenticated with; only its hash reaches Redis.
+ * The voice sessions' fleet side (FLEET_SESSIONS): fleet-wide session records in Redis (only a hash of the API key
+ * reaches it), takeovers of sessions that live on another replica, and the hand-over at shutdown.
  */
 @Injectable()
-export class FleetVoiceSessions {
+export class FleetVoiceSessions implements SessionFleet {
   private leavingFleet = false;
+  private namespace: Namespace | null = null;
 
   constructor(
     private readonly directory: SessionDirectory,
@@ -20,38 +27,46 @@ export class FleetVoiceSessions {
   }
 
   /**
-   * Before a connection that asks for `sessionId` attaches: the replica the session lives on, when that is
-   * another one and the key matches (the connection takes it over); null otherwise (unknown id, another key, a
-   * session of this replica, or Redis unreachable: then this replica decides alone).
+   * True when the session lives on another replica and the key matches (the connection takes it over); false
+   * otherwise (unknown id, another key, a session of this replica, or Redis unreachable: then this replica decides
+   * alone).
    */
-  async movingFrom(sessionId: string, principal: string): Promise<string | null> {
+  async adopts(sessionId: string, principal: string): Promise<boolean> {
     const claim = await this.directory.claim(sessionId, principal, false);
-    return claim.status === 'resumed' && claim.previousOwner !== this.replicaId ? claim.previousOwner : null;
+    return claim.status === 'resumed' && claim.previousOwner !== this.replicaId;
   }
 
-  /** A connection holds `sessionId` here now (new, resumed here, or taken over): the fleet records it. */
-  attached(sessionId: string, principal: string): void {
+  watch(namespace: Namespace, movedAway: (sessionId: string) => void): void {
+    this.namespace = namespace;
+    // The fast path: the replica that took a session over says so at once.
+    namespace.on(SESSION_MOVED, (moved: { sessionId?: unknown }) => {
+      if (typeof moved?.sessionId === 'string') movedAway(moved.sessionId);
+    });
+    // A publish is lost while this replica's subscriber reconnects: the heartbeat's check catches those.
+    this.directory.onLost((ids) => ids.forEach((id) => movedAway(id)));
+  }
+
+  attached(sessionId: string, principal: string, adopted: boolean): void {
     void this.directory.claim(sessionId, principal, true);
+    // The replica that held the session lets go of it (and its clients) at once.
+    if (adopted) this.namespace?.serverSideEmit(SESSION_MOVED, { sessionId });
   }
 
-  /** The connection is gone: the session can be resumed on any replica within `graceMs`. */
   detached(sessionId: string, graceMs: number): void {
     void this.directory.detach(sessionId, graceMs);
   }
 
-  /** The session ended here. While leaving the fleet its record is left to expire, for a resume elsewhere. */
+  /** While leaving the fleet a session's record is left to expire, for a resume elsewhere. */
   ended(sessionId: string): void {
     if (this.leavingFleet) this.directory.forget(sessionId);
     else void this.directory.end(sessionId);
   }
 
-  /** Shutdown began: sessions are moving to other replicas, so their records must outlive this one. */
-  leaving(): void {
+  leave(connected: Iterable<ConnectedSession>): void {
     this.leavingFleet = true;
-  }
-
-  /** Sessions of this replica that clients resumed elsewhere (noticed at a heartbeat). */
-  onMovedAway(listener: (sessionIds: readonly string[]) => void): () => void {
-    return this.directory.onLost(listener);
+    for (const { socket, sessionId } of connected) {
+      const moving: SessionMoving = { sessionId };
+      socket.emit('session.moving', moving);
+    }
   }
 }

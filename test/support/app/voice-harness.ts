@@ -24,6 +24,7 @@ import type {
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
 import { LifecycleModule } from '../../../src/lifecycle/lifecycle.module';
 import { ShutdownState } from '../../../src/lifecycle/shutdown-state';
+import { WorkTracker } from '../../../src/lifecycle/work-tracker';
 import { METRICS_REGISTRY } from '../../../src/metrics/metrics-registry';
 import type { PoolsModuleOptions } from '../../../src/speech-pools/pools-module-options';
 import { STT_POOL, TTS_POOL } from '../../../src/speech-pools/pool-tokens';
@@ -58,6 +59,8 @@ export interface VoiceApp {
   tts: ResourcePool<TtsClient>;
   stt: ResourcePool<SttClient>;
   sessions: VoiceSessions;
+  /** Every piece of speech work and pool release in flight. */
+  work: WorkTracker;
   shutdown: ShutdownState;
   metrics: Registry;
   /** Every client made with `connect()` and socket made with `connectRaw()`; closed by `close()`. */
@@ -107,6 +110,7 @@ export async function startVoiceApp(options: VoiceAppOptions = {}): Promise<Voic
     tts: app.get(TTS_POOL),
     stt: app.get(STT_POOL),
     sessions: app.get(VoiceSessions),
+    work: app.get(WorkTracker),
     shutdown: app.get(ShutdownState),
     metrics: app.get(METRICS_REGISTRY),
     clients,
@@ -280,7 +284,7 @@ export const words = (text: string): string =>
  * and at most its max (returned clients are kept warm up to it).
  */
 export async function poolsSettled(app: VoiceApp): Promise<void> {
-  await app.sessions.settled();
+  await app.work.settled();
   for (const pool of [app.tts, app.stt] as Array<ResourcePool<unknown>>) {
     await waitFor(() => {
       const s = pool.snapshot();

@@ -17,7 +17,7 @@ import {
 } from '../../../src/emulator/recognition/recognition-settings';
 import { parseSsml } from '../../../src/emulator/synthesis/ssml-parser';
 import { RenderedSpeech, SpeechVoice } from '../../../src/emulator/synthesis/speech-voice';
-import { synthesisFacts } from '../../../src/emulator/synthesis/synthesis-facts';
+import { localeOf, storedWords } from '../../../src/emulator/synthesis/turn-memory';
 import { SyntheticVoice } from '../../../src/emulator/synthesis/synthetic-voice';
 import { selectVoice, type VoiceMode } from '../../../src/emulator/synthesis/voice-selection';
 
@@ -57,11 +57,12 @@ export async function speak(
     sampleRate,
   });
   if (options.remember !== false) {
-    const recording = memory.record(`${sampleRate}|${voiceName}|${text}`, synthesisFacts(speech, parsed));
+    const recording = memory.record(sampleRate, `${sampleRate}|${voiceName}|${text}`);
+    recording?.say(storedWords(speech.words, sampleRate, 0, localeOf(parsed.voice, parsed.lang)));
     const chunk = sampleRate / 20;
     for (let i = 0; i < speech.samples.length; i += chunk)
       recording?.push(speech.samples.subarray(i, i + chunk));
-    recording?.finish();
+    recording?.finish(`${sampleRate}|${voiceName}|${text}`);
   }
   return speech;
 }

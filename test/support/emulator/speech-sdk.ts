@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
 import { createRandom } from '../../../src/emulator/audio/deterministic-random';
-import { RunningEmulator } from '../../../src/emulator/emulator-server';
+import { RunningEmulator, startEmulator } from '../../../src/emulator/emulator-server';
 import type { VoiceMode } from '../../../src/emulator/synthesis/voice-selection';
 
 export const SDK_DEADLINE_MS = 15_000;
@@ -66,6 +66,30 @@ export function speakSsml(
   );
 }
 
+/** One text-streaming turn (the SDK's `speakAsync` with a text-stream request): write pieces, then close. */
+export interface TextStreamTurn {
+  input: sdk.SpeechSynthesisRequestInputStream;
+  /** The turn's result, with a deadline. */
+  result: Promise<sdk.SpeechSynthesisResult>;
+}
+
+export function startTextStream(synthesizer: sdk.SpeechSynthesizer, ms = SDK_DEADLINE_MS): TextStreamTurn {
+  const request = new sdk.SpeechSynthesisRequest(sdk.SpeechSynthesisRequestInputType.TextStream);
+  const result = withDeadline(
+    new Promise<sdk.SpeechSynthesisResult>((resolve, reject) =>
+      synthesizer.speakAsync(request, resolve, (e) => reject(new Error(e))),
+    ),
+    ms,
+    'speakAsync (text stream)',
+  );
+  return { input: request.inputStream, result };
+}
+
+/** `text` cut into pieces as a language model streams it: words with the space before them, punctuation apart. */
+export function tokens(text: string): string[] {
+  return text.match(/\s*[\p{L}\p{N}'’]+|\s*[^\s\p{L}\p{N}'’]+|\s+$/gu) ?? [];
+}
+
 export function closeClient(client: {
   close(cb?: () => void, err?: (e: string) => void): void;
 }): Promise<void> {
@@ -88,6 +112,42 @@ export function requestStop(synthesizer: sdk.SpeechSynthesizer): Promise<void> {
 
 export function cancellation(result: sdk.SpeechSynthesisResult): sdk.CancellationDetails {
   return sdk.CancellationDetails.fromResult(result);
+}
+
+/** A fresh emulator for every test of a suite, and the synthesizers each test makes on it. */
+export interface SynthesisFixture {
+  /** This test's emulator. */
+  readonly emulator: RunningEmulator;
+  /** A synthesizer on this test's emulator, closed after the test. */
+  synthesizer: (format?: sdk.SpeechSynthesisOutputFormat) => sdk.SpeechSynthesizer;
+  /** Closes `synthesizer` after the test too. */
+  keep: (synthesizer: sdk.SpeechSynthesizer) => sdk.SpeechSynthesizer;
+}
+
+/** Call inside a `describe`: starts an emulator with `voice` before each test; closes everything after it. */
+export function synthesisFixture(voice: VoiceMode): SynthesisFixture {
+  let running: RunningEmulator | undefined;
+  const synthesizers: sdk.SpeechSynthesizer[] = [];
+  const fixture: SynthesisFixture = {
+    get emulator(): RunningEmulator {
+      if (!running) throw new Error('the emulator runs only during a test');
+      return running;
+    },
+    synthesizer: (format) => fixture.keep(newSynthesizer(fixture.emulator, format)),
+    keep: (synthesizer) => {
+      synthesizers.push(synthesizer);
+      return synthesizer;
+    },
+  };
+  beforeEach(async () => {
+    running = await startEmulator({ port: 0, voice });
+  });
+  afterEach(async () => {
+    await Promise.all(synthesizers.splice(0).map(closeClient));
+    await running?.close();
+    running = undefined;
+  });
+  return fixture;
 }
 
 /** Resolves once `condition` holds, polling; rejects after `ms`. */

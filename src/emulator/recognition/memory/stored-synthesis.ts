@@ -10,6 +10,8 @@ export interface StoredWord {
   lexical: string;
   startMs: number;
   endMs: number;
+  /** The locale of the voice that spoke it, e.g. de-DE (what language identification reports). */
+  locale: string;
 }
 
 /** Quantised dB: half-dB steps from -100 dB, one byte each. */
@@ -21,9 +23,10 @@ const WORD_BYTES = 96;
 const ENTRY_OVERHEAD_BYTES = 256;
 
 /**
- * One synthesis as recognition remembers it: its words and locale, per 10 ms frame the coarse spectrum and level
- * (one byte a value) and how many of its landmarks the index holds for that frame. Its landmark postings live in
- * the shared index. Filled while the synthesis streams (a recognizer can match it before it is complete).
+ * One synthesis as recognition remembers it: its words, per 10 ms frame the coarse spectrum and level (one byte a
+ * value) and how many of its landmarks the index holds for that frame. Its landmark postings live in the shared
+ * index. Filled while the synthesis streams, sentence by sentence (a recognizer can match it before it is
+ * complete, and a streamed turn does not know its later sentences yet).
  */
 export class StoredSynthesis {
   private coarse = new Uint8Array(COARSE_BANDS * 128);
@@ -34,14 +37,27 @@ export class StoredSynthesis {
   /** Landmark postings this entry put in the index. */
   postings = 0;
   complete = false;
+  private readonly spoken: StoredWord[] = [];
+  private textLength = 0;
 
   constructor(
     readonly serial: number,
-    readonly key: string,
-    readonly text: string,
-    readonly locale: string,
-    readonly words: readonly StoredWord[],
+    /** The name of this render, for telling identical ones apart; a placeholder until the synthesis is over. */
+    public key: string,
   ) {}
+
+  /** Its words so far, in time order. */
+  get words(): readonly StoredWord[] {
+    return this.spoken;
+  }
+
+  /** More of what the synthesis says, before its audio is recorded (word times in this synthesis's audio). */
+  addWords(words: readonly StoredWord[]): void {
+    for (const w of words) {
+      this.spoken.push(w);
+      this.textLength += w.display.length + 1;
+    }
+  }
 
   get frames(): number {
     return this.frameCount;
@@ -72,8 +88,8 @@ export class StoredSynthesis {
     return (
       this.frameCount * (COARSE_BANDS + 2) +
       this.postings * 8 +
-      this.words.length * WORD_BYTES +
-      this.text.length * 2 +
+      this.spoken.length * WORD_BYTES +
+      this.textLength * 2 +
       ENTRY_OVERHEAD_BYTES
     );
   }

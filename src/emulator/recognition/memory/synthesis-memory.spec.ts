@@ -2,6 +2,7 @@ import { SynthesisMemory } from './synthesis-memory';
 import { matchAudio, speak, testVoice } from '../../../../test/support/emulator/remembered-speech';
 import { TEST_VOICES } from '../../../../test/support/emulator/speech-sdk';
 import { throughCapturePath } from '../../../../test/support/emulator/capture-path';
+import { storedWords } from '../../synthesis/turn-memory';
 
 const RATE = 16000;
 
@@ -76,22 +77,65 @@ describe('SynthesisMemory', () => {
   it('a synthesis can be recognised while it is still being recorded, and is never evicted then', async () => {
     const memory = new SynthesisMemory({ maxEntries: 1 });
     const rendered = await speak(memory, SENTENCES[0], { remember: false });
-    const recording = memory.record('streaming', {
-      text: SENTENCES[0],
-      words: rendered.words.map((w) => ({
-        word: w.word,
-        display: w.display,
-        lexical: w.lexical,
-        startMs: (w.startSample * 1000) / RATE,
-        endMs: (w.endSample * 1000) / RATE,
-      })),
-      locale: 'en-US',
-      sampleRate: RATE,
-    });
+    const recording = memory.record(RATE);
+    recording?.say(storedWords(rendered.words, RATE, 0, 'en-US'));
     recording?.push(rendered.samples);
     await speak(memory, SENTENCES[1]); // completes while the first still records: the second is the one evicted
     expect(recognise(memory, rendered.samples)).toBe(SENTENCES[0]);
     recording?.finish();
     expect(memory.size).toBe(1);
+  });
+
+  it('learns a synthesis sentence by sentence: words told after the first audio are heard, each with its locale', async () => {
+    const memory = new SynthesisMemory();
+    const first = await speak(memory, SENTENCES[0], { remember: false });
+    const second = await speak(memory, 'Guten Morgen, wie geht es dir heute?', {
+      voiceName: 'de-DE-KatjaNeural',
+      remember: false,
+    });
+    const recording = memory.record(RATE);
+    recording?.say(storedWords(first.words, RATE, 0, 'en-US'));
+    recording?.push(first.samples);
+    expect(recognise(memory, first.samples)).toBe(SENTENCES[0]); // heard before the rest is known
+    recording?.say(storedWords(second.words, RATE, first.samples.length, 'de-DE'));
+    recording?.push(second.samples);
+    recording?.finish('both');
+    const both = new Int16Array(first.samples.length + second.samples.length);
+    both.set(first.samples);
+    both.set(second.samples, first.samples.length);
+    const heard = matchAudio(memory, both);
+    expect(heard?.words.map((w) => w.display).join(' ')).toBe(
+      `${SENTENCES[0]} Guten Morgen, wie geht es dir heute?`,
+    );
+    expect(heard?.words.map((w) => w.locale)).toEqual([
+      ...first.words.map(() => 'en-US'),
+      ...second.words.map(() => 'de-DE'),
+    ]);
+    expect(matchAudio(memory, second.samples)?.words[0].locale).toBe('de-DE');
+  });
+
+  it('a render named when it ends is kept once; a stopped one keeps what was sent, unnamed', async () => {
+    const memory = new SynthesisMemory();
+    const rendered = await speak(memory, SENTENCES[0], { remember: false });
+    const record = (name: string | undefined, samples = rendered.samples): void => {
+      const recording = memory.record(RATE);
+      recording?.say(storedWords(rendered.words, RATE, 0, 'en-US'));
+      recording?.push(samples);
+      recording?.finish(name);
+    };
+    record('turn');
+    const bytes = memory.bytes;
+    record('turn'); // a streamed turn that said the same: the copy goes
+    expect(memory.size).toBe(1);
+    expect(memory.bytes).toBe(bytes);
+    expect(memory.record(RATE, 'turn')).toBeUndefined(); // known up front: nothing to record
+
+    const half = rendered.samples.subarray(0, Math.floor(rendered.samples.length / 2));
+    record(undefined, half); // stopped half way
+    expect(memory.size).toBe(2);
+    const silent = memory.record(RATE); // a turn with nothing to say is not kept
+    silent?.push(new Int16Array(RATE));
+    silent?.finish('silence');
+    expect(memory.size).toBe(2);
   });
 });

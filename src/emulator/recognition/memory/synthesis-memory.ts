@@ -10,15 +10,6 @@ export interface SynthesisMemoryOptions {
   maxEntries?: number;
 }
 
-/** What recognition needs to know about a synthesis besides its audio. */
-export interface SynthesisFacts {
-  text: string;
-  words: readonly StoredWord[];
-  /** The locale of the voice that spoke it, e.g. de-DE. */
-  locale: string;
-  sampleRate: number;
-}
-
 /** A landmark seen this often in one synthesis says nothing about where in it a query is. */
 const MAX_POSTINGS_PER_HASH = 32;
 
@@ -51,20 +42,22 @@ export class SynthesisMemory {
   }
 
   /**
-   * Starts remembering a synthesis; feed its audio to the recording as it is produced. `key` names identical
-   * renders (same text, voice, rate): a known key only counts as a use, and there is nothing to record.
+   * Starts remembering a synthesis at `sampleRate`: tell the recording its words and feed it the audio as both are
+   * produced, then finish it. `key`, when the render is known up front, names identical renders (same text,
+   * voice, rate): a known key only counts as a use, and there is nothing to record.
    */
-  record(key: string, facts: SynthesisFacts): SynthesisRecording | undefined {
-    const known = this.entries.get(key);
+  record(sampleRate: number, key?: string): SynthesisRecording | undefined {
+    const known = key === undefined ? undefined : this.entries.get(key);
     if (known) {
       this.touch(known);
       return undefined;
     }
-    if (facts.words.length === 0) return undefined; // nothing to recognise
-    const entry = new StoredSynthesis(this.nextSerial++, key, facts.text, facts.locale, facts.words);
-    this.entries.set(key, entry);
-    this.bySerial.set(entry.serial, entry);
-    return new SynthesisRecording(entry, facts.sampleRate, this.index, () => this.completed(entry));
+    const serial = this.nextSerial++;
+    // Running recordings go under a name of their own: only a finished render claims its key.
+    const entry = new StoredSynthesis(serial, `#${serial}`);
+    this.entries.set(entry.key, entry);
+    this.bySerial.set(serial, entry);
+    return new SynthesisRecording(entry, sampleRate, this.index, (name) => this.completed(entry, name));
   }
 
   get(serial: number): StoredSynthesis | undefined {
@@ -78,8 +71,24 @@ export class SynthesisMemory {
     this.entries.set(entry.key, entry);
   }
 
-  private completed(entry: StoredSynthesis): void {
+  private completed(entry: StoredSynthesis, key: string | undefined): void {
     if (this.bySerial.get(entry.serial) !== entry) return;
+    if (entry.words.length === 0) {
+      this.remove(entry, false); // nothing to recognise
+      return;
+    }
+    if (key !== undefined) {
+      const known = this.entries.get(key);
+      if (known) {
+        // The same render finished meanwhile (two at once, or a streamed turn that said what another said).
+        this.touch(known);
+        this.remove(entry, false);
+        return;
+      }
+      this.entries.delete(entry.key);
+      entry.key = key;
+      this.entries.set(key, entry);
+    }
     this.storedBytes += entry.bytes;
     for (const oldest of this.entries.values()) {
       if (this.storedBytes <= this.maxBytes && this.entries.size <= this.maxEntries) break;
@@ -87,15 +96,19 @@ export class SynthesisMemory {
     }
   }
 
-  private remove(entry: StoredSynthesis): void {
+  /** `counted`: its bytes are in the books (it completed as an entry of its own). */
+  private remove(entry: StoredSynthesis, counted = true): void {
     this.entries.delete(entry.key);
     this.bySerial.delete(entry.serial);
-    this.storedBytes -= entry.bytes;
+    if (counted) this.storedBytes -= entry.bytes;
     this.index.forget(entry.postings);
   }
 }
 
-/** Feeds one synthesis's audio into its entry: spectrum frames, landmarks into the shared index. */
+/**
+ * Feeds one synthesis into its entry as it is produced: its words sentence by sentence (`say`, before their
+ * audio), its audio (spectrum frames, landmarks into the shared index).
+ */
 export class SynthesisRecording {
   private readonly frames: SpectralFrameStream;
   private readonly landmarks: LandmarkExtractor;
@@ -106,7 +119,7 @@ export class SynthesisRecording {
     private readonly entry: StoredSynthesis,
     sampleRate: number,
     index: LandmarkIndex,
-    private readonly onFinish: () => void,
+    private readonly onFinish: (key: string | undefined) => void,
   ) {
     this.landmarks = new LandmarkExtractor((landmark) => {
       const seen = this.perHash;
@@ -122,17 +135,25 @@ export class SynthesisRecording {
     });
   }
 
+  /** Words about to be heard, timed in this synthesis's audio (from its first sample). */
+  say(words: readonly StoredWord[]): void {
+    if (!this.finished) this.entry.addWords(words);
+  }
+
   push(samples: Int16Array): void {
     if (!this.finished) this.frames.push(samples);
   }
 
-  /** The synthesis is over (complete, stopped or failed): what was produced so far is what is remembered. */
-  finish(): void {
+  /**
+   * The synthesis is over (complete, stopped or failed): what was produced so far is what is remembered. `key`
+   * names a complete render (identical ones are kept once); a stopped or failed one stays unnamed.
+   */
+  finish(key?: string): void {
     if (this.finished) return;
     this.finished = true;
     this.landmarks.flush();
     this.perHash = undefined;
     this.entry.seal();
-    this.onFinish();
+    this.onFinish(key);
   }
 }

@@ -4,17 +4,15 @@ import type { TtsClient } from '../speech/tts-client';
 import { FakeResource, expectBooksBalanced } from '../../test/support/pools/fake-resources';
 import { FakeClock } from '../../test/support/pools/fake-clock';
 import { WarmableResourcePool } from '../pools/warmable-resource-pool';
+import { WorkTracker } from '../lifecycle/work-tracker';
 import { SessionSynthesizerLease } from './session-synthesizer-lease';
-import { VoiceMetrics } from './voice-metrics';
-import { resolveVoiceSettings } from './voice-options';
-import { VoiceSessions } from './voice-sessions';
 
 /** What the lease reads of a synthesizer besides the pool's hooks: whether a turn still runs upstream. */
 class FakeSynthesizer extends FakeResource {
   busy = false;
 }
 
-/** A real pool of fake synthesizers at its cap (one), and one voice session leasing from it. */
+/** A real pool of fake synthesizers at its cap (one), and one session leasing from it. */
 function setup() {
   let made = 0;
   const clock = new FakeClock();
@@ -27,29 +25,23 @@ function setup() {
     clock,
   });
   const ttsPool = pool as unknown as ResourcePool<TtsClient>; // the lease reads only isReady() and busy
-  const sessions = new VoiceSessions(
-    ttsPool,
-    resolveVoiceSettings({ apiKeys: [], corsOrigins: [], sessionResumeGraceMs: 15_000 }),
-    new VoiceMetrics(),
-    clock,
-  );
-  const session = sessions.attach('c1', 'loopback').session;
-  const lease = new SessionSynthesizerLease(ttsPool, sessions, session);
-  return { pool, sessions, lease, signal: new AbortController().signal };
+  const work = new WorkTracker();
+  const lease = new SessionSynthesizerLease(ttsPool, 'session-1', (release) => work.track(release));
+  return { pool, work, lease, signal: new AbortController().signal };
 }
 
 describe('SessionSynthesizerLease', () => {
   it('keeps the synthesizer after a completed turn, and lends it to a request waiting at the cap', async () => {
-    const { pool, sessions, lease, signal } = setup();
+    const { pool, work, lease, signal } = setup();
     const first = await lease.acquire(signal);
     expect(first.tier).toBe(AllocationTier.COLD);
     lease.release(first.client, 'completed');
-    await sessions.settled();
+    await work.settled();
 
     const again = await lease.acquire(signal);
     expect(again).toEqual({ client: first.client, tier: AllocationTier.DEDICATED });
     lease.release(again.client, 'completed');
-    await sessions.settled();
+    await work.settled();
 
     // At the cap, another request reclaims the idle synthesizer at once; the session gets another one next time.
     const other = await pool.acquire({ timeoutMs: 0 });
@@ -60,17 +52,17 @@ describe('SessionSynthesizerLease', () => {
   });
 
   it('releases a synthesizer whose turn failed or is still running upstream; the next request is not DEDICATED', async () => {
-    const { pool, sessions, lease, signal } = setup();
+    const { pool, work, lease, signal } = setup();
     const failed = await lease.acquire(signal);
     lease.release(failed.client, 'failed');
-    await sessions.settled();
+    await work.settled();
     expect(pool.snapshot()).toMatchObject({ activeSessions: 0, inUse: 0 });
 
     const cut = await lease.acquire(signal);
     expect(cut.tier).toBe(AllocationTier.WARM);
     (cut.client as unknown as FakeSynthesizer).busy = true; // its cut turn still runs upstream
     lease.release(cut.client, 'aborted');
-    await sessions.settled();
+    await work.settled();
     expect(pool.snapshot()).toMatchObject({ activeSessions: 0, inUse: 0 });
     expectBooksBalanced(pool.snapshot());
   });

@@ -1,8 +1,6 @@
 import type { ResourcePool } from '../pools/resource-pool';
 import type { TtsClient } from '../speech/tts-client';
-import type { LeasedSynthesizer, SynthesisEnd, SynthesizerLease } from '../synthesis/synthesizer-lease';
-import type { VoiceSession } from './voice-session';
-import type { VoiceSessions } from './voice-sessions';
+import type { LeasedSynthesizer, SynthesisEnd, SynthesizerLease } from './synthesizer-lease';
 
 /**
  * A voice session's synthesizer: the session keeps it between requests (DEDICATED) and tells the pool when it is
@@ -15,20 +13,21 @@ import type { VoiceSessions } from './voice-sessions';
 export class SessionSynthesizerLease implements SynthesizerLease {
   constructor(
     private readonly pool: ResourcePool<TtsClient>,
-    private readonly sessions: VoiceSessions,
-    private readonly session: VoiceSession,
+    private readonly sessionId: string,
+    /** Sees every pool call in flight (shutdown waits for them). */
+    private readonly track: (release: Promise<unknown>) => void,
   ) {}
 
   async acquire(signal: AbortSignal): Promise<LeasedSynthesizer> {
-    const { resource, tier } = await this.pool.acquireForSession(this.session.id, { signal });
+    const { resource, tier } = await this.pool.acquireForSession(this.sessionId, { signal });
     return { client: resource, tier };
   }
 
   release(client: TtsClient, end: SynthesisEnd): void {
-    const id = this.session.id;
+    const id = this.sessionId;
     // A failed synthesis may have left the client broken, a cut one may still be running its turn: either way
     // the pool checks it (and lets a running turn end off to the side) while the session moves on.
     const keep = end !== 'failed' && client.isReady() && !client.busy;
-    this.sessions.track(keep ? this.pool.sessionIdle(id) : this.pool.releaseForSession(id, client));
+    this.track(keep ? this.pool.sessionIdle(id) : this.pool.releaseForSession(id, client));
   }
 }

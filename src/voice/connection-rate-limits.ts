@@ -1,0 +1,63 @@
+import type { Socket } from 'socket.io';
+import { TokenBucket } from '../access/token-bucket';
+import { CLIENT_EVENTS } from '../protocol';
+import { badRequest, rateLimited, toErrorBody } from '../synthesis/error-body';
+import type { Reply, SocketAnswers } from './socket-answers';
+import { failedAck } from './voice-errors';
+import type { VoiceEvent } from './voice-metrics';
+import type { VoiceLimits } from './voice-options';
+
+/** The events a client may send; anything else is refused (and still counted against the request rate). */
+const KNOWN_EVENTS: ReadonlySet<string> = new Set(CLIENT_EVENTS);
+
+type Packet = unknown[];
+
+/**
+ * A connection's rates as Socket.IO packet middleware: every event is charged before any handler runs, so no
+ * event — known or not — is free to flood with. Audio frames have their own, higher rate. An event over its rate
+ * is dropped and answered with RATE_LIMITED; an unknown event is refused with BAD_REQUEST.
+ * `recognitionId`: the recognition a dropped audio frame belonged to (its `error` event names it).
+ */
+export function connectionRateLimits(
+  socket: Socket,
+  limits: VoiceLimits,
+  answers: SocketAnswers,
+  recognitionId: () => string | undefined,
+): (packet: Packet, next: (error?: Error) => void) => void {
+  const requests = new TokenBucket({
+    capacity: limits.requestBurst,
+    refillPerSecond: limits.requestsPerSecond,
+  });
+  const audio = new TokenBucket({
+    capacity: limits.audioFrameBurst,
+    refillPerSecond: limits.audioFramesPerSecond,
+  });
+  return (packet, next) => {
+    const event = typeof packet[0] === 'string' ? packet[0] : '';
+    const last = packet[packet.length - 1];
+    const ack = typeof last === 'function' ? (last as Reply) : null;
+    const known = KNOWN_EVENTS.has(event);
+    const label: VoiceEvent = known ? (event as VoiceEvent) : 'unknown';
+    const isAudio = event === 'stt.audio';
+    if (!(isAudio ? audio : requests).tryTake()) {
+      const error = isAudio
+        ? rateLimited(
+            `too many audio frames (limit ${limits.audioFramesPerSecond}/s); this frame was dropped`,
+          )
+        : rateLimited(
+            `too many requests (limit ${limits.requestsPerSecond}/s, burst ${limits.requestBurst}); retry shortly`,
+          );
+      answers.metrics.request(label, 'RATE_LIMITED');
+      if (ack !== null) answers.answer(socket, label, ack, failedAck(error));
+      else answers.emitError(socket, toErrorBody(error), isAudio ? recognitionId() : undefined);
+      return;
+    }
+    if (known) return next();
+    answers.metrics.request('unknown', 'BAD_REQUEST');
+    const body = toErrorBody(
+      badRequest(`unknown event ${JSON.stringify(event.slice(0, 40))}; see docs/protocol.md for the events`),
+    );
+    if (ack !== null) answers.answer(socket, label, ack, { ok: false, error: body });
+    else answers.emitError(socket, body, undefined);
+  };
+}
