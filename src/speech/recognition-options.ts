@@ -1,7 +1,8 @@
 import { PropertyId } from 'microsoft-cognitiveservices-speech-sdk';
+import { PROFANITY_OPTIONS, RECOGNITION_LIMITS, type ProfanityOption } from '../protocol/recognition-options';
 import { SpeechError } from './speech-error';
 
-export type ProfanityOption = 'masked' | 'removed' | 'raw';
+export { RECOGNITION_LIMITS, type ProfanityOption };
 
 /** What a recognition may ask for besides its language and input rate (all optional). */
 export interface RecognitionOptions {
@@ -48,15 +49,8 @@ export const OPTION_PLACEMENT: Readonly<Record<keyof RecognitionOptions, 'connec
   words: 'turn',
 };
 
-export const RECOGNITION_LIMITS = {
-  languages: { min: 2, max: 4 },
-  phrases: { max: 500, maxLength: 100 },
-  endSilenceMs: { min: 100, max: 5000 },
-  initialSilenceMs: { min: 100, max: 60_000 },
-} as const;
-
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
-const PROFANITY: readonly ProfanityOption[] = ['masked', 'removed', 'raw'];
+const PROFANITY: readonly ProfanityOption[] = PROFANITY_OPTIONS;
 const SDK_PROFANITY: Record<ProfanityOption, string> = { masked: 'Masked', removed: 'Removed', raw: 'Raw' };
 
 /**
