@@ -29,7 +29,7 @@ import { startBenchEmulator } from './support/emulator';
 import { printBenchLine, printTable, progress, targetLine } from './support/report';
 import { BENCH_KEY, BENCH_VOICE } from './support/sdk';
 import { round, roundSummary, summarize, type Summary } from './support/stats';
-import { settleBenchApp, startBenchApp } from './support/voice-app';
+import { settleBenchApp, startBenchApp, until, type BenchApp } from './support/voice-app';
 
 const ITERATIONS = Number(process.env.LISTEN_ITERATIONS ?? 12);
 const WARMUP_ITERATIONS = 2;
@@ -202,6 +202,18 @@ async function runWarmline(
   };
 }
 
+/** The previous recognizer is back (destroyed) and the warm stack is full again: the next start finds it WARM. */
+function recognizersSettled(app: BenchApp): Promise<void> {
+  return until(
+    () => {
+      const s = app.stt.snapshot();
+      return s.inUse === 0 && s.pendingAcquires === 0 && s.warmPoolSize >= s.warmPoolTarget;
+    },
+    10_000,
+    'recognizers settled',
+  );
+}
+
 interface Series {
   finalMs: number[];
   partialMs: number[];
@@ -234,7 +246,7 @@ async function main(): Promise<void> {
         [
           'warmline',
           async () => {
-            await settleBenchApp(app, 10_000);
+            await recognizersSettled(app);
             return runWarmline(client, audio, marks, setting);
           },
         ],
