@@ -36,7 +36,8 @@ const WARMUP_ITERATIONS = 2;
 const RATE = 16_000;
 const FRAME_MS = 20;
 const FRAME_BYTES = (RATE * 2 * FRAME_MS) / 1000;
-const TEXT = 'Thanks for calling. How can I help you today?';
+/** One sentence: at endSilenceMs 300 the pause between two sentences would end a phrase of its own. */
+const TEXT = 'Thanks for calling, how can I help you today?';
 const LEAD_MS = 400;
 /** Silence after the speech: longer than any endSilenceMs measured, so every phrase ends inside it. */
 const TRAIL_MS = 1_300;
@@ -47,7 +48,7 @@ const TARGET_ADDED_P99_MS = 5;
 const SETTINGS: Array<number | undefined> = [300, 500, undefined];
 
 interface RunTimes {
-  /** End of speech → final transcript, ms. */
+  /** End of speech → the last final transcript, ms. */
   finalMs: number | null;
   /** Start of speech → first partial, ms. */
   partialMs: number | null;
@@ -141,7 +142,7 @@ async function runSdk(
   };
   recognizer.recognized = (_r, e) => {
     if (e.result.reason !== ResultReason.RecognizedSpeech) return;
-    times.final ??= performance.now();
+    times.final = performance.now();
     times.finals++;
   };
   const stopped = new Promise<void>((resolve) => {
@@ -187,7 +188,7 @@ async function runWarmline(
         times.partial ??= performance.now();
       },
       onFinal: () => {
-        times.final ??= performance.now();
+        times.final = performance.now();
       },
     },
   );
@@ -254,7 +255,7 @@ async function main(): Promise<void> {
       if (i % 2 === 1) steps.reverse();
       for (const [path, run] of steps) {
         const r = await run();
-        if (r.finalMs === null || r.finals !== 1) {
+        if (r.finalMs === null || r.finals < 1) {
           problems.push(`${path} ${label(setting)}: ${r.finals} finals`);
           continue;
         }
@@ -312,7 +313,7 @@ async function main(): Promise<void> {
     }),
   );
   console.log(`
-warmline tiers not WARM: ${notWarm}; runs without exactly one final: ${problems.length}`);
+warmline tiers not WARM: ${notWarm}; runs without a final: ${problems.length}`);
   if (problems.length > 0) console.log(`  ${problems.slice(0, 5).join('; ')}`);
   const p50 = (setting: number | undefined): number =>
     (results[label(setting)] as { warmline: Summary }).warmline.p50;
