@@ -3,8 +3,7 @@ import path from 'node:path';
 import { withDeadline } from '../../test/support/emulator/speech-sdk';
 
 const CLI = path.join(__dirname, 'cli.ts');
-
-// Each test starts the CLI through ts-node: seconds on a busy 2-core machine, more than Jest's default 5 s.
+/** The CLI is transpiled on start (ts-node): seconds on a busy machine. Longer than the deadlines inside. */
 const CLI_TEST_TIMEOUT_MS = 45_000;
 
 describe('speech emulator CLI', () => {

@@ -2,7 +2,6 @@ import { createServer, IncomingMessage } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Duplex } from 'node:stream';
 import WebSocket, { RawData, WebSocketServer } from 'ws';
-import { AudioFingerprintStore } from './recognition/audio-fingerprint-store';
 import { handleControlRequest } from './control-plane/control-plane';
 import { EmulatorConnection } from './protocol/emulator-connection';
 import { defaultEmulatorLogger, EmulatorLogger } from './emulator-logger';
@@ -11,6 +10,7 @@ import { defaultFaultSettings, FaultSettings, parseFaultSettings } from './contr
 import { decodeBinaryFrame, decodeTextFrame, FrameDecodeError } from './protocol/frame-codec';
 import { CloseCode, EmulatorServices, ProtocolHandler } from './protocol/protocol-handler';
 import { RecognitionHandler } from './recognition/recognition-handler';
+import { SynthesisMemory } from './recognition/memory/synthesis-memory';
 import { SynthesisHandler } from './synthesis/synthesis-handler';
 import { admitUpgrade, presentedKeys, refuseUpgrade, SpeechRoute } from './protocol/upgrade-gate';
 import { selectVoice, VoiceMode } from './synthesis/voice-selection';
@@ -65,7 +65,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const logger = options.logger ?? defaultEmulatorLogger;
   const host = options.host ?? '127.0.0.1';
   const voice = await selectVoice(options.voice ?? 'auto', logger);
-  const store = new AudioFingerprintStore();
+  const memory = new SynthesisMemory();
   const counters = new EmulatorCounters();
   let faults = defaultFaultSettings();
   let nextConnectionId = 1;
@@ -76,7 +76,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const services: EmulatorServices = {
     voice,
-    store,
+    memory,
     counters,
     logger,
     faults: () => faults,

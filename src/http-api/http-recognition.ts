@@ -1,7 +1,9 @@
 import { Injectable, Optional } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AllocationTier } from '../pools/allocation-tier';
+import type { RecognizedWord } from '../protocol';
 import { RecognitionService } from '../recognition/recognition.service';
+import type { RecognitionOptions } from '../speech/recognition-options';
 import { DISABLED_TRACING } from '../tracing/noop-tracing';
 import { Tracing } from '../tracing/tracing';
 import { PcmUploadDecoder } from './pcm-upload-decoder';
@@ -12,6 +14,10 @@ export interface TranscriptSegment {
   text: string;
   offsetMs: number;
   durationMs: number;
+  /** With language candidates: the language identified. */
+  language?: string;
+  /** With `words`: its words and their times. */
+  words?: RecognizedWord[];
 }
 
 /** What a recognition of one upload found. */
@@ -32,6 +38,8 @@ export interface RecognitionUpload {
   encoding: UploadEncoding;
   /** A locale or ISO 639-1 language; default SPEECH_STT_LANGUAGE. */
   language?: string;
+  /** The recognition options (validated). */
+  options?: RecognitionOptions;
   /** Stops reading the upload (called when the recognition is stopped at shutdown). */
   stopReading: (reason: Error) => void;
   /** The request's headers: a `traceparent` there makes the recognition's span a child of the caller's trace. */
@@ -77,11 +85,12 @@ export class HttpRecognition {
     const tier = await this.recognition.transcribe({
       language,
       sampleRate,
+      options: upload.options,
       audio: decoded(decoder, pending, iterator),
       sink: {
         partial: () => undefined,
-        final: ({ text, offsetMs, durationMs }) => {
-          if (text.trim() !== '') segments.push({ text, offsetMs, durationMs });
+        final: ({ requestId: _id, ...segment }) => {
+          if (segment.text.trim() !== '') segments.push(segment);
         },
         error: () => undefined, // the service rejects with it
       },

@@ -19,8 +19,10 @@ import { HttpRecognition } from './http-recognition';
 import { HttpSynthesis } from './http-synthesis';
 import { ApiProblemResponses } from './openapi-problems';
 import { parseJsonBody } from './parse-body';
+import { badRequest, describeZodError } from '../synthesis/error-body';
 import { RateLimitGuard } from './rate-limit.guard';
 import { SttResponseDto } from './stt-response.dto';
+import { sttQuerySchema } from './stt-query.schema';
 import { ttsRequestSchema } from './tts-request.schema';
 import { parseUploadContentType } from './upload-content-type';
 import { checkDeclaredLength, limitUpload } from './upload-limit';
@@ -85,18 +87,44 @@ export class SpeechController {
       '(audio/L16;rate=16000). It is fed to the recognizer as it arrives, never held whole.',
   })
   @ApiQuery({ name: 'language', required: false, description: 'A locale (en-US) or a language (en)' })
+  @ApiQuery({
+    name: 'languages',
+    required: false,
+    description: '2-4 candidate locales (repeated, or comma-separated): each segment says which was spoken',
+  })
+  @ApiQuery({
+    name: 'phrases',
+    required: false,
+    description: 'A phrase list (repeated parameter): at most 500 phrases of at most 100 characters',
+  })
+  @ApiQuery({
+    name: 'endSilenceMs',
+    required: false,
+    description: 'Silence that ends a segment, 100-5000 ms',
+  })
+  @ApiQuery({
+    name: 'initialSilenceMs',
+    required: false,
+    description: 'Silence before giving up, 100-60000 ms',
+  })
+  @ApiQuery({ name: 'profanity', required: false, enum: ['masked', 'removed', 'raw'] })
+  @ApiQuery({ name: 'words', required: false, description: 'true: word timings in every segment' })
   @ApiConsumes('audio/wav', 'audio/L16')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiResponse({ status: 200, type: SttResponseDto })
   @ApiProblemResponses(400, 401, 413, 415, 429, 502, 503, 504)
-  async stt(@Req() request: IncomingMessage, @Query('language') language?: string): Promise<SttResponseDto> {
+  async stt(@Req() request: IncomingMessage, @Query() query: unknown): Promise<SttResponseDto> {
+    const parsed = sttQuerySchema.safeParse(query ?? {});
+    if (!parsed.success) throw badRequest(describeZodError(parsed.error));
+    const { language, ...options } = parsed.data;
     const { maxUploadBytes } = this.settings;
     checkDeclaredLength(request.headers['content-length'], maxUploadBytes);
     const encoding = parseUploadContentType(request.headers['content-type']);
     const transcript = await this.recognition.recognize({
       chunks: limitUpload(request, maxUploadBytes),
       encoding,
-      language: typeof language === 'string' ? language : undefined,
+      language,
+      options,
       stopReading: (reason) => request.destroy(reason),
       headers: request.headers,
     });

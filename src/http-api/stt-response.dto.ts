@@ -1,6 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AllocationTier } from '../pools/allocation-tier';
 
+export class RecognizedWordDto {
+  @ApiProperty({ example: 'hello' })
+  text!: string;
+
+  @ApiProperty({ description: 'Where the word starts in the audio, ms' })
+  offsetMs!: number;
+
+  @ApiProperty({ description: 'How long the word lasts, ms' })
+  durationMs!: number;
+}
+
 export class TranscriptSegmentDto {
   @ApiProperty({ example: 'Hello world.' })
   text!: string;
@@ -10,6 +21,20 @@ export class TranscriptSegmentDto {
 
   @ApiProperty({ description: 'How long the segment lasts, ms' })
   durationMs!: number;
+
+  @ApiProperty({
+    required: false,
+    description: 'With `languages`: the language identified',
+    example: 'de-DE',
+  })
+  language?: string;
+
+  @ApiProperty({
+    required: false,
+    type: [RecognizedWordDto],
+    description: 'With `words=true`: the word timings',
+  })
+  words?: RecognizedWordDto[];
 }
 
 export class SttResponseDto {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { languageSchema, recognitionOptionsShape } from './recognition-options';
 
 /** Limits of the voice API. */
 export const MAX_TEXT_CHARS = 5_000;
@@ -29,11 +30,6 @@ const voiceSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9:_.-]{0,99}$/, 'must be a voice name such as en-US-JennyNeural');
 
-/** BCP-47-ish: `en-US`, `zh-Hans-CN`, `de`. */
-const languageSchema = z
-  .string()
-  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/, 'must be a language tag such as en-US');
-
 /**
  * `tts.synthesize`. Objects are strict: an unknown field (a typo such as `formt`) is a BAD_REQUEST rather than
  * silently ignored.
@@ -60,12 +56,17 @@ export type TtsSynthesizePayload = z.infer<typeof ttsSynthesizeSchema>;
 export const ttsCancelSchema = z.strictObject({ requestId: requestIdSchema });
 export type TtsCancelPayload = z.infer<typeof ttsCancelSchema>;
 
-/** `stt.start`; `emit('stt.start', ack)` with no payload means "all defaults". */
+/**
+ * `stt.start`; `emit('stt.start', ack)` with no payload means "all defaults". `language`, `sampleRate` and
+ * `languages` fix a recognizer when it is made: a start whose values differ from the configured defaults gets a
+ * recognizer made for it (tier COLD). The other options apply per recognition and keep a warm recognizer.
+ */
 export const sttStartSchema = z
   .strictObject({
     language: languageSchema.optional(),
     sampleRate: z.literal(STT_SAMPLE_RATES).optional(),
     requestId: requestIdSchema.optional(),
+    ...recognitionOptionsShape,
   })
   .optional();
 export type SttStartPayload = z.infer<typeof sttStartSchema>;

@@ -7,4 +7,5 @@ export * from './acks';
 export * from './client-payloads';
 export * from './error-codes';
 export * from './events';
+export * from './recognition-options';
 export * from './server-events';

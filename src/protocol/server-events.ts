@@ -36,8 +36,22 @@ export const ttsAudioSchema = z.object({
 export type TtsAudio = z.infer<typeof ttsAudioSchema>;
 
 /** What is being recognized so far; may change until the utterance's `stt.final`. */
-export const sttPartialSchema = z.object({ requestId: z.string(), text: z.string(), offsetMs: z.number() });
+export const sttPartialSchema = z.object({
+  requestId: z.string(),
+  text: z.string(),
+  offsetMs: z.number(),
+  /** The language identified so far (with `languages` on `stt.start`). */
+  language: z.string().optional(),
+});
 export type SttPartial = z.infer<typeof sttPartialSchema>;
+
+/** A recognized word, timed from the start of the recognition's audio. */
+export const recognizedWordSchema = z.object({
+  text: z.string(),
+  offsetMs: z.number(),
+  durationMs: z.number(),
+});
+export type RecognizedWord = z.infer<typeof recognizedWordSchema>;
 
 /** One recognized utterance. */
 export const sttFinalSchema = z.object({
@@ -45,6 +59,10 @@ export const sttFinalSchema = z.object({
   text: z.string(),
   offsetMs: z.number(),
   durationMs: z.number(),
+  /** The language identified (with `languages` on `stt.start`: one of them, on every final). */
+  language: z.string().optional(),
+  /** Its words with their times (with `words: true` on `stt.start`). */
+  words: z.array(recognizedWordSchema).optional(),
 });
 export type SttFinal = z.infer<typeof sttFinalSchema>;
 

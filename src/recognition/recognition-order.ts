@@ -1,3 +1,4 @@
+import type { RecognitionOptions } from '../speech/recognition-options';
 import type { SessionSpan, TraceParent } from '../tracing/tracing';
 import type { SttResultSink } from './stt-result-sink';
 
@@ -9,6 +10,11 @@ export interface RecognitionOrder {
   language?: string;
   /** Of the PCM the client sends; default 16 kHz. */
   sampleRate?: number;
+  /**
+   * Language candidates, phrase list, silences, profanity, word timings; validated by the transport. Candidates
+   * (like a language or rate other than the defaults) need a recognizer made for them: that recognition is COLD.
+   */
+  options?: RecognitionOptions;
   sink: SttResultSink;
   /** The trace parent of the recognition's span: the voice session's span, or the caller's trace context. */
   parent: SessionSpan | TraceParent | null;

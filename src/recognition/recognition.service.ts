@@ -8,6 +8,7 @@ import type { ErrorBody } from '../protocol/error-codes';
 import { STT_POOL } from '../speech-pools/pool-tokens';
 import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../speech-pools/pools-module-options';
 import { RECOGNIZER_SAMPLE_RATE } from '../speech/audio-format';
+import { recognizerSetup } from '../speech/recognition-options';
 import { SpeechError } from '../speech/speech-error';
 import type { SttClient } from '../speech/stt-client';
 import { DISCONNECTED, SHUTTING_DOWN, isAbortReason, replyFor } from '../synthesis/abort-reason';
@@ -58,11 +59,12 @@ export class RecognitionService {
     this.checkAccepting();
     const requestId = order.requestId ?? randomUUID();
     const language = order.language ?? this.defaultLanguage;
+    const { languages, ...turnOptions } = order.options ?? {};
     const stream = new SttStream({
       pool: this.pool,
       requestId,
-      language,
-      sampleRate: order.sampleRate ?? RECOGNIZER_SAMPLE_RATE,
+      setup: recognizerSetup(language, order.sampleRate ?? RECOGNIZER_SAMPLE_RATE, { languages }),
+      turnOptions,
       sink: order.sink,
       maxEarlyAudioBytes: order.maxEarlyAudioBytes,
       span: this.tracing.startRecognition(order.parent, requestId, language),

@@ -1,5 +1,6 @@
 import type { ResourcePool } from '../pools/resource-pool';
 import { AllocationTier } from '../pools/allocation-tier';
+import type { RecognizerSetup, TurnOptions } from '../speech/recognition-options';
 import { SpeechError } from '../speech/speech-error';
 import type { SttClient } from '../speech/stt-client';
 import { isAbortReason, replyFor, untilAborted, type AbortReason } from '../synthesis/abort-reason';
@@ -12,8 +13,10 @@ import type { SttResultSink } from './stt-result-sink';
 export interface SttStreamOptions {
   pool: ResourcePool<SttClient>;
   requestId: string;
-  language: string;
-  sampleRate: number;
+  /** Language, input rate and language candidates: what the recognizer must be made for. */
+  setup: RecognizerSetup;
+  /** Applied when the recognizer starts (a warm one takes them). */
+  turnOptions?: TurnOptions;
   sink: SttResultSink;
   /** Audio accepted while the recognizer is still being acquired and started. */
   maxEarlyAudioBytes: number;
@@ -70,9 +73,12 @@ export class SttStream {
     return this.finished;
   }
 
-  /** Acquires (re-targeting a client built for another language or rate: that is a COLD allocation) and starts. */
+  /**
+   * Acquires (re-targeting a client built for another language, rate or language candidates: that is a COLD
+   * allocation) and starts with the recognition's per-turn options.
+   */
   async start(): Promise<AllocationTier> {
-    const { pool, language, sampleRate, sink, requestId } = this.options;
+    const { pool, setup, turnOptions, sink, requestId } = this.options;
     const signal = this.controller.signal;
     const span = this.span;
     // The clock is read for the span only: with tracing off the shared no-op span is all there is.
@@ -84,17 +90,20 @@ export class SttStream {
       if (traced) span.setPoolWaitMs(Math.round((performance.now() - asked) * 10) / 10);
       let tier = allocation.tier;
       if (signal.aborted) throw signal.reason;
-      if (!this.client.fits(language, sampleRate)) {
-        await untilAborted(this.client.retarget(language, sampleRate), signal);
+      if (!this.client.fits(setup)) {
+        await untilAborted(this.client.retarget(setup), signal);
         tier = AllocationTier.COLD;
       }
       span.setTier(tier);
       await untilAborted(
-        this.client.start({
-          onPartial: (r) => sink.partial({ requestId, ...r }),
-          onFinal: (r) => sink.final({ requestId, ...r }),
-          onError: (error) => this.fail(error),
-        }),
+        this.client.start(
+          {
+            onPartial: (r) => sink.partial({ requestId, ...r }),
+            onFinal: (r) => sink.final({ requestId, ...r }),
+            onError: (error) => this.fail(error),
+          },
+          turnOptions,
+        ),
         signal,
       );
       if (this.phase !== 'starting') throw signal.aborted ? signal.reason : this.failureError();

@@ -1,7 +1,4 @@
 import {
-  AudioConfig,
-  AudioInputStream,
-  AudioStreamFormat,
   CancellationReason,
   Connection,
   type PushAudioInputStream,
@@ -12,16 +9,36 @@ import {
 } from 'microsoft-cognitiveservices-speech-sdk';
 import { closeSdkClient } from './close-sdk-client';
 import { ConnectionWatch, detachHandler } from './connection-watch';
+import {
+  asSetup,
+  type RecognizerSetup,
+  sameSetup,
+  type TurnOptions,
+  validateRecognitionOptions,
+  validSetup,
+} from './recognition-options';
+import {
+  finalResult,
+  type FinalResult,
+  noMatchResult,
+  type NoMatchResult,
+  partialResult,
+  type PartialResult,
+  type ResultShape,
+} from './recognition-result';
 import { sdkObjectCensus, type SdkObjectCensus } from './sdk-object-census';
 import { SpeechClientBase, settlesWithin } from './speech-client-base';
 import { SpeechError } from './speech-error';
-import { createSpeechConfig, type SpeechTarget } from './speech-target';
+import { applyTurnOptions, createRecognizer } from './recognizer-factory';
+import { type SpeechTarget } from './speech-target';
 
 export interface SttClientOptions {
   target: SpeechTarget;
   language: string;
   /** Input sample rate of 16-bit mono PCM; fixed for the recognizer's life (its push stream cannot change). */
   sampleRate: number;
+  /** Language candidates (2-4) for continuous language identification; fixed for the recognizer's life. */
+  languages?: readonly string[];
   connectTimeoutMs?: number;
   /** Longest stop() waits for the last final result (the SDK can stall after a mid-stream drop). */
   stopTimeoutMs?: number;
@@ -30,13 +47,14 @@ export interface SttClientOptions {
 }
 
 export interface RecognitionHandlers {
-  onPartial?(result: { text: string; offsetMs: number }): void;
-  onFinal?(result: { text: string; offsetMs: number; durationMs: number }): void;
+  onPartial?(result: PartialResult): void;
+  /** A phrase; with language candidates it carries `language`, with `words: true` its word timings. */
+  onFinal?(result: FinalResult): void;
+  /** A stretch of audio in which nothing was recognised (silence at the start, or sound that is not speech). */
+  onNoMatch?(result: NoMatchResult): void;
   /** An upstream failure during recognition; the client is broken afterwards. */
   onError?(error: SpeechError): void;
 }
-
-const TICKS_PER_MS = 10_000;
 
 type Phase = 'idle' | 'running' | 'stopping' | 'done';
 
@@ -45,8 +63,7 @@ type Phase = 'idle' | 'running' | 'stopping' | 'done';
  * input and a closed push stream cannot reopen, so after one start…stop the pool destroys it and warms another.
  */
 export class SttClient extends SpeechClientBase {
-  private _language: string;
-  private _sampleRate: number;
+  private _setup: RecognizerSetup;
   private stream!: PushAudioInputStream;
   private recognizer!: SpeechRecognizer;
   private connection!: ConnectionWatch;
@@ -55,14 +72,18 @@ export class SttClient extends SpeechClientBase {
   private phase: Phase = 'idle';
   private finals = 0;
   private handlers: RecognitionHandlers = {};
+  private shape: ResultShape = { languageId: false, words: false };
   /** Resolves when the SDK reports the end of the session (all finals delivered) or an error. */
   private sessionEnded!: Promise<void>;
   private endSession!: () => void;
 
   constructor(private readonly options: SttClientOptions) {
     super('STT', options.target);
-    this._language = options.language;
-    this._sampleRate = options.sampleRate;
+    this._setup = validSetup({
+      language: options.language,
+      sampleRate: options.sampleRate,
+      languages: options.languages,
+    });
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
     this.sessionEnded = new Promise<void>((resolve) => (this.endSession = resolve));
@@ -70,35 +91,42 @@ export class SttClient extends SpeechClientBase {
   }
 
   get language(): string {
-    return this._language;
+    return this._setup.language;
   }
 
   get sampleRate(): number {
-    return this._sampleRate;
+    return this._setup.sampleRate;
+  }
+
+  /** What this recognizer was made for: language, input rate and language candidates. */
+  get setup(): RecognizerSetup {
+    return this._setup;
   }
 
   /**
-   * Rebuilds the unused recognizer for another language or input rate (both are fixed when a recognizer is made:
-   * the language is in its URL, the rate in its stream's header), keeping this client's place in the pool.
-   * Costs a new connection: the caller reports the allocation as COLD.
+   * Rebuilds the unused recognizer for another setup (language, input rate, language candidates: all fixed when a
+   * recognizer is made: the language is in its URL, the rate in its stream's header, the candidates in its
+   * language identification), keeping this client's place in the pool. Costs a new connection: the caller reports
+   * the allocation as COLD.
    */
-  async retarget(language: string, sampleRate: number): Promise<void> {
+  async retarget(setup: RecognizerSetup): Promise<void>;
+  async retarget(language: string, sampleRate: number): Promise<void>;
+  async retarget(setupOrLanguage: RecognizerSetup | string, sampleRate?: number): Promise<void> {
+    const setup = validSetup(asSetup(setupOrLanguage, sampleRate));
     this.assertUsable();
     if (this.phase !== 'idle') throw new SpeechError('BAD_REQUEST', `STT client ${this.id} was already used`);
-    if (this.fits(language, sampleRate)) return;
+    if (this.fits(setup)) return;
     await this.closeRecognizer();
-    this._language = language;
-    this._sampleRate = sampleRate;
+    this._setup = setup;
     this.build();
     await this.connection.open(this.connectTimeoutMs);
   }
 
   private build(): void {
-    const config = createSpeechConfig(this.options.target);
-    config.speechRecognitionLanguage = this._language;
-    const format = AudioStreamFormat.getWaveFormatPCM(this._sampleRate, 16, 1);
-    this.stream = AudioInputStream.createPushStream(format);
-    this.recognizer = new SpeechRecognizer(config, AudioConfig.fromStreamInput(this.stream));
+    ({ recognizer: this.recognizer, stream: this.stream } = createRecognizer(
+      this.options.target,
+      this._setup,
+    ));
     const connection = Connection.fromRecognizer(this.recognizer);
     this.connection = new ConnectionWatch(connection, (what, details) =>
       this.mapError(what, undefined, details),
@@ -122,9 +150,15 @@ export class SttClient extends SpeechClientBase {
     return super.isReady() && !this.started;
   }
 
-  /** True when this client was built for the given language and input rate. */
-  fits(language: string, sampleRate: number): boolean {
-    return this.language === language && this.sampleRate === sampleRate;
+  /**
+   * True when this client was built for the given setup (language, input rate and language candidates, the
+   * candidates in any order). Every other option is applied per turn by start(), so it never stops a warm client
+   * from fitting. `fits(language, sampleRate)` asks about a setup without language candidates.
+   */
+  fits(setup: RecognizerSetup): boolean;
+  fits(language: string, sampleRate: number): boolean;
+  fits(setupOrLanguage: RecognizerSetup | string, sampleRate?: number): boolean {
+    return sameSetup(this._setup, asSetup(setupOrLanguage, sampleRate));
   }
 
   /** Pre-connects the recognizer's socket (a no-op when it is up: a recognizer has no harmless keep-alive). */
@@ -138,9 +172,23 @@ export class SttClient extends SpeechClientBase {
     this.handlers = {};
   }
 
-  async start(handlers: RecognitionHandlers): Promise<void> {
+  /**
+   * Starts recognition with this turn's options. They are set on the recognizer just before it starts: the SDK
+   * sends them in the turn's `speech.context`, so a pre-connected recognizer takes them without reconnecting.
+   * Invalid options are refused (BAD_REQUEST) and leave the client unused.
+   */
+  async start(handlers: RecognitionHandlers, options: TurnOptions = {}): Promise<void> {
     this.assertUsable();
     if (this.phase !== 'idle') throw new SpeechError('BAD_REQUEST', `STT client ${this.id} was already used`);
+    validateRecognitionOptions(options);
+    if ('languages' in options) {
+      throw new SpeechError(
+        'BAD_REQUEST',
+        'language candidates are fixed when a recognizer is made: retarget() it',
+      );
+    }
+    applyTurnOptions(this.recognizer, options);
+    this.shape = { languageId: this._setup.languages !== undefined, words: options.words === true };
     this.phase = 'running';
     this.handlers = handlers;
     await new Promise<void>((resolve, reject) => {
@@ -231,17 +279,17 @@ export class SttClient extends SpeechClientBase {
     this.recognizer.recognizing = (_sender, event: SpeechRecognitionEventArgs) => {
       const result = event.result;
       if (!result.text) return;
-      this.handlers.onPartial?.({ text: result.text, offsetMs: result.offset / TICKS_PER_MS });
+      this.handlers.onPartial?.(partialResult(result, this.shape));
     };
     this.recognizer.recognized = (_sender, event: SpeechRecognitionEventArgs) => {
       const result = event.result;
+      if (result.reason === ResultReason.NoMatch) {
+        this.handlers.onNoMatch?.(noMatchResult(result));
+        return;
+      }
       if (result.reason !== ResultReason.RecognizedSpeech || !result.text) return;
       this.finals++;
-      this.handlers.onFinal?.({
-        text: result.text,
-        offsetMs: result.offset / TICKS_PER_MS,
-        durationMs: result.duration / TICKS_PER_MS,
-      });
+      this.handlers.onFinal?.(finalResult(result, this.shape));
     };
     this.recognizer.canceled = (_sender, event: SpeechRecognitionCanceledEventArgs) => {
       if (event.reason !== CancellationReason.EndOfStream) {

@@ -38,10 +38,12 @@ export class SessionRecognition {
     if (active?.active === true) {
       throw badRequest(`recognition ${active.requestId} is still active; send stt.stop first`);
     }
+    const { requestId, language, sampleRate, ...options } = payload ?? {};
     const stream = this.service.open({
-      requestId: payload?.requestId,
-      language: payload?.language,
-      sampleRate: payload?.sampleRate,
+      requestId,
+      language,
+      sampleRate,
+      options,
       sink,
       parent,
       maxEarlyAudioBytes: this.maxEarlyAudioBytes,

@@ -8,6 +8,7 @@ import { chromiumAvailability, launchChromium, type Chromium } from '../support/
 import { PageWatch } from '../support/web/page-watch';
 import { screenshot } from '../support/web/screenshots';
 import { compareAudio, int16, paddedWav, synthesizePcm } from '../support/web/speech-audio';
+import { synthesizeTimed } from '../support/emulator/timed-synthesis';
 import { startWebApp, type WebApp } from '../support/web/web-app';
 import { ensureWebBundle } from '../support/web/web-bundle';
 
@@ -296,7 +297,9 @@ browserTests('the web pages in Chromium', () => {
       });
       await page.getByTestId('mic').click();
       await expectText(page, 'mic', 'Start microphone');
-      await expectText(page, 'mic-note', 'ecognised');
+      await expectText(page, 'mic-note', 'Recognised 1 phrase');
+      // Played at 16 kHz into a capture device at 48 kHz and resampled to 16 kHz by the page: still recognised.
+      expect(normalise(await text(page, 'final'))).toBe(normalise(PHRASE));
 
       const received = int16(Buffer.concat(sent));
       const { bytesSent } = await page.evaluate(() => window.warmline.mic);
@@ -309,6 +312,53 @@ browserTests('the web pages in Chromium', () => {
       await screenshot(page, 'demo-microphone');
       expect(micWatch.consoleErrors).toEqual([]);
       expect(micWatch.offLoopback).toEqual([]);
+    });
+  });
+
+  describe('microphone, speech the emulator never synthesized', () => {
+    let micBrowser: Chromium;
+    let micWatch: PageWatch;
+    let dir: string;
+    let stranger: RunningEmulator;
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'warmline-mic-'));
+      // Speech from another emulator: a voice like ours, words this service never said.
+      stranger = await startEmulator({ port: 0, voice: 'synthetic' });
+      const { audio } = await synthesizeTimed(stranger, 'en-US-JennyNeural', 'Nobody here ever said this.');
+      const pcm = Buffer.from(audio.buffer, audio.byteOffset, audio.byteLength);
+      const wav = join(dir, 'unknown.wav');
+      await writeFile(wav, paddedWav(pcm, 16_000, LEAD_SECONDS, TRAIL_SECONDS));
+      micBrowser = await launchChromium([
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        `--use-file-for-fake-audio-capture=${wav}%noloop`,
+      ]);
+      micWatch = await PageWatch.on(micBrowser.context);
+    });
+
+    afterAll(async () => {
+      await micBrowser?.close();
+      await stranger?.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('says plainly that the speech was heard but the emulator cannot know it', async () => {
+      const page = micWatch.page(await micBrowser.context.newPage());
+      await page.goto(`${web.url}/`);
+      await enterKey(page, KEY);
+      await expectText(page, 'status', 'connected');
+      await page.getByTestId('mic').click();
+      await expectText(page, 'mic', 'Stop microphone');
+      const seconds = LEAD_SECONDS + TRAIL_SECONDS + 2;
+      await page.waitForFunction((n) => window.warmline.mic.bytesSent >= n, seconds * 32_000, {
+        timeout: UI_TIMEOUT,
+      });
+      await page.getByTestId('mic').click();
+      await expectText(page, 'mic-note', 'Speech was heard but not recognised');
+      expect(await text(page, 'mic-note')).toMatch(/only speech the emulator synthesized itself/);
+      expect(await text(page, 'final')).toBe('');
+      expect(micWatch.consoleErrors).toEqual([]);
     });
   });
 

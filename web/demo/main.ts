@@ -6,6 +6,7 @@ import { bindTokenField } from '../shared/token-store';
 import { showError, toTypedError, type TypedError } from '../shared/typed-error';
 import { HistoryTable } from './history-table';
 import { frameLevel, Microphone, MIC_SAMPLE_RATE } from './mic/microphone';
+import { RecognitionOutcome } from './mic/recognition-outcome';
 import { PcmStreamPlayer } from './pcm-stream-player';
 import { nextRequestId } from './request-id';
 import { readSessionId, writeSessionId } from './session-store';
@@ -159,6 +160,7 @@ updateCount();
 // ------------------------------------------------------------------ listen
 
 let recognition: Recognition | null = null;
+let outcome = new RecognitionOutcome();
 
 const transcript = {
   onPartial: ({ text }: { text: string }) => {
@@ -176,6 +178,7 @@ const transcript = {
 function sendFrame(pcm: ArrayBuffer): void {
   if (recognition === null) return;
   recognition.send(pcm);
+  outcome.add(pcm);
   micCounters.framesSent++;
   micCounters.bytesSent += pcm.byteLength;
   ui.micLevel.style.transform = `scaleX(${frameLevel(pcm).toFixed(3)})`;
@@ -188,6 +191,7 @@ function beginRecognition(): Recognition {
   showError(ui.error, null);
   const session = client.recognize({ sampleRate: MIC_SAMPLE_RATE }, transcript);
   recognition = session;
+  outcome = new RecognitionOutcome();
   session.started.then(
     ({ tier }) => {
       ui.micNote.textContent = `Listening (${tier} recognizer). Speak, then stop the microphone.`;
@@ -204,8 +208,7 @@ async function endRecognition(session: Recognition): Promise<number> {
   ui.partial.textContent = '';
   try {
     const { finals } = await session.stop();
-    ui.micNote.textContent =
-      finals === 0 ? 'No speech was recognised.' : `Recognised ${finals} phrase${finals === 1 ? '' : 's'}.`;
+    ui.micNote.textContent = outcome.note(finals);
     return finals;
   } catch (error) {
     showError(ui.error, toTypedError(error), 'Listen');

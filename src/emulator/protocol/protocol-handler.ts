@@ -1,14 +1,15 @@
-import { AudioFingerprintStore } from '../recognition/audio-fingerprint-store';
 import { EmulatorCounters } from '../control-plane/emulator-stats';
 import { EmulatorLogger } from '../emulator-logger';
 import { FaultSettings } from '../control-plane/fault-settings';
 import { BinaryFrame, TextFrame } from './frame-codec';
 import { SpeechVoice } from '../synthesis/speech-voice';
+import { SynthesisMemory } from '../recognition/memory/synthesis-memory';
 
 /** What the per-socket protocol handlers share with the server. */
 export interface EmulatorServices {
   voice: SpeechVoice;
-  store: AudioFingerprintStore;
+  /** Recent syntheses, for recognition to know what it hears. */
+  memory: SynthesisMemory;
   counters: EmulatorCounters;
   logger: EmulatorLogger;
   faults(): FaultSettings;

@@ -7,11 +7,13 @@ import {
   recognizeOnce,
   silence,
   speak,
+  speakSsml,
   speechConfig,
   whiteNoise,
   withDeadline,
   TEST_VOICES as VOICES,
 } from '../../../test/support/emulator/speech-sdk';
+import { throughCapturePath } from '../../../test/support/emulator/capture-path';
 
 describe.each(VOICES)('speech emulator recognition (%s voice)', (voice) => {
   let emulator: RunningEmulator;
@@ -83,8 +85,8 @@ describe.each(VOICES)('speech emulator recognition (%s voice)', (voice) => {
     expect(result.text).toBe('A single shot.');
   });
 
-  it('a pre-connected recognizer (Connection.openConnection) recognises over the socket it opened', async () => {
-    const [audio] = await synthesize(['Warm and ready.']);
+  it('a pre-connected recognizer (Connection.openConnection) recognises over the socket it opened, in one turn', async () => {
+    const [audio, more] = await synthesize(['Warm and ready.', 'Second to none.']);
     const push = sdk.AudioInputStream.createPushStream(sdk.AudioStreamFormat.getWaveFormatPCM(16000, 16, 1));
     const recognizer = new sdk.SpeechRecognizer(
       speechConfig(emulator),
@@ -101,13 +103,15 @@ describe.each(VOICES)('speech emulator recognition (%s voice)', (voice) => {
       const stopped = new Promise<void>((resolve) => (recognizer.sessionStopped = () => resolve()));
       recognizer.startContinuousRecognitionAsync();
       // Audio arrives in small pieces, as it would from a live session.
-      for (const chunk of [silence(300), audio, silence(900)]) {
+      for (const chunk of [silence(300), audio, silence(1000), more, silence(900)]) {
         for (let i = 0; i < chunk.byteLength; i += 3200) push.write(chunk.slice(i, i + 3200));
       }
       push.close();
       await withDeadline(stopped, 15_000, 'sessionStopped');
-      expect(texts).toEqual(['Warm and ready.']);
-      expect(emulator.stats().connectionsTotal).toBe(before);
+      // It connected to the interactive path before its mode was known; speech.config said "conversation", so both
+      // phrases come in one continuous turn.
+      expect(texts).toEqual(['Warm and ready.', 'Second to none.']);
+      expect(emulator.stats()).toMatchObject({ connectionsTotal: before, recognitions: 1 });
       await withDeadline(
         new Promise<void>((resolve) => recognizer.stopContinuousRecognitionAsync(resolve, () => resolve())),
         15_000,
@@ -145,5 +149,90 @@ describe.each(VOICES)('speech emulator recognition (%s voice)', (voice) => {
     );
     const { result: other } = await recognizeOnce(emulator, [silence(200), audio24k, silence(1000)]);
     expect(other.reason).toBe(sdk.ResultReason.NoMatch);
+  });
+
+  it("single-shot with an initial silence timeout ends with the SDK's initial-silence result", async () => {
+    const [audio] = await synthesize(['Too late.']);
+    const config = speechConfig(emulator);
+    config.setProperty(
+      sdk.PropertyId[sdk.PropertyId.SpeechServiceConnection_InitialSilenceTimeoutMs],
+      '1000',
+    );
+    const push = sdk.AudioInputStream.createPushStream(sdk.AudioStreamFormat.getWaveFormatPCM(16000, 16, 1));
+    for (const chunk of [silence(1500), audio, silence(500)]) push.write(chunk.slice(0));
+    push.close();
+    const recognizer = new sdk.SpeechRecognizer(config, sdk.AudioConfig.fromStreamInput(push));
+    try {
+      const result = await withDeadline(
+        new Promise<sdk.SpeechRecognitionResult>((resolve, reject) =>
+          recognizer.recognizeOnceAsync(resolve, (e) => reject(new Error(e))),
+        ),
+        15_000,
+        'recognizeOnceAsync',
+      );
+      expect(result.reason).toBe(sdk.ResultReason.NoMatch);
+      expect(sdk.NoMatchDetails.fromResult(result).reason).toBe(sdk.NoMatchReason.InitialSilenceTimeout);
+    } finally {
+      await closeClient(recognizer);
+    }
+  });
+
+  it('detailed results carry word timings and the continuous language-ID result the SDK parses', async () => {
+    const synthesizer = newSynthesizer(emulator);
+    let german: ArrayBuffer;
+    try {
+      const ssml =
+        '<speak version="1.0" xml:lang="de-DE"><voice name="de-DE-ConradNeural">Guten Abend zusammen.</voice></speak>';
+      german = (await speakSsml(synthesizer, ssml)).audioData;
+    } finally {
+      await closeClient(synthesizer);
+    }
+    const config = speechConfig(emulator);
+    config.requestWordLevelTimestamps();
+    const languages = sdk.AutoDetectSourceLanguageConfig.fromLanguages(['en-US', 'de-DE']);
+    languages.mode = sdk.LanguageIdMode.Continuous;
+    const push = sdk.AudioInputStream.createPushStream(sdk.AudioStreamFormat.getWaveFormatPCM(16000, 16, 1));
+    for (const chunk of [silence(400), german, silence(900)]) push.write(chunk.slice(0));
+    push.close();
+    const recognizer = sdk.SpeechRecognizer.FromConfig(
+      config,
+      languages,
+      sdk.AudioConfig.fromStreamInput(push),
+    );
+    const results: sdk.SpeechRecognitionResult[] = [];
+    try {
+      recognizer.recognized = (_s, e) => results.push(e.result);
+      const stopped = new Promise<void>((resolve) => (recognizer.sessionStopped = () => resolve()));
+      recognizer.startContinuousRecognitionAsync();
+      await withDeadline(stopped, 15_000, 'sessionStopped');
+    } finally {
+      await closeClient(recognizer);
+    }
+    expect(results.map((r) => r.text)).toEqual(['Guten Abend zusammen.']);
+    expect(sdk.AutoDetectSourceLanguageResult.fromResult(results[0]).language).toBe('de-DE');
+    const json = JSON.parse(
+      results[0].properties.getProperty(sdk.PropertyId.SpeechServiceResponse_JsonResult),
+    ) as {
+      NBest: Array<{ Words: Array<{ Word: string; Offset: number; Duration: number }> }>;
+    };
+    const words = json.NBest[0].Words;
+    expect(words.map((w) => w.Word)).toEqual(['guten', 'abend', 'zusammen']);
+    expect(words[0].Offset).toBeGreaterThanOrEqual(4_000_000); // after the 400 ms of silence, in ticks
+    for (let i = 1; i < words.length; i++) expect(words[i].Offset).toBeGreaterThan(words[i - 1].Offset);
+  });
+
+  it('recognises speech synthesized at 24 kHz after a 48 kHz playback and a 16 kHz capture', async () => {
+    const [audio24k] = await synthesize(
+      ['Across the rates.'],
+      sdk.SpeechSynthesisOutputFormat.Raw24Khz16BitMonoPcm,
+    );
+    const captured = throughCapturePath(new Int16Array(audio24k.slice(0)), 24000, {
+      deviceRate: 48000,
+      outputRate: 16000,
+      gainDb: -9,
+      snrDb: 25,
+    });
+    const { result } = await recognizeOnce(emulator, [silence(300), captured.slice().buffer, silence(1000)]);
+    expect(result.text).toBe('Across the rates.');
   });
 });

@@ -1,14 +1,19 @@
 import { EmulatorConnection, newServiceId } from '../protocol/emulator-connection';
 import { BinaryFrame, TextFrame } from '../protocol/frame-codec';
 import { CloseCode, EmulatorServices, ProtocolHandler } from '../protocol/protocol-handler';
-import { RecognitionMode, RecognitionTurn } from './recognition-turn';
+import { RecognitionTurn } from './recognition-turn';
+import {
+  modeFromSpeechConfig,
+  RecognitionSettings,
+  settingsFromQuery,
+  withSpeechContext,
+} from './recognition-settings';
 import { parseWavHeader, WAVE_FORMAT_PCM, WavFormatError } from '../audio/wav-header';
 
 export interface RecognitionEndpoint {
-  /** From the path; undefined for the universal endpoint, whose `speech.context` says. */
-  mode: RecognitionMode | undefined;
-  detailed: boolean;
   language: string;
+  /** What the URL says: the path's mode (none for the universal endpoint) and the recognizer's query options. */
+  settings: RecognitionSettings;
 }
 
 interface ActiveTurn {
@@ -29,20 +34,37 @@ const DEFAULT_SAMPLE_RATE = 16000;
  */
 export class RecognitionHandler implements ProtocolHandler {
   private active: ActiveTurn | undefined;
-  private contextMode: RecognitionMode | undefined;
+  /** The URL's settings with the mode `speech.config` names (it beats the path's). */
+  private connectionSettings: RecognitionSettings;
+  /** ... with the latest `speech.context` applied: the SDK sends one before each turn's audio. */
+  private settings: RecognitionSettings;
 
   constructor(
     private readonly conn: EmulatorConnection,
     private readonly services: EmulatorServices,
     private readonly endpoint: RecognitionEndpoint,
-  ) {}
+  ) {
+    this.connectionSettings = endpoint.settings;
+    this.settings = endpoint.settings;
+  }
 
   onText(frame: TextFrame): void {
     switch (frame.path.toLowerCase()) {
       case 'speech.context':
-        this.contextMode = modeFromContext(frame.body) ?? this.contextMode;
+        this.settings = withSpeechContext(this.connectionSettings, frame.body);
+        this.services.logger.debug('recognition settings', {
+          connection: this.conn.id,
+          ...this.settings,
+          phrases: this.settings.phrases.length,
+        });
         return;
-      case 'speech.config':
+      case 'speech.config': {
+        // A pre-connected recognizer connects to the interactive path before it knows its mode; this says it.
+        const mode = modeFromSpeechConfig(frame.body);
+        if (mode) this.connectionSettings = { ...this.connectionSettings, mode };
+        this.settings = { ...this.settings, mode: mode ?? this.settings.mode };
+        return;
+      }
       case 'telemetry':
         return;
       default:
@@ -126,9 +148,8 @@ export class RecognitionHandler implements ProtocolHandler {
   private createTurn(active: ActiveTurn, sampleRate: number): RecognitionTurn {
     return new RecognitionTurn({
       sampleRate,
-      mode: this.endpoint.mode ?? this.contextMode ?? 'continuous',
-      detailed: this.endpoint.detailed,
-      store: this.services.store,
+      settings: this.settings,
+      memory: this.services.memory,
       send: (path, body) => this.conn.sendText(path, active.requestId, body),
     });
   }
@@ -145,33 +166,20 @@ export class RecognitionHandler implements ProtocolHandler {
   }
 }
 
-function modeFromContext(body: string): RecognitionMode | undefined {
-  try {
-    const json = JSON.parse(body) as { phraseDetection?: { mode?: unknown } };
-    const mode = json.phraseDetection?.mode;
-    if (typeof mode !== 'string') return undefined;
-    return mode.toLowerCase() === 'interactive' ? 'single-shot' : 'continuous';
-  } catch {
-    return undefined;
-  }
-}
-
 /** Maps a request path (and query) to a recognition endpoint; undefined when it is none. */
 export function recognitionEndpointFor(
   pathname: string,
   query: URLSearchParams,
 ): RecognitionEndpoint | undefined {
-  const detailed = (query.get('format') ?? 'simple').toLowerCase() === 'detailed';
   const language = query.get('language') ?? 'en-US';
   const match =
     /^\/speech\/recognition\/(conversation|interactive|dictation)\/cognitiveservices\/v1\/?$/i.exec(pathname);
   if (match) {
-    return {
-      mode: match[1].toLowerCase() === 'interactive' ? 'single-shot' : 'continuous',
-      detailed,
-      language,
-    };
+    const mode = match[1].toLowerCase() === 'interactive' ? 'single-shot' : 'continuous';
+    return { language, settings: settingsFromQuery(query, mode) };
   }
-  if (/^\/stt\/speech\/universal\/v2\/?$/i.test(pathname)) return { mode: undefined, detailed, language };
+  if (/^\/stt\/speech\/universal\/v2\/?$/i.test(pathname)) {
+    return { language, settings: settingsFromQuery(query, undefined) };
+  }
   return undefined;
 }

@@ -1,80 +1,105 @@
-import { AudioFingerprintStore, FingerprintQuery } from './audio-fingerprint-store';
-import { SampleHistory } from './sample-history';
+import { Landmark, LandmarkExtractor } from './features/landmarks';
+import { coarseBands, frameLevel, FRAME_MS, SpectralFrameStream } from './features/spectral-frames';
+import { UtteranceMatcher } from './matching/utterance-matcher';
+import { SynthesisMemory } from './memory/synthesis-memory';
+import { hypothesis, hypothesisText, recognizedPhrase } from './recognition-messages';
+import { RecognitionMode, RecognitionSettings } from './recognition-settings';
 import { VadEvent, VoiceActivityDetector } from './voice-activity-detector';
 
-export type RecognitionMode = 'continuous' | 'single-shot';
+export type { RecognitionMode } from './recognition-settings';
 
 export interface RecognitionTurnOptions {
   sampleRate: number;
-  mode: RecognitionMode;
-  detailed: boolean;
-  store: AudioFingerprintStore;
+  settings: RecognitionSettings;
+  memory: SynthesisMemory;
   /** Sends one service message (path + JSON body) for this turn. */
   send: (path: string, body: unknown) => void;
 }
 
 interface Utterance {
   start: number;
-  query: FingerprintQuery;
-  fedUpTo: number;
+  matcher: UtteranceMatcher;
   lastHypothesis: string;
   lastHypothesisCheck: number;
 }
 
+interface RecentFrame {
+  index: number;
+  coarse: Float32Array;
+  level: number;
+}
+
 const TICKS_PER_SECOND = 10_000_000;
-/** Audio kept from before the VAD's decision, fed to the matcher with the utterance. */
+/** Audio kept from before the VAD's decision, matched with the utterance. */
 const PRE_ROLL_MS = 150;
 const HYPOTHESIS_INTERVAL_MS = 200;
+/** Frames and landmarks kept from the recent past, for an utterance that turns out to have started there. */
+const RECENT_FRAMES = 64;
 
 /**
- * The audio side of one recognition turn, independent of sockets: PCM in (any chunking), VAD segmentation,
- * fingerprint matching per utterance, service messages out (`speech.startDetected`, growing
- * `speech.hypothesis`, `speech.endDetected`, `speech.phrase`). The caller sends `turn.start`/`turn.end`;
- * {@link done} says when the turn has nothing more to say.
+ * The audio side of one recognition turn, independent of sockets: PCM in (any chunking), voice activity
+ * segmentation at the turn's segmentation silence, spectral features and landmarks, matching per utterance against
+ * the stored syntheses, service messages out (`speech.startDetected`, growing `speech.hypothesis`,
+ * `speech.endDetected`, `speech.phrase`). The caller sends `turn.start`/`turn.end`; {@link done} says when the
+ * turn has nothing more to say.
  */
 export class RecognitionTurn {
   private readonly vad: VoiceActivityDetector;
-  private readonly history = new SampleHistory();
+  private readonly spectrum: SpectralFrameStream;
+  private readonly landmarks: LandmarkExtractor;
+  private readonly recentFrames: RecentFrame[] = [];
+  private readonly recentLandmarks: Landmark[] = [];
+  private readonly mode: RecognitionMode;
+  private readonly slice: number;
   private utterance: Utterance | undefined;
+  private position = 0; // samples received
+  private heardSpeech = false;
   private carry: number | undefined; // odd byte left over from the previous frame
   private finished = false;
 
   constructor(private readonly options: RecognitionTurnOptions) {
-    this.vad = new VoiceActivityDetector({ sampleRate: options.sampleRate });
+    const { sampleRate, settings } = options;
+    this.mode = settings.mode ?? 'continuous';
+    this.slice = Math.max(1, Math.round(sampleRate / 100));
+    this.vad = new VoiceActivityDetector({ sampleRate, hangoverMs: settings.segmentationSilenceMs });
+    this.landmarks = new LandmarkExtractor((landmark) => this.onLandmark(landmark));
+    this.spectrum = new SpectralFrameStream(sampleRate, (index, fine) => this.onFrame(index, fine));
   }
 
-  /** True once the turn is over (single-shot after its phrase, any mode after end of stream). */
+  /** True once the turn is over (single-shot after its phrase, initial silence, any mode after end of stream). */
   get done(): boolean {
     return this.finished;
   }
 
   get samplesReceived(): number {
-    return this.history.end;
+    return this.position;
   }
 
   pushAudio(bytes: Buffer): void {
     if (this.finished || bytes.length === 0) return;
     const samples = this.toSamples(bytes);
-    if (samples.length === 0) return;
-    this.history.append(samples);
-    this.handleEvents(this.vad.push(samples));
-    if (this.finished) return;
-    if (this.utterance) {
-      this.feedUtterance(this.history.end);
+    // In 10 ms slices on the stream's grid, so speech events and timeouts are handled when they happen,
+    // whatever the chunking.
+    for (let i = 0; i < samples.length && !this.finished;) {
+      const piece = samples.subarray(i, i + this.slice - (this.position % this.slice));
+      i += piece.length;
+      this.spectrum.push(piece);
+      this.position += piece.length;
+      this.handleEvents(this.vad.push(piece));
+      if (this.finished) return;
+      this.maybeInitialSilence();
       this.maybeHypothesis();
-      this.history.discardBefore(this.utterance.fedUpTo);
-    } else {
-      this.history.discardBefore(this.history.end - this.samplesFor(PRE_ROLL_MS));
     }
   }
 
   /** The client's empty audio frame: the last utterance ends, then the turn. */
   endOfStream(): void {
     if (this.finished) return;
+    this.landmarks.flush();
     this.handleEvents(this.vad.flush());
     if (this.finished) return;
-    const end = this.ticks(this.history.end);
-    if (this.options.mode === 'single-shot') {
+    const end = this.ticks(this.position);
+    if (this.mode === 'single-shot') {
       // No speech at all before the end: the service's answer is a NoMatch for initial silence.
       this.options.send('speech.phrase', {
         RecognitionStatus: 'InitialSilenceTimeout',
@@ -85,6 +110,25 @@ export class RecognitionTurn {
       this.options.send('speech.phrase', { RecognitionStatus: 'EndOfDictation', Offset: end, Duration: 0 });
     }
     this.finished = true;
+  }
+
+  private onFrame(index: number, fine: Float32Array): void {
+    const frame = { index, coarse: coarseBands(fine), level: frameLevel(fine) };
+    this.recentFrames.push(frame);
+    if (this.recentFrames.length > RECENT_FRAMES) this.recentFrames.shift();
+    this.utterance?.matcher.addFrame(frame.coarse, frame.level);
+    this.landmarks.push(fine);
+  }
+
+  private onLandmark(landmark: Landmark): void {
+    this.recentLandmarks.push(landmark);
+    while (
+      this.recentLandmarks.length > 0 &&
+      this.recentLandmarks[0].frame < landmark.frame - RECENT_FRAMES
+    ) {
+      this.recentLandmarks.shift();
+    }
+    this.utterance?.matcher.addLandmark(landmark);
   }
 
   private toSamples(bytes: Buffer): Int16Array {
@@ -111,45 +155,29 @@ export class RecognitionTurn {
   }
 
   private startUtterance(start: number): void {
-    const from = Math.max(this.history.oldest, start - this.samplesFor(PRE_ROLL_MS));
-    this.utterance = {
-      start,
-      query: this.options.store.createQuery(this.options.sampleRate, from),
-      fedUpTo: from,
-      lastHypothesis: '',
-      lastHypothesisCheck: from,
-    };
+    this.heardSpeech = true;
+    const startFrame = Math.max(0, this.frameAt(start - this.samplesFor(PRE_ROLL_MS)));
+    const matcher = new UtteranceMatcher(this.options.memory, startFrame);
+    // The audio from just before the decision is already analysed: hand it over.
+    for (const f of this.recentFrames) if (f.index >= startFrame) matcher.addFrame(f.coarse, f.level);
+    for (const l of this.recentLandmarks) matcher.addLandmark(l);
+    this.utterance = { start, matcher, lastHypothesis: '', lastHypothesisCheck: this.position };
     this.options.send('speech.startDetected', { Offset: this.ticks(start) });
   }
 
   private endUtterance(end: number): void {
     const utterance = this.utterance;
     if (!utterance) return;
-    this.feedUtterance(end);
     this.utterance = undefined;
-    const match = utterance.query.match('final');
+    const match = utterance.matcher.match('final', Math.ceil((end * 100) / this.options.sampleRate));
     const offset = this.ticks(utterance.start);
     const duration = this.ticks(end) - offset;
     this.options.send('speech.endDetected', { Offset: this.ticks(end) });
     if (match) {
-      const phrase: Record<string, unknown> = {
-        RecognitionStatus: 'Success',
-        DisplayText: match.display,
-        Offset: offset,
-        Duration: duration,
-      };
-      if (this.options.detailed) {
-        phrase.NBest = [
-          {
-            Confidence: Math.round(match.coverage * 1000) / 1000,
-            Lexical: match.lexical,
-            ITN: match.lexical,
-            MaskedITN: match.lexical,
-            Display: match.display,
-          },
-        ];
-      }
-      this.options.send('speech.phrase', phrase);
+      this.options.send(
+        'speech.phrase',
+        recognizedPhrase(match, this.options.settings, { offset, duration }),
+      );
     } else {
       this.options.send('speech.phrase', {
         RecognitionStatus: 'NoMatch',
@@ -157,34 +185,43 @@ export class RecognitionTurn {
         Duration: duration,
       });
     }
-    if (this.options.mode === 'single-shot') this.finished = true;
+    if (this.mode === 'single-shot') this.finished = true;
   }
 
-  private feedUtterance(upTo: number): void {
-    const utterance = this.utterance;
-    if (!utterance || upTo <= utterance.fedUpTo) return;
-    utterance.query.feed(this.history.read(utterance.fedUpTo, upTo));
-    utterance.fedUpTo = upTo;
+  /** A turn whose audio starts with more silence than `initialSilenceMs` ends, as the service ends it. */
+  private maybeInitialSilence(): void {
+    const limit = this.options.settings.initialSilenceMs;
+    if (limit === undefined || this.heardSpeech || this.utterance) return;
+    if (this.position < this.samplesFor(limit)) return;
+    this.options.send('speech.phrase', {
+      RecognitionStatus: 'InitialSilenceTimeout',
+      Offset: 0,
+      Duration: this.ticks(this.position),
+    });
+    this.finished = true;
   }
 
   /** Partial results grow with the audio: the words of the matched synthesis heard completely so far. */
   private maybeHypothesis(): void {
     const utterance = this.utterance;
-    if (
-      !utterance ||
-      utterance.fedUpTo - utterance.lastHypothesisCheck < this.samplesFor(HYPOTHESIS_INTERVAL_MS)
-    )
+    if (!utterance || this.position - utterance.lastHypothesisCheck < this.samplesFor(HYPOTHESIS_INTERVAL_MS))
       return;
-    utterance.lastHypothesisCheck = utterance.fedUpTo;
-    const match = utterance.query.match('partial');
-    if (!match || match.lexical === utterance.lastHypothesis) return;
-    utterance.lastHypothesis = match.lexical;
+    utterance.lastHypothesisCheck = this.position;
+    const match = utterance.matcher.match('partial');
+    if (!match) return;
+    const text = hypothesisText(match, this.options.settings);
+    if (text === '' || text === utterance.lastHypothesis) return;
+    utterance.lastHypothesis = text;
     const offset = this.ticks(utterance.start);
-    this.options.send('speech.hypothesis', {
-      Text: match.lexical,
-      Offset: offset,
-      Duration: this.ticks(utterance.fedUpTo) - offset,
-    });
+    this.options.send(
+      'speech.hypothesis',
+      hypothesis(match, this.options.settings, { offset, duration: this.ticks(this.position) - offset }),
+    );
+  }
+
+  /** The stream frame whose window starts at or before `sample`. */
+  private frameAt(sample: number): number {
+    return Math.floor((sample * 1000) / FRAME_MS / this.options.sampleRate);
   }
 
   private samplesFor(ms: number): number {

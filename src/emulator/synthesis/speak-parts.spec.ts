@@ -49,14 +49,7 @@ describe('speakParts', () => {
     const voice = new GatedVoice();
     const { played, audio } = sink();
     const texts = Array.from({ length: 20 }, (_, i) => `Sentence ${i}.`);
-    const done = speakParts(
-      partsOf(texts.map(unit)),
-      voice,
-      audio,
-      16000,
-      new AbortController().signal,
-      () => 'k',
-    );
+    const done = speakParts(partsOf(texts.map(unit)), voice, audio, 16000, new AbortController().signal);
     await flush();
     expect(voice.started).toEqual(['Sentence 0.', 'Sentence 1.']);
     voice.finish('Sentence 0.');
@@ -85,7 +78,7 @@ describe('speakParts', () => {
       },
       wait: () => new Promise((resolve) => (wake = resolve)),
     };
-    const done = speakParts(source, voice, audio, 16000, new AbortController().signal, () => 'k');
+    const done = speakParts(source, voice, audio, 16000, new AbortController().signal);
     pending.push(unit('One.'), { kind: 'silence', ms: 300 });
     wake();
     await flush();
@@ -105,7 +98,7 @@ describe('speakParts', () => {
     const voice = new GatedVoice();
     const { played, audio } = sink();
     const stop = new AbortController();
-    const done = speakParts(partsOf([unit('Slow.')]), voice, audio, 16000, stop.signal, () => 'k');
+    const done = speakParts(partsOf([unit('Slow.')]), voice, audio, 16000, stop.signal);
     await flush();
     stop.abort();
     await done;

@@ -27,13 +27,13 @@ export function partsOf(parts: PlanPart[]): PartSource {
 
 /** Where rendered parts go (a turn's TurnAudio). */
 export interface AudioSink {
-  speech(segment: RenderedSegment, key: string): Promise<void>;
+  /** A rendered unit (`unit` says what it is). */
+  speech(segment: RenderedSegment, unit: SpeechUnit): Promise<void>;
   silence(ms: number): Promise<void>;
 }
 
 interface QueuedPart {
   part: PlanPart;
-  context: number;
   rendered?: Promise<RenderedSegment>;
 }
 
@@ -50,7 +50,7 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T |
 /**
  * Speaks a turn's parts in order: each unit is rendered as soon as it is known (at most {@link LOOKAHEAD} ahead)
  * and streamed as soon as it is rendered, so the first audio leaves after the first sentence, whatever follows.
- * `keyOf` names a unit's render for the recognition store. Returns when the source is done or the turn stopped.
+ * Returns when the source is done or the turn stopped.
  */
 export async function speakParts(
   source: PartSource,
@@ -58,7 +58,6 @@ export async function speakParts(
   audio: AudioSink,
   sampleRate: number,
   stopped: AbortSignal,
-  keyOf: (unit: SpeechUnit, context: number) => string,
 ): Promise<void> {
   const queue: QueuedPart[] = [];
   let context = FIRST_CONTEXT;
@@ -66,7 +65,7 @@ export async function speakParts(
     while (queue.length < LOOKAHEAD) {
       const part = source.next();
       if (!part) return;
-      const queued: QueuedPart = { part, context };
+      const queued: QueuedPart = { part };
       if (part.kind === 'unit') {
         queued.rendered = voice.renderUnit(part.unit, sampleRate, context);
         queued.rendered.catch(() => undefined); // awaited below, unless the turn stops first
@@ -90,6 +89,6 @@ export async function speakParts(
     const segment = await unlessAborted(head.rendered as Promise<RenderedSegment>, stopped);
     if (segment === undefined) return;
     fill(); // the next unit renders while this one streams
-    await audio.speech(segment, keyOf(head.part.unit, head.context));
+    await audio.speech(segment, head.part.unit);
   }
 }

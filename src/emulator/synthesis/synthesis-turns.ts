@@ -3,12 +3,12 @@ import { CloseCode, EmulatorServices } from '../protocol/protocol-handler';
 import { findEmulatorVoice } from './emulator-voices';
 import { partsOf, PartSource, speakParts } from './speak-parts';
 import { planSpeech } from './speech-plan';
-import { SpeechUnit } from './speech-voice';
 import { ParsedSsml, parseSsml, SsmlParseError } from './ssml-parser';
 import { SynthesisRequestContext } from './synthesis-context';
 import { resolveOutputFormat, SynthesisOutputFormat } from './synthesis-output-format';
 import { TextStream } from './text-stream';
 import { TurnAudio } from './turn-audio';
+import { TurnMemory } from './turn-memory';
 
 /** The service's SSML limit per turn. */
 export const MAX_SSML_BYTES = 64 * 1024;
@@ -26,16 +26,22 @@ export interface TurnScope {
 interface StartedTurn {
   format: SynthesisOutputFormat;
   audio: TurnAudio;
+  memory: TurnMemory;
+  /** Names the turn's whole render (asked at the end, when a streamed turn's text is known). */
+  key: () => string;
 }
 
 /**
  * Checks the output format, sends `turn.start`, checks the voices (an unknown one closes the socket with 1007
  * after `turn.start`, as the service does) and sets up the turn's audio. Undefined when the turn was refused.
+ * `knownKey`: the whole render's name when the text is known up front (SSML), so a repeated render is not
+ * recorded again; `turnKey` names it at the end.
  */
 function startTurn(
   scope: TurnScope,
   voices: Array<string | undefined>,
   turnKey: () => string,
+  knownKey?: string,
 ): StartedTurn | undefined {
   const { conn, services, requestId, context, stopped } = scope;
   const format = resolveOutputFormat(context.outputFormat);
@@ -51,6 +57,12 @@ function startTurn(
     return undefined;
   }
   const faults = services.faults();
+  const key = (): string => `${format.sampleRate}|${turnKey()}`;
+  const memory = new TurnMemory(
+    services.memory,
+    format.sampleRate,
+    knownKey === undefined ? undefined : `${format.sampleRate}|${knownKey}`,
+  );
   const audio = new TurnAudio({
     conn,
     requestId,
@@ -60,30 +72,24 @@ function startTurn(
     realtimeFactor: faults.realtimeFactor,
     firstByteLatencyMs: faults.firstByteLatencyMs,
     drop: services.takeDropFault(),
-    remember:
-      format.encoding === 'pcm16'
-        ? { store: services.store, turnKey: () => `${format.sampleRate}|${turnKey()}` }
-        : undefined,
+    remember: memory,
     leadMs: services.voice.leadMs,
     tailMs: services.voice.tailMs,
     stopped,
   });
-  return { format, audio };
+  return { format, audio, memory, key };
 }
 
 async function speak(scope: TurnScope, turn: StartedTurn, source: PartSource): Promise<void> {
-  const { voice } = scope.services;
-  const rate = turn.format.sampleRate;
-  await speakParts(
-    source,
-    voice,
-    turn.audio,
-    rate,
-    scope.stopped,
-    (unit: SpeechUnit, context: number) =>
-      `${rate}|${voice.kind}|unit|${unit.voice ?? ''}|${unit.lang ?? ''}|${context}|${unit.text}`,
-  );
-  await turn.audio.finish();
+  let complete = false;
+  try {
+    await speakParts(source, scope.services.voice, turn.audio, turn.format.sampleRate, scope.stopped);
+    await turn.audio.finish();
+    complete = !scope.stopped.aborted;
+  } finally {
+    // Complete or not (stopped, failed, socket gone), what was sent is what a recognizer may hear.
+    turn.memory.finish(complete ? turn.key() : undefined);
+  }
 }
 
 /** A turn from one `ssml` message: its sentences are rendered and streamed one after the other. */
@@ -102,7 +108,7 @@ export async function answerSsmlTurn(scope: TurnScope, ssml: string): Promise<vo
     return;
   }
   const key = `${services.voice.kind}|${parsed.voice ?? ''}|${parsed.lang ?? ''}|${JSON.stringify(parsed.segments)}`;
-  const turn = startTurn(scope, parsed.voiceNames, () => key);
+  const turn = startTurn(scope, parsed.voiceNames, () => key, key);
   if (!turn) return;
   await speak(scope, turn, partsOf(planSpeech(parsed.segments, parsed.voice, parsed.lang)));
 }

@@ -2,11 +2,10 @@ import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/pr
 import { EmulatorConnection, newServiceId } from '../protocol/emulator-connection';
 import { serviceHeaders } from '../protocol/frame-codec';
 import { CloseCode } from '../protocol/protocol-handler';
-import { AudioFingerprintStore } from '../recognition/audio-fingerprint-store';
 import { AudioChunkEncoder, audioChunkEncoder } from './audio-chunk-encoder';
-import { RenderedSegment, TimedWord } from './speech-voice';
+import { RenderedSegment, SpeechUnit, TimedWord } from './speech-voice';
 import { riffHeaderFor, SynthesisOutputFormat } from './synthesis-output-format';
-import { TurnRecording } from './turn-recording';
+import { TurnMemory } from './turn-memory';
 
 const CHUNK_MS = 50;
 const TICKS_PER_SECOND = 10_000_000;
@@ -27,11 +26,8 @@ export interface TurnAudioOptions {
   firstByteLatencyMs: number;
   /** Fail this turn mid-stream (the `dropMidStreamNext` fault). */
   drop: boolean;
-  /**
-   * Set for 16-bit PCM turns: every unit, and the whole turn at its end, is remembered for recognition; `turnKey`
-   * names the whole turn's render (asked at the end, when a streamed turn's text is known).
-   */
-  remember?: { store: AudioFingerprintStore; turnKey: () => string };
+  /** Where the turn is remembered for recognition: each unit's words, then its audio as it is sent. */
+  remember?: TurnMemory;
   leadMs: number;
   tailMs: number;
   /** Aborts on a stop for this turn: no more audio, then the turn ends normally. */
@@ -59,7 +55,6 @@ export class TurnAudio {
   private readonly chunkSamples: number;
   private readonly encoder: AudioChunkEncoder;
   private readonly streamId = newServiceId();
-  private readonly recording: TurnRecording | undefined;
   private responded = false;
   /** The first part has come: the lead silence is out, the tail is owed. */
   private began = false;
@@ -75,24 +70,22 @@ export class TurnAudio {
     this.rate = options.format.sampleRate;
     this.chunkSamples = Math.round((this.rate * CHUNK_MS) / 1000);
     this.encoder = audioChunkEncoder(options.format);
-    if (options.remember) this.recording = new TurnRecording(this.rate);
   }
 
   get stopped(): boolean {
     return this.options.stopped.aborted;
   }
 
-  /** One rendered unit. `key` names the render for recognition. */
-  async speech(segment: RenderedSegment, key: string): Promise<void> {
+  /** One rendered unit. */
+  async speech(segment: RenderedSegment, unit: SpeechUnit): Promise<void> {
     if (this.stopped) return;
-    // Remembered before any of its audio leaves, so a recognizer fed this audio right away finds it.
-    this.options.remember?.store.add(key, { ...segment, sampleRate: this.rate });
     await this.begin();
+    // Its words are known before any of its audio leaves, so a recognizer fed this audio right away finds them.
+    this.options.remember?.speech(segment, unit, this.position);
     if (this.options.drop && this.dropAt === undefined) {
       const chunks = Math.ceil(segment.samples.length / this.chunkSamples);
       this.dropAt = this.chunks + Math.max(1, Math.floor(chunks / 2));
     }
-    this.recording?.append(segment);
     await this.emit(segment.samples, segment.words);
   }
 
@@ -111,7 +104,7 @@ export class TurnAudio {
 
   /** The tail (padded to a whole 10 ms frame, so tick durations are exact), then `SessionEnd` and `turn.end`. */
   async finish(): Promise<void> {
-    const { conn, requestId, remember, stopped } = this.options;
+    const { conn, requestId, stopped } = this.options;
     if (!this.stopped) {
       if (this.began) await this.silentSamples(Math.round((this.options.tailMs * this.rate) / 1000));
       const frame = this.rate / 100;
@@ -122,7 +115,6 @@ export class TurnAudio {
     if (this.due !== undefined) await pause(this.due - performance.now(), stopped);
     this.checkOpen();
     if (this.options.drop) this.failNow(); // a turn too short to fail half way fails before its end
-    if (remember && !this.stopped) this.recording?.addTo(remember.store, remember.turnKey());
     this.respond();
     conn.sendText('audio.metadata', requestId, {
       Metadata: [{ Type: 'SessionEnd', Data: { Offset: ticks(this.position, this.rate) } }],
@@ -131,7 +123,6 @@ export class TurnAudio {
   }
 
   private async silentSamples(count: number): Promise<void> {
-    this.recording?.appendSilence(count);
     const zeros = new Int16Array(Math.min(count, this.chunkSamples));
     for (let left = count; left > 0 && !this.stopped; left -= zeros.length) {
       await this.emit(zeros.subarray(0, Math.min(left, zeros.length)), []);
@@ -163,7 +154,9 @@ export class TurnAudio {
           ],
         });
       }
-      let payload = this.encoder.encode(samples.subarray(start, end));
+      const chunk = samples.subarray(start, end);
+      this.options.remember?.audio(chunk);
+      let payload = this.encoder.encode(chunk);
       if (this.chunks === 0 && this.options.format.riffHeader) {
         // The length is not known while streaming: 0, as the service writes.
         payload = Buffer.concat([riffHeaderFor(this.options.format, 0), payload]);
