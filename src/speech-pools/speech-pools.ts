@@ -60,7 +60,8 @@ export function createTtsPool(
     });
   return new WarmableResourcePool<TtsClient>({
     ...common(options, 'tts'),
-    factory: () => connected(make()),
+    // async: a client that cannot be made (no valid token) rejects like one that cannot connect.
+    factory: async () => connected(make()),
     warmFn: (client) => client.warm(),
     destroy: (client) => client.dispose(),
     validate: (client) => client.isReady(),
@@ -84,7 +85,8 @@ export function createSttPool(
 ): WarmableResourcePool<SttClient> {
   return new WarmableResourcePool<SttClient>({
     ...common(options, 'stt'),
-    factory: () => connected(createSttClient(options, target, options.stt.language, RECOGNIZER_SAMPLE_RATE)),
+    factory: async () =>
+      connected(createSttClient(options, target, options.stt.language, RECOGNIZER_SAMPLE_RATE)),
     warmFn: (client) => client.warm(),
     destroy: (client) => client.dispose(),
     validate: (client) => client.isReady(),

@@ -7,6 +7,7 @@ describe('startupSummary', () => {
     const endpoint = {
       target: { kind: 'host', url: 'ws://127.0.0.1:4000', key: 'emulator', embeddedEmulator: true },
       emulatorVoice: 'synthetic',
+      upstreams: [],
       close: () => Promise.resolve(),
     } as const;
     expect(startupSummary(config, endpoint, 3000)).toEqual({
@@ -32,7 +33,7 @@ describe('startupSummary', () => {
     });
     const summary = startupSummary(
       config,
-      { target: config.speech.target as never, close: async () => {} },
+      { target: config.speech.target as never, upstreams: [], close: async () => {} },
       8080,
     );
     expect(summary.message).toContain('upstream: Azure Speech (region westeurope); pools');

@@ -25,6 +25,12 @@ export class UpstreamLifecycle implements OnApplicationShutdown {
 
   /** One synthesizer connects and warms: a rejected key aborts start-up, an unreachable upstream only warns. */
   async verifyCredentials(): Promise<void> {
+    const { tokens } = this.endpoint;
+    if (tokens !== undefined && tokens.current() === null) {
+      // The token source has said why; the pools retry and readiness stays down until it recovers.
+      this.logger.warn('no Entra ID token at start-up: starting with readiness down');
+      return;
+    }
     const probe = new TtsClient({
       target: this.endpoint.target,
       defaultVoice: this.options.voice,
@@ -33,6 +39,14 @@ export class UpstreamLifecycle implements OnApplicationShutdown {
     try {
       await probe.warm();
     } catch (error) {
+      if (error instanceof SpeechError && error.upstreamAuth && tokens !== undefined) {
+        // A token can start working without a restart (a role assignment takes minutes to apply).
+        this.logger.warn(
+          'the speech service refused the Entra ID token (HTTP 401/403): give the identity the Cognitive Services ' +
+            'Speech User role on AZURE_SPEECH_RESOURCE_ID; starting with readiness down',
+        );
+        return;
+      }
       if (error instanceof SpeechError && error.upstreamAuth) {
         throw new Error(`start-up aborted: ${error.message}`);
       }
