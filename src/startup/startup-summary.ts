@@ -20,9 +20,8 @@ export interface StartupSummary {
 export function startupSummary(config: AppConfig, endpoint: SpeechEndpoint, port: number): StartupSummary {
   const url = `http://localhost:${port}`;
   // Several upstreams read in priority order; Entra ID is named, a key never is.
-  const upstreams = endpoint.upstreams.length > 0 ? endpoint.upstreams : [endpoint.target];
   const upstream =
-    upstreams.map((target) => describeSpeechTarget(target)).join(', then ') +
+    endpoint.upstreamSet.upstreams.map(({ target }) => describeSpeechTarget(target)).join(', then ') +
     (endpoint.tokens ? ' with Entra ID' : '');
   const voice =
     endpoint.emulatorVoice === undefined ? '' : ` (${describeEmulatorVoice(endpoint.emulatorVoice)})`;

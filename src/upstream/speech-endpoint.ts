@@ -3,6 +3,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { startEmulator, type EmulatorLogger } from '../emulator';
 import { describeSpeechTarget, type SpeechTarget } from '../speech/speech-target';
 import { EntraTokenSource } from './entra/entra-token-source';
+import { UpstreamSet } from './failover/upstream-set';
 import { proxyFor } from './proxy-settings';
 import type { UpstreamOptions, UpstreamTarget } from './upstream-options';
 
@@ -10,8 +11,8 @@ import type { UpstreamOptions, UpstreamTarget } from './upstream-options';
 export interface SpeechEndpoint {
   /** The primary upstream, with its credential and proxy. */
   target: SpeechTarget;
-  /** Every upstream in priority order (the primary first), each with its credential and proxy. */
-  upstreams: readonly SpeechTarget[];
+  /** Every upstream in priority order (the primary first) behind its circuit: where the pools make new clients. */
+  upstreamSet: UpstreamSet;
   /** The Entra ID tokens every client uses (AZURE_SPEECH_AUTH=entra); absent on keys. */
   tokens?: EntraTokenSource;
   /** Set when the upstream is the embedded emulator: what its speech sounds like. */
@@ -64,9 +65,10 @@ export async function openSpeechEndpoint(options: UpstreamOptions, logger: Logge
     const auth = tokens ? ' with Entra ID tokens' : target.key ? ' with a key' : ' without a credential';
     logger.debug(`speech clients connect to ${describeSpeechTarget(target)}${auth}${via}`);
   }
+  const failover = options.failover ?? { threshold: 3, cooldownMs: 30_000 };
   return {
     target: primary,
-    upstreams,
+    upstreamSet: new UpstreamSet(upstreams, { ...failover, logger }),
     tokens,
     close: () => {
       tokens?.stop();
@@ -84,7 +86,7 @@ async function openEmbeddedEmulator(logger: Logger): Promise<SpeechEndpoint> {
   );
   return {
     target: resolved,
-    upstreams: [resolved],
+    upstreamSet: new UpstreamSet([resolved], { threshold: 1, cooldownMs: 1 }),
     emulatorVoice: emulator.voice,
     close: () => emulator.close(),
   };

@@ -16,6 +16,7 @@ import { SPEECH_ENDPOINT, VOICE_CATALOG } from './upstream-tokens';
 @Injectable()
 export class UpstreamLifecycle implements OnApplicationShutdown {
   private readonly logger = new Logger('Speech');
+  private probeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(UPSTREAM_OPTIONS) private readonly options: UpstreamOptions,
@@ -68,8 +69,36 @@ export class UpstreamLifecycle implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * With several upstreams, an upstream skipped after repeated refusals is probed once its cool-down ends (one
+   * synthesizer connects, then closes), so clients go back to it even while the pools create nothing.
+   */
+  startProbing(): void {
+    const set = this.endpoint.upstreamSet;
+    if (set.upstreams.length < 2 || this.probeTimer !== undefined) return;
+    const every = Math.max(Math.min((this.options.failover?.cooldownMs ?? 30_000) / 4, 5_000), 100);
+    this.probeTimer = setInterval(() => {
+      for (const upstream of set.dueForProbe()) {
+        void set.probe(upstream, async (target) => {
+          const probe = new TtsClient({
+            target,
+            defaultVoice: this.options.voice,
+            connectTimeoutMs: this.options.connectTimeoutMs,
+          });
+          try {
+            await probe.warm();
+          } finally {
+            await probe.dispose();
+          }
+        });
+      }
+    }, every);
+    this.probeTimer.unref();
+  }
+
   /** Runs after every beforeApplicationShutdown, where the pools close their clients: nothing uses it any more. */
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.probeTimer);
     await this.endpoint.close();
   }
 }
