@@ -24,7 +24,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   tracing: ['logging', 'pools', 'speech'],
   metrics: ['logging', 'pools', 'speech-pools'],
   fleet: ['cli', 'config', 'emulator', 'lifecycle', 'metrics', 'pools', 'protocol', 'speech-pools'], // emulator: `npm run fleet`
-  health: ['fleet', 'lifecycle', 'pools', 'speech-pools'],
+  health: ['fleet', 'lifecycle', 'pools', 'speech-pools', 'upstream'], // upstream: the Entra ID credential's readiness
   debug: ['config', 'speech', 'speech-pools'],
   startup: ['config', 'speech', 'upstream'],
   // Services: the synthesis service and the recognition service every transport uses (the pools, the upstream's

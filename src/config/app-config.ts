@@ -5,12 +5,37 @@ import type { LogFormat, LogLevel, OpenAiVoiceName, SpeechEmulatorMode } from '.
  * UpstreamModule's `target` option, so it can be passed through as is.
  */
 export type SpeechTarget =
-  /** Real Azure: `SpeechConfig.fromSubscription(key, region)`. */
-  | { kind: 'azure'; key: string; region: string }
+  /** Real Azure by region: by key, or (no key) with Entra ID tokens. */
+  | { kind: 'azure'; region: string; key?: string }
+  /** An Azure resource's custom domain (`https://<name>.cognitiveservices.azure.com`). */
+  | { kind: 'endpoint'; url: string; key?: string }
   /** Any Speech-protocol host (Speech containers, a standalone emulator): `SpeechConfig.fromHost(url, key)`. */
   | { kind: 'host'; url: string; key?: string }
   /** The embedded emulator, started in-process on a free loopback port. */
   | { kind: 'emulator' };
+
+/** Entra ID (AZURE_SPEECH_AUTH=entra): tokens from DefaultAzureCredential, refreshed ahead of expiry. */
+export interface EntraConfig {
+  /** The Speech resource's id, which the SDK's token form names. */
+  resourceId: string;
+  /** A token is replaced this long before it expires (at most half its lifetime before). */
+  refreshSkewMs: number;
+}
+
+/** HTTPS_PROXY / NO_PROXY for the Speech connections and the voice list. */
+export interface ProxyConfig {
+  url: string;
+  /** Hosts (and `.domain` suffixes, `*`) reached directly. */
+  noProxy: string[];
+}
+
+/** When an upstream that keeps refusing new connections is skipped, and for how long. */
+export interface FailoverConfig {
+  /** Refused connection attempts in a row that open its circuit. */
+  threshold: number;
+  /** How long an open circuit skips it before one probe may try again. */
+  cooldownMs: number;
+}
 
 export interface PoolSizeConfig {
   /** Clients kept pre-connected when idle. */
@@ -47,7 +72,14 @@ export interface AppConfig {
   port: number;
   speech: {
     emulatorMode: SpeechEmulatorMode;
+    /** The primary upstream. */
     target: SpeechTarget;
+    /** Further upstreams in priority order (AZURE_SPEECH_REGION / _HOST / _ENDPOINT lists); empty: one upstream. */
+    fallbacks: SpeechTarget[];
+    /** Null: key authentication (or none, for a host without a key). */
+    entra: EntraConfig | null;
+    proxy: ProxyConfig | null;
+    failover: FailoverConfig;
     ttsVoice: string;
     sttLanguage: string;
     /** A synthesis that delivers no audio for this long fails with TIMEOUT. */

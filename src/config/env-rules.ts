@@ -12,12 +12,21 @@ type CrossFieldRule = (env: ParsedEnv, failed: ReadonlySet<EnvVariable>) => Conf
 const anyFailed = (failed: ReadonlySet<EnvVariable>, ...vars: EnvVariable[]): boolean =>
   vars.some((v) => failed.has(v));
 
-const azureVars: EnvVariable[] = ['AZURE_SPEECH_KEY', 'AZURE_SPEECH_REGION', 'AZURE_SPEECH_HOST'];
+const azureVars: EnvVariable[] = [
+  'AZURE_SPEECH_KEY',
+  'AZURE_SPEECH_REGION',
+  'AZURE_SPEECH_HOST',
+  'AZURE_SPEECH_ENDPOINT',
+  'AZURE_SPEECH_AUTH',
+  'AZURE_SPEECH_RESOURCE_ID',
+];
+
+const isEntra = (env: ParsedEnv): boolean => env.AZURE_SPEECH_AUTH === 'entra';
 
 const keyNeedsRegion: CrossFieldRule = (env, failed) => {
-  if (anyFailed(failed, ...azureVars)) return [];
+  if (anyFailed(failed, ...azureVars) || isEntra(env)) return [];
   if (env.AZURE_SPEECH_KEY === undefined || env.AZURE_SPEECH_REGION !== undefined) return [];
-  if (env.AZURE_SPEECH_HOST !== undefined) return [];
+  if (env.AZURE_SPEECH_HOST !== undefined || env.AZURE_SPEECH_ENDPOINT !== undefined) return [];
   return [
     {
       variable: 'AZURE_SPEECH_KEY',
@@ -28,15 +37,96 @@ const keyNeedsRegion: CrossFieldRule = (env, failed) => {
 };
 
 const regionNeedsKey: CrossFieldRule = (env, failed) => {
-  if (anyFailed(failed, ...azureVars)) return [];
+  if (anyFailed(failed, ...azureVars) || isEntra(env)) return [];
   if (env.AZURE_SPEECH_REGION === undefined || env.AZURE_SPEECH_KEY !== undefined) return [];
   if (env.AZURE_SPEECH_HOST !== undefined) return [];
-  return [{ variable: 'AZURE_SPEECH_REGION', message: 'is set without AZURE_SPEECH_KEY' }];
+  return [
+    {
+      variable: 'AZURE_SPEECH_REGION',
+      message: 'is set without AZURE_SPEECH_KEY (or AZURE_SPEECH_AUTH=entra)',
+    },
+  ];
 };
+
+const endpointNeedsCredential: CrossFieldRule = (env, failed) => {
+  if (anyFailed(failed, ...azureVars) || isEntra(env) || env.AZURE_SPEECH_HOST !== undefined) return [];
+  if (env.AZURE_SPEECH_ENDPOINT === undefined || env.AZURE_SPEECH_KEY !== undefined) return [];
+  return [
+    {
+      variable: 'AZURE_SPEECH_ENDPOINT',
+      message: 'is set without AZURE_SPEECH_KEY or AZURE_SPEECH_AUTH=entra',
+    },
+  ];
+};
+
+/** Entra ID: a resource id, somewhere to connect, and no key (a key would be silently preferred by the SDK). */
+const entraCombination: CrossFieldRule = (env, failed) => {
+  if (anyFailed(failed, ...azureVars)) return [];
+  const problems: ConfigProblem[] = [];
+  if (isEntra(env)) {
+    if (env.AZURE_SPEECH_RESOURCE_ID === undefined) {
+      problems.push({
+        variable: 'AZURE_SPEECH_AUTH',
+        message: "is entra, which needs AZURE_SPEECH_RESOURCE_ID (the Speech resource's id)",
+      });
+    }
+    const where = [env.AZURE_SPEECH_REGION, env.AZURE_SPEECH_ENDPOINT, env.AZURE_SPEECH_HOST];
+    if (where.every((v) => v === undefined)) {
+      problems.push({
+        variable: 'AZURE_SPEECH_AUTH',
+        message:
+          'is entra, which needs AZURE_SPEECH_REGION, AZURE_SPEECH_ENDPOINT (custom domain) or AZURE_SPEECH_HOST',
+      });
+    }
+    if (env.AZURE_SPEECH_KEY !== undefined) {
+      problems.push({
+        variable: 'AZURE_SPEECH_KEY',
+        message: 'is set, but AZURE_SPEECH_AUTH=entra uses no key; unset one of them',
+      });
+    }
+  } else {
+    if (env.AZURE_SPEECH_AUTH === 'key' && env.AZURE_SPEECH_KEY === undefined) {
+      problems.push({ variable: 'AZURE_SPEECH_AUTH', message: 'is key, but AZURE_SPEECH_KEY is not set' });
+    }
+    if (env.AZURE_SPEECH_RESOURCE_ID !== undefined) {
+      problems.push({
+        variable: 'AZURE_SPEECH_RESOURCE_ID',
+        message: 'is only used with AZURE_SPEECH_AUTH=entra, which is not set',
+      });
+    }
+  }
+  return problems;
+};
+
+/** Several keys pair up with the upstreams in effect, one each. */
+const keysMatchUpstreams: CrossFieldRule = (env, failed) => {
+  if (anyFailed(failed, ...azureVars)) return [];
+  const keys = env.AZURE_SPEECH_KEY?.length ?? 0;
+  if (keys <= 1) return [];
+  const [variable, entries] = upstreamList(env);
+  if (variable === undefined || entries === keys) return [];
+  return [
+    {
+      variable: 'AZURE_SPEECH_KEY',
+      message: `lists ${keys} keys for ${entries} ${variable} entries; give one key for all, or one per entry`,
+    },
+  ];
+};
+
+/** The list that names the upstreams (host over endpoint over region, as validate-env resolves them). */
+function upstreamList(env: ParsedEnv): [EnvVariable | undefined, number] {
+  for (const variable of ['AZURE_SPEECH_HOST', 'AZURE_SPEECH_ENDPOINT', 'AZURE_SPEECH_REGION'] as const) {
+    const list = env[variable];
+    if (list !== undefined) return [variable, list.length];
+  }
+  return [undefined, 0];
+}
 
 const emulatorOffNeedsUpstream: CrossFieldRule = (env, failed) => {
   if (anyFailed(failed, 'SPEECH_EMULATOR', ...azureVars) || env.SPEECH_EMULATOR !== 'off') return [];
-  const azure = env.AZURE_SPEECH_KEY !== undefined && env.AZURE_SPEECH_REGION !== undefined;
+  const credential = env.AZURE_SPEECH_KEY !== undefined || isEntra(env);
+  const azure =
+    credential && (env.AZURE_SPEECH_REGION !== undefined || env.AZURE_SPEECH_ENDPOINT !== undefined);
   if (azure || env.AZURE_SPEECH_HOST !== undefined) return [];
   return [
     {
@@ -105,6 +195,9 @@ const fleetSettingsNeedRedis: CrossFieldRule = (env, failed) => {
 export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   keyNeedsRegion,
   regionNeedsKey,
+  endpointNeedsCredential,
+  entraCombination,
+  keysMatchUpstreams,
   emulatorOffNeedsUpstream,
   poolSizesFit('tts'),
   poolSizesFit('stt'),

@@ -15,6 +15,8 @@ export const PINO_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 
 export type LogLevel = (typeof PINO_LEVELS)[number];
 export const SPEECH_EMULATOR_MODES = ['auto', 'on', 'off'] as const;
 export type SpeechEmulatorMode = (typeof SPEECH_EMULATOR_MODES)[number];
+export const SPEECH_AUTH_MODES = ['key', 'entra'] as const;
+export type SpeechAuthMode = (typeof SPEECH_AUTH_MODES)[number];
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 /** The voice names of OpenAI's speech API, which OPENAI_VOICE_MAP maps onto upstream voices. */
@@ -150,19 +152,53 @@ const corsOrigin = z.string().refine(
 export const envSchema = z.object({
   PORT: env(integer(0, 65535).default(3000)),
 
-  AZURE_SPEECH_KEY: env(z.string().optional()),
+  /** One key for every upstream, or one per AZURE_SPEECH_REGION / _HOST / _ENDPOINT entry. */
+  AZURE_SPEECH_KEY: env(list(z.string(), 'key').optional()),
+  /** Upstreams in priority order: the first healthy one gets new clients. */
   AZURE_SPEECH_REGION: env(
-    z
-      .string()
-      .transform((v) => v.toLowerCase())
-      .pipe(z.string().regex(/^[a-z][a-z0-9]*$/, 'must be an Azure region name such as westeurope'))
-      .optional(),
+    list(
+      z
+        .string()
+        .transform((v) => v.toLowerCase())
+        .pipe(z.string().regex(/^[a-z][a-z0-9]*$/, 'must be an Azure region name such as westeurope')),
+      'region',
+    ).optional(),
   ),
   AZURE_SPEECH_HOST: env(
+    list(
+      z.url({ protocol: /^(wss?|https?)$/, error: 'must be a ws://, wss://, http:// or https:// URL' }),
+      'URL',
+    ).optional(),
+  ),
+  AZURE_SPEECH_ENDPOINT: env(
+    list(
+      z.url({
+        protocol: /^(wss|https)$/,
+        error:
+          "must be an https:// URL such as https://my-speech.cognitiveservices.azure.com (the resource's custom domain)",
+      }),
+      'URL',
+    ).optional(),
+  ),
+  AZURE_SPEECH_AUTH: env(oneOf(SPEECH_AUTH_MODES).optional()),
+  AZURE_SPEECH_RESOURCE_ID: env(
     z
-      .url({ protocol: /^(wss?|https?)$/, error: 'must be a ws://, wss://, http:// or https:// URL' })
+      .string()
+      .regex(
+        /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.CognitiveServices\/accounts\/[^/]+$/i,
+        'must be a Speech resource id: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.CognitiveServices/accounts/<name>',
+      )
       .optional(),
   ),
+  AZURE_SPEECH_TOKEN_REFRESH_SKEW: env(seconds(0, { exclusiveMin: false }).default(120)),
+  AZURE_SPEECH_FAILOVER_THRESHOLD: env(integer(1, 1_000).default(3)),
+  AZURE_SPEECH_FAILOVER_COOLDOWN: env(seconds(0, { exclusiveMin: true }).default(30)),
+  HTTPS_PROXY: env(
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http:// proxy URL such as http://proxy.corp:3128' })
+      .optional(),
+  ),
+  NO_PROXY: env(list(z.string(), 'host').optional()),
   SPEECH_EMULATOR: env(oneOf(SPEECH_EMULATOR_MODES).default('auto')),
 
   // Warm size, warm max and max size have no schema defaults: their defaults follow the limits that were set
@@ -236,9 +272,10 @@ export type ParsedEnv = z.output<typeof envSchema>;
 /** Every variable warmline reads, in schema order. */
 export const ENV_VARIABLES = Object.keys(envSchema.shape) as EnvVariable[];
 
-/** Values that must never be echoed back (REDIS_URL and AZURE_SPEECH_HOST may carry credentials). */
+/** Values that must never be echoed back (REDIS_URL, AZURE_SPEECH_HOST and HTTPS_PROXY may carry credentials). */
 export const SECRET_VARIABLES: ReadonlySet<EnvVariable> = new Set<EnvVariable>([
   'AZURE_SPEECH_KEY',
+  'HTTPS_PROXY',
   'VOICE_API_KEYS',
   'REDIS_URL',
   'AZURE_SPEECH_HOST',

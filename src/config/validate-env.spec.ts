@@ -22,6 +22,10 @@ describe('validateEnv', () => {
         speech: {
           emulatorMode: 'auto',
           target: { kind: 'emulator' },
+          fallbacks: [],
+          entra: null,
+          proxy: null,
+          failover: { threshold: 3, cooldownMs: 30_000 },
           ttsVoice: 'en-US-JennyNeural',
           sttLanguage: 'en-US',
           synthesisStallTimeoutMs: 10_000,
@@ -90,7 +94,11 @@ describe('validateEnv', () => {
       const config = validateEnv({
         PORT: '8080',
         AZURE_SPEECH_KEY: 'k',
-        AZURE_SPEECH_REGION: 'WestEurope',
+        AZURE_SPEECH_REGION: 'WestEurope, NorthEurope',
+        AZURE_SPEECH_FAILOVER_THRESHOLD: '5',
+        AZURE_SPEECH_FAILOVER_COOLDOWN: '12',
+        HTTPS_PROXY: 'http://proxy.corp:3128',
+        NO_PROXY: 'localhost, .internal',
         SPEECH_EMULATOR: 'OFF',
         SPEECH_POOL_WARM_SIZE: '3',
         SPEECH_POOL_TTS_WARM_SIZE: '4',
@@ -130,6 +138,10 @@ describe('validateEnv', () => {
         speech: {
           emulatorMode: 'off',
           target: { kind: 'azure', key: 'k', region: 'westeurope' },
+          fallbacks: [{ kind: 'azure', key: 'k', region: 'northeurope' }],
+          entra: null,
+          proxy: { url: 'http://proxy.corp:3128', noProxy: ['localhost', '.internal'] },
+          failover: { threshold: 5, cooldownMs: 12_000 },
           ttsVoice: 'de-DE-KatjaNeural',
           sttLanguage: 'de-DE',
           synthesisStallTimeoutMs: 2_500,
@@ -496,6 +508,93 @@ describe('validateEnv', () => {
     });
   });
 
+  describe('Entra ID and several upstreams', () => {
+    const RESOURCE_ID =
+      '/subscriptions/0000/resourceGroups/speech-rg/providers/Microsoft.CognitiveServices/accounts/my-speech';
+
+    it('resolves Entra ID on regions, a custom domain or a host, with the refresh skew in ms', () => {
+      const entra = { AZURE_SPEECH_AUTH: 'entra', AZURE_SPEECH_RESOURCE_ID: RESOURCE_ID };
+      const config = validateEnv({
+        ...entra,
+        AZURE_SPEECH_REGION: 'eastus,westus',
+        AZURE_SPEECH_TOKEN_REFRESH_SKEW: '30',
+      });
+      expect(config.speech).toMatchObject({
+        target: { kind: 'azure', region: 'eastus' },
+        fallbacks: [{ kind: 'azure', region: 'westus' }],
+        entra: { resourceId: RESOURCE_ID, refreshSkewMs: 30_000 },
+      });
+      expect(config.speech.target).not.toHaveProperty('key');
+      expect(
+        validateEnv({ ...entra, AZURE_SPEECH_ENDPOINT: 'https://my-speech.cognitiveservices.azure.com' })
+          .speech.target,
+      ).toEqual({ kind: 'endpoint', url: 'https://my-speech.cognitiveservices.azure.com' });
+      expect(validateEnv({ ...entra, AZURE_SPEECH_HOST: 'ws://127.0.0.1:5099' }).speech.target).toEqual({
+        kind: 'host',
+        url: 'ws://127.0.0.1:5099',
+      });
+    });
+
+    it('pairs one key with every upstream, or one key per entry', () => {
+      expect(
+        validateEnv({ AZURE_SPEECH_KEY: 'k', AZURE_SPEECH_HOST: 'ws://a:1,ws://b:2' }).speech,
+      ).toMatchObject({
+        target: { kind: 'host', url: 'ws://a:1', key: 'k' },
+        fallbacks: [{ kind: 'host', url: 'ws://b:2', key: 'k' }],
+      });
+      expect(
+        validateEnv({ AZURE_SPEECH_KEY: 'k1,k2', AZURE_SPEECH_REGION: 'eastus,westus' }).speech,
+      ).toMatchObject({
+        target: { kind: 'azure', region: 'eastus', key: 'k1' },
+        fallbacks: [{ kind: 'azure', region: 'westus', key: 'k2' }],
+      });
+    });
+
+    it('names every bad combination at once', () => {
+      const problems = errorFor({
+        AZURE_SPEECH_AUTH: 'entra',
+        AZURE_SPEECH_KEY: 'k1,k2,k3',
+        AZURE_SPEECH_REGION: 'eastus,westus',
+      }).problems;
+      expect(problems).toEqual([
+        { variable: 'AZURE_SPEECH_AUTH', message: expect.stringContaining('needs AZURE_SPEECH_RESOURCE_ID') },
+        { variable: 'AZURE_SPEECH_KEY', message: expect.stringContaining('uses no key') },
+        {
+          variable: 'AZURE_SPEECH_KEY',
+          message: 'lists 3 keys for 2 AZURE_SPEECH_REGION entries; give one key for all, or one per entry',
+        },
+      ]);
+      expect(
+        errorFor({ AZURE_SPEECH_AUTH: 'entra', AZURE_SPEECH_RESOURCE_ID: RESOURCE_ID }).problems,
+      ).toEqual([
+        {
+          variable: 'AZURE_SPEECH_AUTH',
+          message: expect.stringContaining('needs AZURE_SPEECH_REGION, AZURE_SPEECH_ENDPOINT'),
+        },
+      ]);
+      expect(
+        errorFor({ AZURE_SPEECH_RESOURCE_ID: RESOURCE_ID, AZURE_SPEECH_AUTH: 'key' }).problems.map(
+          (p) => p.message,
+        ),
+      ).toEqual([
+        'is key, but AZURE_SPEECH_KEY is not set',
+        'is only used with AZURE_SPEECH_AUTH=entra, which is not set',
+      ]);
+      expect(
+        errorFor({ AZURE_SPEECH_RESOURCE_ID: 'my-speech', HTTPS_PROXY: 'socks5://user:secret@proxy:1080' })
+          .message,
+      ).not.toContain('secret');
+      expect(
+        errorFor({ AZURE_SPEECH_ENDPOINT: 'https://my-speech.cognitiveservices.azure.com' }).problems,
+      ).toEqual([
+        {
+          variable: 'AZURE_SPEECH_ENDPOINT',
+          message: 'is set without AZURE_SPEECH_KEY or AZURE_SPEECH_AUTH=entra',
+        },
+      ]);
+    });
+  });
+
   it('covers every documented variable', () => {
     expect([...ENV_VARIABLES].sort()).toEqual(
       [
@@ -503,6 +602,14 @@ describe('validateEnv', () => {
         'AZURE_SPEECH_KEY',
         'AZURE_SPEECH_REGION',
         'AZURE_SPEECH_HOST',
+        'AZURE_SPEECH_ENDPOINT',
+        'AZURE_SPEECH_AUTH',
+        'AZURE_SPEECH_RESOURCE_ID',
+        'AZURE_SPEECH_TOKEN_REFRESH_SKEW',
+        'AZURE_SPEECH_FAILOVER_THRESHOLD',
+        'AZURE_SPEECH_FAILOVER_COOLDOWN',
+        'HTTPS_PROXY',
+        'NO_PROXY',
         'SPEECH_EMULATOR',
         'SPEECH_POOL_WARM_SIZE',
         'SPEECH_POOL_TTS_WARM_SIZE',

@@ -54,20 +54,28 @@ function withReceived(variable: EnvVariable, reason: string, value: string | und
   return `${reason} (got ${JSON.stringify(shown)})`;
 }
 
-function speechTarget(env: ParsedEnv): SpeechTarget {
-  if (env.SPEECH_EMULATOR === 'on') return { kind: 'emulator' };
-  // A host wins over key+region: it is the more specific setting (containers are reached with a key, no region).
+/** Every configured upstream in priority order; the embedded emulator when none is configured. */
+function speechTargets(env: ParsedEnv): SpeechTarget[] {
+  if (env.SPEECH_EMULATOR === 'on') return [{ kind: 'emulator' }];
+  const entra = env.AZURE_SPEECH_AUTH === 'entra';
+  const keys = entra ? [] : (env.AZURE_SPEECH_KEY ?? []);
+  // One key for all, or one per entry (the rules checked the count).
+  const keyFor = (i: number): { key?: string } => {
+    const key = keys.length === 1 ? keys[0] : keys[i];
+    return key === undefined ? {} : { key };
+  };
+  // A host wins over an endpoint and a region: it is the most specific setting (containers take a key, no region).
   if (env.AZURE_SPEECH_HOST !== undefined) {
-    const key = env.AZURE_SPEECH_KEY;
-    return key === undefined
-      ? { kind: 'host', url: env.AZURE_SPEECH_HOST }
-      : { kind: 'host', url: env.AZURE_SPEECH_HOST, key };
+    return env.AZURE_SPEECH_HOST.map((url, i) => ({ kind: 'host', url, ...keyFor(i) }));
   }
-  if (env.AZURE_SPEECH_KEY !== undefined && env.AZURE_SPEECH_REGION !== undefined) {
-    return { kind: 'azure', key: env.AZURE_SPEECH_KEY, region: env.AZURE_SPEECH_REGION };
+  if (env.AZURE_SPEECH_ENDPOINT !== undefined) {
+    return env.AZURE_SPEECH_ENDPOINT.map((url, i) => ({ kind: 'endpoint', url, ...keyFor(i) }));
+  }
+  if (env.AZURE_SPEECH_REGION !== undefined && (entra || keys.length > 0)) {
+    return env.AZURE_SPEECH_REGION.map((region, i) => ({ kind: 'azure', region, ...keyFor(i) }));
   }
   // Only reachable with `auto` and no Azure settings: `off` without them failed validation above.
-  return { kind: 'emulator' };
+  return [{ kind: 'emulator' }];
 }
 
 const ms = (seconds: number): number => Math.round(seconds * 1000);
@@ -83,6 +91,11 @@ export const DEFAULT_OPENAI_VOICES: Readonly<Record<OpenAiVoiceName, string>> = 
   nova: 'en-US-JennyNeural',
   shimmer: 'en-US-AriaNeural',
 };
+
+function primaryAndFallbacks(targets: SpeechTarget[]): { target: SpeechTarget; fallbacks: SpeechTarget[] } {
+  const [target = { kind: 'emulator' }, ...fallbacks] = targets;
+  return { target, fallbacks };
+}
 
 function poolSizes(env: ParsedEnv, pool: PoolName): PoolSizeConfig {
   const { warmSize, warmMax, maxSize } = resolvePoolSizes(env, pool);
@@ -105,7 +118,19 @@ function toAppConfig(env: ParsedEnv, nodeEnv: string | undefined, hostName: stri
     port: env.PORT,
     speech: {
       emulatorMode: env.SPEECH_EMULATOR,
-      target: speechTarget(env),
+      ...primaryAndFallbacks(speechTargets(env)),
+      entra:
+        env.AZURE_SPEECH_AUTH === 'entra' && env.AZURE_SPEECH_RESOURCE_ID !== undefined
+          ? {
+              resourceId: env.AZURE_SPEECH_RESOURCE_ID,
+              refreshSkewMs: ms(env.AZURE_SPEECH_TOKEN_REFRESH_SKEW),
+            }
+          : null,
+      proxy: env.HTTPS_PROXY === undefined ? null : { url: env.HTTPS_PROXY, noProxy: env.NO_PROXY ?? [] },
+      failover: {
+        threshold: env.AZURE_SPEECH_FAILOVER_THRESHOLD,
+        cooldownMs: ms(env.AZURE_SPEECH_FAILOVER_COOLDOWN),
+      },
       ttsVoice: env.SPEECH_TTS_VOICE,
       sttLanguage: env.SPEECH_STT_LANGUAGE,
       synthesisStallTimeoutMs: ms(env.SPEECH_TTS_STALL_TIMEOUT),

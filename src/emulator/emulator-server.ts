@@ -12,6 +12,8 @@ import { CloseCode, EmulatorServices, ProtocolHandler } from './protocol/protoco
 import { RecognitionHandler } from './recognition/recognition-handler';
 import { SynthesisMemory } from './recognition/memory/synthesis-memory';
 import { SynthesisHandler } from './synthesis/synthesis-handler';
+import { handleIdentityRequest } from './identity/identity-routes';
+import { TokenRegistry } from './identity/token-registry';
 import { admitUpgrade, presentedKeys, refuseUpgrade, SpeechRoute } from './protocol/upgrade-gate';
 import { selectVoice, VoiceMode } from './synthesis/voice-selection';
 
@@ -36,6 +38,8 @@ export interface RunningEmulator {
   /** What synthesized speech sounds like: espeak-ng, or the built-in synthetic voice. */
   voice: 'espeak' | 'synthetic';
   stats(): EmulatorStats;
+  /** Tokens its identity endpoints (`/msi/token`, `/sts/v1.0/issueToken`) issued since it started. */
+  tokensIssued(): number;
   /** Replaces the fault settings (fields not given take their defaults), like `POST /emulator/faults`. */
   setFaults(faults: Partial<FaultSettings>): void;
   /** Clears faults and zeroes the counters except `connectionsOpen`, like `POST /emulator/reset`. */
@@ -67,6 +71,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const voice = await selectVoice(options.voice ?? 'auto', logger);
   const memory = new SynthesisMemory();
   const counters = new EmulatorCounters();
+  const tokens = new TokenRegistry();
   let faults = defaultFaultSettings();
   let nextConnectionId = 1;
   let upgrading = 0;
@@ -102,15 +107,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     for (const conn of live.values()) conn.armIdleTimer();
   };
 
+  const keyAccepted = (request: IncomingMessage): boolean =>
+    faults.requireKey === null ||
+    presentedKeys(request, new URL(request.url ?? '/', 'http://emulator')).includes(faults.requireKey);
   const server = createServer((req, res) => {
+    if (handleIdentityRequest(req, res, { tokens, tokenTtlMs: () => faults.tokenTtlMs, keyAccepted })) return;
     void handleControlRequest(req, res, {
       stats: () => counters.snapshot(),
       faults: () => ({ ...faults }),
       replaceFaults,
       reset,
-      keyAccepted: (request) =>
-        faults.requireKey === null ||
-        presentedKeys(request, new URL(request.url ?? '/', 'http://emulator')).includes(faults.requireKey),
+      keyAccepted,
     });
   });
   const wss = new WebSocketServer({
@@ -162,7 +169,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     socket.on('error', () => undefined); // a client vanishing mid-upgrade is its own business
     void (async () => {
       if (closing) return socket.destroy();
-      const decision = admitUpgrade(req, faults, live.size + upgrading);
+      const decision = admitUpgrade(req, faults, live.size + upgrading, (token) => tokens.isValid(token));
       if (!decision.ok) {
         counters.upgradeRejected();
         logger.debug('upgrade refused', { status: decision.status, path: req.url?.split('?')[0] });
@@ -220,6 +227,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     httpUrl: `http://${urlHost(host)}:${port}`,
     voice: voice.kind,
     stats: () => counters.snapshot(),
+    tokensIssued: () => tokens.issued,
     setFaults: (f) => void replaceFaults(f),
     reset,
     close,

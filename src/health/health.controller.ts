@@ -8,6 +8,7 @@ import {
 } from '@nestjs/terminus';
 import { getHeapStatistics } from 'node:v8';
 import { FLEET_HEALTH } from '../fleet/fleet-tokens';
+import { CredentialHealthIndicator } from './credential-health.indicator';
 import { EventLoopHealthIndicator } from './event-loop.health-indicator';
 import {
   LIVE_ERROR_SCHEMA,
@@ -30,6 +31,7 @@ export class HealthController {
     private readonly eventLoop: EventLoopHealthIndicator,
     private readonly memory: MemoryHealthIndicator,
     private readonly pools: PoolHealthIndicator,
+    private readonly credential: CredentialHealthIndicator,
     @Optional() @Inject(FLEET_HEALTH) private readonly fleet?: { check(): HealthIndicatorResult },
   ) {}
 
@@ -60,12 +62,11 @@ export class HealthController {
   })
   @ApiOperation({
     summary:
-      'Readiness: one entry per pool (and `fleet` in fleet mode, always up: ok or degraded); 503 when a pool is not ready or shutdown has begun',
+      'Readiness: one entry per pool (`credential` on Entra ID: down without a valid token; `fleet` in fleet mode, always up: ok or degraded); 503 when a pool is not ready, no valid token remains, or shutdown has begun',
   })
   ready() {
     const fleet = this.fleet;
-    return this.health.check(
-      fleet === undefined ? this.pools.checks() : [...this.pools.checks(), () => fleet.check()],
-    );
+    const checks = [...this.pools.checks(), ...this.credential.checks()];
+    return this.health.check(fleet === undefined ? checks : [...checks, () => fleet.check()]);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { CredentialHealthIndicator } from './credential-health.indicator';
 import { EventLoopHealthIndicator } from './event-loop.health-indicator';
 import { HealthController } from './health.controller';
 import { PoolHealthIndicator } from './pool-health.indicator';
@@ -11,6 +12,6 @@ import { PoolHealthIndicator } from './pool-health.indicator';
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
-  providers: [EventLoopHealthIndicator, PoolHealthIndicator],
+  providers: [EventLoopHealthIndicator, PoolHealthIndicator, CredentialHealthIndicator],
 })
 export class HealthModule {}

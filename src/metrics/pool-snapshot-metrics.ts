@@ -56,7 +56,7 @@ const TIERS = [
 
 /**
  * Per-pool gauges and counters, read from the pools' snapshots at scrape time (label `pool`; allocations also by
- * `tier`). The counters are real Prometheus counters whose value is the pool's own lifetime total: each scrape
+ * `tier`, clients and circuits also by `upstream`). The counters are real Prometheus counters whose value is the pool's own lifetime total: each scrape
  * resets them and sets the total, which only grows while the pool lives (it starts again at 0 with a new
  * process, which Prometheus treats as a counter reset).
  */
@@ -91,6 +91,35 @@ export class PoolSnapshotMetrics {
         },
       });
     }
+
+    // Several upstreams: where each pool's clients live, and which upstreams new clients skip.
+    new Gauge({
+      name: 'warmline_pool_upstream_clients',
+      help: 'Live clients by the upstream they connect to (region or host)',
+      labelNames: ['pool', 'upstream'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [pool, snapshot] of snapshots.current()) {
+          for (const upstream of snapshot.upstreams ?? [])
+            this.set({ pool, upstream: upstream.name }, upstream.resources);
+        }
+      },
+    });
+    new Gauge({
+      name: 'warmline_pool_upstream_circuit_open',
+      help: '1 while new clients skip the upstream after repeated refusals (open or half-open), else 0',
+      labelNames: ['pool', 'upstream'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [pool, snapshot] of snapshots.current()) {
+          for (const upstream of snapshot.upstreams ?? []) {
+            this.set({ pool, upstream: upstream.name }, upstream.circuit === 'closed' ? 0 : 1);
+          }
+        }
+      },
+    });
 
     new Counter({
       name: 'warmline_pool_allocations_total',

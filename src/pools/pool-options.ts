@@ -1,6 +1,7 @@
 import type { Clock } from './clock';
 import type { CreationGate } from './creation-gate';
 import type { PoolObserver } from './pool-observer';
+import type { PoolUpstreamShare } from './pool-snapshot';
 
 /** How background creation backs off while the factory keeps failing. */
 export interface FactoryBackoffOptions {
@@ -88,6 +89,8 @@ export interface WarmableResourcePoolOptions<T> {
    * taken before each factory call, given back once per destroyed resource. Default none.
    */
   creationGate?: CreationGate;
+  /** Where the resources connect, for the snapshot (the pool itself does not know). */
+  upstreams?: () => PoolUpstreamShare[];
 }
 
 /** OnDemandResourcePool has no warm stack and no background task, so the warm-up options do not apply. */

@@ -24,6 +24,16 @@ export interface PoolMetrics {
   timestamp: number;
 }
 
+/** One upstream the pool's resources connect to (several upstreams: the failover order). */
+export interface PoolUpstreamShare {
+  /** The region or host, never a credential. */
+  name: string;
+  /** `closed`: takes new resources; `open`: skipped after repeated refusals; `half-open`: one probe may try. */
+  circuit: 'closed' | 'open' | 'half-open';
+  /** Live resources on it. */
+  resources: number;
+}
+
 /** A point-in-time view of a pool, serialised as-is by the REST API. */
 export interface PoolSnapshot {
   name: string;
@@ -53,4 +63,6 @@ export interface PoolSnapshot {
     lastError: string | null;
   };
   metrics: PoolMetrics;
+  /** Where the resources connect, when the pool's owner says (the speech pools do), in priority order. */
+  upstreams?: PoolUpstreamShare[];
 }

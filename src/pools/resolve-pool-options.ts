@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from './clock';
 import type { CreationGate } from './creation-gate';
 import type { PoolObserver } from './pool-observer';
+import type { PoolUpstreamShare } from './pool-snapshot';
 import type { WarmableResourcePoolOptions } from './pool-options';
 import { defaultDestroy, defaultValidate } from './resource-defaults';
 
@@ -30,6 +31,7 @@ export interface ResolvedPoolOptions<T> {
   backoffJitter: number;
   random: () => number;
   creationGate: CreationGate | null;
+  upstreams: (() => PoolUpstreamShare[]) | null;
 }
 
 /**
@@ -73,6 +75,7 @@ export function resolvePoolOptions<T>(options: WarmableResourcePoolOptions<T>): 
     backoffJitter: options.factoryBackoff?.jitter ?? 0.2,
     random: options.factoryBackoff?.random ?? Math.random,
     creationGate: options.creationGate ?? null,
+    upstreams: options.upstreams ?? null,
   };
 
   check(typeof resolved.name === 'string' && resolved.name.length > 0, 'name must be a non-empty string');

@@ -25,5 +25,6 @@ export function takeSnapshot<T>(parts: PoolParts<T>): PoolSnapshot {
       lastError: backoff.lastError,
     },
     metrics: parts.stats.metrics(ledger, now),
+    ...(opts.upstreams ? { upstreams: opts.upstreams() } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { PoolMetrics, PoolSnapshot } from '../pools/pool-snapshot';
+import type { PoolMetrics, PoolSnapshot, PoolUpstreamShare } from '../pools/pool-snapshot';
 
 /**
  * OpenAPI descriptions of the pool snapshot shape. The controller returns the pools' own snapshots;
@@ -49,6 +49,17 @@ export class PoolFactoryStatusDto implements Readonly<PoolSnapshot['factory']> {
   lastError!: string | null;
 }
 
+export class PoolUpstreamShareDto implements PoolUpstreamShare {
+  @ApiProperty({ example: 'westeurope', description: 'Region or host (never a credential)' }) name!: string;
+  @ApiProperty({
+    example: 'closed',
+    enum: ['closed', 'open', 'half-open'],
+    description:
+      'closed: takes new clients; open: skipped after repeated refusals; half-open: one probe may try',
+  })
+  circuit!: 'closed' | 'open' | 'half-open';
+  @ApiProperty({ example: 5, description: 'Live clients on this upstream' }) resources!: number;
+}
 export class PoolSnapshotDto implements PoolSnapshot {
   @ApiProperty({ example: 'tts', enum: ['tts', 'stt'] }) name!: string;
   @ApiProperty({ example: true, description: 'Prepared, open, and the factory is not in failure backoff' })
@@ -71,6 +82,12 @@ export class PoolSnapshotDto implements PoolSnapshot {
   @ApiProperty({ example: true }) backgroundWarmup!: boolean;
   @ApiProperty({ type: PoolFactoryStatusDto }) factory!: PoolFactoryStatusDto;
   @ApiProperty({ type: PoolMetricsDto }) metrics!: PoolMetricsDto;
+  @ApiProperty({
+    type: [PoolUpstreamShareDto],
+    required: false,
+    description: 'The upstreams in priority order, with the clients on each',
+  })
+  upstreams?: PoolUpstreamShareDto[];
 }
 
 export class PoolsByNameDto {

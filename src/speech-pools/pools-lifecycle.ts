@@ -17,6 +17,7 @@ export class PoolsLifecycle implements OnModuleInit, BeforeApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.upstream.verifyCredentials();
+    this.upstream.startProbing();
     const started = performance.now();
     await Promise.all([
       ...[...this.pools.values()].map((pool) => pool.prepare()),

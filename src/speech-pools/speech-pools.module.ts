@@ -23,13 +23,13 @@ import { createSttPool, createTtsPool } from './speech-pools';
       provide: TTS_POOL,
       inject: [POOLS_MODULE_OPTIONS, SPEECH_ENDPOINT],
       useFactory: (options: PoolsModuleOptions, endpoint: SpeechEndpoint) =>
-        createTtsPool(options, endpoint.target),
+        createTtsPool(options, endpoint.upstreamSet),
     },
     {
       provide: STT_POOL,
       inject: [POOLS_MODULE_OPTIONS, SPEECH_ENDPOINT],
       useFactory: (options: PoolsModuleOptions, endpoint: SpeechEndpoint) =>
-        createSttPool(options, endpoint.target),
+        createSttPool(options, endpoint.upstreamSet),
     },
     {
       provide: POOL_REGISTRY,

@@ -2,8 +2,10 @@ import { WarmableResourcePool } from '../pools';
 import { SttClient } from '../speech/stt-client';
 import { TtsClient } from '../speech/tts-client';
 import type { SpeechTarget } from '../speech/speech-target';
+import { UpstreamSet } from '../upstream/failover/upstream-set';
 import { RECOGNIZER_SAMPLE_RATE } from '../speech/audio-format';
 import type { PoolsModuleOptions } from './pools-module-options';
+import { UpstreamPlacement } from './upstream-placement';
 
 type Disposable = { dispose(): Promise<void> };
 
@@ -25,8 +27,14 @@ async function connected<T extends Disposable & { warm(): Promise<boolean> }>(cl
  */
 const REFILL_DELAY_MS = 25;
 
-function common(options: PoolsModuleOptions, name: 'tts' | 'stt') {
+/** One target is a set of one, whose circuit never matters: there is nowhere else to go. */
+function upstreamSet(where: SpeechTarget | UpstreamSet): UpstreamSet {
+  return where instanceof UpstreamSet ? where : new UpstreamSet([where], { threshold: 1, cooldownMs: 1 });
+}
+
+function common(options: PoolsModuleOptions, name: 'tts' | 'stt', placement: UpstreamPlacement<object>) {
   return {
+    upstreams: () => placement.shares(),
     name,
     refillDelayMs: REFILL_DELAY_MS,
     enableBackgroundWarmup: true,
@@ -48,9 +56,10 @@ function common(options: PoolsModuleOptions, name: 'tts' | 'stt') {
  */
 export function createTtsPool(
   options: PoolsModuleOptions,
-  target: SpeechTarget,
+  where: SpeechTarget | UpstreamSet,
 ): WarmableResourcePool<TtsClient> {
-  const make = (): TtsClient =>
+  const placement = new UpstreamPlacement<TtsClient>(upstreamSet(where));
+  const make = (target: SpeechTarget): TtsClient =>
     new TtsClient({
       target,
       defaultVoice: options.tts.voice,
@@ -59,11 +68,15 @@ export function createTtsPool(
       maxAudioBytes: options.tts.maxAudioBytes,
     });
   return new WarmableResourcePool<TtsClient>({
-    ...common(options, 'tts'),
-    factory: () => connected(make()),
+    ...common(options, 'tts', placement),
+    // async: a client that cannot be made (no valid token) rejects like one that cannot connect.
+    factory: () => placement.create(async (target) => connected(make(target))),
     warmFn: (client) => client.warm(),
-    destroy: (client) => client.dispose(),
-    validate: (client) => client.isReady(),
+    destroy: (client) => {
+      placement.destroyed(client);
+      return client.dispose();
+    },
+    validate: (client) => client.isReady() && placement.isPreferred(client),
     reusable: true,
     warmPoolSize: options.tts.warmSize,
     warmMaxSize: options.tts.warmMax,
@@ -80,14 +93,21 @@ export function createTtsPool(
  */
 export function createSttPool(
   options: PoolsModuleOptions,
-  target: SpeechTarget,
+  where: SpeechTarget | UpstreamSet,
 ): WarmableResourcePool<SttClient> {
+  const placement = new UpstreamPlacement<SttClient>(upstreamSet(where));
   return new WarmableResourcePool<SttClient>({
-    ...common(options, 'stt'),
-    factory: () => connected(createSttClient(options, target, options.stt.language, RECOGNIZER_SAMPLE_RATE)),
+    ...common(options, 'stt', placement),
+    factory: () =>
+      placement.create(async (target) =>
+        connected(createSttClient(options, target, options.stt.language, RECOGNIZER_SAMPLE_RATE)),
+      ),
     warmFn: (client) => client.warm(),
-    destroy: (client) => client.dispose(),
-    validate: (client) => client.isReady(),
+    destroy: (client) => {
+      placement.destroyed(client);
+      return client.dispose();
+    },
+    validate: (client) => client.isReady() && placement.isPreferred(client),
     reusable: false,
     warmPoolSize: options.stt.warmSize,
     warmMaxSize: options.stt.warmMax,

@@ -30,7 +30,8 @@ import { sdkObjectCensus, type SdkObjectCensus } from './sdk-object-census';
 import { SpeechClientBase, settlesWithin } from './speech-client-base';
 import { SpeechError } from './speech-error';
 import { applyTurnOptions, createRecognizer } from './recognizer-factory';
-import { type SpeechTarget } from './speech-target';
+import { initialToken, type SpeechTarget } from './speech-target';
+import { TokenBinding } from './token-binding';
 
 export interface SttClientOptions {
   target: SpeechTarget;
@@ -67,6 +68,7 @@ export class SttClient extends SpeechClientBase {
   private stream!: PushAudioInputStream;
   private recognizer!: SpeechRecognizer;
   private connection!: ConnectionWatch;
+  private readonly token: TokenBinding;
   private readonly connectTimeoutMs: number;
   private readonly stopTimeoutMs: number;
   private phase: Phase = 'idle';
@@ -88,6 +90,7 @@ export class SttClient extends SpeechClientBase {
     this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
     this.sessionEnded = new Promise<void>((resolve) => (this.endSession = resolve));
     this.build();
+    this.token = new TokenBinding(options.target, (value) => (this.recognizer.authorizationToken = value));
   }
 
   get language(): string {
@@ -116,6 +119,7 @@ export class SttClient extends SpeechClientBase {
     this.assertUsable();
     if (this.phase !== 'idle') throw new SpeechError('BAD_REQUEST', `STT client ${this.id} was already used`);
     if (this.fits(setup)) return;
+    initialToken(this.options.target); // no token to build with: fail before the old recognizer is gone
     await this.closeRecognizer();
     this._setup = setup;
     this.build();
@@ -144,10 +148,11 @@ export class SttClient extends SpeechClientBase {
 
   /**
    * Usable for a new audio stream: not broken, not disposed and never started (single use). A socket that
-   * dropped before use does not count against it: start() reconnects.
+   * dropped before use does not count against it: start() reconnects (on Entra ID, with a token that must still
+   * be valid).
    */
   override isReady(): boolean {
-    return super.isReady() && !this.started;
+    return super.isReady() && !this.started && this.token.isValid();
   }
 
   /**
@@ -238,6 +243,7 @@ export class SttClient extends SpeechClientBase {
 
   /** Closes the stream, stops recognition, detaches every handler and closes the recognizer (once: dispose()). */
   protected async close(): Promise<void> {
+    this.token.dispose();
     this.handlers = {};
     if (this.phase === 'running') this.stream.close();
     if (this.phase === 'running' || this.phase === 'stopping') {

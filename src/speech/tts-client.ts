@@ -16,6 +16,7 @@ import { createSpeechConfig, type SpeechTarget } from './speech-target';
 import { textToSsml, voiceLocale } from './ssml';
 import { SynthesizerInternals } from './synthesizer-internals';
 import { TextStreamInput } from './text-stream-input';
+import { TokenBinding } from './token-binding';
 import { TurnTracker } from './turn-tracker';
 import type { SynthesisOutcome, SynthesisRequest, TextStream, TextStreamRequest } from './tts-requests';
 import { WordLocator } from './word-timing';
@@ -66,6 +67,7 @@ export class TtsClient extends SpeechClientBase {
   private readonly internals: SynthesizerInternals;
   private readonly connection: ConnectionWatch;
   private readonly turns: TurnTracker;
+  private readonly token: TokenBinding;
   private readonly synthesisTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   private format: WireFormat = DEFAULT_WIRE_FORMAT;
@@ -85,6 +87,7 @@ export class TtsClient extends SpeechClientBase {
     this.synthesizer = new SpeechSynthesizer(config, null);
     this.internals = new SynthesizerInternals(this.synthesizer);
     this.internals.discardResultAudio();
+    this.token = new TokenBinding(options.target, (value) => (this.synthesizer.authorizationToken = value));
     this.turns = new TurnTracker({
       requestStop: () => this.internals.requestStop(),
       stopTimeoutMs: options.stopTimeoutMs ?? 1_500,
@@ -103,6 +106,11 @@ export class TtsClient extends SpeechClientBase {
   /** The socket is up now. A client whose idle socket dropped is still usable: the next synthesis reconnects. */
   get isConnected(): boolean {
     return this.connection.isConnected;
+  }
+
+  /** Usable, and (on Entra ID) holding a token the upstream still accepts for a reconnect. */
+  override isReady(): boolean {
+    return super.isReady() && this.token.isValid();
   }
 
   /** A synthesis is under way, or a turn is still stopping after a cancel. */
@@ -253,6 +261,7 @@ export class TtsClient extends SpeechClientBase {
       );
       this.turns.end(turn);
     }
+    this.token.dispose();
     this.connection.detach();
     detachHandler(this.synthesizer, 'synthesizing');
     detachHandler(this.synthesizer, 'synthesisStarted');

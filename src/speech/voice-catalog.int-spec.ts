@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { startEmulator, type RunningEmulator } from '../emulator';
 import { VoiceCatalog } from './voice-catalog';
 
-describe('VoiceCatalog (real SDK getVoicesAsync against the emulator)', () => {
+describe('VoiceCatalog (the voices/list route of the emulator)', () => {
   let emulator: RunningEmulator;
 
   beforeAll(async () => {
@@ -29,6 +29,12 @@ describe('VoiceCatalog (real SDK getVoicesAsync against the emulator)', () => {
       [...voices.map((v) => v.name)].sort((a, b) => a.localeCompare(b)),
     );
     expect(catalog.status).toEqual({ status: 'loaded', voices: voices.length });
+  });
+
+  it('lists the voices of a host reached without a key (no credential header at all)', async () => {
+    const catalog = new VoiceCatalog({ target: { kind: 'host', url: emulator.url } });
+    await expect(catalog.load()).resolves.toMatchObject({ status: 'loaded' });
+    expect(catalog.has('en-US-JennyNeural')).toBe(true);
   });
 
   it('loads once', async () => {

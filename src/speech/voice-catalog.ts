@@ -1,12 +1,5 @@
-import {
-  ResultReason,
-  SpeechSynthesizer,
-  SynthesisVoiceGender,
-  type SynthesisVoicesResult,
-} from 'microsoft-cognitiveservices-speech-sdk';
-import { closeSdkClient } from './close-sdk-client';
-import { sdkObjectCensus, type SdkObjectCensus } from './sdk-object-census';
-import { createSpeechConfig, redactSecrets, type SpeechTarget } from './speech-target';
+import { redactSecrets, type SpeechTarget } from './speech-target';
+import { requestVoiceList } from './voice-list-request';
 
 export interface VoiceSummary {
   /** The short name SSML uses, e.g. `en-US-JennyNeural`. */
@@ -19,14 +12,13 @@ export interface VoiceCatalogOptions {
   target: SpeechTarget;
   /** Longest load() waits for the list. */
   timeoutMs?: number;
-  census?: SdkObjectCensus;
 }
 
 export type VoiceCatalogState =
   { status: 'unloaded' } | { status: 'loaded'; voices: number } | { status: 'unavailable'; reason: string };
 
 /**
- * The upstream's voices, listed once with the SDK's `getVoicesAsync`, so a request for a voice the upstream does
+ * The upstream's voices, listed once from the service's `voices/list` route, so a request for a voice the upstream does
  * not have is refused up front instead of spending a connection on it. When the upstream cannot list its voices
  * (some Speech containers, a network problem at start-up), the catalog cannot tell: `has()` answers undefined
  * and the upstream decides.
@@ -67,47 +59,37 @@ export class VoiceCatalog {
   private async fetch(): Promise<VoiceCatalogState> {
     const { target } = this.options;
     const timeoutMs = this.options.timeoutMs ?? 10_000;
-    // The SDK's REST client speaks http(s) only; the websocket clients accept either scheme.
-    const config = createSpeechConfig(
-      target.kind === 'host' ? { ...target, url: target.url.replace(/^ws(s?):/i, 'http$1:') } : target,
-    );
-    const synthesizer = new SpeechSynthesizer(config, null);
-    (this.options.census ?? sdkObjectCensus).track('synthesizers', synthesizer);
-    let timer: NodeJS.Timeout | undefined;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
     try {
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no voice list within ${timeoutMs} ms`)), timeoutMs);
-      });
-      const result: SynthesisVoicesResult = await Promise.race([synthesizer.getVoicesAsync(), deadline]);
-      if (result.reason !== ResultReason.VoicesListRetrieved) {
-        throw new Error(result.errorDetails || 'the voice list request failed');
-      }
-      this.voices = result.voices
-        .map((voice) => ({ name: voice.shortName, locale: voice.locale, gender: genderName(voice.gender) }))
+      const listed = await requestVoiceList(target, deadline.signal);
+      this.voices = listed
+        .map((voice) => ({ name: voice.ShortName, locale: voice.Locale, gender: genderName(voice.Gender) }))
         .sort((a, b) => a.name.localeCompare(b.name));
-      for (const voice of result.voices) {
-        for (const name of [voice.shortName, voice.name]) if (name) this.names.add(name.toLowerCase());
+      for (const voice of listed) {
+        for (const name of [voice.ShortName, voice.Name]) if (name) this.names.add(name.toLowerCase());
       }
       this.state = { status: 'loaded', voices: this.voices.length };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = deadline.signal.aborted
+        ? `no voice list within ${timeoutMs} ms`
+        : error instanceof Error
+          ? error.message
+          : String(error);
       this.state = { status: 'unavailable', reason: redactSecrets(message, target) };
     } finally {
       clearTimeout(timer);
-      await closeSdkClient(synthesizer);
     }
     return this.state;
   }
 }
 
-function genderName(gender: SynthesisVoiceGender): VoiceSummary['gender'] {
+function genderName(gender: string | undefined): VoiceSummary['gender'] {
   switch (gender) {
-    case SynthesisVoiceGender.Female:
-      return 'Female';
-    case SynthesisVoiceGender.Male:
-      return 'Male';
-    case SynthesisVoiceGender.Neutral:
-      return 'Neutral';
+    case 'Female':
+    case 'Male':
+    case 'Neutral':
+      return gender;
     default:
       return 'Unknown';
   }

@@ -1,12 +1,20 @@
 import { validateEnv } from '../config/validate-env';
+import { UpstreamSet } from '../upstream/failover/upstream-set';
 import { startupSummary } from './startup-summary';
 
 describe('startupSummary', () => {
   it('names the URL, the emulator and its voice, the pool sizes and the auth mode', () => {
     const config = validateEnv({ SPEECH_POOL_STT_MAX_SIZE: '1' });
+    const target = {
+      kind: 'host',
+      url: 'ws://127.0.0.1:4000',
+      key: 'emulator',
+      embeddedEmulator: true,
+    } as const;
     const endpoint = {
-      target: { kind: 'host', url: 'ws://127.0.0.1:4000', key: 'emulator', embeddedEmulator: true },
+      target,
       emulatorVoice: 'synthetic',
+      upstreamSet: new UpstreamSet([target], { threshold: 1, cooldownMs: 1 }),
       close: () => Promise.resolve(),
     } as const;
     expect(startupSummary(config, endpoint, 3000)).toEqual({
@@ -32,7 +40,11 @@ describe('startupSummary', () => {
     });
     const summary = startupSummary(
       config,
-      { target: config.speech.target as never, close: async () => {} },
+      {
+        target: config.speech.target as never,
+        upstreamSet: new UpstreamSet([config.speech.target as never], { threshold: 1, cooldownMs: 1 }),
+        close: async () => {},
+      },
       8080,
     );
     expect(summary.message).toContain('upstream: Azure Speech (region westeurope); pools');

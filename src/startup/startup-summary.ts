@@ -19,7 +19,10 @@ export interface StartupSummary {
  */
 export function startupSummary(config: AppConfig, endpoint: SpeechEndpoint, port: number): StartupSummary {
   const url = `http://localhost:${port}`;
-  const upstream = describeSpeechTarget(endpoint.target);
+  // Several upstreams read in priority order; Entra ID is named, a key never is.
+  const upstream =
+    endpoint.upstreamSet.upstreams.map(({ target }) => describeSpeechTarget(target)).join(', then ') +
+    (endpoint.tokens ? ' with Entra ID' : '');
   const voice =
     endpoint.emulatorVoice === undefined ? '' : ` (${describeEmulatorVoice(endpoint.emulatorVoice)})`;
   const { tts, stt } = config.pools;

@@ -16,6 +16,7 @@ import { SPEECH_ENDPOINT, VOICE_CATALOG } from './upstream-tokens';
 @Injectable()
 export class UpstreamLifecycle implements OnApplicationShutdown {
   private readonly logger = new Logger('Speech');
+  private probeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(UPSTREAM_OPTIONS) private readonly options: UpstreamOptions,
@@ -25,6 +26,12 @@ export class UpstreamLifecycle implements OnApplicationShutdown {
 
   /** One synthesizer connects and warms: a rejected key aborts start-up, an unreachable upstream only warns. */
   async verifyCredentials(): Promise<void> {
+    const { tokens } = this.endpoint;
+    if (tokens !== undefined && tokens.current() === null) {
+      // The token source has said why; the pools retry and readiness stays down until it recovers.
+      this.logger.warn('no Entra ID token at start-up: starting with readiness down');
+      return;
+    }
     const probe = new TtsClient({
       target: this.endpoint.target,
       defaultVoice: this.options.voice,
@@ -33,6 +40,14 @@ export class UpstreamLifecycle implements OnApplicationShutdown {
     try {
       await probe.warm();
     } catch (error) {
+      if (error instanceof SpeechError && error.upstreamAuth && tokens !== undefined) {
+        // A token can start working without a restart (a role assignment takes minutes to apply).
+        this.logger.warn(
+          'the speech service refused the Entra ID token (HTTP 401/403): give the identity the Cognitive Services ' +
+            'Speech User role on AZURE_SPEECH_RESOURCE_ID; starting with readiness down',
+        );
+        return;
+      }
       if (error instanceof SpeechError && error.upstreamAuth) {
         throw new Error(`start-up aborted: ${error.message}`);
       }
@@ -54,8 +69,36 @@ export class UpstreamLifecycle implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * With several upstreams, an upstream skipped after repeated refusals is probed once its cool-down ends (one
+   * synthesizer connects, then closes), so clients go back to it even while the pools create nothing.
+   */
+  startProbing(): void {
+    const set = this.endpoint.upstreamSet;
+    if (set.upstreams.length < 2 || this.probeTimer !== undefined) return;
+    const every = Math.max(Math.min((this.options.failover?.cooldownMs ?? 30_000) / 4, 5_000), 100);
+    this.probeTimer = setInterval(() => {
+      for (const upstream of set.dueForProbe()) {
+        void set.probe(upstream, async (target) => {
+          const probe = new TtsClient({
+            target,
+            defaultVoice: this.options.voice,
+            connectTimeoutMs: this.options.connectTimeoutMs,
+          });
+          try {
+            await probe.warm();
+          } finally {
+            await probe.dispose();
+          }
+        });
+      }
+    }, every);
+    this.probeTimer.unref();
+  }
+
   /** Runs after every beforeApplicationShutdown, where the pools close their clients: nothing uses it any more. */
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.probeTimer);
     await this.endpoint.close();
   }
 }

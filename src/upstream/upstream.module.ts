@@ -15,7 +15,7 @@ import { SPEECH_ENDPOINT, VOICE_CATALOG } from './upstream-tokens';
     {
       provide: SPEECH_ENDPOINT,
       inject: [UPSTREAM_OPTIONS],
-      useFactory: (options: UpstreamOptions) => openSpeechEndpoint(options.target, new Logger('Speech')),
+      useFactory: (options: UpstreamOptions) => openSpeechEndpoint(options, new Logger('Speech')),
     },
     {
       provide: VOICE_CATALOG,

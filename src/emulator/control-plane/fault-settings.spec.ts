@@ -21,6 +21,8 @@ describe('parseFaultSettings', () => {
       dropMidStreamNext: 2,
       requireKey: null,
       realtimeFactor: 1.5,
+      tokenTtlMs: 5_000,
+      requireToken: true,
     };
     expect(parseFaultSettings(all)).toEqual({ ...all, idleTimeoutMs: null });
   });

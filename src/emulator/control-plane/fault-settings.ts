@@ -21,6 +21,10 @@ export interface FaultSettings {
    * takes 5 s to arrive); 0 streams it as fast as it is produced.
    */
   realtimeFactor: number;
+  /** Lifetime of the tokens the identity endpoints issue; null = the service's (10 min key exchange, 1 h identity). */
+  tokenTtlMs: number | null;
+  /** Upgrades must carry a token this emulator issued that has not expired (`Authorization: Bearer`), else 401. */
+  requireToken: boolean;
 }
 
 export function defaultFaultSettings(): FaultSettings {
@@ -34,6 +38,8 @@ export function defaultFaultSettings(): FaultSettings {
     dropMidStreamNext: 0,
     requireKey: null,
     realtimeFactor: 0,
+    tokenTtlMs: null,
+    requireToken: false,
   };
 }
 
@@ -58,6 +64,12 @@ const nonNegativeNumber: FieldRule = (v) =>
 const nullableString: FieldRule = (v) =>
   v === null || (typeof v === 'string' && v.length > 0) ? undefined : 'must be a non-empty string or null';
 
+const nullablePositiveInt: FieldRule = (v) =>
+  v === null || (typeof v === 'number' && Number.isInteger(v) && v > 0)
+    ? undefined
+    : 'must be a positive integer or null';
+const boolean: FieldRule = (v) => (typeof v === 'boolean' ? undefined : 'must be true or false');
+
 const RULES: Record<keyof FaultSettings, FieldRule> = {
   connectLatencyMs: nonNegativeInt,
   firstByteLatencyMs: nonNegativeInt,
@@ -68,6 +80,8 @@ const RULES: Record<keyof FaultSettings, FieldRule> = {
   dropMidStreamNext: nonNegativeInt,
   requireKey: nullableString,
   realtimeFactor: nonNegativeNumber,
+  tokenTtlMs: nullablePositiveInt,
+  requireToken: boolean,
 };
 
 /**

@@ -1,6 +1,7 @@
 import { IncomingMessage, STATUS_CODES } from 'node:http';
 import { Duplex } from 'node:stream';
 import { FaultSettings } from '../control-plane/fault-settings';
+import { presentedToken } from '../identity/token-registry';
 import { RecognitionEndpoint, recognitionEndpointFor } from '../recognition/recognition-handler';
 
 export type SpeechRoute = { kind: 'synthesis' } | { kind: 'recognition'; endpoint: RecognitionEndpoint };
@@ -36,19 +37,28 @@ export function presentedKeys(req: IncomingMessage, url: URL): string[] {
 }
 
 /**
- * Admission of one upgrade, in the order a gateway would apply it: route (404), key (401), injected refusals
- * (`rejectNext`, default 429), connection cap (429). Mutates `faults.rejectNext` when it refuses.
+ * Admission of one upgrade, in the order a gateway would apply it: route (404), key (401), token (401, with
+ * `requireToken`: one `tokenValid` knows and has not expired), injected refusals (`rejectNext`, default 429),
+ * connection cap (429). Mutates `faults.rejectNext` when it refuses.
  */
 export function admitUpgrade(
   req: IncomingMessage,
   faults: FaultSettings,
   liveSockets: number,
+  tokenValid: (token: string) => boolean = () => false,
 ): UpgradeDecision {
   const url = new URL(req.url ?? '/', 'http://emulator');
   const route = routeFor(url);
   if (!route) return { ok: false, status: 404, message: `No speech endpoint at ${url.pathname}` };
   if (faults.requireKey !== null && !presentedKeys(req, url).includes(faults.requireKey)) {
     return { ok: false, status: 401, message: 'Access denied due to invalid subscription key' };
+  }
+  if (faults.requireToken) {
+    const token = presentedToken(req.headers, url);
+    if (token === null || !tokenValid(token)) {
+      const why = token === null ? 'no authorization token' : 'the authorization token is invalid or expired';
+      return { ok: false, status: 401, message: `Access denied: ${why}` };
+    }
   }
   if (faults.rejectNext > 0) {
     faults.rejectNext--;
