@@ -14,6 +14,7 @@ import {
   synthesisCanceledAckSchema,
   synthesisDoneAckSchema,
   ttsAudioSchema,
+  ttsWordSchema,
   type ServerEvent,
 } from '../src/protocol';
 import {
@@ -31,6 +32,7 @@ const EVENT_SCHEMAS: Record<Exclude<ServerEvent, 'session.moving'>, z.ZodType> =
   'session.ready': sessionReadySchema,
   'session.displaced': sessionDisplacedSchema,
   'tts.audio': ttsAudioSchema,
+  'tts.word': ttsWordSchema,
   'stt.partial': sttPartialSchema,
   'stt.final': sttFinalSchema,
   error: errorEventSchema,

@@ -94,7 +94,7 @@ function setup(limits = { maxBufferedBytes: 1_000, maxAudioBytes: 10_000 }) {
   const job = new SynthesisJob(
     lease,
     sink,
-    { requestId: 'r1', ssml: '<speak/>', format: 'pcm-16k' },
+    { requestId: 'r1', input: { kind: 'ssml', ssml: '<speak/>' }, format: 'pcm-16k' },
     limits,
     () => now,
   );
