@@ -57,7 +57,13 @@ export class SpeechStream {
 
   /** The text is complete: resolves with the synthesis ack after the last audio chunk. */
   end(): Promise<SynthesisResult> {
-    this.ending ??= ask(this.socket, 'tts.stream.end', { requestId: this.requestId }, this.timeoutMs, this.requestId)
+    this.ending ??= ask(
+      this.socket,
+      'tts.stream.end',
+      { requestId: this.requestId },
+      this.timeoutMs,
+      this.requestId,
+    )
       .then((ack) => this.receiver.settle(ack))
       .finally(() => this.unroute());
     return this.ending;

@@ -123,7 +123,8 @@ export class VoiceClient extends VoiceConnection {
    * `playedMs` (pass how much of the request's audio the listener actually played) or before `sentMs`.
    */
   cancel(requestId: string, options: { timeoutMs?: number; playedMs?: number } = {}): Promise<CancelResult> {
-    const payload = options.playedMs === undefined ? { requestId } : { requestId, playedMs: options.playedMs };
+    const payload =
+      options.playedMs === undefined ? { requestId } : { requestId, playedMs: options.playedMs };
     return ask(this.socket, 'tts.cancel', payload, options.timeoutMs ?? this.ackTimeoutMs, requestId);
   }
 

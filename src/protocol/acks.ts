@@ -67,7 +67,11 @@ export const streamStartedAckSchema = z.object({
 });
 export type StreamStartedAck = z.infer<typeof streamStartedAckSchema>;
 /** A stream canceled or failed before it had a synthesizer is answered with the synthesis ack it ended with. */
-export const streamStartAckSchema = z.union([streamStartedAckSchema, synthesisCanceledAckSchema, failedAckSchema]);
+export const streamStartAckSchema = z.union([
+  streamStartedAckSchema,
+  synthesisCanceledAckSchema,
+  failedAckSchema,
+]);
 export type StreamStartAck = z.infer<typeof streamStartAckSchema>;
 
 /** The answer to `stt.start`, once a recognizer runs. */

@@ -88,7 +88,9 @@ export class SynthesisService {
     if (this.shutdown.isShuttingDown) throw shuttingDown();
     const voice = order.voice ?? this.poolsOptions.tts.voice;
     if (this.checks.knownVoice !== undefined && !this.checks.knownVoice(voice)) {
-      throw badRequest(`unknown voice ${JSON.stringify(voice.slice(0, 100))}; the upstream has no such voice`);
+      throw badRequest(
+        `unknown voice ${JSON.stringify(voice.slice(0, 100))}; the upstream has no such voice`,
+      );
     }
     let job: SynthesisJob | null = null;
     const { idleTimeoutMs } = order.limits;
