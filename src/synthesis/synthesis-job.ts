@@ -67,6 +67,11 @@ export class SynthesisJob {
     this.now = now ?? (() => performance.now());
     this.span = request.span ?? NOOP_SYNTHESIS_SPAN;
     this.spoken = new SpokenWords(wireFormatInfo(request.format).bytesPerSecond);
+    const { input } = request;
+    // Once stopped, a stream's later pieces go nowhere: not even to a turn that is still winding down.
+    if (input.kind === 'stream') {
+      this.stream.signal.addEventListener('abort', () => input.text.close(), { once: true });
+    }
   }
 
   get requestId(): string {
