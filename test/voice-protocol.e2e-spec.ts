@@ -13,6 +13,7 @@ import {
   sttStoppedAckSchema,
   synthesisCanceledAckSchema,
   synthesisDoneAckSchema,
+  streamStartedAckSchema,
   ttsAudioSchema,
   ttsWordSchema,
   type ServerEvent,
@@ -80,6 +81,13 @@ describe('voice protocol schemas against the real gateway (e2e)', () => {
     // A failed ack is read off the wire: the client turns it into a VoiceError.
     expectExactly(failedAckSchema, await request(client.socket, 'tts.synthesize', { text: '' }));
     expectExactly(cancelAckSchema, await client.cancel('unknown'));
+
+    // A streamed utterance with word timings: start, words, audio, end.
+    const stream = client.streamSpeech({ words: true, format: 'pcm-16k' });
+    stream.write('Streamed ');
+    stream.write('words.');
+    expectExactly(streamStartedAckSchema, await stream.started);
+    expectExactly(synthesisDoneAckSchema, await stream.end());
 
     v.emulator.setFaults({ realtimeFactor: 1 });
     try {

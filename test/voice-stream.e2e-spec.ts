@@ -31,7 +31,7 @@ describe('voice gateway: tts.stream.* and tts.word (e2e, real SDK against the em
   beforeAll(async () => {
     // No resume grace: a closed client's synthesizer goes back at once, so every test ends with balanced books.
     v = await startVoiceApp({
-      voice: { sessionResumeGraceMs: 0, limits: { streamIdleMs: 1_500, streamMaxChars: 2_000 } },
+      voice: { sessionResumeGraceMs: 0, limits: { streamIdleMs: 3_000, streamMaxChars: 2_000 } },
     });
   });
   afterEach(async () => {
@@ -193,6 +193,36 @@ describe('voice gateway: tts.stream.* and tts.word (e2e, real SDK against the em
     await waitFor(() => errors.length === 1, 'idle error event');
     expect(errors[0]).toMatchObject({ code: 'TIMEOUT', requestId: 'idle' });
     await expect(stream.end()).rejects.toMatchObject({ code: 'TIMEOUT' });
+  });
+
+  it('an upstream that drops mid-stream fails the stream with its code; the next stream is served', async () => {
+    const client = v.connect();
+    await client.ready();
+    const errors = collectErrors(client);
+    v.emulator.setFaults({ dropMidStreamNext: 1 });
+    const stream = client.streamSpeech({ requestId: 'dropped' });
+    for (const token of tokens(REPLY)) stream.write(token);
+    await stream.started;
+    await waitFor(() => errors.length === 1, 'the failure told at once');
+    expect(errors[0]).toMatchObject({ code: expect.stringMatching(/^UPSTREAM_/), requestId: 'dropped' });
+    await expect(stream.end()).rejects.toMatchObject({ code: errors[0].code });
+    const next = client.streamSpeech();
+    next.write('Back again.');
+    expect(await next.end()).toMatchObject({ ok: true });
+  });
+
+  it('a flood of pieces is bounded by its own rate: pieces over it are dropped with RATE_LIMITED', async () => {
+    const client = v.connect();
+    await client.ready();
+    const errors = collectErrors(client);
+    const stream = client.streamSpeech({ requestId: 'flood' });
+    stream.write('Flood.');
+    for (let i = 0; i < 1_000; i++) stream.write('');
+    // The end is processed after every piece (one connection, in order): the refusals are in by its ack.
+    expect(await stream.end()).toMatchObject({ ok: true });
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.length).toBeLessThanOrEqual(1_000 - 399);
+    for (const error of errors) expect(error).toMatchObject({ code: 'RATE_LIMITED', requestId: 'flood' });
   });
 
   it('a token-by-token stream does not use up the request rate', async () => {
