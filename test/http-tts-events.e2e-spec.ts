@@ -120,7 +120,8 @@ describe('POST /api/v1/tts with Accept: text/event-stream (e2e)', () => {
     const controller = new AbortController();
     const response = await ttsEvents(service, { text: TEXT.repeat(5), format: 'pcm-16k' }, controller.signal);
     const reader = readServerSentEvents(response.body!);
-    expect((await reader.next()).value?.event).toBe('audio');
+    const first = await reader.next();
+    expect(first.done === true ? null : first.value.event).toBe('audio');
     controller.abort();
     await waitFor(() => service.tts.snapshot().inUse === 0, 'synthesizer released');
   });

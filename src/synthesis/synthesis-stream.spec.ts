@@ -140,7 +140,7 @@ describe('a streamed synthesis (StreamedText in a SynthesisJob)', () => {
     expect(t.synthesizer.pieces).toEqual(['still']);
   });
 
-  it('the idle bound runs while the stream waits for its turn, and stops at the end', async () => {
+  it('the idle bound runs while the stream waits for its turn, and stops at the end', () => {
     const waiting = setup({ maxChars: 100, idleTimeoutMs: 1_000 });
     waiting.timers.advance(1_000);
     expect(waiting.sink.results).toEqual([
