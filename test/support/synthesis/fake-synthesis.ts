@@ -128,4 +128,3 @@ export class FakeWordSink extends FakeSink {
 }
 
 export const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
