@@ -13,7 +13,9 @@ import {
   sttStoppedAckSchema,
   synthesisCanceledAckSchema,
   synthesisDoneAckSchema,
+  streamStartedAckSchema,
   ttsAudioSchema,
+  ttsWordSchema,
   type ServerEvent,
 } from '../src/protocol';
 import {
@@ -31,6 +33,7 @@ const EVENT_SCHEMAS: Record<Exclude<ServerEvent, 'session.moving'>, z.ZodType> =
   'session.ready': sessionReadySchema,
   'session.displaced': sessionDisplacedSchema,
   'tts.audio': ttsAudioSchema,
+  'tts.word': ttsWordSchema,
   'stt.partial': sttPartialSchema,
   'stt.final': sttFinalSchema,
   error: errorEventSchema,
@@ -78,6 +81,13 @@ describe('voice protocol schemas against the real gateway (e2e)', () => {
     // A failed ack is read off the wire: the client turns it into a VoiceError.
     expectExactly(failedAckSchema, await request(client.socket, 'tts.synthesize', { text: '' }));
     expectExactly(cancelAckSchema, await client.cancel('unknown'));
+
+    // A streamed utterance with word timings: start, words, audio, end.
+    const stream = client.streamSpeech({ words: true, format: 'pcm-16k' });
+    stream.write('Streamed ');
+    stream.write('words.');
+    expectExactly(streamStartedAckSchema, await stream.started);
+    expectExactly(synthesisDoneAckSchema, await stream.end());
 
     v.emulator.setFaults({ realtimeFactor: 1 });
     try {

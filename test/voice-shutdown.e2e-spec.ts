@@ -42,7 +42,7 @@ describe('voice gateway: graceful shutdown (e2e)', () => {
     await expect(client.synthesize({ text: 'too late' })).rejects.toMatchObject(shuttingDown);
     await expect(client.recognize().started).rejects.toMatchObject(shuttingDown);
     expect(await recognition.stop()).toMatchObject({ ok: true });
-    expect(await client.cancel('x')).toEqual({ ok: true });
+    expect(await client.cancel('x')).toEqual({ ok: true, sentMs: 0, spokenText: '' });
     expect(await refused(v.connect())).toMatchObject(shuttingDown);
   });
 

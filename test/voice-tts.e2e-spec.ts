@@ -136,7 +136,7 @@ describe('voice gateway: tts.synthesize (e2e, real SDK against the emulator)', (
     v.emulator.setFaults({ firstByteLatencyMs: 1_500 });
     const synthesis = client.synthesize({ text: 'this will be canceled', requestId: 'doomed' });
     const cancel = client.cancel('doomed');
-    expect(await cancel).toEqual({ ok: true });
+    expect(await cancel).toEqual({ ok: true, sentMs: 0, spokenText: '' }); // nothing was sent yet
     expect(await synthesis).toEqual({
       ok: true,
       requestId: 'doomed',
@@ -169,7 +169,7 @@ describe('voice gateway: tts.synthesize (e2e, real SDK against the emulator)', (
     const first = client.synthesize({ text: 'first in line', requestId: 'q1' });
     const second = client.synthesize({ text: 'second in line', requestId: 'q2' });
     const third = client.synthesize({ text: 'third in line', requestId: 'q3' });
-    expect(await client.cancel('q2')).toEqual({ ok: true });
+    expect(await client.cancel('q2')).toEqual({ ok: true, sentMs: 0, spokenText: '' });
     expect(await second).toEqual({
       ok: true,
       requestId: 'q2',
@@ -188,8 +188,13 @@ describe('voice gateway: tts.synthesize (e2e, real SDK against the emulator)', (
     const client = v.connect();
     await client.ready();
     await synthesize(client, { text: 'done already', requestId: 'finished' });
-    expect(await client.cancel('finished')).toEqual({ ok: true });
-    expect(await client.cancel('never-existed')).toEqual({ ok: true });
+    // A finished request: all of it was sent, so all of it counts as heard.
+    expect(await client.cancel('finished')).toEqual({
+      ok: true,
+      sentMs: expect.any(Number),
+      spokenText: 'done already',
+    });
+    expect(await client.cancel('never-existed')).toEqual({ ok: true, sentMs: 0, spokenText: '' });
   });
 
   it('refuses a requestId that is already queued or running in the session', async () => {

@@ -7,4 +7,5 @@ export type { ConnectionState, VoiceClientOptions, VoiceConnectionEvents } from 
 export { VoiceError, type ClientErrorCode, type VoiceErrorCode } from './voice-error';
 export { SynthesisStream, type AudioChunk, type SynthesisOptions, type SynthesisResult } from './synthesis';
 export { Recognition, type RecognitionHandlers } from './recognition';
+export { SpeechStream, type SpeechStreamHandlers, type StreamStarted } from './speech-stream';
 export type { VoiceSocket } from './requests';

@@ -5,6 +5,7 @@ import type {
   SttFinal,
   SttPartial,
   TtsAudio,
+  TtsWord,
   VoiceClientEvents,
   VoiceServerEvents,
 } from '../protocol';
@@ -54,6 +55,7 @@ export async function ask<E extends AckedEvent>(
 /** What a request in flight receives of the server events that name it. New request events add a member here. */
 export interface RequestRoute {
   audio?(event: TtsAudio): void;
+  word?(event: TtsWord): void;
   partial?(event: SttPartial): void;
   final?(event: SttFinal): void;
   error?(event: ErrorEvent): void;
@@ -81,6 +83,7 @@ export class RequestRoutes {
   /** Listens on a connection; `unclaimed` gets the `error` events no request in flight takes. */
   listen(socket: VoiceSocket, unclaimed: (event: ErrorEvent) => void): void {
     socket.on('tts.audio', (event) => this.routes.get(event.requestId)?.audio?.(event));
+    socket.on('tts.word', (event) => this.routes.get(event.requestId)?.word?.(event));
     socket.on('stt.partial', (event) => this.routes.get(event.requestId)?.partial?.(event));
     socket.on('stt.final', (event) => this.routes.get(event.requestId)?.final?.(event));
     socket.on('error', (event) => {

@@ -1,4 +1,4 @@
-import type { SynthesisCanceledAck, SynthesisDoneAck, TtsAudio } from '../protocol';
+import type { SynthesisCanceledAck, SynthesisDoneAck, TtsAudio, TtsWord } from '../protocol';
 import { toBytes } from './binary';
 import { VoiceError } from './voice-error';
 
@@ -16,6 +16,8 @@ export interface AudioChunk {
 export interface SynthesisOptions {
   /** Each audio chunk as it arrives, in order, before the result. */
   onAudio?: (chunk: AudioChunk) => void;
+  /** With `words: true`: each word's timing, before the audio chunk that holds its start. */
+  onWord?: (word: TtsWord) => void;
   /** Aborting sends `tts.cancel` for the request; it then ends with the canceled ack. */
   signal?: AbortSignal;
   /** Longest wait for the ack (default: the client's `ackTimeoutMs`). A long text takes a while. */

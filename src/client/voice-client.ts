@@ -1,7 +1,15 @@
-import type { CancelAck, FailedAck, SttFinal, SttStartPayload, TtsSynthesizePayload } from '../protocol';
+import type {
+  CancelAck,
+  FailedAck,
+  SttFinal,
+  SttStartPayload,
+  TtsStreamStartPayload,
+  TtsSynthesizePayload,
+} from '../protocol';
 import { Recognition, type RecognitionHandlers } from './recognition';
 import { RequestIds } from './request-ids';
 import { ask } from './requests';
+import { SpeechStream, type SpeechStreamHandlers } from './speech-stream';
 import {
   AudioReceiver,
   SynthesisStream,
@@ -41,11 +49,17 @@ export class VoiceClient extends VoiceConnection {
     return client;
   }
 
-  /** `tts.synthesize`: the audio goes to `onAudio` as it arrives, in order; resolves with the ack after the last chunk. */
+  /**
+   * `tts.synthesize`: the audio goes to `onAudio` as it arrives, in order (with `words: true`, each word's timing to
+   * `onWord` before the chunk holding its start); resolves with the ack after the last chunk.
+   */
   synthesize(payload: TtsSynthesizePayload, options: SynthesisOptions = {}): Promise<SynthesisResult> {
     const requestId = payload.requestId ?? this.ids.next('tts');
     const receiver = new AudioReceiver(requestId, options.onAudio);
-    const unroute = this.routes.add(requestId, { audio: (event) => receiver.receive(event) });
+    const unroute = this.routes.add(requestId, {
+      audio: (event) => receiver.receive(event),
+      word: options.onWord,
+    });
     const { signal } = options;
     const onAbort = (): void => void this.cancel(requestId).catch(() => undefined); // the ack tells how it ended
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -76,9 +90,42 @@ export class VoiceClient extends VoiceConnection {
     return stream;
   }
 
-  /** `tts.cancel`: a queued synthesis is dropped, a running one stops; idempotent (an unknown id is fine). */
-  cancel(requestId: string, options: { timeoutMs?: number } = {}): Promise<CancelResult> {
-    return ask(this.socket, 'tts.cancel', { requestId }, options.timeoutMs ?? this.ackTimeoutMs, requestId);
+  /**
+   * `tts.stream.start`, sent at once: one utterance whose text you write piece by piece as it is generated (a
+   * language model's tokens); audio starts with the first complete sentence. See SpeechStream.
+   */
+  streamSpeech(
+    payload: TtsStreamStartPayload = {},
+    options: Omit<SynthesisOptions, 'signal'> & SpeechStreamHandlers = {},
+  ): SpeechStream {
+    const requestId = payload?.requestId ?? this.ids.next('tts');
+    const receiver = new AudioReceiver(requestId, options.onAudio);
+    const unroute = this.routes.add(requestId, {
+      audio: (event) => receiver.receive(event),
+      word: options.onWord,
+      error: options.onError,
+    });
+    // The stream belongs to the connection it started on: its pieces and its end go there too.
+    const socket = this.socket;
+    return new SpeechStream(requestId, {
+      socket,
+      start: { ...payload, requestId },
+      receiver,
+      timeoutMs: options.timeoutMs ?? this.ackTimeoutMs,
+      unroute,
+      sendCancel: (playedMs) => this.cancel(requestId, { playedMs }),
+    });
+  }
+
+  /**
+   * `tts.cancel`: a queued synthesis is dropped, a running one stops; idempotent (an unknown id is fine). The
+   * answer says what was heard: `sentMs` of audio went out, `spokenText` is the words that started before
+   * `playedMs` (pass how much of the request's audio the listener actually played) or before `sentMs`.
+   */
+  cancel(requestId: string, options: { timeoutMs?: number; playedMs?: number } = {}): Promise<CancelResult> {
+    const payload =
+      options.playedMs === undefined ? { requestId } : { requestId, playedMs: options.playedMs };
+    return ask(this.socket, 'tts.cancel', payload, options.timeoutMs ?? this.ackTimeoutMs, requestId);
   }
 
   /** `stt.start`, sent at once; send audio through the returned Recognition and end it with `stop()`. */

@@ -55,6 +55,13 @@ export interface VoiceLimitsConfig {
   maxQueuedSyntheses: number;
   maxSendBufferBytes: number;
   maxEarlyAudioBytes: number;
+  /** Characters one `tts.stream.*` utterance may carry. */
+  streamMaxChars: number;
+  /** A stream with no piece for this long before its end fails with TIMEOUT. */
+  streamIdleMs: number;
+  /** `tts.stream.text` pieces per connection: sustained per second, and burst. */
+  streamPiecesPerSecond: number;
+  streamPieceBurst: number;
 }
 
 /** Fleet mode (REDIS_URL set): replicas share the upstream budget and sessions through Redis. */

@@ -242,6 +242,10 @@ export const envSchema = z.object({
   /** KiB. */
   VOICE_EARLY_AUDIO_MAX: env(integer(0, 1_048_576).default(256)),
   VOICE_DRAIN_TIMEOUT: env(seconds(0, { exclusiveMin: false }).default(10)),
+  VOICE_TTS_STREAM_MAX_CHARS: env(integer(1, 1_000_000).default(20_000)),
+  VOICE_TTS_STREAM_IDLE: env(seconds(0, { exclusiveMin: true }).default(30)),
+  VOICE_TTS_STREAM_PIECE_RATE: env(rate(100_000).default(200)),
+  VOICE_TTS_STREAM_PIECE_BURST: env(integer(1, 1_000_000).default(400)),
 
   /** MiB. */
   HTTP_MAX_UPLOAD: env(integer(1, 1024).default(25)),

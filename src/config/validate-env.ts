@@ -160,6 +160,10 @@ function toAppConfig(env: ParsedEnv, nodeEnv: string | undefined, hostName: stri
         maxQueuedSyntheses: env.VOICE_MAX_QUEUED_SYNTHESES,
         maxSendBufferBytes: env.VOICE_SEND_BUFFER_MAX * KiB,
         maxEarlyAudioBytes: env.VOICE_EARLY_AUDIO_MAX * KiB,
+        streamMaxChars: env.VOICE_TTS_STREAM_MAX_CHARS,
+        streamIdleMs: ms(env.VOICE_TTS_STREAM_IDLE),
+        streamPiecesPerSecond: env.VOICE_TTS_STREAM_PIECE_RATE,
+        streamPieceBurst: env.VOICE_TTS_STREAM_PIECE_BURST,
       },
     },
     http: {

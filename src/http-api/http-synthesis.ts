@@ -6,6 +6,7 @@ import { SynthesisService } from '../synthesis/synthesis.service';
 import { DISABLED_TRACING } from '../tracing/noop-tracing';
 import { Tracing } from '../tracing/tracing';
 import { HttpAudioSink } from './http-audio-sink';
+import { HttpEventSink } from './http-event-sink';
 import { HTTP_API_SETTINGS, type HttpApiSettings } from './http-api-options';
 import { HTTP_AUDIO_FORMATS, type HttpTtsFormat } from './http-audio-formats';
 import type { ProblemStyle } from './problem-response';
@@ -21,6 +22,10 @@ export interface HttpSynthesisRequest {
   speed?: number;
   /** What the client called the text field (`text`, OpenAI's `input`), for error messages. */
   textField: string;
+  /** Answer with Server-Sent Events (audio, words, done/error) instead of the audio itself. */
+  events?: boolean;
+  /** With `events`: a `word` event for every word. */
+  words?: boolean;
 }
 
 /**
@@ -56,7 +61,10 @@ export class HttpSynthesis {
     try {
       // Gone already (while the request was being read): stop before a synthesizer is taken.
       if (response.destroyed || response.socket?.destroyed === true) client.abort(DISCONNECTED);
+      const logInternal = (error: unknown): void =>
+        this.logger.error('synthesis failed', error instanceof Error ? error.stack : String(error));
       await this.synthesis.synthesize({
+        words: request.events === true && request.words === true,
         text: request.text,
         ssml: request.ssml,
         voice: request.voice,
@@ -64,15 +72,10 @@ export class HttpSynthesis {
         speed: request.speed,
         textField: request.textField,
         lease: REQUEST_LEASE,
-        sink: () =>
-          new HttpAudioSink({
-            response,
-            format,
-            style,
-            startedAt: performance.now(),
-            logInternal: (error) =>
-              this.logger.error('synthesis failed', error instanceof Error ? error.stack : String(error)),
-          }),
+        sink: (requestId) =>
+          request.events === true
+            ? new HttpEventSink({ response, format, requestId, logInternal })
+            : new HttpAudioSink({ response, format, style, startedAt: performance.now(), logInternal }),
         maxBufferedBytes: this.settings.maxBufferedBytes,
         // A child of the caller's trace (its `traceparent` header), if it sent one.
         parent: this.tracing.parentFromHeaders(response.req.headers),

@@ -27,6 +27,11 @@ import { ttsRequestSchema } from './tts-request.schema';
 import { parseUploadContentType } from './upload-content-type';
 import { checkDeclaredLength, limitUpload } from './upload-limit';
 
+/** `Accept: text/event-stream` (alone or among others): the client reads Server-Sent Events. */
+function acceptsEventStream(accept: string | undefined): boolean {
+  return accept !== undefined && /(^|,)\s*text\/event-stream\s*(;|,|$)/i.test(accept);
+}
+
 const audioTypes = [...new Set(Object.values(HTTP_AUDIO_FORMATS).map((format) => format.contentType))];
 
 /** warmline's own HTTP speech routes: streaming synthesis and upload recognition. */
@@ -47,10 +52,12 @@ export class SpeechController {
     summary: 'Synthesize speech, streamed as it is produced',
     description:
       'The audio is streamed (chunked) as the synthesizer produces it; the status and headers are sent with the ' +
-      'first audio byte. A client that disconnects cancels the synthesis.',
+      'first audio byte. A client that disconnects cancels the synthesis. With `Accept: text/event-stream` the ' +
+      'answer is Server-Sent Events instead: `audio` ({ seq, audio: base64 }), `word` (with `words: true`), then ' +
+      '`done` (requestId, tier, firstByteMs, totalMs, bytes) or `error` (the problem document).',
   })
   @ApiBody({ schema: z.toJSONSchema(ttsRequestSchema, { target: 'openapi-3.0', io: 'input' }) as object })
-  @ApiProduces(...audioTypes)
+  @ApiProduces(...audioTypes, 'text/event-stream')
   @ApiResponse({
     status: 200,
     description: 'The audio',
@@ -75,7 +82,8 @@ export class SpeechController {
     @Res() response: ServerResponse,
   ): Promise<void> {
     const input = parseJsonBody(request, body, ttsRequestSchema);
-    await this.synthesis.respond(response, { ...input, textField: 'text' }, 'problem');
+    const events = acceptsEventStream(request.headers.accept);
+    await this.synthesis.respond(response, { ...input, textField: 'text', events }, 'problem');
   }
 
   @Post('stt')

@@ -13,6 +13,10 @@ export const ttsRequestSchema = z
       .describe("A voice from GET /api/v1/voices (default: the service's SPEECH_TTS_VOICE)")
       .optional(),
     format: z.enum(HTTP_TTS_FORMATS).default(DEFAULT_HTTP_TTS_FORMAT).describe('Audio format of the answer'),
+    words: z
+      .boolean()
+      .describe('With Accept: text/event-stream, a `word` event for every word (ignored otherwise)')
+      .optional(),
   })
   .refine((body) => (body.text === undefined) !== (body.ssml === undefined), {
     message: 'give exactly one of text and ssml',

@@ -45,9 +45,34 @@ export const synthesisAckSchema = z.union([
 ]);
 export type SynthesisAck = z.infer<typeof synthesisAckSchema>;
 
-/** The answer to `tts.cancel` (idempotent: an unknown or finished id is fine). */
-export const cancelAckSchema = z.union([z.object({ ok: z.literal(true) }), failedAckSchema]);
+/**
+ * The answer to `tts.cancel` (idempotent: an unknown or finished id is fine). `sentMs`: the request's audio sent
+ * before the cancel took effect; `spokenText`: its words that start before `playedMs` (or `sentMs`), joined by
+ * single spaces — what a listener heard. An id the session does not know (any more) has 0 and ''.
+ */
+export const cancelDoneAckSchema = z.object({
+  ok: z.literal(true),
+  sentMs: z.number().nonnegative(),
+  spokenText: z.string(),
+});
+export type CancelDoneAck = z.infer<typeof cancelDoneAckSchema>;
+export const cancelAckSchema = z.union([cancelDoneAckSchema, failedAckSchema]);
 export type CancelAck = z.infer<typeof cancelAckSchema>;
+
+/** The answer to `tts.stream.start`, once a synthesizer is reserved for the stream. */
+export const streamStartedAckSchema = z.object({
+  ok: z.literal(true),
+  requestId: z.string(),
+  tier: tierSchema,
+});
+export type StreamStartedAck = z.infer<typeof streamStartedAckSchema>;
+/** A stream canceled or failed before it had a synthesizer is answered with the synthesis ack it ended with. */
+export const streamStartAckSchema = z.union([
+  streamStartedAckSchema,
+  synthesisCanceledAckSchema,
+  failedAckSchema,
+]);
+export type StreamStartAck = z.infer<typeof streamStartAckSchema>;
 
 /** The answer to `stt.start`, once a recognizer runs. */
 export const sttStartedAckSchema = z.object({ ok: z.literal(true), requestId: z.string(), tier: tierSchema });

@@ -6,6 +6,10 @@ export const MAX_TEXT_CHARS = 5_000;
 /** Largest `stt.audio` frame. */
 export const MAX_AUDIO_BYTES = 64 * 1024;
 export const MAX_REQUEST_ID_CHARS = 64;
+/** Longest piece of a streamed text (`tts.stream.text`); the whole stream has its own, configurable bound. */
+export const MAX_STREAM_PIECE_CHARS = 5_000;
+/** Longest `playedMs` a client may report (a day of audio): anything larger is a client bug. */
+const MAX_PLAYED_MS = 86_400_000;
 
 /** The voice API's synthesis formats: raw 16-bit little-endian mono PCM at that rate. */
 export const TTS_FORMATS = ['pcm-16k', 'pcm-24k', 'pcm-48k'] as const;
@@ -46,15 +50,45 @@ export const ttsSynthesizeSchema = z
     voice: voiceSchema.optional(),
     format: z.enum(TTS_FORMATS).optional(),
     requestId: requestIdSchema.optional(),
+    /** `tts.word` events for every word, each before the audio chunk that holds its start. */
+    words: z.boolean().optional(),
   })
   .refine((p) => (p.text === undefined) !== (p.ssml === undefined), {
     message: 'exactly one of text or ssml is required',
   });
 export type TtsSynthesizePayload = z.infer<typeof ttsSynthesizeSchema>;
 
-/** `tts.cancel` */
-export const ttsCancelSchema = z.strictObject({ requestId: requestIdSchema });
+/**
+ * `tts.cancel`. `playedMs`: how much of this request's audio the client actually played; the ack's `spokenText`
+ * is the words that started before it (before the audio sent, when absent).
+ */
+export const ttsCancelSchema = z.strictObject({
+  requestId: requestIdSchema,
+  playedMs: z.number().nonnegative().max(MAX_PLAYED_MS).optional(),
+});
 export type TtsCancelPayload = z.infer<typeof ttsCancelSchema>;
+
+/** `tts.stream.start`: one utterance whose text follows piece by piece (`tts.stream.text`). */
+export const ttsStreamStartSchema = z
+  .strictObject({
+    requestId: requestIdSchema.optional(),
+    voice: voiceSchema.optional(),
+    format: z.enum(TTS_FORMATS).optional(),
+    words: z.boolean().optional(),
+  })
+  .optional();
+export type TtsStreamStartPayload = z.infer<typeof ttsStreamStartSchema>;
+
+/** `tts.stream.text`: plain text, down to single tokens; never read as markup. */
+export const ttsStreamTextSchema = z.strictObject({
+  requestId: requestIdSchema,
+  text: z.string().max(MAX_STREAM_PIECE_CHARS, `must be at most ${MAX_STREAM_PIECE_CHARS} characters`),
+});
+export type TtsStreamTextPayload = z.infer<typeof ttsStreamTextSchema>;
+
+/** `tts.stream.end`: no more text; answered like `tts.synthesize` after the last audio chunk. */
+export const ttsStreamEndSchema = z.strictObject({ requestId: requestIdSchema });
+export type TtsStreamEndPayload = z.infer<typeof ttsStreamEndSchema>;
 
 /**
  * `stt.start`; `emit('stt.start', ack)` with no payload means "all defaults". `language`, `sampleRate` and

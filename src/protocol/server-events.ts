@@ -35,6 +35,20 @@ export const ttsAudioSchema = z.object({
 });
 export type TtsAudio = z.infer<typeof ttsAudioSchema>;
 
+/**
+ * One word of a synthesis that asked for `words: true`, sent before the audio chunk that holds its start.
+ * `offsetMs`: where it starts in this request's audio; `textOffset`: its index in the request's text (the pieces of
+ * a stream joined), -1 when not found there.
+ */
+export const ttsWordSchema = z.object({
+  requestId: z.string(),
+  text: z.string(),
+  offsetMs: z.number(),
+  durationMs: z.number(),
+  textOffset: z.number().int(),
+});
+export type TtsWord = z.infer<typeof ttsWordSchema>;
+
 /** What is being recognized so far; may change until the utterance's `stt.final`. */
 export const sttPartialSchema = z.object({
   requestId: z.string(),

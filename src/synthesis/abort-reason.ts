@@ -14,7 +14,9 @@ export type AbortReason =
   /** The service is shutting down and the drain time is over: answered with SHUTTING_DOWN. */
   | { readonly kind: 'shutting-down' }
   /** The client does not read its audio fast enough: answered with RATE_LIMITED. */
-  | { readonly kind: 'slow-reader'; readonly bufferedBytes: number; readonly limitBytes: number };
+  | { readonly kind: 'slow-reader'; readonly bufferedBytes: number; readonly limitBytes: number }
+  /** A streamed text got no piece for its idle bound before its end: answered with TIMEOUT. */
+  | { readonly kind: 'text-idle'; readonly idleMs: number };
 
 export const CANCELED: AbortReason = Object.freeze({ kind: 'canceled' });
 export const DISCONNECTED: AbortReason = Object.freeze({ kind: 'disconnected' });
@@ -25,7 +27,12 @@ export function slowReader(bufferedBytes: number, limitBytes: number): AbortReas
   return { kind: 'slow-reader', bufferedBytes, limitBytes };
 }
 
+export function textIdle(idleMs: number): AbortReason {
+  return { kind: 'text-idle', idleMs };
+}
+
 const KINDS: ReadonlySet<string> = new Set([
+  'text-idle',
   'canceled',
   'disconnected',
   'session-ended',
@@ -68,6 +75,14 @@ export function replyFor(reason: AbortReason): AbortReply {
           'RATE_LIMITED',
           `the client is not reading audio fast enough (${reason.bufferedBytes} bytes waiting to be sent, ` +
             `limit ${reason.limitBytes}); the request was aborted`,
+        ),
+      };
+    case 'text-idle':
+      return {
+        kind: 'failed',
+        error: new SpeechError(
+          'TIMEOUT',
+          `no text for ${reason.idleMs} ms before tts.stream.end; the stream was stopped`,
         ),
       };
     default: {

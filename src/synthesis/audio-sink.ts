@@ -1,5 +1,6 @@
 import type { AllocationTier } from '../pools/allocation-tier';
 import type { ErrorBody } from '../protocol/error-codes';
+import type { WordTiming } from '../speech/word-timing';
 
 /** What a synthesis did until it ended; times in ms from the start of serving the request. */
 export interface SynthesisProgress {
@@ -30,6 +31,11 @@ export interface AudioSink {
   allocated(tier: AllocationTier): void;
   /** One chunk of audio, in order; `seq` counts from 0. */
   emit(chunk: Buffer, seq: number): void;
+  /**
+   * One word's timing, for a request that asked for words: in order, before the chunk holding the word's start.
+   * Sinks whose transport has no word events leave it out.
+   */
+  word?(word: WordTiming): void;
   /** Bytes emitted but not yet handed to the network: the back-pressure signal. */
   bufferedBytes(): number;
   /** Called exactly once per request, after the last emit. */

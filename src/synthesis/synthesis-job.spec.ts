@@ -2,89 +2,9 @@ import { expect } from '@jest/globals';
 import { AllocationTier } from '../pools/allocation-tier';
 import { PoolTimeoutError } from '../pools/pool-errors';
 import { SpeechError } from '../speech/speech-error';
-import type { SynthesisRequest, TtsClient } from '../speech/tts-client';
+import { FakeLease, FakeSink, FakeSynthesizer, flush } from '../../test/support/synthesis/fake-synthesis';
 import { CANCELED, DISCONNECTED, SHUTTING_DOWN } from './abort-reason';
-import type { AudioSink, SynthesisResult } from './audio-sink';
 import { SynthesisJob } from './synthesis-job';
-import type { LeasedSynthesizer, SynthesisEnd, SynthesizerLease } from './synthesizer-lease';
-
-/** A synthesizer whose turn the test drives: chunks with `send`, the end with `finish`/`fail`. */
-class FakeSynthesizer {
-  request: SynthesisRequest | null = null;
-  private settle: { resolve: () => void; reject: (error: unknown) => void } | null = null;
-
-  synthesize(request: SynthesisRequest): Promise<unknown> {
-    this.request = request;
-    return new Promise((resolve, reject) => {
-      this.settle = { resolve: () => resolve({}), reject };
-      request.signal?.addEventListener('abort', () => resolve({ canceled: true }));
-    });
-  }
-
-  send(bytes: number): void {
-    this.request?.onChunk?.(Buffer.alloc(bytes));
-  }
-
-  finish(): void {
-    this.settle?.resolve();
-  }
-
-  fail(error: unknown): void {
-    this.settle?.reject(error);
-  }
-
-  get asClient(): TtsClient {
-    // The job only calls synthesize(); the rest of TtsClient is irrelevant here.
-    return this as unknown as TtsClient;
-  }
-}
-
-class FakeLease implements SynthesizerLease {
-  readonly releases: SynthesisEnd[] = [];
-  acquired = 0;
-  private next: Promise<LeasedSynthesizer>;
-
-  constructor(readonly synthesizer: FakeSynthesizer) {
-    this.next = Promise.resolve({ client: synthesizer.asClient, tier: AllocationTier.WARM });
-  }
-
-  failNext(error: unknown): void {
-    this.next = Promise.reject(error);
-  }
-
-  acquire(signal: AbortSignal): Promise<LeasedSynthesizer> {
-    this.acquired++;
-    if (signal.aborted) return Promise.reject(signal.reason as unknown);
-    return this.next;
-  }
-
-  release(_client: TtsClient, end: SynthesisEnd): void {
-    this.releases.push(end);
-  }
-}
-
-class FakeSink implements AudioSink {
-  readonly chunks: Array<{ bytes: number; seq: number }> = [];
-  readonly results: SynthesisResult[] = [];
-  readonly tiers: AllocationTier[] = [];
-  buffered = 0;
-
-  allocated(tier: AllocationTier): void {
-    this.tiers.push(tier);
-  }
-
-  emit(chunk: Buffer, seq: number): void {
-    this.chunks.push({ bytes: chunk.length, seq });
-  }
-  bufferedBytes(): number {
-    return this.buffered;
-  }
-  reply(result: SynthesisResult): void {
-    this.results.push(result);
-  }
-}
-
-const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function setup(limits = { maxBufferedBytes: 1_000, maxAudioBytes: 10_000 }) {
   const synthesizer = new FakeSynthesizer();
@@ -94,7 +14,7 @@ function setup(limits = { maxBufferedBytes: 1_000, maxAudioBytes: 10_000 }) {
   const job = new SynthesisJob(
     lease,
     sink,
-    { requestId: 'r1', ssml: '<speak/>', format: 'pcm-16k' },
+    { requestId: 'r1', input: { kind: 'ssml', ssml: '<speak/>' }, format: 'pcm-16k' },
     limits,
     () => now,
   );

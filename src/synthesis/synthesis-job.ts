@@ -1,18 +1,28 @@
 import type { AllocationTier } from '../pools/allocation-tier';
-import type { WireFormat } from '../speech/audio-format';
-import type { SynthesisRequest } from '../speech/tts-client';
+import { wireFormatInfo, type WireFormat } from '../speech/audio-format';
+import type { SynthesisOutcome, TtsClient, TurnOptions } from '../speech/tts-client';
 import { NOOP_SYNTHESIS_SPAN } from '../tracing/noop-tracing';
 import type { SynthesisSpan } from '../tracing/tracing';
 import { isAbortReason, replyFor, slowReader, type AbortReason } from './abort-reason';
 import type { AudioSink, SynthesisProgress, SynthesisResult } from './audio-sink';
 import { toErrorBody } from './error-body';
+import { SpokenWords, type Heard } from './spoken-words';
+import type { StreamedText } from './streamed-text';
 import type { LeasedSynthesizer, SynthesisEnd, SynthesizerLease } from './synthesizer-lease';
 
-/** One request, checked and turned into SSML already (see prepareSsml). */
+/** What a job speaks: a whole request (checked and turned into SSML already, see prepareSsml), or a text stream. */
+export type SpokenInput =
+  /** `text`: the plain text the SSML was made from, where word offsets point (absent for SSML input). */
+  | { readonly kind: 'ssml'; readonly ssml: string; readonly text?: string }
+  /** Text arriving piece by piece, spoken in one turn of the SDK's text streaming with `voice`. */
+  | { readonly kind: 'stream'; readonly text: StreamedText; readonly voice: string };
+
 export interface SynthesisJobRequest {
   requestId: string;
-  ssml: string;
+  input: SpokenInput;
   format: WireFormat;
+  /** Hand every word's timing to the sink (`sink.word`). Words are recorded for `heard()` either way. */
+  words?: boolean;
   /**
    * The request's trace span, started when the request arrived (time spent queued counts); the job records the
    * tier, pool wait, first byte and outcome on it and ends it. Default: the shared no-op span.
@@ -42,6 +52,7 @@ export class SynthesisJob {
   private readonly stream = new AbortController();
   private started = false;
   private answered = false;
+  private readonly spoken: SpokenWords;
   private resolveFinished!: () => void;
   /** Resolves once the request was answered (and its synthesizer handed back to the lease). */
   readonly finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
@@ -55,19 +66,40 @@ export class SynthesisJob {
   ) {
     this.now = now ?? (() => performance.now());
     this.span = request.span ?? NOOP_SYNTHESIS_SPAN;
+    this.spoken = new SpokenWords(wireFormatInfo(request.format).bytesPerSecond);
+    const { input } = request;
+    // Once stopped, a stream's later pieces go nowhere: not even to a turn that is still winding down.
+    if (input.kind === 'stream') {
+      this.stream.signal.addEventListener('abort', () => input.text.close(), { once: true });
+    }
   }
 
   get requestId(): string {
     return this.request.requestId;
   }
 
+  /** The request was answered (and its synthesizer handed back). */
+  get isAnswered(): boolean {
+    return this.answered;
+  }
+
+  /**
+   * What a listener heard of this request when it had played `playedMs` (absent: all the audio sent so far). Read
+   * right after a cancel, `sentMs` is the audio sent before the cancel took effect: no chunk is forwarded after.
+   */
+  heard(playedMs?: number): Heard {
+    return this.spoken.heard(playedMs);
+  }
+
   /** The request ends before it ran (dropped from a queue): answered for `reason`. */
   abandon(reason: AbortReason): void {
+    if (this.request.input.kind === 'stream') this.request.input.text.close();
     this.finish(this.resultFor(reason, this.unstarted()));
   }
 
   /** The request is refused before it ran (a full queue): answered with `error`. */
   refuse(error: unknown): void {
+    if (this.request.input.kind === 'stream') this.request.input.text.close();
     this.finish(this.resultFor(error, this.unstarted()));
   }
 
@@ -107,8 +139,8 @@ export class SynthesisJob {
       sink.allocated(leased.tier);
       stream.signal.throwIfAborted();
       let seq = 0;
-      const synthesis: SynthesisRequest = {
-        ssml: request.ssml,
+      const { spoken } = this;
+      const turn: TurnOptions = {
         format: request.format,
         signal: stream.signal,
         maxAudioBytes: limits.maxAudioBytes,
@@ -120,14 +152,20 @@ export class SynthesisJob {
             return;
           }
           if (progress.firstByteMs === null) {
-            progress.firstByteMs = this.now() - started;
+            progress.firstByteMs = this.now() - this.firstByteOrigin(started);
             span.setFirstByteMs(round(progress.firstByteMs));
           }
           progress.bytes += chunk.length;
+          spoken.sent(chunk.length);
           sink.emit(chunk, seq++);
         },
+        onWord: (word) => {
+          if (stream.signal.aborted) return;
+          spoken.word(word);
+          if (request.words === true) sink.word?.(word);
+        },
       };
-      await leased.client.synthesize(synthesis);
+      await this.speak(leased.client, turn);
       stream.signal.throwIfAborted();
       end = 'completed';
       progress.totalMs = this.now() - started;
@@ -141,9 +179,23 @@ export class SynthesisJob {
     } finally {
       signal?.removeEventListener('abort', forward);
     }
+    if (request.input.kind === 'stream') request.input.text.close();
     if (leased !== null) lease.release(leased.client, end);
     span.setAudioBytes(progress.bytes);
     this.finish(result);
+  }
+
+  private speak(client: TtsClient, turn: TurnOptions): Promise<SynthesisOutcome> {
+    const { input } = this.request;
+    if (input.kind === 'ssml') return client.synthesize({ ...turn, ssml: input.ssml, text: input.text });
+    return input.text.speakOn(client, { ...turn, voice: input.voice });
+  }
+
+  /** A stream's first byte counts from its first piece (it may come long after the stream started). */
+  private firstByteOrigin(started: number): number {
+    const { input } = this.request;
+    if (input.kind !== 'stream' || input.text.firstPieceAt === null) return started;
+    return Math.max(started, input.text.firstPieceAt);
   }
 
   private unstarted(): SynthesisProgress {

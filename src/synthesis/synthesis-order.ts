@@ -1,6 +1,7 @@
 import type { WireFormat } from '../speech/audio-format';
 import type { SessionSpan, TraceParent } from '../tracing/tracing';
 import type { AudioSink } from './audio-sink';
+import type { StreamedTextLimits, StreamTimers } from './streamed-text';
 
 /** Where a synthesis gets its synthesizer. */
 export type LeaseKind =
@@ -11,20 +12,15 @@ export type LeaseKind =
 
 export const REQUEST_LEASE: LeaseKind = Object.freeze({ kind: 'request' });
 
-/** What a transport hands the synthesis service: what the client asked for, and where the answer goes. */
-export interface SynthesisOrder {
-  /** Exactly one of `text` and `ssml` (the transport's schema says so). */
-  text?: string;
-  ssml?: string;
+/** What every synthesis order carries besides what is spoken. */
+interface OrderBase {
   /** Default: the service's voice (SPEECH_TTS_VOICE). */
   voice?: string;
   format: WireFormat;
-  /** Speaking rate for text (1 = normal), spoken as SSML prosody rate (clamped to what voices accept). */
-  speed?: number;
-  /** What the client called the text field (`text`, OpenAI's `input`), for error messages. Default `text`. */
-  textField?: string;
   /** The client's id for the request; default: a new UUID. */
   requestId?: string;
+  /** Hand each word's timing to the sink as it arrives (`AudioSink.word`). */
+  words?: boolean;
   lease: LeaseKind;
   /** The sink for the request's audio and answer, made once its id is known. */
   sink: (requestId: string) => AudioSink;
@@ -34,4 +30,22 @@ export interface SynthesisOrder {
   parent: SessionSpan | TraceParent | null;
   /** Aborts the synthesis (the client canceled or went away); its reason says how it is answered. */
   signal?: AbortSignal;
+}
+
+/** One utterance whose text arrives piece by piece (`tts.stream.*`). */
+export interface StreamOrder extends OrderBase {
+  limits: StreamedTextLimits;
+  /** Default: real timers. */
+  timers?: StreamTimers;
+}
+
+/** What a transport hands the synthesis service: what the client asked for, and where the answer goes. */
+export interface SynthesisOrder extends OrderBase {
+  /** Exactly one of `text` and `ssml` (the transport's schema says so). */
+  text?: string;
+  ssml?: string;
+  /** Speaking rate for text (1 = normal), spoken as SSML prosody rate (clamped to what voices accept). */
+  speed?: number;
+  /** What the client called the text field (`text`, OpenAI's `input`), for error messages. Default `text`. */
+  textField?: string;
 }

@@ -15,9 +15,12 @@ import { DEFAULT_AUDIO_LIMITS, maxAudioBytesFor, type AudioLimits } from './audi
 import { shuttingDown } from './error-body';
 import { PooledSynthesizerLease } from './pooled-synthesizer-lease';
 import { SessionSynthesizerLease } from './session-synthesizer-lease';
-import { SynthesisJob } from './synthesis-job';
+import { textIdle } from './abort-reason';
+import { badRequest } from './error-body';
+import { StreamedText } from './streamed-text';
+import { SynthesisJob, type SpokenInput } from './synthesis-job';
 import { prepareSsml, type InputChecks } from './synthesis-input';
-import type { SynthesisOrder, LeaseKind } from './synthesis-order';
+import type { LeaseKind, StreamOrder, SynthesisOrder } from './synthesis-order';
 import type { SynthesizerLease } from './synthesizer-lease';
 
 /**
@@ -73,12 +76,37 @@ export class SynthesisService {
       { text: order.text, ssml: order.ssml, voice, format, speed: order.speed, textField: order.textField },
       this.checks,
     );
+    return this.jobFor(order, voice, { kind: 'ssml', ssml, text: order.text });
+  }
+
+  /**
+   * Readies a streamed utterance (`tts.stream.*`): its job, run like any other, speaks `text` as the client writes
+   * it. Throws like `accept` (SHUTTING_DOWN, BAD_REQUEST for an unknown voice). A stream that gets no piece for
+   * its idle bound before its end is stopped with TIMEOUT.
+   */
+  acceptStream(order: StreamOrder): { job: SynthesisJob; text: StreamedText } {
+    if (this.shutdown.isShuttingDown) throw shuttingDown();
+    const voice = order.voice ?? this.poolsOptions.tts.voice;
+    if (this.checks.knownVoice !== undefined && !this.checks.knownVoice(voice)) {
+      throw badRequest(
+        `unknown voice ${JSON.stringify(voice.slice(0, 100))}; the upstream has no such voice`,
+      );
+    }
+    let job: SynthesisJob | null = null;
+    const { idleTimeoutMs } = order.limits;
+    const text = new StreamedText(order.limits, () => job?.stop(textIdle(idleTimeoutMs)), order.timers);
+    job = this.jobFor(order, voice, { kind: 'stream', text, voice });
+    return { job, text };
+  }
+
+  private jobFor(order: StreamOrder | SynthesisOrder, voice: string, input: SpokenInput): SynthesisJob {
+    const { format } = order;
     const requestId = order.requestId ?? randomUUID();
     const span = this.tracing.startSynthesis(order.parent, requestId, voice);
     const job = new SynthesisJob(
       this.leaseFor(order.lease),
       order.sink(requestId),
-      { requestId, ssml, format, span },
+      { requestId, input, format, span, words: order.words },
       { maxBufferedBytes: order.maxBufferedBytes, maxAudioBytes: maxAudioBytesFor(format, this.limits) },
     );
     this.work.track(job.finished, () => job.stop(SHUTTING_DOWN));

@@ -3,6 +3,7 @@ import { TokenBucket } from '../access/token-bucket';
 import { CLIENT_EVENTS } from '../protocol';
 import { badRequest, rateLimited, toErrorBody } from '../synthesis/error-body';
 import type { Reply, SocketAnswers } from './socket-answers';
+import { looseRequestId } from './parse-payload';
 import { failedAck } from './voice-errors';
 import type { VoiceEvent } from './voice-metrics';
 import type { VoiceLimits } from './voice-options';
@@ -14,9 +15,10 @@ type Packet = unknown[];
 
 /**
  * A connection's rates as Socket.IO packet middleware: every event is charged before any handler runs, so no
- * event — known or not — is free to flood with. Audio frames have their own, higher rate. An event over its rate
- * is dropped and answered with RATE_LIMITED; an unknown event is refused with BAD_REQUEST.
- * `recognitionId`: the recognition a dropped audio frame belonged to (its `error` event names it).
+ * event — known or not — is free to flood with. Audio frames and the pieces of streamed text have their own, higher
+ * rates (a model's reply streamed token by token must not use up the requests' rate, and a flood of pieces is
+ * still bounded). An event over its rate is dropped and answered with RATE_LIMITED; an unknown event is refused
+ * with BAD_REQUEST. `recognitionId`: the recognition a dropped audio frame belonged to (its `error` event names it).
  */
 export function connectionRateLimits(
   socket: Socket,
@@ -32,6 +34,10 @@ export function connectionRateLimits(
     capacity: limits.audioFrameBurst,
     refillPerSecond: limits.audioFramesPerSecond,
   });
+  const pieces = new TokenBucket({
+    capacity: limits.streamPieceBurst,
+    refillPerSecond: limits.streamPiecesPerSecond,
+  });
   return (packet, next) => {
     const event = typeof packet[0] === 'string' ? packet[0] : '';
     const last = packet[packet.length - 1];
@@ -39,17 +45,25 @@ export function connectionRateLimits(
     const known = KNOWN_EVENTS.has(event);
     const label: VoiceEvent = known ? (event as VoiceEvent) : 'unknown';
     const isAudio = event === 'stt.audio';
-    if (!(isAudio ? audio : requests).tryTake()) {
+    const isPiece = event === 'tts.stream.text';
+    const bucket = isAudio ? audio : isPiece ? pieces : requests;
+    if (!bucket.tryTake()) {
       const error = isAudio
         ? rateLimited(
             `too many audio frames (limit ${limits.audioFramesPerSecond}/s); this frame was dropped`,
           )
-        : rateLimited(
-            `too many requests (limit ${limits.requestsPerSecond}/s, burst ${limits.requestBurst}); retry shortly`,
-          );
+        : isPiece
+          ? rateLimited(
+              `too many tts.stream.text pieces (limit ${limits.streamPiecesPerSecond}/s, burst ` +
+                `${limits.streamPieceBurst}); this piece was dropped: send larger pieces`,
+            )
+          : rateLimited(
+              `too many requests (limit ${limits.requestsPerSecond}/s, burst ${limits.requestBurst}); retry shortly`,
+            );
       answers.metrics.request(label, 'RATE_LIMITED');
+      const requestId = isAudio ? recognitionId() : isPiece ? looseRequestId(packet[1]) : undefined;
       if (ack !== null) answers.answer(socket, label, ack, failedAck(error));
-      else answers.emitError(socket, toErrorBody(error), isAudio ? recognitionId() : undefined);
+      else answers.emitError(socket, toErrorBody(error), requestId);
       return;
     }
     if (known) return next();

@@ -10,6 +10,9 @@ export type VoiceEvent =
   | 'connect'
   | 'tts.synthesize'
   | 'tts.cancel'
+  | 'tts.stream.start'
+  | 'tts.stream.text'
+  | 'tts.stream.end'
   | 'stt.start'
   | 'stt.audio'
   | 'stt.stop'
@@ -36,7 +39,8 @@ export interface SessionCounts {
  *   out, that a client resumed on another replica (fleet mode), or that shutdown ended;
  * - `warmline_voice_requests_total{event, outcome}` — every client request, by {@link VoiceOutcome};
  * - `warmline_voice_tts_first_byte_seconds{tier}` — from the start of serving a synthesis (acquire included) to
- *   its first audio chunk.
+ *   its first audio chunk;
+ * - `warmline_voice_tts_stream_piece_seconds` — from receiving a `tts.stream.text` piece to handing it on.
  */
 @Injectable()
 export class VoiceMetrics {
@@ -44,6 +48,7 @@ export class VoiceMetrics {
   private readonly requests: Counter<'event' | 'outcome'>;
   private readonly firstByte: Histogram<'tier'>;
   private readonly ended: Counter<'reason'>;
+  private readonly pieces: Histogram;
   private sessionCounts: () => SessionCounts = () => ({ connected: 0, resumable: 0 });
 
   constructor(@Optional() @Inject(METRICS_REGISTRY) registry?: Registry) {
@@ -82,6 +87,17 @@ export class VoiceMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
+    this.pieces = new Histogram({
+      name: 'warmline_voice_tts_stream_piece_seconds',
+      help: 'Time from receiving a tts.stream.text piece to handing it to the Speech SDK (warmline own delay)',
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01],
+      registers,
+    });
+  }
+
+  /** A `tts.stream.text` piece was handed on (to the SDK, or held for a stream still waiting) `ms` after it arrived. */
+  streamPiece(ms: number): void {
+    this.pieces.observe(ms / 1000);
   }
 
   /** Where the sessions gauge reads its values at scrape time. */

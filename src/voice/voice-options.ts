@@ -20,6 +20,16 @@ export interface VoiceLimits {
   maxEarlyAudioBytes: number;
   /** Socket.IO maxHttpBufferSize: a bigger message drops only its own connection. */
   maxHttpBufferSize: number;
+  /**
+   * `tts.stream.text` pieces per connection (their own rate, not the request rate: a model's reply streamed token
+   * by token sends dozens a second), sustained per second and burst.
+   */
+  streamPiecesPerSecond: number;
+  streamPieceBurst: number;
+  /** Characters one streamed utterance may carry (VOICE_TTS_STREAM_MAX_CHARS). */
+  streamMaxChars: number;
+  /** A stream that gets no piece for this long before its end fails with TIMEOUT (VOICE_TTS_STREAM_IDLE), ms. */
+  streamIdleMs: number;
 }
 
 /** Room above maxSendBufferBytes for the small answers a connection at its bound still gets (acks, errors). */
@@ -35,6 +45,10 @@ export const DEFAULT_VOICE_LIMITS: VoiceLimits = {
   maxEarlyAudioBytes: 256 * 1024,
   // 64 KiB of SSML can double when JSON-escaped; anything valid fits well within this.
   maxHttpBufferSize: 256 * 1024,
+  streamPiecesPerSecond: 200,
+  streamPieceBurst: 400,
+  streamMaxChars: 20_000,
+  streamIdleMs: 30_000,
 };
 
 /** What VoiceModule.forRoot() takes: AppConfig's `voice` section fits as is, limits are optional. */

@@ -1,12 +1,22 @@
-import { DEFAULT_TTS_FORMAT, type TtsSynthesizePayload } from '../protocol';
+import { randomUUID } from 'node:crypto';
+import {
+  DEFAULT_TTS_FORMAT,
+  type CancelDoneAck,
+  type TtsStreamStartPayload,
+  type TtsSynthesizePayload,
+} from '../protocol';
 import type { RecognitionService } from '../recognition/recognition.service';
 import type { AbortReason } from '../synthesis/abort-reason';
 import type { AudioSink } from '../synthesis/audio-sink';
 import { badRequest, rateLimited } from '../synthesis/error-body';
 import type { LeaseKind } from '../synthesis/synthesis-order';
+import type { SynthesisJob } from '../synthesis/synthesis-job';
 import type { SynthesisService } from '../synthesis/synthesis.service';
 import type { SessionSpan } from '../tracing/tracing';
 import { SessionRecognition } from './session-recognition';
+import { SessionRequests } from './session-requests';
+import type { Reply } from './socket-answers';
+import type { SocketStreamSink } from './socket-stream-sink';
 import { TtsRequestQueue } from './tts-request-queue';
 import type { VoiceLimits } from './voice-options';
 
@@ -30,6 +40,8 @@ export class VoiceSession {
   /** The voice the session last asked for; its text requests without a voice use it. */
   private voice: string | null = null;
   private readonly lease: LeaseKind;
+  /** Requests by id, running or recently answered: for cancel's `spokenText` and the pieces of streams. */
+  private readonly requests = new SessionRequests();
 
   constructor(
     readonly id: string,
@@ -51,21 +63,94 @@ export class VoiceSession {
     parent: SessionSpan,
   ): void {
     const { limits, synthesis } = this.services;
-    if (payload.requestId !== undefined && this.tts.has(payload.requestId)) {
-      throw badRequest(`requestId ${payload.requestId} is already queued or running in this session`);
-    }
+    this.checkNewId(payload.requestId);
     const job = synthesis.accept({
       text: payload.text,
       ssml: payload.ssml,
       voice: payload.voice ?? this.voice ?? undefined,
       format: payload.format ?? DEFAULT_TTS_FORMAT,
       requestId: payload.requestId,
+      words: payload.words,
       lease: this.lease,
       sink,
       maxBufferedBytes: limits.maxSendBufferBytes,
       parent,
     });
     if (payload.voice !== undefined) this.voice = payload.voice;
+    this.requests.add({ job });
+    this.enqueue(job);
+  }
+
+  /**
+   * tts.stream.start: an utterance whose text follows piece by piece, queued like a synthesis; `sink` answers the
+   * start once a synthesizer is reserved. Throws a SpeechError for a stream refused before it was accepted.
+   */
+  streamStart(
+    payload: TtsStreamStartPayload,
+    sink: (requestId: string) => SocketStreamSink,
+    parent: SessionSpan,
+  ): void {
+    const { limits, synthesis } = this.services;
+    this.checkNewId(payload?.requestId);
+    const requestId = payload?.requestId ?? randomUUID();
+    const streamSink = sink(requestId);
+    const { job, text } = synthesis.acceptStream({
+      voice: payload?.voice ?? this.voice ?? undefined,
+      format: payload?.format ?? DEFAULT_TTS_FORMAT,
+      requestId,
+      words: payload?.words,
+      lease: this.lease,
+      sink: () => streamSink,
+      maxBufferedBytes: limits.maxSendBufferBytes,
+      parent,
+      limits: { maxChars: limits.streamMaxChars, idleTimeoutMs: limits.streamIdleMs },
+    });
+    if (payload?.voice !== undefined) this.voice = payload.voice;
+    this.requests.add({ job, stream: { text, sink: streamSink } });
+    this.enqueue(job);
+  }
+
+  /** tts.stream.text: one piece for a stream of this session. Throws BAD_REQUEST for an unknown or ended stream. */
+  streamText(requestId: string, piece: string): void {
+    this.streamOf(requestId).text.write(piece);
+  }
+
+  /** tts.stream.end: the stream's text is complete; `reply` gets the synthesis ack after its last audio chunk. */
+  streamEnd(requestId: string, reply: Reply): void {
+    const { text, sink } = this.streamOf(requestId);
+    if (sink.endAsked) throw badRequest(`stream ${requestId} was ended already`);
+    text.end();
+    sink.answerEnd(reply);
+  }
+
+  /**
+   * tts.cancel: a queued request is dropped, a running one stops (its own ack says it was canceled), and the answer
+   * says what the listener heard: the audio sent until now, the words that start before `playedMs`. An id the
+   * session does not know (any more) is fine: nothing was heard of it.
+   */
+  cancel(requestId: string, playedMs: number | undefined): CancelDoneAck {
+    this.tts.cancel(requestId);
+    const request = this.requests.get(requestId);
+    const heard = request?.job.heard(playedMs) ?? { sentMs: 0, spokenText: '' };
+    return { ok: true, ...heard };
+  }
+
+  private checkNewId(requestId: string | undefined): void {
+    if (requestId !== undefined && this.tts.has(requestId)) {
+      throw badRequest(`requestId ${requestId} is already queued or running in this session`);
+    }
+  }
+
+  private streamOf(requestId: string) {
+    const stream = this.requests.get(requestId)?.stream;
+    if (stream === undefined) {
+      throw badRequest(`no stream ${requestId} in this session; start it with tts.stream.start`);
+    }
+    return stream;
+  }
+
+  private enqueue(job: SynthesisJob): void {
+    const { limits } = this.services;
     if (!this.tts.enqueue(job)) {
       job.refuse(
         rateLimited(

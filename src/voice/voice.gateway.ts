@@ -17,6 +17,9 @@ import {
   sttStartSchema,
   sttStopSchema,
   ttsCancelSchema,
+  ttsStreamEndSchema,
+  ttsStreamStartSchema,
+  ttsStreamTextSchema,
   ttsSynthesizeSchema,
   type SessionReady,
 } from '../protocol';
@@ -24,9 +27,10 @@ import { shuttingDown, toErrorBody } from '../synthesis/error-body';
 import { closeConnections } from './close-connections';
 import { connectionRateLimits } from './connection-rate-limits';
 import { admissionOf, handshakeAuth } from './handshake-auth';
-import { parseAudioFrame, parsePayload } from './parse-payload';
+import { looseRequestId, parseAudioFrame, parsePayload } from './parse-payload';
 import { SocketAnswers, type Reply } from './socket-answers';
 import { SocketAudioSink } from './socket-audio-sink';
+import { SocketStreamSink } from './socket-stream-sink';
 import { warnUnlessConfigured } from './voice-io.adapter';
 import type { VoiceEvent } from './voice-metrics';
 import { VOICE_FLEET, VOICE_SETTINGS, type VoiceSettings } from './voice-options';
@@ -105,9 +109,42 @@ export class VoiceGateway
   @SubscribeMessage('tts.cancel')
   onCancel(@ConnectedSocket() socket: Socket, @MessageBody() data: unknown, @Ack() ack: unknown): void {
     this.handle('tts.cancel', socket, data, ack, ({ session }, reply) => {
+      const { requestId, playedMs } = parsePayload(ttsCancelSchema, data);
       // Idempotent: an unknown id may simply have finished already.
-      session.tts.cancel(parsePayload(ttsCancelSchema, data).requestId);
-      this.answers.ok('tts.cancel', reply, { ok: true });
+      this.answers.ok('tts.cancel', reply, session.cancel(requestId, playedMs));
+    });
+  }
+
+  @SubscribeMessage('tts.stream.start')
+  onStreamStart(@ConnectedSocket() socket: Socket, @MessageBody() data: unknown, @Ack() ack: unknown): void {
+    this.handle('tts.stream.start', socket, data, ack, ({ session, span }, reply) => {
+      const payload = parsePayload(ttsStreamStartSchema, data);
+      const sink = (id: string) => new SocketStreamSink(socket, id, reply, this.answers);
+      session.streamStart(payload, sink, span);
+    });
+  }
+
+  /** A piece of a stream's text: no ack (a token stream would double its traffic); problems come as `error` events. */
+  @SubscribeMessage('tts.stream.text')
+  onStreamText(@ConnectedSocket() socket: Socket, @MessageBody() data: unknown): void {
+    const received = performance.now();
+    const connection = this.sessions.connectionOf(socket);
+    if (connection === undefined) return;
+    try {
+      const { requestId, text } = parsePayload(ttsStreamTextSchema, data);
+      connection.session.streamText(requestId, text);
+      this.answers.metrics.streamPiece(performance.now() - received);
+    } catch (error) {
+      const body = toErrorBody(error, (e) => this.answers.logInternal('tts.stream.text', e));
+      this.answers.metrics.request('tts.stream.text', body.code);
+      this.answers.emitError(socket, body, looseRequestId(data));
+    }
+  }
+
+  @SubscribeMessage('tts.stream.end')
+  onStreamEnd(@ConnectedSocket() socket: Socket, @MessageBody() data: unknown, @Ack() ack: unknown): void {
+    this.handle('tts.stream.end', socket, data, ack, ({ session }, reply) => {
+      session.streamEnd(parsePayload(ttsStreamEndSchema, data).requestId, reply);
     });
   }
 
@@ -182,7 +219,7 @@ export class VoiceGateway
     handler: (connection: VoiceConnection, reply: Reply) => void,
   ): void {
     const reply = this.answers.replyTo(socket, event, ack);
-    const startsWork = event === 'tts.synthesize' || event === 'stt.start';
+    const startsWork = event === 'tts.synthesize' || event === 'tts.stream.start' || event === 'stt.start';
     const connection = this.sessions.connectionOf(socket);
     try {
       if (connection === undefined) throw new Error(`${event} from socket ${socket.id} without a session`);

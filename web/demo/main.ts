@@ -1,23 +1,16 @@
 import { VoiceClient, type Recognition } from '../../src/client';
 import { byTestId } from '../shared/dom';
 import { showConnectionState } from '../shared/connection-status';
-import { formatMs } from '../shared/format';
 import { bindTokenField } from '../shared/token-store';
 import { showError, toTypedError, type TypedError } from '../shared/typed-error';
 import { HistoryTable } from './history-table';
 import { frameLevel, Microphone, MIC_SAMPLE_RATE } from './mic/microphone';
 import { RecognitionOutcome } from './mic/recognition-outcome';
 import { PcmStreamPlayer } from './pcm-stream-player';
-import { nextRequestId } from './request-id';
 import { readSessionId, writeSessionId } from './session-store';
+import { SpeakPanel, TTS_RATE } from './speak-panel';
 import { exposeDemoHooks } from './test-hooks';
 import { VoicePicker } from './voice-picker';
-
-/** Played and requested: 24 kHz is the best rate the voice API streams as raw PCM. */
-const TTS_FORMAT = 'pcm-24k';
-const TTS_RATE = 24_000;
-/** A whole answer may take a while (5,000 characters is minutes of audio); this only bounds a lost ack. */
-const SPEAK_TIMEOUT_MS = 300_000;
 
 const ui = {
   token: byTestId<HTMLInputElement>('token'),
@@ -26,13 +19,6 @@ const ui = {
   notice: byTestId('notice'),
   voice: byTestId<HTMLSelectElement>('voice'),
   voiceError: byTestId('voice-error'),
-  text: byTestId<HTMLTextAreaElement>('text'),
-  speak: byTestId<HTMLButtonElement>('speak'),
-  stop: byTestId<HTMLButtonElement>('stop'),
-  charCount: byTestId('char-count'),
-  tier: byTestId('tier'),
-  firstByte: byTestId('first-byte-ms'),
-  total: byTestId('total-ms'),
   mic: byTestId<HTMLButtonElement>('mic'),
   micLevel: byTestId('mic-level'),
   micNote: byTestId('mic-note'),
@@ -85,77 +71,7 @@ client.on('ready', ({ sessionId, resumed }) => {
 
 // ------------------------------------------------------------------ speak
 
-let speaking: string | null = null;
-
-function showResult(tier: string, firstByteMs: number | null, totalMs: number | null): void {
-  ui.tier.textContent = tier;
-  ui.tier.dataset.tier = tier;
-  ui.firstByte.textContent = firstByteMs === null ? '—' : formatMs(firstByteMs);
-  ui.total.textContent = totalMs === null ? '—' : formatMs(totalMs);
-}
-
-async function speak(): Promise<void> {
-  const text = ui.text.value.trim();
-  if (text === '') {
-    showError(ui.error, { code: 'BAD_REQUEST', message: 'type some text to speak' });
-    return;
-  }
-  if (client.state !== 'connected') {
-    showError(ui.error, { code: 'NOT_CONNECTED', message: 'the voice session is not connected yet' });
-    return;
-  }
-  showError(ui.error, null);
-  player.unlock();
-  player.begin();
-  const requestId = nextRequestId('tts');
-  const voice = voices.value;
-  const row = history.add(text, voice);
-  speaking = requestId;
-  ui.speak.disabled = true;
-  ui.stop.disabled = false;
-  showResult('…', null, null);
-  try {
-    const ack = await client.synthesize(
-      { text, format: TTS_FORMAT, requestId, ...(voice === '' ? {} : { voice }) },
-      {
-        timeoutMs: SPEAK_TIMEOUT_MS,
-        onAudio: (chunk) => {
-          if (speaking === requestId) player.push(chunk.audio);
-        },
-      },
-    );
-    const tier = ack.tier ?? 'canceled';
-    showResult(tier, ack.firstByteMs, ack.totalMs);
-    row.done({ tier, firstByteMs: ack.firstByteMs ?? 0, totalMs: ack.totalMs, bytes: ack.bytes });
-  } catch (error) {
-    const typed = toTypedError(error);
-    showError(ui.error, typed, 'Speak');
-    showResult('—', null, null);
-    row.failed(typed);
-  } finally {
-    if (speaking === requestId) speaking = null;
-    ui.speak.disabled = false;
-    ui.stop.disabled = !player.playing;
-  }
-}
-
-function stopSpeaking(): void {
-  // The synthesis's own ack reports how it ended; the cancel's answers nothing more.
-  if (speaking !== null) client.cancel(speaking).catch(() => undefined);
-  player.stop();
-  ui.stop.disabled = true;
-}
-
-ui.speak.addEventListener('click', () => void speak());
-ui.stop.addEventListener('click', stopSpeaking);
-ui.text.addEventListener('keydown', (event) => {
-  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void speak();
-});
-const updateCount = (): void => {
-  ui.charCount.textContent = `${ui.text.value.length} / ${ui.text.maxLength}`;
-};
-ui.text.addEventListener('input', updateCount);
-updateCount();
+const speakPanel = new SpeakPanel(client, player, history, voices);
 
 // ------------------------------------------------------------------ listen
 
@@ -259,6 +175,8 @@ ui.mic.addEventListener('click', () => void toggleMicrophone());
 
 exposeDemoHooks({
   playback: player.stats,
+  playedMs: () => player.playedMs(),
+  stream: speakPanel.streamStats,
   mic: micCounters,
   sessionId: () => client.sessionId,
   transcribePcm: async (pcm) => {

@@ -21,6 +21,9 @@ export class PcmStreamPlayer {
   private carry: number | null = null;
   private firstOfStream = true;
   private readonly sources = new Set<AudioBufferSourceNode>();
+  /** Where each chunk of the current stream plays on the audio clock, and where it lies in the stream's audio. */
+  private timeline: Array<{ at: number; offset: number; duration: number }> = [];
+  private streamSeconds = 0;
 
   constructor(private readonly sampleRate: number) {}
 
@@ -34,6 +37,23 @@ export class PcmStreamPlayer {
   begin(): void {
     this.stop();
     this.firstOfStream = true;
+    this.timeline = [];
+    this.streamSeconds = 0;
+  }
+
+  /**
+   * How much of the current stream's audio has really been played, by the audio clock (not how much arrived):
+   * gaps where the stream fell behind do not count. What a listener heard, for `tts.cancel`'s `playedMs`.
+   */
+  playedMs(): number {
+    const context = this.context;
+    if (context === null) return 0;
+    const now = context.currentTime;
+    for (let i = this.timeline.length - 1; i >= 0; i--) {
+      const { at, offset, duration } = this.timeline[i];
+      if (at <= now) return (offset + Math.min(now - at, duration)) * 1000;
+    }
+    return 0;
   }
 
   push(bytes: Uint8Array): void {
@@ -56,6 +76,8 @@ export class PcmStreamPlayer {
     }
     source.start(at);
     this.nextStart = at + buffer.duration;
+    this.timeline.push({ at, offset: this.streamSeconds, duration: buffer.duration });
+    this.streamSeconds += buffer.duration;
     this.sources.add(source);
     source.onended = () => {
       this.sources.delete(source);
@@ -65,8 +87,13 @@ export class PcmStreamPlayer {
     this.stats.secondsScheduled += buffer.duration;
   }
 
-  /** Stops everything scheduled (a cancelled request, a new one). */
+  /** Stops everything scheduled (a cancelled request, a new one); `playedMs()` stays where playback stopped. */
   stop(): void {
+    const played = this.playedMs() / 1000;
+    // Nothing after the stop point was heard: the timeline ends there.
+    this.timeline = this.timeline
+      .filter((chunk) => chunk.offset < played)
+      .map((chunk) => ({ ...chunk, duration: Math.min(chunk.duration, played - chunk.offset) }));
     for (const source of this.sources) {
       source.onended = null;
       source.stop();

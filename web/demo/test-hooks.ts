@@ -7,6 +7,10 @@ import type { PlaybackStats } from './pcm-stream-player';
  */
 export interface DemoHooks {
   playback: Readonly<PlaybackStats>;
+  /** How much of the current request's audio has really been played, by the audio clock. */
+  playedMs(): number;
+  /** Stream mode: pieces fed so far, and how many had been fed when the first audio arrived (-1: none yet). */
+  stream: Readonly<{ piecesWritten: number; piecesAtFirstAudio: number }>;
   mic: { framesSent: number; bytesSent: number };
   sessionId(): string | null;
   transcribePcm(pcm: ArrayBuffer): Promise<{ finals: number }>;
