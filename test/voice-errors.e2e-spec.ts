@@ -134,10 +134,9 @@ describe('voice gateway: per-connection limits (e2e)', () => {
 
   beforeAll(async () => {
     v = await startVoiceApp({
+      access: { requestBurst: 4, requestsPerSecond: 0.01 },
       voice: {
         limits: {
-          requestBurst: 4,
-          requestsPerSecond: 0.01,
           maxQueuedSyntheses: 1,
           audioFrameBurst: 3,
           audioFramesPerSecond: 0.01,

@@ -23,13 +23,21 @@ export interface PoolSizeConfig {
 
 /** Per-connection and per-session bounds of the Socket.IO voice API; VoiceModuleOptions' `limits` take it as is. */
 export interface VoiceLimitsConfig {
-  requestsPerSecond: number;
-  requestBurst: number;
   audioFramesPerSecond: number;
   audioFrameBurst: number;
   maxQueuedSyntheses: number;
   maxSendBufferBytes: number;
   maxEarlyAudioBytes: number;
+}
+
+/** Per caller (an API key; without keys, every loopback client together), over every transport. */
+export interface AccessConfig {
+  requestsPerSecond: number;
+  requestBurst: number;
+  maxConcurrentPerKey: number;
+  maxSessionsPerKey: number;
+  /** GET /metrics without a key even when keys are set (for a Prometheus that cannot send one). */
+  metricsPublic: boolean;
 }
 
 /** Fleet mode (REDIS_URL set): replicas share the upstream budget and sessions through Redis. */
@@ -79,6 +87,8 @@ export interface AppConfig {
     drainTimeoutMs: number;
     limits: VoiceLimitsConfig;
   };
+  /** AccessModule's budgets (the keys themselves: `voice.apiKeys`). */
+  access: AccessConfig;
   /** The HTTP speech API. */
   http: {
     maxUploadBytes: number;

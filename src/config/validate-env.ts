@@ -128,14 +128,19 @@ function toAppConfig(env: ParsedEnv, nodeEnv: string | undefined, hostName: stri
       sessionResumeGraceMs: ms(env.SESSION_RESUME_GRACE),
       drainTimeoutMs: ms(env.VOICE_DRAIN_TIMEOUT),
       limits: {
-        requestsPerSecond: env.VOICE_REQUEST_RATE,
-        requestBurst: env.VOICE_REQUEST_BURST,
         audioFramesPerSecond: env.VOICE_AUDIO_FRAME_RATE,
         audioFrameBurst: env.VOICE_AUDIO_FRAME_BURST,
         maxQueuedSyntheses: env.VOICE_MAX_QUEUED_SYNTHESES,
         maxSendBufferBytes: env.VOICE_SEND_BUFFER_MAX * KiB,
         maxEarlyAudioBytes: env.VOICE_EARLY_AUDIO_MAX * KiB,
       },
+    },
+    access: {
+      requestsPerSecond: env.VOICE_REQUEST_RATE,
+      requestBurst: env.VOICE_REQUEST_BURST,
+      maxConcurrentPerKey: env.VOICE_MAX_CONCURRENT_PER_KEY,
+      maxSessionsPerKey: env.VOICE_MAX_SESSIONS_PER_KEY,
+      metricsPublic: env.METRICS_PUBLIC,
     },
     http: {
       maxUploadBytes: env.HTTP_MAX_UPLOAD * MiB,

@@ -21,6 +21,7 @@ import { ApiProblemResponses } from './openapi-problems';
 import { parseJsonBody } from './parse-body';
 import { RateLimitGuard } from './rate-limit.guard';
 import { SttResponseDto } from './stt-response.dto';
+import { WorkSlotGuard } from './work-slot.guard';
 import { ttsRequestSchema } from './tts-request.schema';
 import { parseUploadContentType } from './upload-content-type';
 import { checkDeclaredLength, limitUpload } from './upload-limit';
@@ -41,6 +42,7 @@ export class SpeechController {
 
   @Post('tts')
   @HttpCode(200)
+  @UseGuards(WorkSlotGuard)
   @ApiOperation({
     summary: 'Synthesize speech, streamed as it is produced',
     description:
@@ -78,6 +80,7 @@ export class SpeechController {
 
   @Post('stt')
   @HttpCode(200)
+  @UseGuards(WorkSlotGuard)
   @ApiOperation({
     summary: 'Recognize speech in an uploaded recording',
     description:

@@ -1,4 +1,5 @@
 import type { Socket } from 'socket.io';
+import type { CallerQuotas } from '../access/caller-quotas';
 import { TokenBucket } from '../access/token-bucket';
 import { CLIENT_EVENTS } from '../protocol';
 import { badRequest, rateLimited, toErrorBody } from '../synthesis/error-body';
@@ -14,8 +15,10 @@ type Packet = unknown[];
 
 /**
  * A connection's rates as Socket.IO packet middleware: every event is charged before any handler runs, so no
- * event — known or not — is free to flood with. Audio frames have their own, higher rate. An event over its rate
- * is dropped and answered with RATE_LIMITED; an unknown event is refused with BAD_REQUEST.
+ * event — known or not — is free to flood with. Requests take from the caller's budget (one per API key, shared
+ * by all its connections and the HTTP API); audio frames have their own, higher rate per connection (how many
+ * streams a key runs at once is bounded by VOICE_MAX_CONCURRENT_PER_KEY). An event over its rate is dropped and
+ * answered with RATE_LIMITED; an unknown event is refused with BAD_REQUEST.
  * `recognitionId`: the recognition a dropped audio frame belonged to (its `error` event names it).
  */
 export function connectionRateLimits(
@@ -23,11 +26,8 @@ export function connectionRateLimits(
   limits: VoiceLimits,
   answers: SocketAnswers,
   recognitionId: () => string | undefined,
+  caller: { quotas: CallerQuotas; principal: string },
 ): (packet: Packet, next: (error?: Error) => void) => void {
-  const requests = new TokenBucket({
-    capacity: limits.requestBurst,
-    refillPerSecond: limits.requestsPerSecond,
-  });
   const audio = new TokenBucket({
     capacity: limits.audioFrameBurst,
     refillPerSecond: limits.audioFramesPerSecond,
@@ -39,14 +39,13 @@ export function connectionRateLimits(
     const known = KNOWN_EVENTS.has(event);
     const label: VoiceEvent = known ? (event as VoiceEvent) : 'unknown';
     const isAudio = event === 'stt.audio';
-    if (!(isAudio ? audio : requests).tryTake()) {
-      const error = isAudio
-        ? rateLimited(
-            `too many audio frames (limit ${limits.audioFramesPerSecond}/s); this frame was dropped`,
-          )
-        : rateLimited(
-            `too many requests (limit ${limits.requestsPerSecond}/s, burst ${limits.requestBurst}); retry shortly`,
-          );
+    const refusal = isAudio
+      ? audio.tryTake()
+        ? null
+        : `too many audio frames (limit ${limits.audioFramesPerSecond}/s); this frame was dropped`
+      : takeRequest(caller);
+    if (refusal !== null) {
+      const error = rateLimited(refusal);
       answers.metrics.request(label, 'RATE_LIMITED');
       if (ack !== null) answers.answer(socket, label, ack, failedAck(error));
       else answers.emitError(socket, toErrorBody(error), isAudio ? recognitionId() : undefined);
@@ -60,4 +59,10 @@ export function connectionRateLimits(
     if (ack !== null) answers.answer(socket, label, ack, { ok: false, error: body });
     else answers.emitError(socket, body, undefined);
   };
+}
+
+/** A request from the caller's shared budget: null when taken, else why not. */
+function takeRequest(caller: { quotas: CallerQuotas; principal: string }): string | null {
+  const taken = caller.quotas.takeRequest(caller.principal);
+  return taken.ok ? null : taken.message;
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_TTS_FORMAT, type TtsSynthesizePayload } from '../protocol';
 import type { RecognitionService } from '../recognition/recognition.service';
+import type { CallerQuotas } from '../access/caller-quotas';
 import type { AbortReason } from '../synthesis/abort-reason';
 import type { AudioSink } from '../synthesis/audio-sink';
 import { badRequest, rateLimited } from '../synthesis/error-body';
@@ -15,6 +16,8 @@ export interface SessionServices {
   synthesis: SynthesisService;
   recognition: RecognitionService;
   limits: VoiceLimits;
+  /** The per-key cap on syntheses and recognitions in flight, shared with the HTTP API. */
+  quotas: CallerQuotas;
 }
 
 /**
@@ -37,7 +40,9 @@ export class VoiceSession {
     private readonly services: SessionServices,
   ) {
     this.tts = new TtsRequestQueue(services.limits.maxQueuedSyntheses);
-    this.recognition = new SessionRecognition(services.recognition, services.limits.maxEarlyAudioBytes);
+    this.recognition = new SessionRecognition(services.recognition, services.limits.maxEarlyAudioBytes, () =>
+      this.claimWork(),
+    );
     this.lease = Object.freeze({ kind: 'session', sessionId: id });
   }
 
@@ -54,17 +59,22 @@ export class VoiceSession {
     if (payload.requestId !== undefined && this.tts.has(payload.requestId)) {
       throw badRequest(`requestId ${payload.requestId} is already queued or running in this session`);
     }
-    const job = synthesis.accept({
-      text: payload.text,
-      ssml: payload.ssml,
-      voice: payload.voice ?? this.voice ?? undefined,
-      format: payload.format ?? DEFAULT_TTS_FORMAT,
-      requestId: payload.requestId,
-      lease: this.lease,
-      sink,
-      maxBufferedBytes: limits.maxSendBufferBytes,
-      parent,
-    });
+    // In flight from acceptance (queued included) until answered, like an HTTP request.
+    const slot = this.claimWork();
+    const job = this.acceptOrRelease(slot, () =>
+      synthesis.accept({
+        text: payload.text,
+        ssml: payload.ssml,
+        voice: payload.voice ?? this.voice ?? undefined,
+        format: payload.format ?? DEFAULT_TTS_FORMAT,
+        requestId: payload.requestId,
+        lease: this.lease,
+        sink,
+        maxBufferedBytes: limits.maxSendBufferBytes,
+        parent,
+      }),
+    );
+    void job.finished.then(slot);
     if (payload.voice !== undefined) this.voice = payload.voice;
     if (!this.tts.enqueue(job)) {
       job.refuse(
@@ -73,6 +83,25 @@ export class VoiceSession {
             'wait for earlier ones or cancel them',
         ),
       );
+    }
+  }
+
+  /**
+   * One of the key's VOICE_MAX_CONCURRENT_PER_KEY slots, for a synthesis or a recognition; throws RATE_LIMITED
+   * when all are taken. Returns the release (call once the work has ended).
+   */
+  claimWork(): () => void {
+    const slot = this.services.quotas.beginWork(this.principal);
+    if (!slot.ok) throw rateLimited(slot.message);
+    return slot.release;
+  }
+
+  private acceptOrRelease<T>(release: () => void, accept: () => T): T {
+    try {
+      return accept();
+    } catch (error) {
+      release();
+      throw error;
     }
   }
 

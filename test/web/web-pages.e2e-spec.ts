@@ -13,7 +13,7 @@ import { ensureWebBundle } from '../support/web/web-bundle';
 
 jest.setTimeout(60_000);
 
-const KEY = 'web-test-key';
+const KEY = 'web-test-key-0123456789';
 const PHRASE = 'Hello from the browser';
 /** Silence around the speech in the microphone's file: the capture starts before the page's worklet runs. */
 const LEAD_SECONDS = 2;

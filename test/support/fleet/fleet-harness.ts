@@ -5,7 +5,7 @@ import { closeAll, newClient, type ClientOptions } from '../app/voice-harness';
 import { startRedis, type TestRedis } from './redis-server';
 
 /** API keys the fleet accepts (VOICE_API_KEYS). */
-export const FLEET_API_KEYS = ['key-a', 'key-b'] as const;
+export const FLEET_API_KEYS = ['fleet-key-a-0123456789', 'fleet-key-b-0123456789'] as const;
 
 export interface Replica {
   id: string;
