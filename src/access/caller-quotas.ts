@@ -88,7 +88,7 @@ export class CallerQuotas {
     if (bucket.tryTake()) return { ok: true };
     return {
       ok: false,
-      message: `too many requests for this API key (limit ${requestsPerSecond}/s, burst ${requestBurst}); retry shortly`,
+      message: `too many requests: more than ${requestsPerSecond} requests per second (burst ${requestBurst}) for this API key; retry shortly`,
       retryAfterSeconds: (1 - bucket.available) / requestsPerSecond,
     };
   }
