@@ -55,7 +55,7 @@ export async function startHttpSpeechApp(options: HttpSpeechAppOptions = {}): Pr
     imports: [
       LifecycleModule,
       TestMetricsRegistryModule,
-      testAccessModule({ apiKeys, requestsPerSecond: 1_000, requestBurst: 1_000, ...options.access }),
+      testAccessModule({ apiKeys, ...options.access }),
       ...(options.tracing === undefined ? [] : [testTracingModule(options.tracing)]),
       ...emulatorSpeechModules(emulator, options.pools),
       HttpApiModule.forRoot(httpOptions),

@@ -48,7 +48,7 @@ export interface VoiceAppOptions {
   pools?: Partial<PoolsModuleOptions>;
   /** `apiKeys`: VOICE_API_KEYS (AccessModule's, shared by every transport). */
   voice?: Partial<VoiceModuleOptions> & { apiKeys?: string[] };
-  /** Per-key budgets; default: the production request rate, caps far out of the way. */
+  /** Per-key budgets; default: far out of the way. */
   access?: Partial<AccessModuleOptions>;
   /** An emulator shared by several apps; otherwise the app starts (and closes) its own. */
   emulator?: RunningEmulator;
