@@ -62,7 +62,9 @@ describe('the voice gateway in the real service process (e2e)', () => {
       ok: true,
       tier: 'warm',
     });
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    // With keys set, /metrics needs one too (METRICS_PUBLIC unset).
+    const headers = { authorization: 'Bearer service-key-0123456789' };
+    const metrics = await (await fetch(`${base}/metrics`, { headers })).text();
     expect(metrics).toMatch(/warmline_voice_sessions\{state="connected"\} 1/);
     expect(metrics).toMatch(/warmline_voice_requests_total\{event="tts.synthesize",outcome="ok"\} 1/);
     expect(metrics).toMatch(/warmline_voice_tts_first_byte_seconds_count\{tier="warm"\} 1/);
