@@ -369,7 +369,7 @@ interface ApiPool {
 }
 
 async function pools(url: string): Promise<Record<string, ApiPool>> {
-  const response = await fetch(`${url}/api/v1/pools`);
+  const response = await fetch(`${url}/api/v1/pools`, { headers: { authorization: `Bearer ${KEY}` } });
   return ((await response.json()) as { pools: Record<string, ApiPool> }).pools;
 }
 
