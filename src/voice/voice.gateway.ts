@@ -38,9 +38,9 @@ import { VoiceSessions, type VoiceConnection } from './voice-sessions';
 const CLOSE_HANDSHAKE_MS = 250;
 
 /**
- * The voice API (docs/protocol.md), Socket.IO namespace `/voice`: a router. The handshake and the per-connection
- * rates are middleware, sessions and their work belong to VoiceSessions, the speech to the synthesis and
- * recognition services. Handlers never throw: whatever a client sends, it gets an answer (unless it stopped
+ * The voice API (docs/protocol.md), Socket.IO namespace `/voice`: a router. The handshake and the rates (per key;
+ * audio per connection) are middleware, sessions and their work belong to VoiceSessions, the speech to the
+ * synthesis and recognition services. Handlers never throw: whatever a client sends, it gets an answer (unless it stopped
  * reading), and pool resources always go back.
  */
 @WebSocketGateway({ namespace: '/voice' })
