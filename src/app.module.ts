@@ -5,6 +5,7 @@ import {
   type ModuleMetadata,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { AccessModule, type AccessModuleOptions } from './access/access.module';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { APP_CONFIG } from './config/app-config.token';
@@ -50,6 +51,18 @@ const SPEECH_MODULES: ModuleImport[] = [
   }),
 ];
 
+/** Access (keys, per-key budgets) from the validated environment. */
+export function accessOptionsFromConfig(config: AppConfig): AccessModuleOptions {
+  const { requestsPerSecond, requestBurst, maxConcurrentPerKey, maxSessionsPerKey } = config.access;
+  return {
+    apiKeys: config.voice.apiKeys,
+    requestsPerSecond,
+    requestBurst,
+    maxConcurrentPerKey,
+    maxSessionsPerKey,
+  };
+}
+
 /**
  * The application. `AppModule.forRoot()` builds the module graph from the environment at call time (not at
  * import time), so each test can build its own app with its own environment.
@@ -69,6 +82,7 @@ export class AppModule implements OnModuleDestroy {
         LoggingModule,
         TracingModule,
         LifecycleModule,
+        AccessModule.forRootAsync({ inject: [APP_CONFIG], useFactory: accessOptionsFromConfig }),
         MetricsModule,
         fleetModuleFor(config.config),
         ...(options.pools === undefined ? SPEECH_MODULES : [options.pools]),

@@ -30,7 +30,7 @@ describe('configuration (e2e)', () => {
     expect(error.message).not.toContain('sekrit-value');
   });
 
-  it('allows the origins in CORS_ORIGINS, and no others', async () => {
+  it('allows the origins in CORS_ORIGINS, and refuses others (403, no CORS headers)', async () => {
     const { app } = await createTestApp({ env: { CORS_ORIGINS: 'https://app.example.com' } });
     try {
       const server = app.getHttpServer();
@@ -42,7 +42,7 @@ describe('configuration (e2e)', () => {
       const other = await request(server)
         .get('/api/v1/pools')
         .set('Origin', 'https://evil.example')
-        .expect(200);
+        .expect(403);
       expect(other.headers['access-control-allow-origin']).toBeUndefined();
     } finally {
       await app.close();

@@ -179,7 +179,8 @@ describe('HTTP speech API errors (e2e)', () => {
     beforeAll(async () => {
       service = await startHttpSpeechApp({
         emulator,
-        http: { apiKeys: ['key-one', 'key-two'], requestsPerSecond: 0.2, requestBurst: 2 },
+        http: { apiKeys: ['key-one', 'key-two'] },
+        access: { requestsPerSecond: 0.2, requestBurst: 2 },
       });
     });
     afterAll(() => service.close());

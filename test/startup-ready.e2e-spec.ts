@@ -12,7 +12,7 @@ describe('start-up and shutdown output (e2e, built service)', () => {
       LOG_LEVEL: 'info',
       SPEECH_POOL_MAX_SIZE: '1',
       SPEECH_POOL_WARMSIZE: '3',
-      VOICE_API_KEYS: 'k1,k2',
+      VOICE_API_KEYS: 'first-key-0123456789,second-key-0123456789',
       // Node's own warnings are log lines too.
       NODE_OPTIONS: `--require ${join(__dirname, 'support', 'process', 'node-events.preload.js')}`,
       WARMLINE_TEST_NODE_EVENT: 'warning',

@@ -129,15 +129,14 @@ describe('voice gateway: bad input (e2e)', () => {
   });
 });
 
-describe('voice gateway: per-connection limits (e2e)', () => {
+describe("voice gateway: session queue and the key's request rate (e2e)", () => {
   let v: VoiceApp;
 
   beforeAll(async () => {
     v = await startVoiceApp({
+      access: { requestBurst: 4, requestsPerSecond: 0.01 },
       voice: {
         limits: {
-          requestBurst: 4,
-          requestsPerSecond: 0.01,
           maxQueuedSyntheses: 1,
           audioFrameBurst: 3,
           audioFramesPerSecond: 0.01,
@@ -173,11 +172,28 @@ describe('voice gateway: per-connection limits (e2e)', () => {
     expect(await running).toMatchObject({ ok: true, requestId: 'a' });
     v.emulator.setFaults({});
 
-    // Limits are per connection: another one is served.
+    // The request rate is the key's (here: the loopback caller's), not the connection's: a new connection
+    // buys nothing.
     const other = v.connect();
     await other.ready();
-    expect((await synthesize(other, { text: 'fresh budget' })).ack.ok).toBe(true);
+    await expect(client.synthesize({ text: 'fresh connection, same budget' })).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      message: expect.stringContaining('for this API key'),
+    });
+    await expect(other.synthesize({ text: 'fresh connection, same budget' })).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      message: expect.stringContaining('for this API key'),
+    });
   });
+});
+
+describe('voice gateway: per-connection audio frame rate (e2e)', () => {
+  let v: VoiceApp;
+
+  beforeAll(async () => {
+    v = await startVoiceApp({ voice: { limits: { audioFrameBurst: 3, audioFramesPerSecond: 0.01 } } });
+  });
+  afterAll(() => v.close());
 
   it('limits audio frames separately, reporting dropped frames as RATE_LIMITED error events', async () => {
     const client = v.connect();

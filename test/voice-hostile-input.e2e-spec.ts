@@ -60,7 +60,7 @@ describe('voice gateway: hostile input costs the service little and the upstream
       // Keep-warm speaks a one-word utterance on idle warm clients; out of the way here, where every upstream
       // synthesis must come from a request.
       pools: { warmupIntervalMs: 3_600_000 },
-      voice: { limits: { requestBurst: 200, requestsPerSecond: 100 } },
+      access: { requestBurst: 200, requestsPerSecond: 100 },
     });
   });
   afterEach(() => {
@@ -179,7 +179,7 @@ describe('voice gateway: limits that hold for every event (e2e)', () => {
   let socket: ClientSocket;
 
   beforeAll(async () => {
-    v = await startVoiceApp({ voice: { limits: { requestBurst: 5, requestsPerSecond: 0.01 } } });
+    v = await startVoiceApp({ access: { requestBurst: 5, requestsPerSecond: 0.01 } });
     const client = v.connect();
     await client.ready();
     socket = untyped(client);

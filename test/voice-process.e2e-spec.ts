@@ -20,13 +20,17 @@ const DRAIN_S = 1;
  * drain time come from VOICE_* variables, its logs never show a whole session id, and SIGTERM ends it within
  * the drain time plus a second whatever its peers do.
  */
+const RATE_KEY = 'rate-key-0123456789';
+const WORK_KEY = 'work-key-0123456789';
+const DRAIN_KEY = 'drain-key-0123456789';
+
 describe('the voice gateway in the real service process: limits, logs and shutdown (e2e)', () => {
   let emulator: RunningEmulator;
   let service: ServiceProcess;
   let base: string;
   const clients: VoiceClient[] = [];
   const connect = (options: ClientOptions = {}): VoiceClient => {
-    const client = newClient(base, options);
+    const client = newClient(base, { token: WORK_KEY, ...options });
     clients.push(client);
     return client;
   };
@@ -40,6 +44,9 @@ describe('the voice gateway in the real service process: limits, logs and shutdo
       AZURE_SPEECH_HOST: emulator.url,
       AZURE_SPEECH_KEY: 'test-key',
       SPEECH_POOL_WARM_SIZE: '2',
+      // The request budget is per key: the rate test spends its own key's, the other tests use another.
+      VOICE_API_KEYS: `${RATE_KEY},${WORK_KEY},${DRAIN_KEY}`,
+      METRICS_PUBLIC: 'true', // scraped without a key below
       VOICE_REQUEST_BURST: '5',
       VOICE_REQUEST_RATE: '0.1',
       VOICE_SEND_BUFFER_MAX: '256',
@@ -55,7 +62,7 @@ describe('the voice gateway in the real service process: limits, logs and shutdo
   });
 
   it('takes the request rate from VOICE_REQUEST_RATE and VOICE_REQUEST_BURST', async () => {
-    const client = connect();
+    const client = connect({ token: RATE_KEY });
     await client.ready();
     for (let i = 0; i < 5; i++)
       expect(await client.cancel(`r${i}`)).toEqual({ ok: true, sentMs: 0, spokenText: '' });
@@ -83,7 +90,7 @@ describe('the voice gateway in the real service process: limits, logs and shutdo
   });
 
   it('on SIGTERM exits within the drain time and a second, even with a peer that stopped reading', async () => {
-    const client = connect();
+    const client = connect({ token: DRAIN_KEY });
     await client.ready();
     stopReading(client);
     // Audio the peer never reads fills the socket buffers until the server aborts a synthesis (back-pressure).

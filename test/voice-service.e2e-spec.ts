@@ -41,7 +41,7 @@ describe('the voice gateway in the real service process (e2e)', () => {
       AZURE_SPEECH_HOST: emulator.url,
       AZURE_SPEECH_KEY: 'test-key',
       SPEECH_POOL_WARM_SIZE: '2',
-      VOICE_API_KEYS: 'service-key,other-key',
+      VOICE_API_KEYS: 'service-key-0123456789,other-key-0123456789',
       SESSION_RESUME_GRACE: '1',
       LOG_LEVEL: 'info',
     });
@@ -56,13 +56,15 @@ describe('the voice gateway in the real service process (e2e)', () => {
   it('serves /voice with the configured keys, and its metrics are on /metrics', async () => {
     expect(await refused(connect({ token: 'nope' }))).toMatchObject({ code: 'UNAUTHORIZED' });
 
-    const client = connect({ token: 'service-key' });
+    const client = connect({ token: 'service-key-0123456789' });
     await client.ready();
     expect((await synthesize(client, { text: 'hello from the real service' })).ack).toMatchObject({
       ok: true,
       tier: 'warm',
     });
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    // With keys set, /metrics needs one too (METRICS_PUBLIC unset).
+    const headers = { authorization: 'Bearer service-key-0123456789' };
+    const metrics = await (await fetch(`${base}/metrics`, { headers })).text();
     expect(metrics).toMatch(/warmline_voice_sessions\{state="connected"\} 1/);
     expect(metrics).toMatch(/warmline_voice_requests_total\{event="tts.synthesize",outcome="ok"\} 1/);
     expect(metrics).toMatch(/warmline_voice_tts_first_byte_seconds_count\{tier="warm"\} 1/);
@@ -74,7 +76,7 @@ describe('the voice gateway in the real service process (e2e)', () => {
       const file = join(dir, 'out.wav');
       const lines: string[] = [];
       const code = await runClient(
-        ['Testing the client', '--url', base, '--token', 'other-key', '--out', file],
+        ['Testing the client', '--url', base, '--token', 'other-key-0123456789', '--out', file],
         {
           log: (l) => lines.push(l),
           error: (l) => lines.push(l),
@@ -92,7 +94,7 @@ describe('the voice gateway in the real service process (e2e)', () => {
   });
 
   it('on SIGTERM: new work is refused, the running synthesis finishes, the process exits 0 with no upstream socket', async () => {
-    const client = connect({ token: 'service-key' });
+    const client = connect({ token: 'service-key-0123456789' });
     await client.ready();
     emulator.setFaults({ firstByteLatencyMs: 1_500 });
     const syntheses = emulator.stats().syntheses;

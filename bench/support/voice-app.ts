@@ -68,6 +68,11 @@ export const BENCH_APP_ENV: Record<string, string> = {
   AZURE_SPEECH_KEY: 'bench-key',
   PORT: '0',
   LOG_LEVEL: 'warn', // per-request info lines would be part of what we measure
+  // Every bench client is the one loopback caller: per-key budgets would measure themselves, not the service.
+  VOICE_REQUEST_RATE: '100000',
+  VOICE_REQUEST_BURST: '100000',
+  VOICE_MAX_CONCURRENT_PER_KEY: '100000',
+  VOICE_MAX_SESSIONS_PER_KEY: '1000000',
 };
 
 export async function startBenchApp(options: BenchAppOptions): Promise<BenchApp> {

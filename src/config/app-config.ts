@@ -48,8 +48,6 @@ export interface PoolSizeConfig {
 
 /** Per-connection and per-session bounds of the Socket.IO voice API; VoiceModuleOptions' `limits` take it as is. */
 export interface VoiceLimitsConfig {
-  requestsPerSecond: number;
-  requestBurst: number;
   audioFramesPerSecond: number;
   audioFrameBurst: number;
   maxQueuedSyntheses: number;
@@ -62,6 +60,16 @@ export interface VoiceLimitsConfig {
   /** `tts.stream.text` pieces per connection: sustained per second, and burst. */
   streamPiecesPerSecond: number;
   streamPieceBurst: number;
+}
+
+/** Per caller (an API key; without keys, every loopback client together), over every transport. */
+export interface AccessConfig {
+  requestsPerSecond: number;
+  requestBurst: number;
+  maxConcurrentPerKey: number;
+  maxSessionsPerKey: number;
+  /** GET /metrics without a key even when keys are set (for a Prometheus that cannot send one). */
+  metricsPublic: boolean;
 }
 
 /** Fleet mode (REDIS_URL set): replicas share the upstream budget and sessions through Redis. */
@@ -118,6 +126,8 @@ export interface AppConfig {
     drainTimeoutMs: number;
     limits: VoiceLimitsConfig;
   };
+  /** AccessModule's budgets (the keys themselves: `voice.apiKeys`). */
+  access: AccessConfig;
   /** The HTTP speech API. */
   http: {
     maxUploadBytes: number;

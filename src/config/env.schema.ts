@@ -23,6 +23,9 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 export const OPENAI_VOICE_NAMES = ['alloy', 'echo', 'fable', 'onyx', 'nova', 'shimmer'] as const;
 export type OpenAiVoiceName = (typeof OPENAI_VOICE_NAMES)[number];
 
+/** Shorter keys can be guessed; 16 random characters are far out of reach of any rate of attempts. */
+export const MIN_API_KEY_LENGTH = 16;
+
 /** Blank means unset; everything else is trimmed. */
 function blankToUndefined(value: unknown): unknown {
   if (typeof value !== 'string') return value;
@@ -229,7 +232,12 @@ export const envSchema = z.object({
   /** MiB. */
   SPEECH_TTS_MAX_AUDIO_SIZE: env(integer(1, 4096).default(64)),
 
-  VOICE_API_KEYS: env(list(z.string(), 'key').optional()),
+  VOICE_API_KEYS: env(
+    list(
+      z.string().min(MIN_API_KEY_LENGTH, `must list keys of at least ${MIN_API_KEY_LENGTH} characters each`),
+      'key',
+    ).optional(),
+  ),
   CORS_ORIGINS: env(list(corsOrigin, 'origin').optional()),
   SESSION_RESUME_GRACE: env(seconds(0, { exclusiveMin: false }).default(15)),
   VOICE_REQUEST_RATE: env(rate(100_000).default(20)),
@@ -246,6 +254,9 @@ export const envSchema = z.object({
   VOICE_TTS_STREAM_IDLE: env(seconds(0, { exclusiveMin: true }).default(30)),
   VOICE_TTS_STREAM_PIECE_RATE: env(rate(100_000).default(200)),
   VOICE_TTS_STREAM_PIECE_BURST: env(integer(1, 1_000_000).default(400)),
+  VOICE_MAX_CONCURRENT_PER_KEY: env(integer(1, 100_000).default(16)),
+  VOICE_MAX_SESSIONS_PER_KEY: env(integer(1, 1_000_000).default(256)),
+  METRICS_PUBLIC: env(boolean().default(false)),
 
   /** MiB. */
   HTTP_MAX_UPLOAD: env(integer(1, 1024).default(25)),

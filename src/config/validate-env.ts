@@ -153,8 +153,6 @@ function toAppConfig(env: ParsedEnv, nodeEnv: string | undefined, hostName: stri
       sessionResumeGraceMs: ms(env.SESSION_RESUME_GRACE),
       drainTimeoutMs: ms(env.VOICE_DRAIN_TIMEOUT),
       limits: {
-        requestsPerSecond: env.VOICE_REQUEST_RATE,
-        requestBurst: env.VOICE_REQUEST_BURST,
         audioFramesPerSecond: env.VOICE_AUDIO_FRAME_RATE,
         audioFrameBurst: env.VOICE_AUDIO_FRAME_BURST,
         maxQueuedSyntheses: env.VOICE_MAX_QUEUED_SYNTHESES,
@@ -165,6 +163,13 @@ function toAppConfig(env: ParsedEnv, nodeEnv: string | undefined, hostName: stri
         streamPiecesPerSecond: env.VOICE_TTS_STREAM_PIECE_RATE,
         streamPieceBurst: env.VOICE_TTS_STREAM_PIECE_BURST,
       },
+    },
+    access: {
+      requestsPerSecond: env.VOICE_REQUEST_RATE,
+      requestBurst: env.VOICE_REQUEST_BURST,
+      maxConcurrentPerKey: env.VOICE_MAX_CONCURRENT_PER_KEY,
+      maxSessionsPerKey: env.VOICE_MAX_SESSIONS_PER_KEY,
+      metricsPublic: env.METRICS_PUBLIC,
     },
     http: {
       maxUploadBytes: env.HTTP_MAX_UPLOAD * MiB,

@@ -1,8 +1,11 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import { VoiceAuthenticator } from '../access/api-key-auth';
-import { unauthorized } from './http-api-error';
-import { HTTP_API_SETTINGS, type HttpApiSettings } from './http-api-options';
+import type { Access } from '../access/access';
+import { ACCESS } from '../access/access.module';
+import { authenticateRequest } from '../access/http-access';
+import { tooManyRequests, unauthorized } from './http-api-error';
+
+export { bearerToken } from '../access/http-access';
 
 const principals = new WeakMap<IncomingMessage, string>();
 
@@ -14,40 +17,25 @@ export function principalOf(request: IncomingMessage): string {
   return principal;
 }
 
-/** The credentials of `Authorization: Bearer <key>`; undefined for any other scheme or none. */
-export function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
-  return match?.[1];
-}
-
 /**
- * `Authorization: Bearer <key>` against VOICE_API_KEYS, by the Socket.IO handshake's own check (constant-time,
- * every key compared); with no keys configured, only loopback clients (and nothing a proxy forwarded from
- * elsewhere) get in.
+ * `Authorization: Bearer <key>` against VOICE_API_KEYS, by the same Access as the Socket.IO handshake
+ * (constant-time, every key compared; failures throttled per client address); with no keys configured, only
+ * loopback clients (and nothing a proxy forwarded from elsewhere) get in.
  */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
-  private readonly authenticator: VoiceAuthenticator;
-
-  constructor(@Inject(HTTP_API_SETTINGS) settings: HttpApiSettings) {
-    this.authenticator = new VoiceAuthenticator(settings.apiKeys);
-  }
+  constructor(@Inject(ACCESS) private readonly access: Access) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<IncomingMessage>();
-    const token = bearerToken(request.headers.authorization);
-    const result = this.authenticator.authenticate({
-      auth: { token },
-      address: request.socket.remoteAddress ?? '',
-      headers: request.headers,
-    });
-    if (!result.ok) {
-      if (!this.authenticator.keysConfigured) throw unauthorized(result.reason);
-      throw unauthorized(
-        token === undefined ? 'missing Authorization: Bearer <API key>' : 'the API key is not valid',
-      );
+    const decision = authenticateRequest(this.access, request);
+    if (!decision.ok) {
+      if (decision.code === 'RATE_LIMITED') {
+        throw tooManyRequests(decision.message, decision.retryAfterSeconds ?? 1);
+      }
+      throw unauthorized(decision.message);
     }
-    principals.set(request, result.principal);
+    principals.set(request, decision.principal);
     return true;
   }
 }

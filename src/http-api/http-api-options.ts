@@ -2,13 +2,8 @@ import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { OpenAiVoiceName } from '../config/env.schema';
 import { DEFAULT_OPENAI_VOICES } from '../config/validate-env';
 
-/** What HttpApiModule.forRoot() takes. */
+/** What HttpApiModule.forRoot() takes (keys and per-key budgets: AccessModule). */
 export interface HttpApiModuleOptions {
-  /** VOICE_API_KEYS (shared with the Socket.IO API); empty = loopback clients only. */
-  apiKeys: string[];
-  /** Requests per API key (loopback clients share one budget when no keys are set): sustained per second, burst. */
-  requestsPerSecond: number;
-  requestBurst: number;
   /** HTTP_MAX_UPLOAD in bytes: the largest audio upload accepted. */
   maxUploadBytes: number;
   /** OPENAI_VOICE_MAP: the Azure voice each OpenAI voice name stands for; the defaults fill what is missing. */
@@ -21,9 +16,6 @@ export interface HttpApiModuleOptions {
 
 /** The options with every default filled in. */
 export interface HttpApiSettings {
-  apiKeys: readonly string[];
-  requestsPerSecond: number;
-  requestBurst: number;
   maxUploadBytes: number;
   openaiVoices: Readonly<Record<OpenAiVoiceName, string>>;
   maxBufferedBytes: number;
@@ -32,9 +24,6 @@ export interface HttpApiSettings {
 
 export function resolveHttpApiSettings(options: HttpApiModuleOptions): HttpApiSettings {
   return {
-    apiKeys: options.apiKeys.filter((key) => key.length > 0),
-    requestsPerSecond: options.requestsPerSecond,
-    requestBurst: options.requestBurst,
     maxUploadBytes: options.maxUploadBytes,
     openaiVoices: { ...DEFAULT_OPENAI_VOICES, ...options.openaiVoices },
     maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,

@@ -9,13 +9,11 @@ import {
   HttpApiConfigurableModule,
   resolveHttpApiSettings,
   type HttpApiModuleOptions,
-  type HttpApiSettings,
 } from './http-api-options';
 import { HttpRecognition } from './http-recognition';
 import { HttpSynthesis } from './http-synthesis';
 import { OpenAiAudioController } from './openai-audio.controller';
 import { ProblemDetailsFilter } from './problem-details.filter';
-import { RequestRateLimiter } from './request-rate-limiter';
 import { SpeechController } from './speech.controller';
 import { VoicesController } from './voices.controller';
 import { RecognitionModule } from '../recognition/recognition.module';
@@ -24,9 +22,6 @@ import { SynthesisModule } from '../synthesis/synthesis.module';
 /** The module's options from the validated environment. */
 export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOptions {
   return {
-    apiKeys: config.voice.apiKeys,
-    requestsPerSecond: config.voice.limits.requestsPerSecond,
-    requestBurst: config.voice.limits.requestBurst,
     maxUploadBytes: config.http.maxUploadBytes,
     openaiVoices: config.http.openaiVoices,
     maxBufferedBytes: config.voice.limits.maxSendBufferBytes,
@@ -37,7 +32,7 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
 /**
  * The HTTP speech API: POST /api/v1/tts and /api/v1/stt, GET /api/v1/voices, and OpenAI's POST /v1/audio/speech and
  * /v1/audio/transcriptions, on the same synthesis and recognition services, limits and error codes as the
- * Socket.IO API. Needs SpeechPoolsModule (TTS_POOL, STT_POOL, POOLS_MODULE_OPTIONS); uses UpstreamModule
+ * Socket.IO API. Needs AccessModule (keys, per-key budgets) and SpeechPoolsModule (TTS_POOL, STT_POOL, POOLS_MODULE_OPTIONS); uses UpstreamModule
  * (VOICE_CATALOG) when present. Configure with `HttpApiModule.forRoot({...})` or `HttpApiModule.fromAppConfig()`.
  */
 @Module({
@@ -45,15 +40,6 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
   controllers: [SpeechController, OpenAiAudioController, VoicesController],
   providers: [
     { provide: HTTP_API_SETTINGS, inject: [HTTP_API_MODULE_OPTIONS], useFactory: resolveHttpApiSettings },
-    {
-      provide: RequestRateLimiter,
-      inject: [HTTP_API_SETTINGS],
-      useFactory: (settings: HttpApiSettings) =>
-        new RequestRateLimiter({
-          requestsPerSecond: settings.requestsPerSecond,
-          burst: settings.requestBurst,
-        }),
-    },
     HttpSynthesis,
     HttpRecognition,
     HttpApiLifecycle,
@@ -61,7 +47,7 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
   ],
 })
 export class HttpApiModule extends HttpApiConfigurableModule {
-  /** Configured from AppConfig (VOICE_API_KEYS, VOICE_REQUEST_RATE/BURST, HTTP_MAX_UPLOAD, OPENAI_VOICE_MAP, ...). */
+  /** Configured from AppConfig (HTTP_MAX_UPLOAD, OPENAI_VOICE_MAP, ...). */
   static fromAppConfig(): DynamicModule {
     return HttpApiModule.forRootAsync({ inject: [APP_CONFIG], useFactory: httpApiOptionsFromConfig });
   }

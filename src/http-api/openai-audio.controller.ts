@@ -30,6 +30,7 @@ import { parseJsonBody } from './parse-body';
 import { RateLimitGuard } from './rate-limit.guard';
 import { voiceNameSchema } from './speech-text.schema';
 import { checkDeclaredLength } from './upload-limit';
+import { WorkSlotGuard } from './work-slot.guard';
 
 /** Room for the form's boundaries and text fields on top of the audio itself. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;
@@ -74,6 +75,7 @@ export class OpenAiAudioController {
 
   @Post('speech')
   @HttpCode(200)
+  @UseGuards(WorkSlotGuard)
   @ApiOperation({
     summary: "OpenAI's text-to-speech request",
     description:
@@ -114,6 +116,7 @@ export class OpenAiAudioController {
 
   @Post('transcriptions')
   @HttpCode(200)
+  @UseGuards(WorkSlotGuard)
   @ApiOperation({
     summary: "OpenAI's transcription request (multipart form)",
     description:

@@ -1,25 +1,23 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
+import type { Access } from '../access/access';
+import { ACCESS } from '../access/access.module';
 import { principalOf } from './bearer-auth.guard';
 import { tooManyRequests } from './http-api-error';
-import { HTTP_API_SETTINGS, type HttpApiSettings } from './http-api-options';
-import { RequestRateLimiter } from './request-rate-limiter';
 
-/** The per-key request rate (VOICE_REQUEST_RATE / VOICE_REQUEST_BURST); runs after BearerAuthGuard. */
+/**
+ * The caller's request rate (VOICE_REQUEST_RATE / VOICE_REQUEST_BURST), one budget per API key shared with the
+ * Socket.IO API; runs after BearerAuthGuard.
+ */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  constructor(
-    @Inject(HTTP_API_SETTINGS) private readonly settings: HttpApiSettings,
-    private readonly limiter: RequestRateLimiter,
-  ) {}
+  constructor(@Inject(ACCESS) private readonly access: Access) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const decision = this.limiter.take(principalOf(context.switchToHttp().getRequest<IncomingMessage>()));
-    if (decision.ok) return true;
-    throw tooManyRequests(
-      `more than ${this.settings.requestsPerSecond} requests per second (burst ${this.settings.requestBurst}) ` +
-        'for this API key',
-      decision.retryAfterSeconds,
+    const taken = this.access.quotas.takeRequest(
+      principalOf(context.switchToHttp().getRequest<IncomingMessage>()),
     );
+    if (taken.ok) return true;
+    throw tooManyRequests(taken.message, taken.retryAfterSeconds);
   }
 }

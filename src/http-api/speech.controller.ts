@@ -23,6 +23,7 @@ import { badRequest, describeZodError } from '../synthesis/error-body';
 import { RateLimitGuard } from './rate-limit.guard';
 import { SttResponseDto } from './stt-response.dto';
 import { sttQuerySchema } from './stt-query.schema';
+import { WorkSlotGuard } from './work-slot.guard';
 import { ttsRequestSchema } from './tts-request.schema';
 import { parseUploadContentType } from './upload-content-type';
 import { checkDeclaredLength, limitUpload } from './upload-limit';
@@ -48,6 +49,7 @@ export class SpeechController {
 
   @Post('tts')
   @HttpCode(200)
+  @UseGuards(WorkSlotGuard)
   @ApiOperation({
     summary: 'Synthesize speech, streamed as it is produced',
     description:
@@ -88,6 +90,7 @@ export class SpeechController {
 
   @Post('stt')
   @HttpCode(200)
+  @UseGuards(WorkSlotGuard)
   @ApiOperation({
     summary: 'Recognize speech in an uploaded recording',
     description:

@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { Socket } from 'socket.io';
-import { VoiceAuthenticator, handshakeSessionId } from '../access/api-key-auth';
+import type { Access } from '../access/access';
+import { handshakeSessionId } from '../access/api-key-auth';
 import type { SessionFleet } from '../fleet/sessions/session-fleet';
 import type { ErrorBody } from '../protocol';
 import { shuttingDown, toErrorBody } from '../synthesis/error-body';
@@ -23,8 +24,8 @@ export function admissionOf(socket: Socket): Admission | undefined {
 }
 
 export interface HandshakeAuthOptions {
-  /** VOICE_API_KEYS; none: loopback clients only. */
-  apiKeys: readonly string[];
+  /** Keys (none: loopback clients only), the failed-authentication throttle, the per-key session cap. */
+  access: Access;
   /** True once shutdown has begun: new connections are refused. */
   draining: () => boolean;
   fleet: SessionFleet;
@@ -39,26 +40,40 @@ function connectError(body: ErrorBody): Error {
   return Object.assign(new Error(body.code), { data: body });
 }
 
+/** Runs `release` once, when the socket disconnects or its connection closes (whichever comes first). */
+function releaseOnClose(socket: Socket, release: () => void): void {
+  socket.once('disconnect', release);
+  // A socket whose connection closed before it finished connecting never emits `disconnect`.
+  socket.conn.once('close', release);
+}
+
 /**
  * The `/voice` handshake as Socket.IO middleware: SHUTTING_DOWN once shutdown has begun, UNAUTHORIZED for a wrong or
- * missing key (or a non-loopback client when no keys are configured); then, when the client asks to resume a
- * session, the fleet says whether it takes it over from another replica.
+ * missing key (or a non-loopback client when no keys are configured), RATE_LIMITED for an address that failed too
+ * often or a key at its VOICE_MAX_SESSIONS_PER_KEY; then, when the client asks to resume a session, the fleet says
+ * whether it takes it over from another replica.
  */
 export function handshakeAuth(options: HandshakeAuthOptions): (socket: Socket, next: Next) => void {
-  const { fleet, metrics, logger } = options;
-  const authenticator = new VoiceAuthenticator(options.apiKeys);
-  if (!authenticator.keysConfigured) {
+  const { fleet, metrics, logger, access } = options;
+  if (!access.keysConfigured) {
     logger.log('VOICE_API_KEYS is not set: only loopback clients may connect to /voice');
   }
   return (socket, next) => {
     if (options.draining()) return next(connectError(toErrorBody(shuttingDown())));
-    const result = authenticator.authenticate(socket.handshake);
+    const result = access.authenticate(socket.handshake);
     if (!result.ok) {
-      metrics.request('connect', 'UNAUTHORIZED');
-      logger.warn(`refused a /voice connection from ${socket.handshake.address}: ${result.reason}`);
-      return next(connectError({ code: 'UNAUTHORIZED', message: result.reason, retryable: false }));
+      // Failures are logged by Access, as a rate.
+      metrics.request('connect', result.code);
+      const retryable = result.code === 'RATE_LIMITED';
+      return next(connectError({ code: result.code, message: result.message, retryable }));
     }
     const { principal } = result;
+    const session = access.quotas.openSession(principal);
+    if (!session.ok) {
+      metrics.request('connect', 'RATE_LIMITED');
+      return next(connectError({ code: 'RATE_LIMITED', message: session.message, retryable: true }));
+    }
+    releaseOnClose(socket, session.release);
     const requested = handshakeSessionId(socket.handshake.auth);
     const adopting = requested === undefined ? false : fleet.adopts(requested, principal);
     const admit = (adopt: boolean): void => {

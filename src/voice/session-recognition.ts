@@ -18,6 +18,8 @@ export class SessionRecognition {
     private readonly service: RecognitionService,
     /** Audio accepted after stt.start but before its ack, held until the recognizer runs. */
     private readonly maxEarlyAudioBytes: number,
+    /** A per-key work slot (throws RATE_LIMITED when none is free); returns its release. */
+    private readonly claimWork: () => () => void,
   ) {}
 
   /** The current recognition's id, for `error` events about its audio. */
@@ -39,15 +41,23 @@ export class SessionRecognition {
       throw badRequest(`recognition ${active.requestId} is still active; send stt.stop first`);
     }
     const { requestId, language, sampleRate, ...options } = payload ?? {};
-    const stream = this.service.open({
-      requestId,
-      language,
-      sampleRate,
-      options,
-      sink,
-      parent,
-      maxEarlyAudioBytes: this.maxEarlyAudioBytes,
-    });
+    const release = this.claimWork();
+    let stream: SttStream;
+    try {
+      stream = this.service.open({
+        requestId,
+        language,
+        sampleRate,
+        options,
+        sink,
+        parent,
+        maxEarlyAudioBytes: this.maxEarlyAudioBytes,
+      });
+    } catch (error) {
+      release();
+      throw error;
+    }
+    void stream.done.then(release);
     this.current = stream;
     return stream.start().then(
       (tier) => ({ requestId: stream.requestId, tier }),

@@ -6,7 +6,9 @@ import type { Observable } from 'rxjs';
 import type { Namespace, Server, ServerOptions } from 'socket.io';
 import { FLEET_SOCKET_ADAPTER } from '../fleet/fleet-tokens';
 import type { FleetSocketAdapter } from '../fleet/socket/fleet-socket-adapter';
-import { isLoopbackAddress } from '../access/api-key-auth';
+import type { Access } from '../access/access';
+import { ACCESS } from '../access/access.module';
+import { checkBrowserAccess } from '../access/browser-access';
 import { VOICE_SETTINGS, type VoiceSettings } from './voice-options';
 
 /** Marks servers built by VoiceIoAdapter, so the gateway can warn when the application forgot to use it. */
@@ -21,52 +23,46 @@ export function warnUnlessConfigured(namespace: Namespace, logger: Logger): void
   );
 }
 
-/** `localhost`, `*.localhost` and loopback addresses: names that can only mean this machine. */
-function isLoopbackHostName(hostname: string): boolean {
-  const name = hostname.toLowerCase();
-  return name === 'localhost' || name.endsWith('.localhost') || isLoopbackAddress(name);
-}
-
-/**
- * A page this service served itself (the demo, the dashboard) connecting back: its Origin names the host it was
- * loaded from. Without API keys only loopback clients are served, so the host must be a loopback name too: a page
- * under any other name reaching a loopback socket is DNS rebinding, not our page.
- */
-function isOwnPage(origin: string, host: string | undefined, keysConfigured: boolean): boolean {
-  if (host === undefined) return false;
-  try {
-    const from = new URL(origin);
-    if (from.host !== host) return false;
-    return keysConfigured || isLoopbackHostName(from.hostname);
-  } catch {
-    return false;
-  }
-}
-
 /** The Socket.IO server options that come from configuration (decorator options are static). */
-export function voiceServerOptions(settings: VoiceSettings): Partial<ServerOptions> {
+export function voiceServerOptions(settings: VoiceSettings, keysConfigured: boolean): Partial<ServerOptions> {
   const origins = settings.corsOrigins;
   const anyOrigin = origins.includes('*');
-  const keysConfigured = settings.apiKeys.some((key) => key.length > 0);
+  const policy = { corsOrigins: origins, loopbackOnly: !keysConfigured };
   return {
     maxHttpBufferSize: settings.limits.maxHttpBufferSize,
     // Polling (XHR) answers carry CORS headers only for the configured origins.
     ...(origins.length > 0 ? { cors: { origin: anyOrigin ? '*' : [...origins], credentials: false } } : {}),
-    // CORS does not cover websockets, so the Origin a browser sends is checked here for every transport.
-    // Requests without Origin (servers, CLIs, telephony bridges) are not browsers and pass; auth still applies.
-    // The service's own pages are same-origin and always pass.
+    // CORS does not cover websockets, and same-origin polling sends no Origin: the HTTP API's own check (Host in
+    // loopback-only mode, Origin always) runs here for every transport. Auth still applies after it.
     allowRequest: (req: IncomingMessage, callback: (err: string | null | undefined, ok: boolean) => void) => {
-      const origin = req.headers.origin;
-      if (origin === undefined || anyOrigin || origins.includes(origin)) return callback(null, true);
-      if (isOwnPage(origin, req.headers.host, keysConfigured)) return callback(null, true);
-      callback('origin not allowed (CORS_ORIGINS)', false);
+      const checked = checkBrowserAccess({ host: req.headers.host, origin: req.headers.origin }, policy);
+      if (checked.ok) callback(null, true);
+      else callback(checked.reason, false);
     },
   };
 }
 
 /**
+ * Nothing is served on the main namespace `/`, but Socket.IO accepts connections to it: refuse every one, after
+ * authentication (so a wrong key counts as a failure like anywhere else), instead of leaving them open.
+ */
+function refuseMainNamespace(server: Server, access: Access): void {
+  server.of('/').use((socket, next) => {
+    const result = access.authenticate(socket.handshake);
+    const body = result.ok
+      ? {
+          code: 'BAD_REQUEST',
+          message: 'nothing is served on the main namespace: connect to /voice',
+          retryable: false,
+        }
+      : { code: result.code, message: result.message, retryable: result.code === 'RATE_LIMITED' };
+    next(Object.assign(new Error(body.code), { data: body }));
+  });
+}
+
+/**
  * The application's Socket.IO adapter: applies CORS_ORIGINS and a bounded `maxHttpBufferSize` to every
- * Socket.IO server, and binds message handlers as plain listeners. Use it in main.ts and in e2e tests:
+ * Socket.IO server, refuses connections to the main namespace, and binds message handlers as plain listeners. Use it in main.ts and in e2e tests:
  * `app.useWebSocketAdapter(new VoiceIoAdapter(app))` before `listen()`. Settings are read from the application
  * (VoiceModule) unless given explicitly.
  */
@@ -80,15 +76,17 @@ export class VoiceIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const settings = this.settings ?? this.app.get<VoiceSettings>(VOICE_SETTINGS, { strict: false });
+    const access = this.app.get<Access>(ACCESS, { strict: false });
     // In fleet mode the replicas' Socket.IO servers talk to each other through Socket.IO's Redis adapter.
     const fleet = this.fleetAdapter();
     // IoAdapter types its server as any; it is socket.io's Server.
     const server = super.createIOServer(port, {
       ...options,
-      ...voiceServerOptions(settings),
+      ...voiceServerOptions(settings, access.keysConfigured),
       ...(fleet === null ? {} : { adapter: fleet.adapter }),
     }) as Server;
     Reflect.set(server, VOICE_IO_CONFIGURED, true);
+    refuseMainNamespace(server, access);
     return server;
   }
 

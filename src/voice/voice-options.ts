@@ -1,12 +1,9 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 
-/** Per-connection and per-session bounds. Every one has a default; tests shrink them. */
+/** Per-connection and per-session bounds (per-key ones: AccessModule). Every one has a default; tests shrink them. */
 export interface VoiceLimits {
   /** Synthesis requests that may wait behind the running one, per session; beyond: RATE_LIMITED. */
   maxQueuedSyntheses: number;
-  /** Request rate per connection (every event but stt.audio): sustained per second, and burst. */
-  requestsPerSecond: number;
-  requestBurst: number;
   /** stt.audio frame rate per connection (separate, higher: 10-20 ms frames are common). */
   audioFramesPerSecond: number;
   audioFrameBurst: number;
@@ -37,8 +34,6 @@ export const ANSWER_ALLOWANCE_BYTES = 64 * 1024;
 
 export const DEFAULT_VOICE_LIMITS: VoiceLimits = {
   maxQueuedSyntheses: 8,
-  requestsPerSecond: 20,
-  requestBurst: 40,
   audioFramesPerSecond: 200,
   audioFrameBurst: 400,
   maxSendBufferBytes: 1024 * 1024,
@@ -51,10 +46,11 @@ export const DEFAULT_VOICE_LIMITS: VoiceLimits = {
   streamIdleMs: 30_000,
 };
 
-/** What VoiceModule.forRoot() takes: AppConfig's `voice` section fits as is, limits are optional. */
+/**
+ * What VoiceModule.forRoot() takes: AppConfig's `voice` section fits as is, limits are optional. Keys, the request
+ * rate and the per-key caps belong to AccessModule (shared with the HTTP API).
+ */
 export interface VoiceModuleOptions {
-  /** VOICE_API_KEYS; empty = loopback clients only. */
-  apiKeys: string[];
   /** CORS_ORIGINS; empty = no cross-origin (browser) access. `*` allows any origin. */
   corsOrigins: string[];
   /** SESSION_RESUME_GRACE in ms. */
@@ -66,7 +62,6 @@ export interface VoiceModuleOptions {
 
 /** The options with every default filled in. */
 export interface VoiceSettings {
-  apiKeys: readonly string[];
   corsOrigins: readonly string[];
   sessionResumeGraceMs: number;
   drainTimeoutMs: number;
@@ -77,7 +72,6 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 
 export function resolveVoiceSettings(options: VoiceModuleOptions): VoiceSettings {
   return {
-    apiKeys: options.apiKeys.filter((key) => key.length > 0),
     corsOrigins: options.corsOrigins.filter((origin) => origin.length > 0),
     sessionResumeGraceMs: options.sessionResumeGraceMs,
     drainTimeoutMs: options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,

@@ -6,6 +6,7 @@ import {
   type TtsSynthesizePayload,
 } from '../protocol';
 import type { RecognitionService } from '../recognition/recognition.service';
+import type { CallerQuotas } from '../access/caller-quotas';
 import type { AbortReason } from '../synthesis/abort-reason';
 import type { AudioSink } from '../synthesis/audio-sink';
 import { badRequest, rateLimited } from '../synthesis/error-body';
@@ -25,6 +26,8 @@ export interface SessionServices {
   synthesis: SynthesisService;
   recognition: RecognitionService;
   limits: VoiceLimits;
+  /** The per-key cap on syntheses and recognitions in flight, shared with the HTTP API. */
+  quotas: CallerQuotas;
 }
 
 /**
@@ -49,7 +52,9 @@ export class VoiceSession {
     private readonly services: SessionServices,
   ) {
     this.tts = new TtsRequestQueue(services.limits.maxQueuedSyntheses);
-    this.recognition = new SessionRecognition(services.recognition, services.limits.maxEarlyAudioBytes);
+    this.recognition = new SessionRecognition(services.recognition, services.limits.maxEarlyAudioBytes, () =>
+      this.claimWork(),
+    );
     this.lease = Object.freeze({ kind: 'session', sessionId: id });
   }
 
@@ -64,18 +69,23 @@ export class VoiceSession {
   ): void {
     const { limits, synthesis } = this.services;
     this.checkNewId(payload.requestId);
-    const job = synthesis.accept({
-      text: payload.text,
-      ssml: payload.ssml,
-      voice: payload.voice ?? this.voice ?? undefined,
-      format: payload.format ?? DEFAULT_TTS_FORMAT,
-      requestId: payload.requestId,
-      words: payload.words,
-      lease: this.lease,
-      sink,
-      maxBufferedBytes: limits.maxSendBufferBytes,
-      parent,
-    });
+    // In flight from acceptance (queued included) until answered, like an HTTP request.
+    const slot = this.claimWork();
+    const job = this.acceptOrRelease(slot, () =>
+      synthesis.accept({
+        text: payload.text,
+        ssml: payload.ssml,
+        voice: payload.voice ?? this.voice ?? undefined,
+        format: payload.format ?? DEFAULT_TTS_FORMAT,
+        requestId: payload.requestId,
+        words: payload.words,
+        lease: this.lease,
+        sink,
+        maxBufferedBytes: limits.maxSendBufferBytes,
+        parent,
+      }),
+    );
+    void job.finished.then(slot);
     if (payload.voice !== undefined) this.voice = payload.voice;
     this.requests.add({ job });
     this.enqueue(job);
@@ -93,18 +103,23 @@ export class VoiceSession {
     const { limits, synthesis } = this.services;
     this.checkNewId(payload?.requestId);
     const requestId = payload?.requestId ?? randomUUID();
+    // A stream holds one of the key's work slots from acceptance until answered, like any synthesis.
+    const slot = this.claimWork();
     const streamSink = sink(requestId);
-    const { job, text } = synthesis.acceptStream({
-      voice: payload?.voice ?? this.voice ?? undefined,
-      format: payload?.format ?? DEFAULT_TTS_FORMAT,
-      requestId,
-      words: payload?.words,
-      lease: this.lease,
-      sink: () => streamSink,
-      maxBufferedBytes: limits.maxSendBufferBytes,
-      parent,
-      limits: { maxChars: limits.streamMaxChars, idleTimeoutMs: limits.streamIdleMs },
-    });
+    const { job, text } = this.acceptOrRelease(slot, () =>
+      synthesis.acceptStream({
+        voice: payload?.voice ?? this.voice ?? undefined,
+        format: payload?.format ?? DEFAULT_TTS_FORMAT,
+        requestId,
+        words: payload?.words,
+        lease: this.lease,
+        sink: () => streamSink,
+        maxBufferedBytes: limits.maxSendBufferBytes,
+        parent,
+        limits: { maxChars: limits.streamMaxChars, idleTimeoutMs: limits.streamIdleMs },
+      }),
+    );
+    void job.finished.then(slot);
     if (payload?.voice !== undefined) this.voice = payload.voice;
     this.requests.add({ job, stream: { text, sink: streamSink } });
     this.enqueue(job);
@@ -158,6 +173,25 @@ export class VoiceSession {
             'wait for earlier ones or cancel them',
         ),
       );
+    }
+  }
+
+  /**
+   * One of the key's VOICE_MAX_CONCURRENT_PER_KEY slots, for a synthesis or a recognition; throws RATE_LIMITED
+   * when all are taken. Returns the release (call once the work has ended).
+   */
+  claimWork(): () => void {
+    const slot = this.services.quotas.beginWork(this.principal);
+    if (!slot.ok) throw rateLimited(slot.message);
+    return slot.release;
+  }
+
+  private acceptOrRelease<T>(release: () => void, accept: () => T): T {
+    try {
+      return accept();
+    } catch (error) {
+      release();
+      throw error;
     }
   }
 

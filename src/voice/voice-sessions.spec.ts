@@ -4,6 +4,7 @@ import type { SessionFleet } from '../fleet/sessions/session-fleet';
 import type { RecognitionService } from '../recognition/recognition.service';
 import type { SynthesisService } from '../synthesis/synthesis.service';
 import { FakeClock } from '../../test/support/pools/fake-clock';
+import { createAccess } from '../access/access.module';
 import { VoiceMetrics } from './voice-metrics';
 import { resolveVoiceSettings } from './voice-options';
 import { VoiceSessions } from './voice-sessions';
@@ -60,11 +61,18 @@ function setup() {
     leave: () => undefined,
   };
   const sessions = new VoiceSessions(
-    resolveVoiceSettings({ apiKeys: [], corsOrigins: [], sessionResumeGraceMs: 15_000 }),
+    resolveVoiceSettings({ corsOrigins: [], sessionResumeGraceMs: 15_000 }),
     metrics,
     synthesis as unknown as SynthesisService, // only endSession is used
     {} as RecognitionService, // sessions only hold it for their recognitions
     fleet,
+    createAccess({
+      apiKeys: [],
+      requestsPerSecond: 20,
+      requestBurst: 40,
+      maxConcurrentPerKey: 8,
+      maxSessionsPerKey: 8,
+    }),
     undefined,
     clock,
   );

@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { Access } from '../access/access';
+import { ACCESS } from '../access/access.module';
 import type { Socket } from 'socket.io';
 import type { SessionFleet } from '../fleet/sessions/session-fleet';
 import { sessionIdPrefix } from '../logging/session-id-prefix';
@@ -42,12 +44,13 @@ export class VoiceSessions {
     private readonly synthesis: SynthesisService,
     recognition: RecognitionService,
     @Inject(VOICE_FLEET) private readonly fleet: SessionFleet,
+    @Inject(ACCESS) access: Access,
     // Absent in a module built without TracingModule (test harnesses): then tracing is off.
     @Optional() tracing?: Tracing,
     @Optional() @Inject(VOICE_CLOCK) clock: Clock = systemClock,
   ) {
     this.tracing = tracing ?? DISABLED_TRACING;
-    const services = { synthesis, recognition, limits: settings.limits };
+    const services = { synthesis, recognition, limits: settings.limits, quotas: access.quotas };
     this.registry = new VoiceSessionRegistry<VoiceSession>({
       graceMs: settings.sessionResumeGraceMs,
       clock,

@@ -11,6 +11,8 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
+import type { Access } from '../access/access';
+import { ACCESS } from '../access/access.module';
 import type { SessionFleet } from '../fleet/sessions/session-fleet';
 import { ShutdownSequence } from '../lifecycle/shutdown-sequence';
 import {
@@ -40,9 +42,9 @@ import { VoiceSessions, type VoiceConnection } from './voice-sessions';
 const CLOSE_HANDSHAKE_MS = 250;
 
 /**
- * The voice API (docs/protocol.md), Socket.IO namespace `/voice`: a router. The handshake and the per-connection
- * rates are middleware, sessions and their work belong to VoiceSessions, the speech to the synthesis and
- * recognition services. Handlers never throw: whatever a client sends, it gets an answer (unless it stopped
+ * The voice API (docs/protocol.md), Socket.IO namespace `/voice`: a router. The handshake and the rates (per key;
+ * audio per connection) are middleware, sessions and their work belong to VoiceSessions, the speech to the
+ * synthesis and recognition services. Handlers never throw: whatever a client sends, it gets an answer (unless it stopped
  * reading), and pool resources always go back.
  */
 @WebSocketGateway({ namespace: '/voice' })
@@ -63,6 +65,7 @@ export class VoiceGateway
     private readonly answers: SocketAnswers,
     private readonly shutdown: ShutdownSequence,
     @Inject(VOICE_FLEET) private readonly fleet: SessionFleet,
+    @Inject(ACCESS) private readonly access: Access,
   ) {
     // Readiness and the gateway turn away new work at the same moment; in fleet mode the clients move on.
     shutdown.onBegin(() =>
@@ -74,8 +77,8 @@ export class VoiceGateway
     warnUnlessConfigured(namespace, this.logger);
     const { fleet, logger } = this;
     const draining = (): boolean => this.shutdown.draining;
-    const { apiKeys } = this.settings;
-    namespace.use(handshakeAuth({ apiKeys, draining, fleet, metrics: this.answers.metrics, logger }));
+    const { access } = this;
+    namespace.use(handshakeAuth({ access, draining, fleet, metrics: this.answers.metrics, logger }));
     fleet.watch(namespace, (id) => {
       // While shutting down, the drain lets a moved session's work finish instead.
       if (!draining()) this.sessions.movedAway(id);
@@ -88,7 +91,9 @@ export class VoiceGateway
     if (admission === undefined) return void socket.disconnect(true);
     const { connection, resumed } = this.sessions.connect(socket, admission);
     const { recognition } = connection.session;
-    socket.use(connectionRateLimits(socket, this.settings.limits, this.answers, () => recognition.requestId));
+    const caller = { quotas: this.access.quotas, principal: admission.principal };
+    const recognitionId = (): string | undefined => recognition.requestId;
+    socket.use(connectionRateLimits(socket, this.settings.limits, this.answers, recognitionId, caller));
     const ready: SessionReady = { sessionId: connection.session.id, resumed };
     socket.emit('session.ready', ready);
   }

@@ -1,10 +1,8 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { join } from 'node:path';
 
-/** What WebModule.forRoot() takes. */
+/** What WebModule.forRoot() takes (who may watch the dashboard: AccessModule, as for the voice API). */
 export interface WebModuleOptions {
-  /** VOICE_API_KEYS: the dashboard stream accepts the same clients as the voice API. Empty = loopback only. */
-  apiKeys: string[];
   /** Where the browser bundle is (default: dist/web/assets, written by `npm run build`). */
   assetsDir?: string;
   /** How often the dashboard stream pushes a frame (default 1 s). */
@@ -17,7 +15,6 @@ export interface WebModuleOptions {
 
 /** The options with every default filled in. */
 export interface WebSettings {
-  apiKeys: readonly string[];
   assetsDir: string;
   refreshIntervalMs: number;
   historyMs: number;
@@ -32,7 +29,6 @@ export const DEFAULT_ASSETS_DIR = join(__dirname, '..', '..', 'dist', 'web', 'as
 
 export function resolveWebSettings(options: WebModuleOptions): WebSettings {
   return {
-    apiKeys: options.apiKeys,
     assetsDir: options.assetsDir ?? DEFAULT_ASSETS_DIR,
     refreshIntervalMs: options.refreshIntervalMs ?? 1_000,
     historyMs: options.historyMs ?? 5 * 60_000,

@@ -1,6 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/app-config.token';
 import { DashboardGateway } from './dashboard/dashboard.gateway';
 import { WebAssets } from './web-assets';
 import {
@@ -14,7 +12,7 @@ import { WebPagesController } from './web-pages.controller';
 
 /**
  * The browser pages: the demo at `/`, the pool dashboard at `/dashboard`, their bundle at `/assets/*`, and the
- * dashboard's data stream (Socket.IO `/dashboard`). Needs POOL_REGISTRY (global); reads METRICS_REGISTRY when
+ * dashboard's data stream (Socket.IO `/dashboard`). Needs POOL_REGISTRY and ACCESS (global); reads METRICS_REGISTRY when
  * MetricsModule is present. The bundle is built by `npm run build` (scripts/build-web.js).
  */
 @Module({
@@ -30,11 +28,8 @@ import { WebPagesController } from './web-pages.controller';
   ],
 })
 export class WebModule extends WebConfigurableModule {
-  /** Configured from the validated environment (VOICE_API_KEYS). */
+  /** With the default settings; keys come from AccessModule. */
   static fromAppConfig(): DynamicModule {
-    return WebModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ apiKeys: config.voice.apiKeys }),
-    });
+    return WebModule.forRoot({});
   }
 }

@@ -5,6 +5,7 @@ import { describeWithRedis } from '../support/fleet/redis-server';
 import { recognise, synthesize, words } from '../support/app/voice-harness';
 import {
   FLEET_API_KEYS,
+  OPERATOR_HEADERS,
   startLocalFleet,
   type LocalFleet,
   type Replica,
@@ -24,7 +25,7 @@ interface FleetView {
 }
 
 const fleetView = async (replica: Replica): Promise<FleetView> =>
-  (await (await fetch(`${replica.url}/api/v1/fleet`)).json()) as FleetView;
+  (await (await fetch(`${replica.url}/api/v1/fleet`, { headers: OPERATOR_HEADERS })).json()) as FleetView;
 
 async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string): Promise<T> {
   const deadline = Date.now() + 30_000;
@@ -48,7 +49,9 @@ async function speakAndHear(client: VoiceClient, text: string): Promise<void> {
 async function liveClients(fleet: LocalFleet, replicas: Replica[]): Promise<Record<'tts' | 'stt', number>> {
   const totals = { tts: 0, stt: 0 };
   for (const replica of replicas) {
-    const body = (await (await fetch(`${replica.url}/api/v1/pools`)).json()) as {
+    const body = (await (
+      await fetch(`${replica.url}/api/v1/pools`, { headers: OPERATOR_HEADERS })
+    ).json()) as {
       pools: Record<'tts' | 'stt', { size: number }>;
     };
     totals.tts += body.pools.tts.size;
@@ -117,7 +120,7 @@ class MovingClient {
 
 /** The replica's `warmline_voice_sessions_ended_total`, by reason. */
 async function sessionsEnded(replica: Replica): Promise<{ moved: number }> {
-  const text = await (await fetch(`${replica.url}/metrics`)).text();
+  const text = await (await fetch(`${replica.url}/metrics`, { headers: OPERATOR_HEADERS })).text();
   const count = (reason: string): number => {
     const line = text
       .split('\n')
@@ -235,7 +238,7 @@ describeWithRedis('a fleet of real service processes (e2e)', () => {
     expect((await synthesize(original, { text: 'before moving' })).ack).toMatchObject({ ok: true });
     const poolsOf = async (replica: Replica) =>
       (
-        (await (await fetch(`${replica.url}/api/v1/pools`)).json()) as {
+        (await (await fetch(`${replica.url}/api/v1/pools`, { headers: OPERATOR_HEADERS })).json()) as {
           pools: Record<'tts', { activeSessions: number; warmPoolSize: number }>;
         }
       ).pools;

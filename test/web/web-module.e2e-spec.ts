@@ -15,6 +15,8 @@ import { WebModule } from '../../src/web/web.module';
 import { createTestApp } from '../support/app/create-test-app';
 import { ensureWebBundle } from '../support/web/web-bundle';
 
+const DASH_KEY = 'dash-key-0123456789';
+
 /** The web module over real HTTP and Socket.IO, with fake pools (no browser: see web-pages.e2e-spec.ts). */
 describe('web module (e2e)', () => {
   describe('pages and assets', () => {
@@ -22,7 +24,7 @@ describe('web module (e2e)', () => {
 
     beforeAll(async () => {
       await ensureWebBundle();
-      ({ app } = await createTestApp({ features: [WebModule.forRoot({ apiKeys: [] })] }));
+      ({ app } = await createTestApp({ features: [WebModule.forRoot({})] }));
     });
 
     afterAll(() => app.close());
@@ -66,7 +68,7 @@ describe('web module (e2e)', () => {
 
   it('says how to build the pages when the bundle is missing', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'warmline-no-web-'));
-    const { app } = await createTestApp({ features: [WebModule.forRoot({ apiKeys: [], assetsDir: empty })] });
+    const { app } = await createTestApp({ features: [WebModule.forRoot({ assetsDir: empty })] });
     try {
       const res = await request(app.getHttpServer()).get('/').expect(503);
       expect((res.body as { message: string }).message).toContain('npm run build');
@@ -94,7 +96,8 @@ describe('web module (e2e)', () => {
 
     beforeAll(async () => {
       ({ app, pools } = await createTestApp({
-        features: [WebModule.forRoot({ apiKeys: ['dash-key'], refreshIntervalMs: 50, latencyWindowMs: 500 })],
+        env: { VOICE_API_KEYS: DASH_KEY },
+        features: [WebModule.forRoot({ refreshIntervalMs: 50, latencyWindowMs: 500 })],
       }));
       await app.listen(0, '127.0.0.1');
       url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
@@ -116,7 +119,7 @@ describe('web module (e2e)', () => {
     });
 
     it('sends the history, then a frame every refresh with the snapshots /api/v1/pools serves', async () => {
-      const socket = connect({ token: 'dash-key' });
+      const socket = connect({ token: DASH_KEY });
       const history = await new Promise<DashboardHistory>((resolve) =>
         socket.once('dashboard.history', resolve),
       );
@@ -124,7 +127,9 @@ describe('web module (e2e)', () => {
       expect(Array.isArray(history.points)).toBe(true);
 
       const frame = await new Promise<DashboardFrame>((resolve) => socket.once('dashboard.frame', resolve));
-      const api = (await request(app.getHttpServer()).get('/api/v1/pools').expect(200)).body as PoolsResponse;
+      const api = (
+        await request(app.getHttpServer()).get('/api/v1/pools').auth(DASH_KEY, { type: 'bearer' }).expect(200)
+      ).body as PoolsResponse;
       expect({ ...frame.pools.tts, metrics: { ...frame.pools.tts.metrics, timestamp: 0 } }).toEqual({
         ...api.pools.tts,
         metrics: { ...api.pools.tts.metrics, timestamp: 0 },
@@ -133,7 +138,7 @@ describe('web module (e2e)', () => {
     });
 
     it('charts allocations per second by tier from the pools’ counters', async () => {
-      const socket = connect({ token: 'dash-key' });
+      const socket = connect({ token: DASH_KEY });
       const frames: DashboardFrame[] = [];
       socket.on('dashboard.frame', (frame: DashboardFrame) => frames.push(frame));
       await new Promise((resolve) => socket.once('dashboard.frame', resolve));
@@ -161,7 +166,8 @@ describe('web module (e2e)', () => {
     const allows = (apiKeys: string[], headers: Record<string, string>): Promise<boolean> =>
       new Promise((resolve) => {
         const options = voiceServerOptions(
-          resolveVoiceSettings({ apiKeys, corsOrigins: [], sessionResumeGraceMs: 0 }),
+          resolveVoiceSettings({ corsOrigins: [], sessionResumeGraceMs: 0 }),
+          apiKeys.length > 0,
         );
         options.allowRequest!({ headers } as unknown as IncomingMessage, (_err, ok) => resolve(ok));
       });

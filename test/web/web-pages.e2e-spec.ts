@@ -14,7 +14,7 @@ import { ensureWebBundle } from '../support/web/web-bundle';
 
 jest.setTimeout(60_000);
 
-const KEY = 'web-test-key';
+const KEY = 'web-test-key-0123456789';
 const PHRASE = 'Hello from the browser';
 /** Silence around the speech in the microphone's file: the capture starts before the page's worklet runs. */
 const LEAD_SECONDS = 2;
@@ -419,7 +419,7 @@ interface ApiPool {
 }
 
 async function pools(url: string): Promise<Record<string, ApiPool>> {
-  const response = await fetch(`${url}/api/v1/pools`);
+  const response = await fetch(`${url}/api/v1/pools`, { headers: { authorization: `Bearer ${KEY}` } });
   return ((await response.json()) as { pools: Record<string, ApiPool> }).pools;
 }
 

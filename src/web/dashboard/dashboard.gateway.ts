@@ -12,7 +12,8 @@ import { FLEET_VIEW } from '../../fleet/fleet-tokens';
 import { METRICS_REGISTRY } from '../../metrics/metrics-registry';
 import { type PoolRegistry, POOL_REGISTRY } from '../../speech-pools/pool-tokens';
 import type { PoolSnapshot } from '../../pools/pool-snapshot';
-import { VoiceAuthenticator } from '../../access/api-key-auth';
+import type { Access } from '../../access/access';
+import { ACCESS } from '../../access/access.module';
 import { WEB_SETTINGS, type WebSettings } from '../web-module-options';
 import { DashboardFeed } from './dashboard-feed';
 import {
@@ -31,8 +32,8 @@ interface FleetViewProvider {
 /**
  * The dashboard's data: Socket.IO namespace `/dashboard`, read-only (client events are ignored). Every refresh
  * interval each viewer gets the pools' snapshots, allocation rates by tier and first-byte percentiles; a new viewer
- * first gets the chart history. In fleet mode each frame also carries the fleet view (GET /api/v1/fleet). Viewers authenticate like voice clients: a key from VOICE_API_KEYS in
- * `auth.token`, or, with no keys configured, a loopback connection.
+ * first gets the chart history. In fleet mode each frame also carries the fleet view (GET /api/v1/fleet). Viewers authenticate like voice clients
+ * (Access): a key from VOICE_API_KEYS in `auth.token`, or, with no keys configured, a loopback connection.
  */
 @WebSocketGateway({ namespace: DASHBOARD_NAMESPACE })
 export class DashboardGateway
@@ -40,7 +41,6 @@ export class DashboardGateway
 {
   @WebSocketServer() private readonly namespace!: Namespace;
   private readonly logger = new Logger('DashboardGateway');
-  private readonly auth: VoiceAuthenticator;
   private readonly feed: DashboardFeed;
   private timer: NodeJS.Timeout | null = null;
   private ticking = false;
@@ -48,10 +48,10 @@ export class DashboardGateway
   constructor(
     @Inject(WEB_SETTINGS) private readonly settings: WebSettings,
     @Inject(POOL_REGISTRY) private readonly pools: PoolRegistry,
+    @Inject(ACCESS) private readonly access: Access,
     @Optional() @Inject(METRICS_REGISTRY) private readonly metrics?: Registry,
     @Optional() @Inject(FLEET_VIEW) private readonly fleet?: FleetViewProvider,
   ) {
-    this.auth = new VoiceAuthenticator(settings.apiKeys);
     this.feed = new DashboardFeed({
       intervalMs: settings.refreshIntervalMs,
       historyMs: settings.historyMs,
@@ -61,12 +61,13 @@ export class DashboardGateway
 
   afterInit(namespace: Namespace): void {
     namespace.use((socket, next) => {
-      const result = this.auth.authenticate(socket.handshake);
+      // Failures are logged by Access, as a rate.
+      const result = this.access.authenticate(socket.handshake);
       if (result.ok) return next();
-      this.logger.warn(`refused a /dashboard connection from ${socket.handshake.address}: ${result.reason}`);
+      const retryable = result.code === 'RATE_LIMITED';
       next(
-        Object.assign(new Error('UNAUTHORIZED'), {
-          data: { code: 'UNAUTHORIZED', message: result.reason, retryable: false },
+        Object.assign(new Error(result.code), {
+          data: { code: result.code, message: result.message, retryable },
         }),
       );
     });

@@ -2,6 +2,8 @@ import type { HttpApp } from './http-app';
 import type { Tracing } from '../../../src/tracing/tracing';
 import { testTracingModule } from './test-tracing-module';
 import { emulatorSpeechModules, TestMetricsRegistryModule } from './speech-modules';
+import { testAccessModule } from './test-access-module';
+import type { AccessModuleOptions } from '../../../src/access/access.module';
 import { Test } from '@nestjs/testing';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
 import { HttpApiModule } from '../../../src/http-api/http-api.module';
@@ -16,7 +18,10 @@ import type { TtsClient } from '../../../src/speech/tts-client';
 
 export interface HttpSpeechAppOptions {
   pools?: Partial<PoolsModuleOptions>;
-  http?: Partial<HttpApiModuleOptions>;
+  /** `apiKeys`: VOICE_API_KEYS (AccessModule's, shared by every transport). */
+  http?: Partial<HttpApiModuleOptions> & { apiKeys?: string[] };
+  /** Per-key budgets; default: far out of the way. */
+  access?: Partial<AccessModuleOptions>;
   /** An emulator shared by several apps; otherwise the app starts (and closes) its own. */
   emulator?: RunningEmulator;
   /** The app's Tracing (as TracingModule would provide it); default: none, so tracing is off. */
@@ -40,18 +45,17 @@ export interface HttpSpeechApp {
 export async function startHttpSpeechApp(options: HttpSpeechAppOptions = {}): Promise<HttpSpeechApp> {
   const ownEmulator = options.emulator === undefined;
   const emulator = options.emulator ?? (await startEmulator({ port: 0, voice: 'synthetic' }));
+  const { apiKeys = [], ...http } = options.http ?? {};
   const httpOptions: HttpApiModuleOptions = {
-    apiKeys: [],
-    requestsPerSecond: 1_000,
-    requestBurst: 1_000,
     maxUploadBytes: 25 * 1024 * 1024,
     drainTimeoutMs: 5_000,
-    ...options.http,
+    ...http,
   };
   const moduleRef = await Test.createTestingModule({
     imports: [
       LifecycleModule,
       TestMetricsRegistryModule,
+      testAccessModule({ apiKeys, ...options.access }),
       ...(options.tracing === undefined ? [] : [testTracingModule(options.tracing)]),
       ...emulatorSpeechModules(emulator, options.pools),
       HttpApiModule.forRoot(httpOptions),

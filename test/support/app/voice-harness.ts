@@ -2,6 +2,8 @@ import type { HttpApp } from './http-app';
 import type { Tracing } from '../../../src/tracing/tracing';
 import { testTracingModule } from './test-tracing-module';
 import { emulatorSpeechModules, TestMetricsRegistryModule } from './speech-modules';
+import { testAccessModule } from './test-access-module';
+import type { AccessModuleOptions } from '../../../src/access/access.module';
 import type { Registry } from 'prom-client';
 import { Test } from '@nestjs/testing';
 import { io, type Socket as ClientSocket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
@@ -44,7 +46,10 @@ export const ACK_TIMEOUT_MS = 20_000;
 
 export interface VoiceAppOptions {
   pools?: Partial<PoolsModuleOptions>;
-  voice?: Partial<VoiceModuleOptions>;
+  /** `apiKeys`: VOICE_API_KEYS (AccessModule's, shared by every transport). */
+  voice?: Partial<VoiceModuleOptions> & { apiKeys?: string[] };
+  /** Per-key budgets; default: far out of the way. */
+  access?: Partial<AccessModuleOptions>;
   /** An emulator shared by several apps; otherwise the app starts (and closes) its own. */
   emulator?: RunningEmulator;
   /** The app's Tracing (as TracingModule would provide it); default: none, so tracing is off. */
@@ -79,17 +84,18 @@ export interface VoiceApp {
 export async function startVoiceApp(options: VoiceAppOptions = {}): Promise<VoiceApp> {
   const ownEmulator = options.emulator === undefined;
   const emulator = options.emulator ?? (await startEmulator({ port: 0, voice: 'synthetic' }));
+  const { apiKeys = [], ...voice } = options.voice ?? {};
   const voiceOptions: VoiceModuleOptions = {
-    apiKeys: [],
     corsOrigins: [],
     sessionResumeGraceMs: 15_000,
     drainTimeoutMs: 5_000,
-    ...options.voice,
+    ...voice,
   };
   const moduleRef = await Test.createTestingModule({
     imports: [
       LifecycleModule,
       TestMetricsRegistryModule,
+      testAccessModule({ apiKeys, ...options.access }),
       ...(options.tracing === undefined ? [] : [testTracingModule(options.tracing)]),
       ...emulatorSpeechModules(emulator, options.pools),
       VoiceModule.forRoot(voiceOptions),

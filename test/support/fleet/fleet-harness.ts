@@ -5,7 +5,10 @@ import { closeAll, newClient, type ClientOptions } from '../app/voice-harness';
 import { startRedis, type TestRedis } from './redis-server';
 
 /** API keys the fleet accepts (VOICE_API_KEYS). */
-export const FLEET_API_KEYS = ['key-a', 'key-b'] as const;
+export const FLEET_API_KEYS = ['fleet-key-a-0123456789', 'fleet-key-b-0123456789'] as const;
+
+/** Headers for the operational routes (`/api/v1/pools`, `/api/v1/fleet`, `/metrics`), which need a key too. */
+export const OPERATOR_HEADERS = { authorization: `Bearer ${FLEET_API_KEYS[0]}` };
 
 export interface Replica {
   id: string;
@@ -49,6 +52,11 @@ export async function startLocalFleet(count: number, env: Record<string, string>
       REPLICA_ID: id,
       LOG_LEVEL: 'info',
       VOICE_API_KEYS: FLEET_API_KEYS.join(','),
+      // Every test client uses one key: per-key budgets would limit the test, not the fleet.
+      VOICE_REQUEST_RATE: '10000',
+      VOICE_REQUEST_BURST: '10000',
+      VOICE_MAX_CONCURRENT_PER_KEY: '10000',
+      VOICE_MAX_SESSIONS_PER_KEY: '100000',
       ...env,
     });
     const replica = { id, url, service };
