@@ -82,6 +82,10 @@ export interface AppConfig {
   /** The HTTP speech API. */
   http: {
     maxUploadBytes: number;
+    /** An upload that sends nothing for this long is answered 408. */
+    bodyIdleMs: number;
+    /** Upload bytes held in memory by the whole process; beyond, held uploads are spooled to disk. */
+    uploadMemoryBytes: number;
     /** Upstream voice for each OpenAI voice name (defaults merged with OPENAI_VOICE_MAP). */
     openaiVoices: Record<OpenAiVoiceName, string>;
   };

@@ -209,6 +209,9 @@ export const envSchema = z.object({
 
   /** MiB. */
   HTTP_MAX_UPLOAD: env(integer(1, 1024).default(25)),
+  HTTP_BODY_IDLE: env(seconds(0, { exclusiveMin: true }).default(5)),
+  /** MiB. */
+  HTTP_UPLOAD_MEMORY: env(integer(0, 65_536).default(64)),
   OPENAI_VOICE_MAP: env(openAiVoiceMap.optional()),
 
   REDIS_URL: env(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),

@@ -139,6 +139,8 @@ function toAppConfig(env: ParsedEnv, nodeEnv: string | undefined, hostName: stri
     },
     http: {
       maxUploadBytes: env.HTTP_MAX_UPLOAD * MiB,
+      bodyIdleMs: ms(env.HTTP_BODY_IDLE),
+      uploadMemoryBytes: env.HTTP_UPLOAD_MEMORY * MiB,
       openaiVoices: { ...DEFAULT_OPENAI_VOICES, ...env.OPENAI_VOICE_MAP },
     },
     fleet: fleetConfig(env, hostName),

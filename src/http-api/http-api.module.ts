@@ -17,6 +17,7 @@ import { OpenAiAudioController } from './openai-audio.controller';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { RequestRateLimiter } from './request-rate-limiter';
 import { SpeechController } from './speech.controller';
+import { UploadMemoryBudget } from './upload-memory-budget';
 import { VoicesController } from './voices.controller';
 import { RecognitionModule } from '../recognition/recognition.module';
 import { SynthesisModule } from '../synthesis/synthesis.module';
@@ -31,6 +32,8 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
     openaiVoices: config.http.openaiVoices,
     maxBufferedBytes: config.voice.limits.maxSendBufferBytes,
     drainTimeoutMs: config.voice.drainTimeoutMs,
+    bodyIdleMs: config.http.bodyIdleMs,
+    uploadMemoryBytes: config.http.uploadMemoryBytes,
   };
 }
 
@@ -54,6 +57,11 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
           burst: settings.requestBurst,
         }),
     },
+    {
+      provide: UploadMemoryBudget,
+      inject: [HTTP_API_SETTINGS],
+      useFactory: (settings: HttpApiSettings) => new UploadMemoryBudget(settings.uploadMemoryBytes),
+    },
     HttpSynthesis,
     HttpRecognition,
     HttpApiLifecycle,
@@ -61,7 +69,7 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
   ],
 })
 export class HttpApiModule extends HttpApiConfigurableModule {
-  /** Configured from AppConfig (VOICE_API_KEYS, VOICE_REQUEST_RATE/BURST, HTTP_MAX_UPLOAD, OPENAI_VOICE_MAP, ...). */
+  /** Configured from AppConfig (VOICE_API_KEYS, VOICE_REQUEST_RATE/BURST, HTTP_MAX_UPLOAD, HTTP_BODY_IDLE, ...). */
   static fromAppConfig(): DynamicModule {
     return HttpApiModule.forRootAsync({ inject: [APP_CONFIG], useFactory: httpApiOptionsFromConfig });
   }

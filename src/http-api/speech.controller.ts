@@ -24,6 +24,7 @@ import { SttResponseDto } from './stt-response.dto';
 import { ttsRequestSchema } from './tts-request.schema';
 import { parseUploadContentType } from './upload-content-type';
 import { checkDeclaredLength, limitUpload } from './upload-limit';
+import { pacedBody } from './upload-pace';
 
 const audioTypes = [...new Set(Object.values(HTTP_AUDIO_FORMATS).map((format) => format.contentType))];
 
@@ -82,19 +83,20 @@ export class SpeechController {
     summary: 'Recognize speech in an uploaded recording',
     description:
       'The body is a WAV file (16-bit PCM, mono, 8/16/24/48 kHz) or raw 16-bit little-endian PCM ' +
-      '(audio/L16;rate=16000). It is fed to the recognizer as it arrives, never held whole.',
+      '(audio/L16;rate=16000). It is fed to the recognizer as it arrives, never held whole. An upload that ' +
+      'pauses for HTTP_BODY_IDLE, or arrives slower than 4 KiB/s over 10 s, is answered 408.',
   })
   @ApiQuery({ name: 'language', required: false, description: 'A locale (en-US) or a language (en)' })
   @ApiConsumes('audio/wav', 'audio/L16')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiResponse({ status: 200, type: SttResponseDto })
-  @ApiProblemResponses(400, 401, 413, 415, 429, 502, 503, 504)
+  @ApiProblemResponses(400, 401, 408, 413, 415, 429, 502, 503, 504)
   async stt(@Req() request: IncomingMessage, @Query('language') language?: string): Promise<SttResponseDto> {
     const { maxUploadBytes } = this.settings;
     checkDeclaredLength(request.headers['content-length'], maxUploadBytes);
     const encoding = parseUploadContentType(request.headers['content-type']);
     const transcript = await this.recognition.recognize({
-      chunks: limitUpload(request, maxUploadBytes),
+      chunks: limitUpload(pacedBody(request, this.settings.uploadPace, this.settings.clock), maxUploadBytes),
       encoding,
       language: typeof language === 'string' ? language : undefined,
       stopReading: (reason) => request.destroy(reason),
