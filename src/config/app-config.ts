@@ -30,6 +30,8 @@ export interface VoiceLimitsConfig {
   maxQueuedSyntheses: number;
   maxSendBufferBytes: number;
   maxEarlyAudioBytes: number;
+  maxEarlyAudioTotalBytes: number;
+  sttAudioIdleMs: number;
 }
 
 /** Fleet mode (REDIS_URL set): replicas share the upstream budget and sessions through Redis. */

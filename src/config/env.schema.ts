@@ -205,6 +205,9 @@ export const envSchema = z.object({
   VOICE_SEND_BUFFER_MAX: env(integer(1, 1_048_576).default(1024)),
   /** KiB. */
   VOICE_EARLY_AUDIO_MAX: env(integer(0, 1_048_576).default(256)),
+  /** MiB. */
+  VOICE_EARLY_AUDIO_TOTAL_MAX: env(integer(0, 65_536).default(32)),
+  VOICE_STT_AUDIO_IDLE: env(seconds(0, { exclusiveMin: true }).default(10)),
   VOICE_DRAIN_TIMEOUT: env(seconds(0, { exclusiveMin: false }).default(10)),
 
   /** MiB. */

@@ -135,6 +135,8 @@ function toAppConfig(env: ParsedEnv, nodeEnv: string | undefined, hostName: stri
         maxQueuedSyntheses: env.VOICE_MAX_QUEUED_SYNTHESES,
         maxSendBufferBytes: env.VOICE_SEND_BUFFER_MAX * KiB,
         maxEarlyAudioBytes: env.VOICE_EARLY_AUDIO_MAX * KiB,
+        maxEarlyAudioTotalBytes: env.VOICE_EARLY_AUDIO_TOTAL_MAX * MiB,
+        sttAudioIdleMs: ms(env.VOICE_STT_AUDIO_IDLE),
       },
     },
     http: {

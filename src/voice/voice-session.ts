@@ -1,4 +1,6 @@
 import { DEFAULT_TTS_FORMAT, type TtsSynthesizePayload } from '../protocol';
+import type { Clock } from '../pools/clock';
+import type { ByteBudget } from '../recognition/byte-budget';
 import type { RecognitionService } from '../recognition/recognition.service';
 import type { AbortReason } from '../synthesis/abort-reason';
 import type { AudioSink } from '../synthesis/audio-sink';
@@ -15,6 +17,10 @@ export interface SessionServices {
   synthesis: SynthesisService;
   recognition: RecognitionService;
   limits: VoiceLimits;
+  /** Audio held before a recognizer runs, by every session together (VOICE_EARLY_AUDIO_TOTAL_MAX). */
+  earlyAudio: ByteBudget;
+  /** The audio idle timer's clock. */
+  clock: Clock;
 }
 
 /**
@@ -37,7 +43,12 @@ export class VoiceSession {
     private readonly services: SessionServices,
   ) {
     this.tts = new TtsRequestQueue(services.limits.maxQueuedSyntheses);
-    this.recognition = new SessionRecognition(services.recognition, services.limits.maxEarlyAudioBytes);
+    this.recognition = new SessionRecognition(services.recognition, {
+      maxEarlyAudioBytes: services.limits.maxEarlyAudioBytes,
+      earlyAudioBudget: services.earlyAudio,
+      audioIdleMs: services.limits.sttAudioIdleMs,
+      clock: services.clock,
+    });
     this.lease = Object.freeze({ kind: 'session', sessionId: id });
   }
 
