@@ -91,6 +91,8 @@ export interface AppConfig {
     /** Upstream voice for each OpenAI voice name (defaults merged with OPENAI_VOICE_MAP). */
     openaiVoices: Record<OpenAiVoiceName, string>;
   };
+  /** From SIGTERM/SIGINT to a forced exit, whatever still runs (SHUTDOWN_TIMEOUT). */
+  shutdownTimeoutMs: number;
   /** Null without REDIS_URL (single process). */
   fleet: FleetConfig | null;
   logLevel: LogLevel;

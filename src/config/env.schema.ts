@@ -9,6 +9,9 @@ import { z } from 'zod';
  * and only for variables that are not secret (see SECRET_VARIABLES).
  */
 
+/** What SHUTDOWN_TIMEOUT must leave beyond VOICE_DRAIN_TIMEOUT: stopping late work, closing pools and sockets. */
+export const SHUTDOWN_ROOM_SECONDS = 3;
+
 /** Node timers overflow above 2^31-1 ms (about 24.8 days); every duration must fit in one. */
 export const MAX_DURATION_SECONDS = 2_147_483;
 export const PINO_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -209,6 +212,7 @@ export const envSchema = z.object({
   VOICE_EARLY_AUDIO_TOTAL_MAX: env(integer(0, 65_536).default(32)),
   VOICE_STT_AUDIO_IDLE: env(seconds(0, { exclusiveMin: true }).default(10)),
   VOICE_DRAIN_TIMEOUT: env(seconds(0, { exclusiveMin: false }).default(10)),
+  SHUTDOWN_TIMEOUT: env(seconds(0, { exclusiveMin: true }).default(20)),
 
   /** MiB. */
   HTTP_MAX_UPLOAD: env(integer(1, 1024).default(25)),

@@ -145,6 +145,7 @@ function toAppConfig(env: ParsedEnv, nodeEnv: string | undefined, hostName: stri
       uploadMemoryBytes: env.HTTP_UPLOAD_MEMORY * MiB,
       openaiVoices: { ...DEFAULT_OPENAI_VOICES, ...env.OPENAI_VOICE_MAP },
     },
+    shutdownTimeoutMs: ms(env.SHUTDOWN_TIMEOUT),
     fleet: fleetConfig(env, hostName),
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     logFormat: env.LOG_FORMAT,
