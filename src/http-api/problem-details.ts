@@ -58,7 +58,10 @@ const DEFAULT_RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = {
   SHUTTING_DOWN: 5,
 };
 
-/** body-parser's errors (malformed or oversized JSON) carry an HTTP status and a `type` naming the failure. */
+/**
+ * body-parser's errors (malformed or oversized JSON, a urlencoded body with too many fields or nested too deep)
+ * carry a 4xx status and a `type` naming the failure.
+ */
 interface BodyParserError {
   type: string;
   status: number;
@@ -69,8 +72,9 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   return (
     error instanceof Error &&
     typeof (error as Partial<BodyParserError>).type === 'string' &&
-    (error as Partial<BodyParserError>).type!.startsWith('entity.') &&
-    typeof (error as Partial<BodyParserError>).status === 'number'
+    typeof (error as Partial<BodyParserError>).status === 'number' &&
+    (error as BodyParserError).status >= 400 &&
+    (error as BodyParserError).status < 500
   );
 }
 
@@ -104,11 +108,16 @@ function problem(
  */
 export function toProblem(error: unknown, onInternal?: (error: unknown) => void): Problem {
   if (isBodyParserError(error)) {
-    const tooLarge = error.type === 'entity.too.large';
+    if (error.type === 'entity.too.large') {
+      return problem(413, 'BAD_REQUEST', 'the request body is too large', false);
+    }
+    if (error.type === 'entity.parse.failed') {
+      return problem(400, 'BAD_REQUEST', `the request body is not valid JSON: ${error.message}`, false);
+    }
     return problem(
-      tooLarge ? 413 : 400,
+      error.status,
       'BAD_REQUEST',
-      tooLarge ? 'the request body is too large' : `the request body is not valid JSON: ${error.message}`,
+      `the request body could not be read: ${error.message}`,
       false,
     );
   }
