@@ -51,10 +51,14 @@ describe('validateEnv', () => {
             maxQueuedSyntheses: 8,
             maxSendBufferBytes: 1024 * 1024,
             maxEarlyAudioBytes: 256 * 1024,
+            maxEarlyAudioTotalBytes: 32 * 1024 * 1024,
+            sttAudioIdleMs: 10_000,
           },
         },
         http: {
           maxUploadBytes: 25 * 1024 * 1024,
+          bodyIdleMs: 5_000,
+          uploadMemoryBytes: 64 * 1024 * 1024,
           openaiVoices: {
             alloy: 'en-US-AvaNeural',
             echo: 'en-US-AndrewNeural',
@@ -66,6 +70,7 @@ describe('validateEnv', () => {
         },
         logLevel: 'info',
         logFormat: 'json',
+        shutdownTimeoutMs: 20_000,
         fleet: null,
         debugEndpoints: false,
       });
@@ -118,8 +123,13 @@ describe('validateEnv', () => {
         VOICE_MAX_QUEUED_SYNTHESES: '0',
         VOICE_SEND_BUFFER_MAX: '64',
         VOICE_EARLY_AUDIO_MAX: '0',
+        VOICE_EARLY_AUDIO_TOTAL_MAX: '4',
+        VOICE_STT_AUDIO_IDLE: '2.5',
         VOICE_DRAIN_TIMEOUT: '0',
+        SHUTDOWN_TIMEOUT: '3',
         HTTP_MAX_UPLOAD: '2',
+        HTTP_BODY_IDLE: '0.5',
+        HTTP_UPLOAD_MEMORY: '0',
         OPENAI_VOICE_MAP: ' Nova = de-DE-KatjaNeural , alloy=en-US-EmmaMultilingualNeural',
         LOG_LEVEL: 'WARN',
         LOG_FORMAT: 'Pretty',
@@ -159,10 +169,14 @@ describe('validateEnv', () => {
             maxQueuedSyntheses: 0,
             maxSendBufferBytes: 64 * 1024,
             maxEarlyAudioBytes: 0,
+            maxEarlyAudioTotalBytes: 4 * 1024 * 1024,
+            sttAudioIdleMs: 2_500,
           },
         },
         http: {
           maxUploadBytes: 2 * 1024 * 1024,
+          bodyIdleMs: 500,
+          uploadMemoryBytes: 0,
           openaiVoices: {
             alloy: 'en-US-EmmaMultilingualNeural',
             echo: 'en-US-AndrewNeural',
@@ -174,6 +188,7 @@ describe('validateEnv', () => {
         },
         logLevel: 'warn',
         logFormat: 'pretty',
+        shutdownTimeoutMs: 3_000,
         fleet: null,
         debugEndpoints: true,
       });
@@ -308,6 +323,11 @@ describe('validateEnv', () => {
       ['VOICE_EARLY_AUDIO_MAX', '-5', /^VOICE_EARLY_AUDIO_MAX: must be a whole number from 0/],
       ['VOICE_DRAIN_TIMEOUT', '-1', /^VOICE_DRAIN_TIMEOUT: must be a number of seconds at least 0/],
       ['HTTP_MAX_UPLOAD', '0', /^HTTP_MAX_UPLOAD: must be a whole number from 1 to 1024/],
+      ['HTTP_BODY_IDLE', '0', /^HTTP_BODY_IDLE: must be a number of seconds greater than 0/],
+      ['HTTP_UPLOAD_MEMORY', '1.5', /^HTTP_UPLOAD_MEMORY: must be a whole number from 0/],
+      ['VOICE_STT_AUDIO_IDLE', '0', /^VOICE_STT_AUDIO_IDLE: must be a number of seconds greater than 0/],
+      ['VOICE_EARLY_AUDIO_TOTAL_MAX', '-1', /^VOICE_EARLY_AUDIO_TOTAL_MAX: must be a whole number from 0/],
+      ['SHUTDOWN_TIMEOUT', '0', /^SHUTDOWN_TIMEOUT: must be a number of seconds greater than 0/],
       ['LOG_FORMAT', 'text', /^LOG_FORMAT: must be one of json, pretty \(got "text"\)$/],
       ['OPENAI_VOICE_MAP', ',', /^OPENAI_VOICE_MAP: must list name=voice pairs \(comma-separated\)/],
       [
@@ -496,6 +516,13 @@ describe('validateEnv', () => {
     });
   });
 
+  it('wants SHUTDOWN_TIMEOUT to leave the drain its time', () => {
+    expect(() => validateEnv({ VOICE_DRAIN_TIMEOUT: '30' })).toThrow(
+      /SHUTDOWN_TIMEOUT: must be at least VOICE_DRAIN_TIMEOUT \+ 3 s \(33 s\)/,
+    );
+    expect(validateEnv({ VOICE_DRAIN_TIMEOUT: '30', SHUTDOWN_TIMEOUT: '33' }).shutdownTimeoutMs).toBe(33_000);
+  });
+
   it('covers every documented variable', () => {
     expect([...ENV_VARIABLES].sort()).toEqual(
       [
@@ -532,8 +559,13 @@ describe('validateEnv', () => {
         'VOICE_MAX_QUEUED_SYNTHESES',
         'VOICE_SEND_BUFFER_MAX',
         'VOICE_EARLY_AUDIO_MAX',
+        'VOICE_EARLY_AUDIO_TOTAL_MAX',
+        'VOICE_STT_AUDIO_IDLE',
         'VOICE_DRAIN_TIMEOUT',
+        'SHUTDOWN_TIMEOUT',
         'HTTP_MAX_UPLOAD',
+        'HTTP_BODY_IDLE',
+        'HTTP_UPLOAD_MEMORY',
         'OPENAI_VOICE_MAP',
         'REDIS_URL',
         'SPEECH_FLEET_MAX_SIZE',

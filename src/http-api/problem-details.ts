@@ -69,13 +69,9 @@ interface BodyParserError {
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
-  return (
-    error instanceof Error &&
-    typeof (error as Partial<BodyParserError>).type === 'string' &&
-    typeof (error as Partial<BodyParserError>).status === 'number' &&
-    (error as BodyParserError).status >= 400 &&
-    (error as BodyParserError).status < 500
-  );
+  if (!(error instanceof Error)) return false;
+  const { type, status } = error as Partial<BodyParserError>;
+  return typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500;
 }
 
 function problem(

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { HttpApiError } from './http-api-error';
 import type { UploadMemoryBudget } from './upload-memory-budget';
 
 /**
@@ -33,8 +34,18 @@ export class UploadSpool {
       this.memoryBytes += chunk.length;
       return;
     }
-    const file = await this.openFile();
-    await file.handle.write(chunk);
+    try {
+      const file = await this.openFile();
+      await file.handle.write(chunk);
+    } catch (error) {
+      if (this.disposed) throw error;
+      // A full or unwritable temporary directory is the service's limit, not the client's mistake.
+      throw new HttpApiError(
+        'POOL_EXHAUSTED',
+        'no room to hold the upload right now; retry later, or send the language field before the file',
+        { status: 503, retryAfterSeconds: 5, cause: error },
+      );
+    }
   }
 
   /** What was written, in order. */
