@@ -1,5 +1,16 @@
 import type { EventEmitter } from 'node:events';
-import { systemClock, type Clock } from '../pools/clock';
+
+/** The timer the deadline runs on (the pools' Clock fits; tests pass a fake one). */
+export interface DeadlineTimers {
+  setTimeout(callback: () => void, ms: number): object;
+  clearTimeout(timer: object): void;
+}
+
+/** Node's own timers, unref'd: the deadline never keeps the process alive by itself. */
+const nodeTimers: DeadlineTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
+};
 
 export interface ExitDeadlineOptions {
   /** SHUTDOWN_TIMEOUT: from the first signal to the forced exit. */
@@ -8,7 +19,7 @@ export interface ExitDeadlineOptions {
   onExpired: () => void;
   /** Where the signals come from (the process). */
   signals: EventEmitter;
-  clock?: Clock;
+  clock?: DeadlineTimers;
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -20,8 +31,8 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * Returns a function that disarms it.
  */
 export function armExitDeadline(options: ExitDeadlineOptions): () => void {
-  const clock = options.clock ?? systemClock;
-  let timer: ReturnType<Clock['setTimeout']> | null = null;
+  const clock = options.clock ?? nodeTimers;
+  let timer: object | null = null;
   const start = (): void => {
     timer ??= clock.setTimeout(options.onExpired, options.deadlineMs);
   };
