@@ -134,7 +134,8 @@ describe('stalled and trickled uploads (e2e)', () => {
       http: {
         uploadMemoryBytes: 16 * KiB,
         uploadSpoolDirectory: spool,
-        bodyIdleMs: 300,
+        // Far longer than the trickle's gaps even on a loaded machine, short enough for a stall to end quickly.
+        bodyIdleMs: 1_500,
         minUploadBytesPerSecond: 4 * KiB,
         uploadRateWindowMs: 1_000,
       },

@@ -18,7 +18,7 @@ describe('voice gateway: a silent recognition gives its recognizer back (e2e)', 
   let v: VoiceApp;
 
   beforeAll(async () => {
-    v = await startVoiceApp({ voice: { limits: { sttAudioIdleMs: 300 } } });
+    v = await startVoiceApp({ voice: { limits: { sttAudioIdleMs: 2_000 } } });
   });
   afterEach(() => closeAll(v.clients));
   afterAll(() => v.close());
