@@ -1,5 +1,6 @@
 import { expect } from '@jest/globals';
 import type { ErrorEvent } from '../src/protocol';
+import { FakeClock } from './support/pools/fake-clock';
 import {
   closeAll,
   collectErrors,
@@ -16,20 +17,30 @@ const KiB = 1024;
 
 describe('voice gateway: a silent recognition gives its recognizer back (e2e)', () => {
   let v: VoiceApp;
+  const clock = new FakeClock();
 
   beforeAll(async () => {
-    v = await startVoiceApp({ voice: { limits: { sttAudioIdleMs: 2_000 } } });
+    v = await startVoiceApp({ clock, voice: { limits: { sttAudioIdleMs: 10_000 } } });
   });
   afterEach(() => closeAll(v.clients));
   afterAll(() => v.close());
 
-  it('stt.start and then no audio: TIMEOUT for the recognition, the recognizer back in the pool', async () => {
+  it('no audio for VOICE_STT_AUDIO_IDLE: TIMEOUT for the recognition, the recognizer back in the pool', async () => {
     const client = v.connect();
     await client.ready();
     const errors: ErrorEvent[] = [];
     const recognition = client.recognize({ requestId: 'silent' }, { onError: (event) => errors.push(event) });
     expect(await recognition.started).toMatchObject({ ok: true, requestId: 'silent' });
+
+    // Audio keeps it going: each frame starts the idle time afresh.
+    clock.advance(9_000);
+    recognition.send(Buffer.alloc(3_200));
+    await request(client.socket, 'tts.cancel', { requestId: 'barrier' }); // the frame has been taken
+    clock.advance(9_000);
+    expect(errors).toEqual([]);
     expect(v.stt.snapshot().inUse).toBe(1);
+
+    clock.advance(1_000);
     await waitFor(() => errors.length > 0, 'the TIMEOUT error event');
     expect(errors).toEqual([
       {
@@ -39,7 +50,8 @@ describe('voice gateway: a silent recognition gives its recognizer back (e2e)', 
       },
     ]);
     await waitFor(() => v.stt.snapshot().inUse === 0, 'the recognizer back in the pool');
-    // The session may start again at once.
+    // stt.stop reports the failure; the session may start again at once.
+    await expect(recognition.stop()).rejects.toMatchObject({ code: 'TIMEOUT' });
     const again = client.recognize({ requestId: 'again' });
     expect(await again.started).toMatchObject({ ok: true, requestId: 'again' });
     expect(await again.stop()).toMatchObject({ ok: true });

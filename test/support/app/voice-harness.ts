@@ -3,6 +3,7 @@ import type { Tracing } from '../../../src/tracing/tracing';
 import { testTracingModule } from './test-tracing-module';
 import { emulatorSpeechModules, TestMetricsRegistryModule } from './speech-modules';
 import type { Registry } from 'prom-client';
+import type { DynamicModule } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { io, type Socket as ClientSocket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import {
@@ -33,7 +34,8 @@ import type { SttClient } from '../../../src/speech/stt-client';
 import type { TtsClient } from '../../../src/speech/tts-client';
 import { waitFor } from '../wait-for';
 import { VoiceIoAdapter } from '../../../src/voice/voice-io.adapter';
-import type { VoiceModuleOptions } from '../../../src/voice/voice-options';
+import { VOICE_CLOCK, type VoiceModuleOptions } from '../../../src/voice/voice-options';
+import type { Clock } from '../../../src/pools/clock';
 import { VoiceModule } from '../../../src/voice/voice.module';
 import { VoiceSessions } from '../../../src/voice/voice-sessions';
 
@@ -49,6 +51,8 @@ export interface VoiceAppOptions {
   emulator?: RunningEmulator;
   /** The app's Tracing (as TracingModule would provide it); default: none, so tracing is off. */
   tracing?: Tracing;
+  /** The voice layer's clock (VOICE_CLOCK: session grace, recognition idle timers); default: the system's. */
+  clock?: Clock;
 }
 
 export interface VoiceApp {
@@ -91,6 +95,7 @@ export async function startVoiceApp(options: VoiceAppOptions = {}): Promise<Voic
       LifecycleModule,
       TestMetricsRegistryModule,
       ...(options.tracing === undefined ? [] : [testTracingModule(options.tracing)]),
+      ...(options.clock === undefined ? [] : [voiceClockModule(options.clock)]),
       ...emulatorSpeechModules(emulator, options.pools),
       VoiceModule.forRoot(voiceOptions),
     ],
@@ -138,6 +143,16 @@ export async function startVoiceApp(options: VoiceAppOptions = {}): Promise<Voic
       await app.close();
       if (ownEmulator) await emulator.close();
     },
+  };
+}
+
+/** Provides VOICE_CLOCK to the voice module (global, as its @Optional injection looks for it there). */
+function voiceClockModule(clock: Clock): DynamicModule {
+  return {
+    module: class VoiceClockModule {},
+    global: true,
+    providers: [{ provide: VOICE_CLOCK, useValue: clock }],
+    exports: [VOICE_CLOCK],
   };
 }
 
