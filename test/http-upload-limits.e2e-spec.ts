@@ -124,6 +124,38 @@ describe('upload memory budget (e2e)', () => {
   });
 });
 
+describe('upload spool bound (e2e)', () => {
+  let service: HttpSpeechApp;
+  let spool: string;
+
+  beforeAll(async () => {
+    spool = await mkdtemp(join(tmpdir(), 'warmline-spool-test-'));
+    service = await startHttpSpeechApp({
+      http: {
+        uploadMemoryBytes: 16 * KiB,
+        uploadSpoolBytes: 64 * KiB,
+        uploadSpoolDirectory: spool,
+        bodyIdleMs: 60_000,
+      },
+    });
+  });
+  afterAll(async () => {
+    await service.close();
+    await rm(spool, { recursive: true, force: true });
+  });
+
+  it('a held upload beyond HTTP_UPLOAD_SPOOL is answered 503 and leaves nothing behind', async () => {
+    const budget = service.app.get(UploadMemoryBudget);
+    const upload = openUpload(`${service.url}/v1/audio/transcriptions`, FORM_TYPE);
+    upload.write(fileFirstForm(200 * KiB));
+    const { status, body } = await upload.answer;
+    expect(status).toBe(503);
+    expect(JSON.parse(body)).toMatchObject({ code: 'POOL_EXHAUSTED', retryable: true });
+    await waitFor(() => budget.held === 0, 'the memory given back');
+    await until(async () => (await readdir(spool)).length === 0, 'the spool file removed');
+  });
+});
+
 describe('stalled and trickled uploads (e2e)', () => {
   let service: HttpSpeechApp;
   let spool: string;

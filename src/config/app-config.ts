@@ -88,6 +88,8 @@ export interface AppConfig {
     bodyIdleMs: number;
     /** Upload bytes held in memory by the whole process; beyond, held uploads are spooled to disk. */
     uploadMemoryBytes: number;
+    /** What the uploads spooled to disk may hold together; beyond it such uploads are answered 503. */
+    uploadSpoolBytes: number;
     /** Upstream voice for each OpenAI voice name (defaults merged with OPENAI_VOICE_MAP). */
     openaiVoices: Record<OpenAiVoiceName, string>;
   };

@@ -219,6 +219,8 @@ export const envSchema = z.object({
   HTTP_BODY_IDLE: env(seconds(0, { exclusiveMin: true }).default(5)),
   /** MiB. */
   HTTP_UPLOAD_MEMORY: env(integer(0, 65_536).default(64)),
+  /** MiB. */
+  HTTP_UPLOAD_SPOOL: env(integer(0, 1_048_576).default(48)),
   OPENAI_VOICE_MAP: env(openAiVoiceMap.optional()),
 
   REDIS_URL: env(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),

@@ -143,6 +143,7 @@ function toAppConfig(env: ParsedEnv, nodeEnv: string | undefined, hostName: stri
       maxUploadBytes: env.HTTP_MAX_UPLOAD * MiB,
       bodyIdleMs: ms(env.HTTP_BODY_IDLE),
       uploadMemoryBytes: env.HTTP_UPLOAD_MEMORY * MiB,
+      uploadSpoolBytes: env.HTTP_UPLOAD_SPOOL * MiB,
       openaiVoices: { ...DEFAULT_OPENAI_VOICES, ...env.OPENAI_VOICE_MAP },
     },
     shutdownTimeoutMs: ms(env.SHUTDOWN_TIMEOUT),

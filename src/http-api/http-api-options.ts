@@ -32,6 +32,8 @@ export interface HttpApiModuleOptions {
   bodyIdleMs?: number;
   /** HTTP_UPLOAD_MEMORY: upload bytes the process holds in memory; the rest is spooled to disk (default 64 MiB). */
   uploadMemoryBytes?: number;
+  /** HTTP_UPLOAD_SPOOL: what all spooled uploads together may hold on disk (default 48 MiB). */
+  uploadSpoolBytes?: number;
   /** Where spooled uploads go (default: the OS temporary directory). */
   uploadSpoolDirectory?: string;
   /** The slowest an upload may arrive, over every `uploadRateWindowMs` of waiting (defaults: 4 KiB/s, 10 s). */
@@ -52,6 +54,7 @@ export interface HttpApiSettings {
   drainTimeoutMs: number;
   uploadPace: UploadPace;
   uploadMemoryBytes: number;
+  uploadSpoolBytes: number;
   uploadSpoolDirectory: string;
   clock: Clock;
 }
@@ -71,6 +74,7 @@ export function resolveHttpApiSettings(options: HttpApiModuleOptions): HttpApiSe
       rateWindowMs: options.uploadRateWindowMs ?? DEFAULT_UPLOAD_RATE_WINDOW_MS,
     },
     uploadMemoryBytes: options.uploadMemoryBytes ?? 64 * 1024 * 1024,
+    uploadSpoolBytes: options.uploadSpoolBytes ?? 48 * 1024 * 1024,
     uploadSpoolDirectory: options.uploadSpoolDirectory ?? tmpdir(),
     clock: options.clock ?? systemClock,
   };

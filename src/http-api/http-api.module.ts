@@ -17,7 +17,7 @@ import { OpenAiAudioController } from './openai-audio.controller';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { RequestRateLimiter } from './request-rate-limiter';
 import { SpeechController } from './speech.controller';
-import { UploadMemoryBudget } from './upload-memory-budget';
+import { UploadMemoryBudget, UploadSpoolBudget } from './upload-memory-budget';
 import { VoicesController } from './voices.controller';
 import { RecognitionModule } from '../recognition/recognition.module';
 import { SynthesisModule } from '../synthesis/synthesis.module';
@@ -34,6 +34,7 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
     drainTimeoutMs: config.voice.drainTimeoutMs,
     bodyIdleMs: config.http.bodyIdleMs,
     uploadMemoryBytes: config.http.uploadMemoryBytes,
+    uploadSpoolBytes: config.http.uploadSpoolBytes,
   };
 }
 
@@ -61,6 +62,11 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
       provide: UploadMemoryBudget,
       inject: [HTTP_API_SETTINGS],
       useFactory: (settings: HttpApiSettings) => new UploadMemoryBudget(settings.uploadMemoryBytes),
+    },
+    {
+      provide: UploadSpoolBudget,
+      inject: [HTTP_API_SETTINGS],
+      useFactory: (settings: HttpApiSettings) => new UploadSpoolBudget(settings.uploadSpoolBytes),
     },
     HttpSynthesis,
     HttpRecognition,

@@ -30,7 +30,7 @@ import { parseJsonBody } from './parse-body';
 import { RateLimitGuard } from './rate-limit.guard';
 import { voiceNameSchema } from './speech-text.schema';
 import { checkDeclaredLength } from './upload-limit';
-import { UploadMemoryBudget } from './upload-memory-budget';
+import { UploadMemoryBudget, UploadSpoolBudget } from './upload-memory-budget';
 import { pacedBody } from './upload-pace';
 import { UploadSpool } from './upload-spool';
 
@@ -73,6 +73,7 @@ export class OpenAiAudioController {
     private readonly synthesis: HttpSynthesis,
     private readonly recognition: HttpRecognition,
     private readonly uploadMemory: UploadMemoryBudget,
+    private readonly uploadDisk: UploadSpoolBudget,
     @Inject(HTTP_API_SETTINGS) private readonly settings: HttpApiSettings,
   ) {}
 
@@ -139,7 +140,7 @@ export class OpenAiAudioController {
     const { maxUploadBytes, uploadPace, clock, uploadSpoolDirectory } = this.settings;
     checkDeclaredLength(request.headers['content-length'], maxUploadBytes + FORM_OVERHEAD_BYTES);
     let transcript: Transcript | null = null;
-    const spool = new UploadSpool(this.uploadMemory, uploadSpoolDirectory);
+    const spool = new UploadSpool(this.uploadMemory, this.uploadDisk, uploadSpoolDirectory);
     try {
       const fields = await readMultipartAudioForm(
         request,

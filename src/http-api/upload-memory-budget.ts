@@ -6,3 +6,6 @@ import { ByteBudget } from '../recognition/byte-budget';
  * many slow or unfinished uploads cost disk, not the process's memory limit.
  */
 export class UploadMemoryBudget extends ByteBudget {}
+
+/** The bytes all spooled uploads together may hold on disk (HTTP_UPLOAD_SPOOL); beyond it: 503. */
+export class UploadSpoolBudget extends ByteBudget {}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ByteBudget } from '../recognition/byte-budget';
 import { HttpApiError } from './http-api-error';
 import type { UploadMemoryBudget } from './upload-memory-budget';
 
@@ -13,11 +14,14 @@ import type { UploadMemoryBudget } from './upload-memory-budget';
 export class UploadSpool {
   private readonly memory: Buffer[] = [];
   private memoryBytes = 0;
+  private diskBytes = 0;
   private file: { path: string; handle: FileHandle } | null = null;
   private disposed = false;
 
   constructor(
     private readonly budget: UploadMemoryBudget,
+    /** HTTP_UPLOAD_SPOOL: what all spool files together may hold (a pod's /tmp has a size limit too). */
+    private readonly diskBudget: ByteBudget,
     private readonly directory: string,
   ) {}
 
@@ -34,6 +38,14 @@ export class UploadSpool {
       this.memoryBytes += chunk.length;
       return;
     }
+    if (!this.diskBudget.tryTake(chunk.length)) {
+      throw new HttpApiError(
+        'POOL_EXHAUSTED',
+        'too many uploads are held right now; retry later, or send the language field before the file',
+        { status: 503, retryAfterSeconds: 5 },
+      );
+    }
+    this.diskBytes += chunk.length;
     try {
       const file = await this.openFile();
       await file.handle.write(chunk);
@@ -62,6 +74,8 @@ export class UploadSpool {
     if (this.disposed) return;
     this.disposed = true;
     this.budget.giveBack(this.memoryBytes);
+    this.diskBudget.giveBack(this.diskBytes);
+    this.diskBytes = 0;
     this.memory.length = 0;
     this.memoryBytes = 0;
     const file = this.file;
