@@ -11,6 +11,7 @@ import { AppConfigModule } from './config/app-config.module';
 import { ConfigValidationError } from './config/config-validation-error';
 import { describeUnknownVariables, findUnknownVariables } from './config/unknown-variables';
 import { HttpApiModule } from './http-api/http-api.module';
+import { armExitDeadline } from './lifecycle/exit-deadline';
 import { createBootstrapLogger } from './logging/bootstrap-logger';
 import { logDestination } from './logging/log-destination';
 import { NestPinoLogger } from './logging/nest-logger';
@@ -49,12 +50,27 @@ async function bootstrap(): Promise<void> {
       bufferLogs: true,
       // Nest has logged the error (through the logger above) when create() rejects; exit here, not abort().
       abortOnError: false,
+      // After the drain, every HTTP connection still open is closed (a request whose headers or body are still
+      // trickling in included): the server's close would otherwise wait for them, with Node's own header and
+      // request timeouts already off.
+      forceCloseConnections: true,
     },
   ).catch(() => process.exit(1));
   configureApp(app);
   app.useWebSocketAdapter(new VoiceIoAdapter(app));
   // exit 0 after a clean drain (Kubernetes reads a signal death as a crash); process.exit also flushes pino.
   app.enableShutdownHooks(undefined, { useProcessExit: true });
+  armExitDeadline({
+    deadlineMs: config.shutdownTimeoutMs,
+    signals: process,
+    onExpired: () => {
+      logger.error(
+        { context: 'Lifecycle' },
+        `shutdown did not finish within SHUTDOWN_TIMEOUT (${config.shutdownTimeoutMs / 1000} s); exiting now`,
+      );
+      process.exit(1);
+    },
+  });
 
   try {
     await app.listen(config.port);

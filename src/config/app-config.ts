@@ -60,6 +60,8 @@ export interface VoiceLimitsConfig {
   /** `tts.stream.text` pieces per connection: sustained per second, and burst. */
   streamPiecesPerSecond: number;
   streamPieceBurst: number;
+  maxEarlyAudioTotalBytes: number;
+  sttAudioIdleMs: number;
 }
 
 /** Per caller (an API key; without keys, every loopback client together), over every transport. */
@@ -131,9 +133,17 @@ export interface AppConfig {
   /** The HTTP speech API. */
   http: {
     maxUploadBytes: number;
+    /** An upload that sends nothing for this long is answered 408. */
+    bodyIdleMs: number;
+    /** Upload bytes held in memory by the whole process; beyond, held uploads are spooled to disk. */
+    uploadMemoryBytes: number;
+    /** What the uploads spooled to disk may hold together; beyond it such uploads are answered 503. */
+    uploadSpoolBytes: number;
     /** Upstream voice for each OpenAI voice name (defaults merged with OPENAI_VOICE_MAP). */
     openaiVoices: Record<OpenAiVoiceName, string>;
   };
+  /** From SIGTERM/SIGINT to a forced exit, whatever still runs (SHUTDOWN_TIMEOUT). */
+  shutdownTimeoutMs: number;
   /** Null without REDIS_URL (single process). */
   fleet: FleetConfig | null;
   logLevel: LogLevel;

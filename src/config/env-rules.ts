@@ -1,4 +1,4 @@
-import type { EnvVariable, ParsedEnv } from './env.schema';
+import { SHUTDOWN_ROOM_SECONDS, type EnvVariable, type ParsedEnv } from './env.schema';
 import type { ConfigProblem } from './config-validation-error';
 import { poolSizesFailed, resolvePoolSizes, type PoolName, type SizeSetting } from './pool-sizes';
 
@@ -192,6 +192,19 @@ const fleetSettingsNeedRedis: CrossFieldRule = (env, failed) => {
   }));
 };
 
+/** The hard exit deadline must leave the drain, and stopping what outlasted it, their time. */
+const shutdownOutlastsDrain: CrossFieldRule = (env, failed) => {
+  if (anyFailed(failed, 'SHUTDOWN_TIMEOUT', 'VOICE_DRAIN_TIMEOUT')) return [];
+  const least = env.VOICE_DRAIN_TIMEOUT + SHUTDOWN_ROOM_SECONDS;
+  if (env.SHUTDOWN_TIMEOUT >= least) return [];
+  return [
+    {
+      variable: 'SHUTDOWN_TIMEOUT',
+      message: `must be at least VOICE_DRAIN_TIMEOUT + ${SHUTDOWN_ROOM_SECONDS} s (${least} s), so that the drain can finish before the deadline`,
+    },
+  ];
+};
+
 export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   keyNeedsRegion,
   regionNeedsKey,
@@ -202,4 +215,5 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   poolSizesFit('tts'),
   poolSizesFit('stt'),
   fleetSettingsNeedRedis,
+  shutdownOutlastsDrain,
 ];

@@ -9,6 +9,9 @@ import { z } from 'zod';
  * and only for variables that are not secret (see SECRET_VARIABLES).
  */
 
+/** What SHUTDOWN_TIMEOUT must leave beyond VOICE_DRAIN_TIMEOUT: stopping late work, closing pools and sockets. */
+export const SHUTDOWN_ROOM_SECONDS = 3;
+
 /** Node timers overflow above 2^31-1 ms (about 24.8 days); every duration must fit in one. */
 export const MAX_DURATION_SECONDS = 2_147_483;
 export const PINO_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -249,6 +252,9 @@ export const envSchema = z.object({
   VOICE_SEND_BUFFER_MAX: env(integer(1, 1_048_576).default(1024)),
   /** KiB. */
   VOICE_EARLY_AUDIO_MAX: env(integer(0, 1_048_576).default(256)),
+  /** MiB. */
+  VOICE_EARLY_AUDIO_TOTAL_MAX: env(integer(0, 65_536).default(32)),
+  VOICE_STT_AUDIO_IDLE: env(seconds(0, { exclusiveMin: true }).default(10)),
   VOICE_DRAIN_TIMEOUT: env(seconds(0, { exclusiveMin: false }).default(10)),
   VOICE_TTS_STREAM_MAX_CHARS: env(integer(1, 1_000_000).default(20_000)),
   VOICE_TTS_STREAM_IDLE: env(seconds(0, { exclusiveMin: true }).default(30)),
@@ -257,9 +263,15 @@ export const envSchema = z.object({
   VOICE_MAX_CONCURRENT_PER_KEY: env(integer(1, 100_000).default(16)),
   VOICE_MAX_SESSIONS_PER_KEY: env(integer(1, 1_000_000).default(256)),
   METRICS_PUBLIC: env(boolean().default(false)),
+  SHUTDOWN_TIMEOUT: env(seconds(0, { exclusiveMin: true }).default(20)),
 
   /** MiB. */
   HTTP_MAX_UPLOAD: env(integer(1, 1024).default(25)),
+  HTTP_BODY_IDLE: env(seconds(0, { exclusiveMin: true }).default(5)),
+  /** MiB. */
+  HTTP_UPLOAD_MEMORY: env(integer(0, 65_536).default(64)),
+  /** MiB. */
+  HTTP_UPLOAD_SPOOL: env(integer(0, 1_048_576).default(48)),
   OPENAI_VOICE_MAP: env(openAiVoiceMap.optional()),
 
   REDIS_URL: env(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),

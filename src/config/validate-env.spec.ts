@@ -57,6 +57,8 @@ describe('validateEnv', () => {
             streamIdleMs: 30_000,
             streamPiecesPerSecond: 200,
             streamPieceBurst: 400,
+            maxEarlyAudioTotalBytes: 32 * 1024 * 1024,
+            sttAudioIdleMs: 10_000,
           },
         },
         access: {
@@ -68,6 +70,9 @@ describe('validateEnv', () => {
         },
         http: {
           maxUploadBytes: 25 * 1024 * 1024,
+          bodyIdleMs: 5_000,
+          uploadMemoryBytes: 64 * 1024 * 1024,
+          uploadSpoolBytes: 48 * 1024 * 1024,
           openaiVoices: {
             alloy: 'en-US-AvaNeural',
             echo: 'en-US-AndrewNeural',
@@ -79,6 +84,7 @@ describe('validateEnv', () => {
         },
         logLevel: 'info',
         logFormat: 'json',
+        shutdownTimeoutMs: 20_000,
         fleet: null,
         debugEndpoints: false,
       });
@@ -143,7 +149,13 @@ describe('validateEnv', () => {
         VOICE_MAX_CONCURRENT_PER_KEY: '3',
         VOICE_MAX_SESSIONS_PER_KEY: '5',
         METRICS_PUBLIC: 'true',
+        VOICE_EARLY_AUDIO_TOTAL_MAX: '4',
+        VOICE_STT_AUDIO_IDLE: '2.5',
+        SHUTDOWN_TIMEOUT: '3',
         HTTP_MAX_UPLOAD: '2',
+        HTTP_BODY_IDLE: '0.5',
+        HTTP_UPLOAD_MEMORY: '0',
+        HTTP_UPLOAD_SPOOL: '100',
         OPENAI_VOICE_MAP: ' Nova = de-DE-KatjaNeural , alloy=en-US-EmmaMultilingualNeural',
         LOG_LEVEL: 'WARN',
         LOG_FORMAT: 'Pretty',
@@ -189,6 +201,8 @@ describe('validateEnv', () => {
             streamIdleMs: 2_500,
             streamPiecesPerSecond: 50,
             streamPieceBurst: 60,
+            maxEarlyAudioTotalBytes: 4 * 1024 * 1024,
+            sttAudioIdleMs: 2_500,
           },
         },
         access: {
@@ -200,6 +214,9 @@ describe('validateEnv', () => {
         },
         http: {
           maxUploadBytes: 2 * 1024 * 1024,
+          bodyIdleMs: 500,
+          uploadMemoryBytes: 0,
+          uploadSpoolBytes: 100 * 1024 * 1024,
           openaiVoices: {
             alloy: 'en-US-EmmaMultilingualNeural',
             echo: 'en-US-AndrewNeural',
@@ -211,6 +228,7 @@ describe('validateEnv', () => {
         },
         logLevel: 'warn',
         logFormat: 'pretty',
+        shutdownTimeoutMs: 3_000,
         fleet: null,
         debugEndpoints: true,
       });
@@ -355,6 +373,12 @@ describe('validateEnv', () => {
       ['VOICE_TTS_STREAM_IDLE', '0', /^VOICE_TTS_STREAM_IDLE: must be a number of seconds/],
       ['VOICE_TTS_STREAM_MAX_CHARS', '0', /^VOICE_TTS_STREAM_MAX_CHARS: must be a whole number from 1/],
       ['HTTP_MAX_UPLOAD', '0', /^HTTP_MAX_UPLOAD: must be a whole number from 1 to 1024/],
+      ['HTTP_BODY_IDLE', '0', /^HTTP_BODY_IDLE: must be a number of seconds greater than 0/],
+      ['HTTP_UPLOAD_MEMORY', '1.5', /^HTTP_UPLOAD_MEMORY: must be a whole number from 0/],
+      ['HTTP_UPLOAD_SPOOL', 'lots', /^HTTP_UPLOAD_SPOOL: must be a whole number from 0/],
+      ['VOICE_STT_AUDIO_IDLE', '0', /^VOICE_STT_AUDIO_IDLE: must be a number of seconds greater than 0/],
+      ['VOICE_EARLY_AUDIO_TOTAL_MAX', '-1', /^VOICE_EARLY_AUDIO_TOTAL_MAX: must be a whole number from 0/],
+      ['SHUTDOWN_TIMEOUT', '0', /^SHUTDOWN_TIMEOUT: must be a number of seconds greater than 0/],
       ['LOG_FORMAT', 'text', /^LOG_FORMAT: must be one of json, pretty \(got "text"\)$/],
       ['OPENAI_VOICE_MAP', ',', /^OPENAI_VOICE_MAP: must list name=voice pairs \(comma-separated\)/],
       [
@@ -630,6 +654,13 @@ describe('validateEnv', () => {
     });
   });
 
+  it('wants SHUTDOWN_TIMEOUT to leave the drain its time', () => {
+    expect(() => validateEnv({ VOICE_DRAIN_TIMEOUT: '30' })).toThrow(
+      /SHUTDOWN_TIMEOUT: must be at least VOICE_DRAIN_TIMEOUT \+ 3 s \(33 s\)/,
+    );
+    expect(validateEnv({ VOICE_DRAIN_TIMEOUT: '30', SHUTDOWN_TIMEOUT: '33' }).shutdownTimeoutMs).toBe(33_000);
+  });
+
   it('covers every documented variable', () => {
     expect([...ENV_VARIABLES].sort()).toEqual(
       [
@@ -674,6 +705,8 @@ describe('validateEnv', () => {
         'VOICE_MAX_QUEUED_SYNTHESES',
         'VOICE_SEND_BUFFER_MAX',
         'VOICE_EARLY_AUDIO_MAX',
+        'VOICE_EARLY_AUDIO_TOTAL_MAX',
+        'VOICE_STT_AUDIO_IDLE',
         'VOICE_DRAIN_TIMEOUT',
         'VOICE_TTS_STREAM_MAX_CHARS',
         'VOICE_TTS_STREAM_IDLE',
@@ -682,7 +715,11 @@ describe('validateEnv', () => {
         'VOICE_MAX_CONCURRENT_PER_KEY',
         'VOICE_MAX_SESSIONS_PER_KEY',
         'METRICS_PUBLIC',
+        'SHUTDOWN_TIMEOUT',
         'HTTP_MAX_UPLOAD',
+        'HTTP_BODY_IDLE',
+        'HTTP_UPLOAD_MEMORY',
+        'HTTP_UPLOAD_SPOOL',
         'OPENAI_VOICE_MAP',
         'REDIS_URL',
         'SPEECH_FLEET_MAX_SIZE',

@@ -162,6 +162,8 @@ function toAppConfig(env: ParsedEnv, nodeEnv: string | undefined, hostName: stri
         streamIdleMs: ms(env.VOICE_TTS_STREAM_IDLE),
         streamPiecesPerSecond: env.VOICE_TTS_STREAM_PIECE_RATE,
         streamPieceBurst: env.VOICE_TTS_STREAM_PIECE_BURST,
+        maxEarlyAudioTotalBytes: env.VOICE_EARLY_AUDIO_TOTAL_MAX * MiB,
+        sttAudioIdleMs: ms(env.VOICE_STT_AUDIO_IDLE),
       },
     },
     access: {
@@ -173,8 +175,12 @@ function toAppConfig(env: ParsedEnv, nodeEnv: string | undefined, hostName: stri
     },
     http: {
       maxUploadBytes: env.HTTP_MAX_UPLOAD * MiB,
+      bodyIdleMs: ms(env.HTTP_BODY_IDLE),
+      uploadMemoryBytes: env.HTTP_UPLOAD_MEMORY * MiB,
+      uploadSpoolBytes: env.HTTP_UPLOAD_SPOOL * MiB,
       openaiVoices: { ...DEFAULT_OPENAI_VOICES, ...env.OPENAI_VOICE_MAP },
     },
+    shutdownTimeoutMs: ms(env.SHUTDOWN_TIMEOUT),
     fleet: fleetConfig(env, hostName),
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     logFormat: env.LOG_FORMAT,

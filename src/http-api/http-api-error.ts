@@ -13,9 +13,9 @@ export class HttpApiError extends SpeechError {
   constructor(
     code: ErrorCode,
     message: string,
-    options: { status?: number; retryAfterSeconds?: number; retryable?: boolean } = {},
+    options: { status?: number; retryAfterSeconds?: number; retryable?: boolean; cause?: unknown } = {},
   ) {
-    super(code, message, { retryable: options.retryable });
+    super(code, message, { retryable: options.retryable, cause: options.cause });
     this.status = options.status;
     this.retryAfterSeconds = options.retryAfterSeconds;
   }

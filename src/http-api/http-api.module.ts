@@ -8,6 +8,7 @@ import {
   HTTP_API_SETTINGS,
   HttpApiConfigurableModule,
   resolveHttpApiSettings,
+  type HttpApiSettings,
   type HttpApiModuleOptions,
 } from './http-api-options';
 import { HttpRecognition } from './http-recognition';
@@ -15,6 +16,7 @@ import { HttpSynthesis } from './http-synthesis';
 import { OpenAiAudioController } from './openai-audio.controller';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { SpeechController } from './speech.controller';
+import { UploadMemoryBudget, UploadSpoolBudget } from './upload-memory-budget';
 import { VoicesController } from './voices.controller';
 import { RecognitionModule } from '../recognition/recognition.module';
 import { SynthesisModule } from '../synthesis/synthesis.module';
@@ -26,6 +28,9 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
     openaiVoices: config.http.openaiVoices,
     maxBufferedBytes: config.voice.limits.maxSendBufferBytes,
     drainTimeoutMs: config.voice.drainTimeoutMs,
+    bodyIdleMs: config.http.bodyIdleMs,
+    uploadMemoryBytes: config.http.uploadMemoryBytes,
+    uploadSpoolBytes: config.http.uploadSpoolBytes,
   };
 }
 
@@ -40,6 +45,16 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
   controllers: [SpeechController, OpenAiAudioController, VoicesController],
   providers: [
     { provide: HTTP_API_SETTINGS, inject: [HTTP_API_MODULE_OPTIONS], useFactory: resolveHttpApiSettings },
+    {
+      provide: UploadMemoryBudget,
+      inject: [HTTP_API_SETTINGS],
+      useFactory: (settings: HttpApiSettings) => new UploadMemoryBudget(settings.uploadMemoryBytes),
+    },
+    {
+      provide: UploadSpoolBudget,
+      inject: [HTTP_API_SETTINGS],
+      useFactory: (settings: HttpApiSettings) => new UploadSpoolBudget(settings.uploadSpoolBytes),
+    },
     HttpSynthesis,
     HttpRecognition,
     HttpApiLifecycle,
@@ -47,7 +62,7 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
   ],
 })
 export class HttpApiModule extends HttpApiConfigurableModule {
-  /** Configured from AppConfig (HTTP_MAX_UPLOAD, OPENAI_VOICE_MAP, ...). */
+  /** Configured from AppConfig (HTTP_MAX_UPLOAD, HTTP_BODY_IDLE, OPENAI_VOICE_MAP, ...). */
   static fromAppConfig(): DynamicModule {
     return HttpApiModule.forRootAsync({ inject: [APP_CONFIG], useFactory: httpApiOptionsFromConfig });
   }

@@ -1,7 +1,11 @@
 import { expect } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
-import { readMultipartAudioForm, type AudioFormFile } from './multipart-audio-form';
+import {
+  readMultipartAudioForm,
+  type AudioFormFile,
+  type MultipartAudioOptions,
+} from './multipart-audio-form';
 
 const BOUNDARY = 'warmlineboundary';
 
@@ -27,6 +31,13 @@ function formRequest(parts: Part[], chunkSize = 7): IncomingMessage {
   return stream as unknown as IncomingMessage;
 }
 
+/** The request's own bytes are the body (the controller paces them first). */
+const readForm = (
+  request: IncomingMessage,
+  options: MultipartAudioOptions,
+  onFile: (file: AudioFormFile) => Promise<void>,
+): Promise<Map<string, string>> => readMultipartAudioForm(request, request, options, onFile);
+
 async function collect(file: AudioFormFile): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of file.chunks) chunks.push(chunk);
@@ -40,7 +51,7 @@ describe('readMultipartAudioForm', () => {
     const audio = Buffer.alloc(600, 7);
     let received: Buffer | null = null;
     let before: ReadonlyMap<string, string> | null = null;
-    const fields = await readMultipartAudioForm(
+    const fields = await readForm(
       formRequest([
         { name: 'model', value: 'whisper-1' },
         { name: 'file', file: audio },
@@ -64,7 +75,7 @@ describe('readMultipartAudioForm', () => {
 
   it('refuses a file over the limit with 413 without reading it whole', async () => {
     let seen = 0;
-    const result = readMultipartAudioForm(
+    const result = readForm(
       formRequest([{ name: 'file', file: Buffer.alloc(5000) }], 100),
       options,
       async (file) => {
@@ -80,18 +91,14 @@ describe('readMultipartAudioForm', () => {
     [[{ name: 'audio', file: Buffer.alloc(4) }], /unexpected file field "audio"/],
   ])('refuses a form without the file', async (parts, message) => {
     await expect(
-      readMultipartAudioForm(
-        formRequest(parts as Part[]),
-        options,
-        async (file) => void (await collect(file)),
-      ),
+      readForm(formRequest(parts as Part[]), options, async (file) => void (await collect(file))),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(message) });
   });
 
   it('refuses a request that is not multipart with 415', async () => {
     const request = Object.assign(new PassThrough(), { headers: { 'content-type': 'application/json' } });
     await expect(
-      readMultipartAudioForm(request as unknown as IncomingMessage, options, () => Promise.resolve()),
+      readForm(request as unknown as IncomingMessage, options, () => Promise.resolve()),
     ).rejects.toMatchObject({ status: 415 });
   });
 });

@@ -1,4 +1,5 @@
 import busboy from 'busboy';
+import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { invalidRequest, unsupportedMediaType } from './http-api-error';
@@ -20,13 +21,16 @@ const MAX_FIELDS = 32;
 const MAX_FIELD_BYTES = 16 * 1024;
 
 /**
- * Reads a `multipart/form-data` upload with busboy, streaming: the file part goes to `onFile` as it arrives
- * (busboy reads no further until it has been consumed, so nothing piles up), text fields are collected. Resolves
- * with every text field once the form has ended and `onFile` has settled; rejects with a BAD_REQUEST (400, 413)
- * for a malformed form, a missing or second file, or a file over the upload limit.
+ * Reads a `multipart/form-data` upload with busboy, streaming: `body` (the request's bytes, paced) is pulled into
+ * the parser, the file part goes to `onFile` as it arrives (nothing more is pulled until it has been consumed, so
+ * nothing piles up), text fields are collected. Resolves with every text field once the form has ended and
+ * `onFile` has settled; rejects with a BAD_REQUEST (400, 413) for a malformed form, a missing or second file, or a
+ * file over the upload limit, and with the body's own failure (408, the client went away). On failure the file
+ * stream is destroyed, so that `onFile` stops and frees what it holds.
  */
 export function readMultipartAudioForm(
   request: IncomingMessage,
+  body: AsyncIterable<Buffer>,
   options: MultipartAudioOptions,
   onFile: (file: AudioFormFile) => Promise<void>,
 ): Promise<Map<string, string>> {
@@ -48,13 +52,15 @@ export function readMultipartAudioForm(
   return new Promise((resolve, reject) => {
     const fields = new Map<string, string>();
     let file: Promise<void> | null = null;
+    let fileStream: Readable | null = null;
     let failed = false;
+    const stopped = new AbortController();
     const fail = (error: unknown): void => {
       if (failed) return;
       failed = true;
-      request.unpipe(parser);
-      // Keep reading (and dropping) what the client still sends, so that it gets to see our answer.
-      request.resume();
+      stopped.abort();
+      // Whoever reads the file (holding or recognizing it) stops now, instead of waiting for a part that never ends.
+      fileStream?.destroy(error instanceof Error ? error : new Error(String(error)));
       reject(error);
     };
     parser.on('field', (name, value, info) => {
@@ -71,6 +77,7 @@ export function readMultipartAudioForm(
           ),
         );
       }
+      fileStream = stream;
       stream.on('limit', () => stream.destroy(uploadTooLarge(options.maxUploadBytes)));
       file = onFile({
         chunks: limitUpload(stream as AsyncIterable<Buffer>, options.maxUploadBytes),
@@ -93,6 +100,18 @@ export function readMultipartAudioForm(
       });
     });
     request.on('aborted', () => fail(new Error('the client went away during the upload')));
-    request.pipe(parser);
+    void feed(body, parser, stopped.signal).catch(fail);
   });
+}
+
+/**
+ * Pulls the body into the parser, waiting while the parser is full. After a failure the rest is still read and
+ * dropped (and still paced), so that the client gets to see the answer; the answer then closes the connection.
+ */
+async function feed(body: AsyncIterable<Buffer>, parser: busboy.Busboy, stopped: AbortSignal): Promise<void> {
+  for await (const chunk of body) {
+    if (stopped.aborted) continue;
+    if (!parser.write(chunk)) await once(parser, 'drain', { signal: stopped }).catch(() => undefined);
+  }
+  if (!stopped.aborted) parser.end();
 }

@@ -31,6 +31,9 @@ import { RateLimitGuard } from './rate-limit.guard';
 import { voiceNameSchema } from './speech-text.schema';
 import { checkDeclaredLength } from './upload-limit';
 import { WorkSlotGuard } from './work-slot.guard';
+import { UploadMemoryBudget, UploadSpoolBudget } from './upload-memory-budget';
+import { pacedBody } from './upload-pace';
+import { UploadSpool } from './upload-spool';
 
 /** Room for the form's boundaries and text fields on top of the audio itself. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;
@@ -70,6 +73,8 @@ export class OpenAiAudioController {
   constructor(
     private readonly synthesis: HttpSynthesis,
     private readonly recognition: HttpRecognition,
+    private readonly uploadMemory: UploadMemoryBudget,
+    private readonly uploadDisk: UploadSpoolBudget,
     @Inject(HTTP_API_SETTINGS) private readonly settings: HttpApiSettings,
   ) {}
 
@@ -121,7 +126,9 @@ export class OpenAiAudioController {
     summary: "OpenAI's transcription request (multipart form)",
     description:
       'The file is streamed into the recognizer as it arrives when the language is known by then (a language ' +
-      'field before the file); otherwise it is held (at most HTTP_MAX_UPLOAD) until the form has ended.',
+      'field before the file); otherwise it is held until the form has ended (at most HTTP_MAX_UPLOAD; in memory ' +
+      'while HTTP_UPLOAD_MEMORY lasts, process-wide, then in a temporary file). A form that pauses for ' +
+      'HTTP_BODY_IDLE, or arrives slower than 4 KiB/s over 10 s, is answered 408.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: TranscriptionFormDto })
@@ -131,31 +138,38 @@ export class OpenAiAudioController {
     type: TranscriptionDto,
     description: '{ text } (json), the text (text), or verbose_json',
   })
-  @ApiProblemResponses(400, 401, 413, 415, 429, 502, 503, 504)
+  @ApiProblemResponses(400, 401, 408, 413, 415, 429, 502, 503, 504)
   async transcriptions(@Req() request: IncomingMessage, @Res() response: ServerResponse): Promise<void> {
-    const { maxUploadBytes } = this.settings;
+    const { maxUploadBytes, uploadPace, clock, uploadSpoolDirectory } = this.settings;
     checkDeclaredLength(request.headers['content-length'], maxUploadBytes + FORM_OVERHEAD_BYTES);
     let transcript: Transcript | null = null;
-    let held: Buffer[] | null = null;
-    const fields = await readMultipartAudioForm(
-      request,
-      { maxUploadBytes, fileField: 'file' },
-      async (file) => {
-        checkFields(file.fieldsBefore);
-        const language = file.fieldsBefore.get('language');
-        if (language !== undefined) {
-          transcript = await this.recognize(request, file.chunks, language);
-          return;
-        }
-        // A language field may still follow the file: hold the audio (bounded by the upload limit) until the end.
-        const chunks: Buffer[] = [];
-        for await (const chunk of file.chunks) chunks.push(chunk);
-        held = chunks;
-      },
-    );
-    const format = checkFields(fields);
-    transcript ??= await this.recognize(request, fromArray(held ?? []), fields.get('language'));
-    const result = transcript;
+    const spool = new UploadSpool(this.uploadMemory, this.uploadDisk, uploadSpoolDirectory);
+    try {
+      const fields = await readMultipartAudioForm(
+        request,
+        pacedBody(request, uploadPace, clock),
+        { maxUploadBytes, fileField: 'file' },
+        async (file) => {
+          checkFields(file.fieldsBefore);
+          const language = file.fieldsBefore.get('language');
+          if (language !== undefined) {
+            transcript = await this.recognize(request, file.chunks, language);
+            return;
+          }
+          // A language field may still follow the file: hold the audio (in memory while the process-wide
+          // budget lasts, then on disk; at most HTTP_MAX_UPLOAD) until the form has ended.
+          for await (const chunk of file.chunks) await spool.write(chunk);
+        },
+      );
+      const format = checkFields(fields);
+      transcript ??= await this.recognize(request, spool.chunks(), fields.get('language'));
+      this.answer(response, format, transcript);
+    } finally {
+      await spool.dispose();
+    }
+  }
+
+  private answer(response: ServerResponse, format: OpenAiTranscriptionFormat, result: Transcript): void {
     response.statusCode = 200;
     if (format === 'text') {
       response.setHeader('Content-Type', 'text/plain; charset=utf-8');
@@ -194,14 +208,4 @@ function checkFields(fields: ReadonlyMap<string, string>): OpenAiTranscriptionFo
   if (fields.get('stream') === 'true')
     throw badRequest('stream=true is not supported; results come in one answer');
   return format as OpenAiTranscriptionFormat;
-}
-
-/** Chunks already read, as the stream `recognize` reads. */
-function fromArray(chunks: readonly Buffer[]): AsyncIterable<Buffer> {
-  return {
-    [Symbol.asyncIterator]() {
-      const items = chunks[Symbol.iterator]();
-      return { next: () => Promise.resolve(items.next()) };
-    },
-  };
 }

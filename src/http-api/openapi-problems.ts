@@ -27,6 +27,7 @@ export class ProblemDetailsDto {
 const DESCRIPTIONS: Record<number, string> = {
   400: 'BAD_REQUEST: invalid input (the detail says what)',
   401: 'UNAUTHORIZED: missing or wrong API key (or not loopback when no keys are set)',
+  408: 'TIMEOUT: the upload paused longer than HTTP_BODY_IDLE or arrived slower than 4 KiB/s',
   413: 'BAD_REQUEST: the upload is larger than HTTP_MAX_UPLOAD',
   415: 'BAD_REQUEST: unsupported Content-Type',
   429: 'RATE_LIMITED: too many requests for this API key (Retry-After)',

@@ -25,6 +25,8 @@ export class ProblemDetailsFilter extends BaseExceptionFilter {
     const http = host.switchToHttp();
     const style = host.getType() === 'http' ? problemStyleFor(http.getRequest<IncomingMessage>().url) : null;
     if (style === null) return super.catch(exception, host);
+    // The client went away (mid-upload, say): nobody to answer, and nothing went wrong here.
+    if (http.getResponse<ServerResponse>().destroyed) return;
     const problem = toProblem(exception, (error) =>
       this.logger.error('request failed', error instanceof Error ? error.stack : String(error)),
     );

@@ -41,6 +41,7 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
@@ -57,7 +58,10 @@ const DEFAULT_RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = {
   SHUTTING_DOWN: 5,
 };
 
-/** body-parser's errors (malformed or oversized JSON) carry an HTTP status and a `type` naming the failure. */
+/**
+ * body-parser's errors (malformed or oversized JSON, a urlencoded body with too many fields or nested too deep)
+ * carry a 4xx status and a `type` naming the failure.
+ */
 interface BodyParserError {
   type: string;
   status: number;
@@ -65,12 +69,9 @@ interface BodyParserError {
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
-  return (
-    error instanceof Error &&
-    typeof (error as Partial<BodyParserError>).type === 'string' &&
-    (error as Partial<BodyParserError>).type!.startsWith('entity.') &&
-    typeof (error as Partial<BodyParserError>).status === 'number'
-  );
+  if (!(error instanceof Error)) return false;
+  const { type, status } = error as Partial<BodyParserError>;
+  return typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500;
 }
 
 function problem(
@@ -103,11 +104,16 @@ function problem(
  */
 export function toProblem(error: unknown, onInternal?: (error: unknown) => void): Problem {
   if (isBodyParserError(error)) {
-    const tooLarge = error.type === 'entity.too.large';
+    if (error.type === 'entity.too.large') {
+      return problem(413, 'BAD_REQUEST', 'the request body is too large', false);
+    }
+    if (error.type === 'entity.parse.failed') {
+      return problem(400, 'BAD_REQUEST', `the request body is not valid JSON: ${error.message}`, false);
+    }
     return problem(
-      tooLarge ? 413 : 400,
+      error.status,
       'BAD_REQUEST',
-      tooLarge ? 'the request body is too large' : `the request body is not valid JSON: ${error.message}`,
+      `the request body could not be read: ${error.message}`,
       false,
     );
   }

@@ -35,6 +35,9 @@ export function sendProblem(response: ServerResponse, problem: Problem, style: P
   response.setHeader('x-should-retry', String(problem.body.retryable));
   // Readable by browsers on other origins (CORS_ORIGINS), like the audio's own headers.
   response.setHeader('Access-Control-Expose-Headers', 'Retry-After, x-should-retry');
+  // A body not read to its end (too large, too slow, malformed) would otherwise be read and dropped for as long as
+  // the client keeps sending, or trickling: the connection closes once the answer is out instead.
+  if (response.req?.complete === false) response.setHeader('Connection', 'close');
   response.statusCode = problem.body.status;
   response.setHeader('Content-Type', PROBLEM_CONTENT_TYPE);
   response.end(JSON.stringify(problemDocument(problem, style)));

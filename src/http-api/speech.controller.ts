@@ -27,6 +27,7 @@ import { WorkSlotGuard } from './work-slot.guard';
 import { ttsRequestSchema } from './tts-request.schema';
 import { parseUploadContentType } from './upload-content-type';
 import { checkDeclaredLength, limitUpload } from './upload-limit';
+import { pacedBody } from './upload-pace';
 
 /** `Accept: text/event-stream` (alone or among others): the client reads Server-Sent Events. */
 function acceptsEventStream(accept: string | undefined): boolean {
@@ -95,7 +96,8 @@ export class SpeechController {
     summary: 'Recognize speech in an uploaded recording',
     description:
       'The body is a WAV file (16-bit PCM, mono, 8/16/24/48 kHz) or raw 16-bit little-endian PCM ' +
-      '(audio/L16;rate=16000). It is fed to the recognizer as it arrives, never held whole.',
+      '(audio/L16;rate=16000). It is fed to the recognizer as it arrives, never held whole. An upload that ' +
+      'pauses for HTTP_BODY_IDLE, or arrives slower than 4 KiB/s over 10 s, is answered 408.',
   })
   @ApiQuery({ name: 'language', required: false, description: 'A locale (en-US) or a language (en)' })
   @ApiQuery({
@@ -123,7 +125,7 @@ export class SpeechController {
   @ApiConsumes('audio/wav', 'audio/L16')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiResponse({ status: 200, type: SttResponseDto })
-  @ApiProblemResponses(400, 401, 413, 415, 429, 502, 503, 504)
+  @ApiProblemResponses(400, 401, 408, 413, 415, 429, 502, 503, 504)
   async stt(@Req() request: IncomingMessage, @Query() query: unknown): Promise<SttResponseDto> {
     const parsed = sttQuerySchema.safeParse(query ?? {});
     if (!parsed.success) throw badRequest(describeZodError(parsed.error));
@@ -132,7 +134,7 @@ export class SpeechController {
     checkDeclaredLength(request.headers['content-length'], maxUploadBytes);
     const encoding = parseUploadContentType(request.headers['content-type']);
     const transcript = await this.recognition.recognize({
-      chunks: limitUpload(request, maxUploadBytes),
+      chunks: limitUpload(pacedBody(request, this.settings.uploadPace, this.settings.clock), maxUploadBytes),
       encoding,
       language,
       options,

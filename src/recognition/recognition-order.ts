@@ -1,5 +1,7 @@
 import type { RecognitionOptions } from '../speech/recognition-options';
 import type { SessionSpan, TraceParent } from '../tracing/tracing';
+import type { Clock } from '../pools/clock';
+import type { ByteBudget } from './byte-budget';
 import type { SttResultSink } from './stt-result-sink';
 
 /** What a transport hands the recognition service: what the client asked for, and where results go. */
@@ -24,6 +26,12 @@ export interface RecognitionOrder {
 export interface StreamedRecognitionOrder extends RecognitionOrder {
   /** Audio accepted while the recognizer is still being acquired and started. */
   maxEarlyAudioBytes: number;
+  /** The process-wide bound on that audio, shared by every streamed recognition. */
+  earlyAudioBudget?: ByteBudget;
+  /** VOICE_STT_AUDIO_IDLE: a running recognition without audio for this long ends with TIMEOUT (0: never). */
+  audioIdleMs?: number;
+  /** The audio idle timer's clock; default: the system's. */
+  clock?: Clock;
 }
 
 /** A recognition of audio that arrives as a whole (an HTTP upload), PCM at `sampleRate`. */

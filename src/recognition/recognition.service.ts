@@ -67,6 +67,9 @@ export class RecognitionService {
       turnOptions,
       sink: order.sink,
       maxEarlyAudioBytes: order.maxEarlyAudioBytes,
+      earlyAudioBudget: order.earlyAudioBudget,
+      audioIdleMs: order.audioIdleMs,
+      clock: order.clock,
       span: this.tracing.startRecognition(order.parent, requestId, language),
     });
     this.work.track(stream.done, () => stream.abort(SHUTTING_DOWN));

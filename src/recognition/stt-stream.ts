@@ -1,3 +1,4 @@
+import { systemClock, type Clock, type ClockTimer } from '../pools/clock';
 import type { ResourcePool } from '../pools/resource-pool';
 import { AllocationTier } from '../pools/allocation-tier';
 import type { RecognizerSetup, TurnOptions } from '../speech/recognition-options';
@@ -8,6 +9,7 @@ import type { ErrorBody } from '../protocol/error-codes';
 import { badRequest, toErrorBody } from '../synthesis/error-body';
 import { NOOP_RECOGNITION_SPAN } from '../tracing/noop-tracing';
 import type { RecognitionSpan } from '../tracing/tracing';
+import type { ByteBudget } from './byte-budget';
 import type { SttResultSink } from './stt-result-sink';
 
 export interface SttStreamOptions {
@@ -20,6 +22,12 @@ export interface SttStreamOptions {
   sink: SttResultSink;
   /** Audio accepted while the recognizer is still being acquired and started. */
   maxEarlyAudioBytes: number;
+  /** The process-wide bound on such audio, shared by every stream (absent: the per-stream bound only). */
+  earlyAudioBudget?: ByteBudget;
+  /** A running recognition that gets no audio for this long ends with TIMEOUT (absent or 0: never). */
+  audioIdleMs?: number;
+  /** The clock of the audio idle timer (tests inject a fake one); default: the system's. */
+  clock?: Clock;
   /**
    * The recognition's trace span: the stream records pool wait, tier, finals and outcome on it and ends it when
    * its client goes back to the pool. Default: the shared no-op span.
@@ -44,6 +52,7 @@ export class SttStream {
   private readonly span: RecognitionSpan;
   private early: Buffer[] = [];
   private earlyBytes = 0;
+  private idleTimer: ClockTimer | null = null;
   private released: Promise<void> | null = null;
   private startHasSettled = false;
   private readonly startSettled: Promise<void>;
@@ -109,8 +118,8 @@ export class SttStream {
       if (this.phase !== 'starting') throw signal.aborted ? signal.reason : this.failureError();
       this.phase = 'running';
       for (const frame of this.early) this.client.write(frame);
-      this.early = [];
-      this.earlyBytes = 0;
+      this.dropEarlyAudio();
+      this.watchAudio();
       return tier;
     } catch (error) {
       // An abort or an upstream failure has recorded its outcome already.
@@ -130,12 +139,21 @@ export class SttStream {
     switch (this.phase) {
       case 'running':
         (this.client as SttClient).write(frame);
+        this.watchAudio();
         return;
       case 'starting':
         if (this.earlyBytes + frame.length > this.options.maxEarlyAudioBytes) {
           throw badRequest(
             `more than ${this.options.maxEarlyAudioBytes} bytes of audio before the recognizer started; ` +
               'wait for the stt.start ack',
+          );
+        }
+        if (this.options.earlyAudioBudget?.tryTake(frame.length) === false) {
+          throw new SpeechError(
+            'RATE_LIMITED',
+            'the service holds as much audio from clients waiting for a recognizer as it may; ' +
+              'wait for the stt.start ack before sending audio',
+            { retryable: true },
           );
         }
         this.early.push(frame);
@@ -162,6 +180,7 @@ export class SttStream {
     if (this.phase === 'stopping') throw badRequest(`recognition ${this.requestId} is already stopping`);
     if (this.phase !== 'running') throw badRequest('no active recognition; send stt.start first');
     this.phase = 'stopping';
+    this.stopWatchingAudio();
     try {
       const { finals } = await untilAborted((this.client as SttClient).stop(), this.controller.signal);
       this.span.setFinals(finals);
@@ -193,7 +212,6 @@ export class SttStream {
     }
     if (this.phase !== 'failed') this.phase = 'ended';
     if (!this.controller.signal.aborted) this.controller.abort(reason);
-    this.early = [];
     this.release();
   }
 
@@ -217,7 +235,42 @@ export class SttStream {
     return new SpeechError(failure.code, failure.message, { retryable: failure.retryable });
   }
 
+  /** Forgets the audio held before the recognizer ran (written or dropped), giving back its share of the budget. */
+  private dropEarlyAudio(): void {
+    this.options.earlyAudioBudget?.giveBack(this.earlyBytes);
+    this.early = [];
+    this.earlyBytes = 0;
+  }
+
+  /** (Re)starts the audio idle timer of a running recognition: a client that goes silent gives its recognizer back. */
+  private watchAudio(): void {
+    const idleMs = this.options.audioIdleMs ?? 0;
+    if (idleMs <= 0) return;
+    const clock = this.options.clock ?? systemClock;
+    if (this.idleTimer !== null) clock.clearTimeout(this.idleTimer);
+    this.idleTimer = clock.setTimeout(() => {
+      this.idleTimer = null;
+      if (this.phase !== 'running') return;
+      const seconds = Math.round(idleMs / 100) / 10;
+      this.fail(
+        new SpeechError(
+          'TIMEOUT',
+          `recognition ${this.requestId} got no audio for ${seconds} s (VOICE_STT_AUDIO_IDLE) and was ended; ` +
+            'send stt.start again',
+        ),
+      );
+    }, idleMs);
+  }
+
+  private stopWatchingAudio(): void {
+    if (this.idleTimer === null) return;
+    (this.options.clock ?? systemClock).clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+
   private release(): void {
+    this.stopWatchingAudio();
+    this.dropEarlyAudio();
     // Before start() got a client (abort during acquire) there is nothing to release yet; start() calls again.
     if (this.released === null && this.client !== null) {
       const client = this.client;

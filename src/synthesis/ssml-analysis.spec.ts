@@ -98,6 +98,22 @@ describe('audio estimate', () => {
     );
   });
 
+  it('counts what <sub alias> speaks, not its content', () => {
+    const alias = 'a'.repeat(1_000);
+    expect(estimate(wrap(`<sub alias="${alias}">x</sub>`))).toBe(1_000 * ESTIMATE_MS_PER_CHARACTER);
+    expect(estimate(wrap(`<prosody rate="2"><sub alias="${alias}">x</sub></prosody>`))).toBe(
+      500 * ESTIMATE_MS_PER_CHARACTER,
+    );
+    expect(estimate(wrap('<sub>xy</sub>'))).toBe(2 * ESTIMATE_MS_PER_CHARACTER);
+  });
+
+  it.each([
+    ['<audio src>', '<audio src="https://example.com/a.wav">fallback</audio>'],
+    ['<mstts:backgroundaudio src>', '<mstts:backgroundaudio src="https://example.com/a.wav"/>'],
+  ])('refuses %s: the service would fetch the URL', (_name, body) => {
+    expect(reason(wrap(body))).toMatch(/audio from a URL is not supported/);
+  });
+
   it('makes a 2 KB document of long breaks an hour-scale request', () => {
     const ssml = wrap('<break time="20s"/>'.repeat(100));
     expect(Buffer.byteLength(ssml)).toBeLessThan(2_100);

@@ -30,7 +30,7 @@ const NAMED_RATES: Record<string, number> = {
   fast: 1.55,
   'x-fast': 2,
 };
-/** Elements whose content is not spoken. */
+/** Elements whose content is not spoken (`<sub alias>` is not either: its alias is). */
 const SILENT_ELEMENTS = new Set([
   'bookmark',
   'viseme',
@@ -78,7 +78,8 @@ function prosodyRate(value: string | undefined): number | null {
 /**
  * Checks client SSML before anything reaches the upstream — at most 64 KiB, only characters XML 1.0 allows,
  * well-formed XML (strict parser), a single `<speak>` root, no DOCTYPE (entity definitions are a classic
- * expansion attack, and the service does not need them) — and estimates how long its audio would be.
+ * expansion attack, and the service does not need them), no `<audio>` or `<mstts:backgroundaudio>` (the service
+ * would fetch a URL of the client's choosing) — and estimates how long its audio would be.
  */
 export function analyzeSsml(ssml: string): SsmlCheck {
   const bytes = Buffer.byteLength(ssml, 'utf8');
@@ -103,7 +104,14 @@ export function analyzeSsml(ssml: string): SsmlCheck {
     root ??= tag.name;
     const name = localName(tag.name);
     const attributes = tag.attributes as Record<string, string>;
-    if (silentDepth > 0 || SILENT_ELEMENTS.has(name)) silentDepth++;
+    if (name === 'audio' || name === 'backgroundaudio') {
+      // The service would fetch the URL itself and play it for as long as it lasts: neither is ours to allow.
+      problem ??= `ssml must not contain <${tag.name}>: audio from a URL is not supported`;
+    }
+    const alias = name === 'sub' ? attributes['alias'] : undefined;
+    // `<sub alias>` speaks its alias instead of its content.
+    if (alias !== undefined && silentDepth === 0) onText(alias);
+    if (silentDepth > 0 || SILENT_ELEMENTS.has(name) || alias !== undefined) silentDepth++;
     if (name === 'voice' && attributes['name'] !== undefined) voices.push(attributes['name']);
     if (name === 'break') {
       pausesMs += pauseMs(attributes['time']) ?? BREAK_STRENGTH_MS[attributes['strength'] ?? 'medium'] ?? 750;
@@ -113,15 +121,15 @@ export function analyzeSsml(ssml: string): SsmlCheck {
     rateOpened.push(rate !== null);
     if (rate !== null) rates.push(rate);
   });
+  function onText(text: string): void {
+    if (silentDepth > 0) return;
+    const spoken = text.replace(/\s+/g, ' ').trim().length;
+    textMs += (spoken * ESTIMATE_MS_PER_CHARACTER) / rates[rates.length - 1];
+  }
   parser.on('closetag', () => {
     if (silentDepth > 0) silentDepth--;
     if (rateOpened.pop() === true) rates.pop();
   });
-  const onText = (text: string): void => {
-    if (silentDepth > 0) return;
-    const spoken = text.replace(/\s+/g, ' ').trim().length;
-    textMs += (spoken * ESTIMATE_MS_PER_CHARACTER) / rates[rates.length - 1];
-  };
   parser.on('text', onText);
   parser.on('cdata', onText);
   parser.on('doctype', () => {

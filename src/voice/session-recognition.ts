@@ -1,4 +1,6 @@
 import type { AllocationTier } from '../pools/allocation-tier';
+import type { Clock } from '../pools/clock';
+import type { ByteBudget } from '../recognition/byte-budget';
 import type { SttStartPayload } from '../protocol';
 import type { RecognitionService } from '../recognition/recognition.service';
 import type { SttResultSink } from '../recognition/stt-result-sink';
@@ -6,6 +8,17 @@ import type { SttStream } from '../recognition/stt-stream';
 import type { AbortReason } from '../synthesis/abort-reason';
 import { badRequest } from '../synthesis/error-body';
 import type { SessionSpan } from '../tracing/tracing';
+
+/** How a session's recognitions are bounded. */
+export interface SessionRecognitionBounds {
+  /** Audio accepted after stt.start but before its ack, held until the recognizer runs. */
+  maxEarlyAudioBytes: number;
+  /** The same, for every session of the process together. */
+  earlyAudioBudget: ByteBudget;
+  /** VOICE_STT_AUDIO_IDLE: a recognition without audio for this long ends with TIMEOUT. */
+  audioIdleMs: number;
+  clock: Clock;
+}
 
 /**
  * A session's recognition: at most one at a time, from stt.start to stt.stop. A recognition that failed upstream
@@ -16,8 +29,7 @@ export class SessionRecognition {
 
   constructor(
     private readonly service: RecognitionService,
-    /** Audio accepted after stt.start but before its ack, held until the recognizer runs. */
-    private readonly maxEarlyAudioBytes: number,
+    private readonly bounds: SessionRecognitionBounds,
     /** A per-key work slot (throws RATE_LIMITED when none is free); returns its release. */
     private readonly claimWork: () => () => void,
   ) {}
@@ -51,7 +63,7 @@ export class SessionRecognition {
         options,
         sink,
         parent,
-        maxEarlyAudioBytes: this.maxEarlyAudioBytes,
+        ...this.bounds,
       });
     } catch (error) {
       release();

@@ -15,6 +15,10 @@ export interface VoiceLimits {
   maxSendBufferBytes: number;
   /** Audio sent after stt.start but before its ack, held until the recognizer runs. */
   maxEarlyAudioBytes: number;
+  /** The same, for every session of the process together; beyond it such audio is refused (RATE_LIMITED). */
+  maxEarlyAudioTotalBytes: number;
+  /** A running recognition that gets no stt.audio for this long ends with TIMEOUT; its recognizer goes back. */
+  sttAudioIdleMs: number;
   /** Socket.IO maxHttpBufferSize: a bigger message drops only its own connection. */
   maxHttpBufferSize: number;
   /**
@@ -38,6 +42,8 @@ export const DEFAULT_VOICE_LIMITS: VoiceLimits = {
   audioFrameBurst: 400,
   maxSendBufferBytes: 1024 * 1024,
   maxEarlyAudioBytes: 256 * 1024,
+  maxEarlyAudioTotalBytes: 32 * 1024 * 1024,
+  sttAudioIdleMs: 10_000,
   // 64 KiB of SSML can double when JSON-escaped; anything valid fits well within this.
   maxHttpBufferSize: 256 * 1024,
   streamPiecesPerSecond: 200,

@@ -5,6 +5,8 @@ import {
   type TtsStreamStartPayload,
   type TtsSynthesizePayload,
 } from '../protocol';
+import type { Clock } from '../pools/clock';
+import type { ByteBudget } from '../recognition/byte-budget';
 import type { RecognitionService } from '../recognition/recognition.service';
 import type { CallerQuotas } from '../access/caller-quotas';
 import type { AbortReason } from '../synthesis/abort-reason';
@@ -28,6 +30,10 @@ export interface SessionServices {
   limits: VoiceLimits;
   /** The per-key cap on syntheses and recognitions in flight, shared with the HTTP API. */
   quotas: CallerQuotas;
+  /** Audio held before a recognizer runs, by every session together (VOICE_EARLY_AUDIO_TOTAL_MAX). */
+  earlyAudio: ByteBudget;
+  /** The audio idle timer's clock. */
+  clock: Clock;
 }
 
 /**
@@ -52,8 +58,15 @@ export class VoiceSession {
     private readonly services: SessionServices,
   ) {
     this.tts = new TtsRequestQueue(services.limits.maxQueuedSyntheses);
-    this.recognition = new SessionRecognition(services.recognition, services.limits.maxEarlyAudioBytes, () =>
-      this.claimWork(),
+    this.recognition = new SessionRecognition(
+      services.recognition,
+      {
+        maxEarlyAudioBytes: services.limits.maxEarlyAudioBytes,
+        earlyAudioBudget: services.earlyAudio,
+        audioIdleMs: services.limits.sttAudioIdleMs,
+        clock: services.clock,
+      },
+      () => this.claimWork(),
     );
     this.lease = Object.freeze({ kind: 'session', sessionId: id });
   }

@@ -6,6 +6,7 @@ import type { SessionFleet } from '../fleet/sessions/session-fleet';
 import { sessionIdPrefix } from '../logging/session-id-prefix';
 import { systemClock, type Clock } from '../pools/clock';
 import type { SessionDisplaced } from '../protocol';
+import { ByteBudget } from '../recognition/byte-budget';
 import { RecognitionService } from '../recognition/recognition.service';
 import { DISCONNECTED, SESSION_ENDED } from '../synthesis/abort-reason';
 import { SynthesisService } from '../synthesis/synthesis.service';
@@ -14,7 +15,7 @@ import { Tracing, type SessionSpan } from '../tracing/tracing';
 import type { Admission } from './handshake-auth';
 import { VoiceMetrics } from './voice-metrics';
 import { VOICE_CLOCK, VOICE_FLEET, VOICE_SETTINGS, type VoiceSettings } from './voice-options';
-import { VoiceSession } from './voice-session';
+import { VoiceSession, type SessionServices } from './voice-session';
 import { VoiceSessionRegistry, type SessionEndReason } from './voice-session-registry';
 
 /** One connected socket and the session it holds. */
@@ -50,7 +51,15 @@ export class VoiceSessions {
     @Optional() @Inject(VOICE_CLOCK) clock: Clock = systemClock,
   ) {
     this.tracing = tracing ?? DISABLED_TRACING;
-    const services = { synthesis, recognition, limits: settings.limits, quotas: access.quotas };
+    const services: SessionServices = {
+      synthesis,
+      recognition,
+      limits: settings.limits,
+      quotas: access.quotas,
+      // One for the process: every session's audio sent before its recognizer runs, together.
+      earlyAudio: new ByteBudget(settings.limits.maxEarlyAudioTotalBytes),
+      clock,
+    };
     this.registry = new VoiceSessionRegistry<VoiceSession>({
       graceMs: settings.sessionResumeGraceMs,
       clock,

@@ -259,6 +259,12 @@ describe('deploy/kubernetes', () => {
       );
     });
 
+    it('forces the exit (SHUTDOWN_TIMEOUT) before the grace period ends: the pod is never killed mid-close', () => {
+      expect(config.shutdownTimeoutMs / 1000 + preStopSeconds()).toBeLessThanOrEqual(
+        podSpec.terminationGracePeriodSeconds!,
+      );
+    });
+
     it('would notice a longer drain set in the ConfigMap', () => {
       // Whatever the config schema calls the drain, a longer one must be read from the environment by then.
       const drained = (env: Record<string, string>) =>
@@ -271,7 +277,8 @@ describe('deploy/kubernetes', () => {
         expect(drained({})).toBe(DEFAULT_DRAIN_TIMEOUT_MS);
         return;
       }
-      expect(drained({ [drainVariable]: '40' })).toBe(40_000);
+      // A longer drain needs a longer hard deadline too (the configuration refuses it otherwise).
+      expect(drained({ [drainVariable]: '40', SHUTDOWN_TIMEOUT: '45' })).toBe(40_000);
     });
 
     it('rolls out without losing capacity and is never drained below one pod', () => {

@@ -5,6 +5,7 @@ import { emulatorSpeechModules, TestMetricsRegistryModule } from './speech-modul
 import { testAccessModule } from './test-access-module';
 import type { AccessModuleOptions } from '../../../src/access/access.module';
 import type { Registry } from 'prom-client';
+import type { DynamicModule } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { io, type Socket as ClientSocket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import {
@@ -35,7 +36,8 @@ import type { SttClient } from '../../../src/speech/stt-client';
 import type { TtsClient } from '../../../src/speech/tts-client';
 import { waitFor } from '../wait-for';
 import { VoiceIoAdapter } from '../../../src/voice/voice-io.adapter';
-import type { VoiceModuleOptions } from '../../../src/voice/voice-options';
+import { VOICE_CLOCK, type VoiceModuleOptions } from '../../../src/voice/voice-options';
+import type { Clock } from '../../../src/pools/clock';
 import { VoiceModule } from '../../../src/voice/voice.module';
 import { VoiceSessions } from '../../../src/voice/voice-sessions';
 
@@ -54,6 +56,8 @@ export interface VoiceAppOptions {
   emulator?: RunningEmulator;
   /** The app's Tracing (as TracingModule would provide it); default: none, so tracing is off. */
   tracing?: Tracing;
+  /** The voice layer's clock (VOICE_CLOCK: session grace, recognition idle timers); default: the system's. */
+  clock?: Clock;
 }
 
 export interface VoiceApp {
@@ -97,6 +101,7 @@ export async function startVoiceApp(options: VoiceAppOptions = {}): Promise<Voic
       TestMetricsRegistryModule,
       testAccessModule({ apiKeys, ...options.access }),
       ...(options.tracing === undefined ? [] : [testTracingModule(options.tracing)]),
+      ...(options.clock === undefined ? [] : [voiceClockModule(options.clock)]),
       ...emulatorSpeechModules(emulator, options.pools),
       VoiceModule.forRoot(voiceOptions),
     ],
@@ -144,6 +149,16 @@ export async function startVoiceApp(options: VoiceAppOptions = {}): Promise<Voic
       await app.close();
       if (ownEmulator) await emulator.close();
     },
+  };
+}
+
+/** Provides VOICE_CLOCK to the voice module (global, as its @Optional injection looks for it there). */
+function voiceClockModule(clock: Clock): DynamicModule {
+  return {
+    module: class VoiceClockModule {},
+    global: true,
+    providers: [{ provide: VOICE_CLOCK, useValue: clock }],
+    exports: [VOICE_CLOCK],
   };
 }
 
