@@ -9,7 +9,8 @@ import { localShare } from './local-share';
 export interface BudgetLink {
   readonly mode: FleetMode;
   readonly ledger: LeaseLedger;
-  replicasLastSeen(): number;
+  /** The replica count local shares are based on: the largest seen within a lease TTL. */
+  replicasForShare(): number;
   /** A Redis call failed: the replica works from its local share until Redis is back. */
   reportFailure(error: unknown): void;
   /** Redis' books disagree with this replica's: write its holdings back. */
@@ -32,6 +33,8 @@ export class FleetBudget implements CreationGate {
   private blocked = false;
   private pool: GatedPool | null = null;
   private retryTimer: ClockTimer | null = null;
+  /** What this replica held when it stopped taking leases in Redis (null while it takes them there). */
+  private heldWhenLocal: number | null = null;
 
   constructor(
     readonly name: FleetPoolName,
@@ -100,6 +103,26 @@ export class FleetBudget implements CreationGate {
     );
   }
 
+  /**
+   * Redis stopped deciding (unreachable, or re-registering): from now on this replica never holds more than it
+   * held at this moment. Those leases were granted in Redis, so all replicas together stay within the cap even
+   * when their replica counts disagree.
+   */
+  enterLocalMode(): void {
+    this.heldWhenLocal ??= this.heldCount;
+  }
+
+  /** Redis decides again (the replica's holdings are registered there). */
+  leaveLocalMode(): void {
+    this.heldWhenLocal = null;
+  }
+
+  /** Most this replica may hold while deciding locally: its share of the cap, and no more than it held. */
+  localLimit(): number {
+    const share = localShare(this.max, this.link.replicasForShare());
+    return Math.min(share, this.heldWhenLocal ?? share);
+  }
+
   /** Acquires on this replica waiting for a fleet lease (what it reports as demand to the others). */
   waitingForLease(): number {
     return this.blocked && this.pool !== null ? this.pool.pendingAcquires() : 0;
@@ -133,7 +156,7 @@ export class FleetBudget implements CreationGate {
   }
 
   private takeLocally(purpose: CreationPurpose): boolean {
-    if (this.heldCount < localShare(this.max, this.link.replicasLastSeen())) {
+    if (this.heldCount < this.localLimit()) {
       this.heldCount++;
       return true;
     }
