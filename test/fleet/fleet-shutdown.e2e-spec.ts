@@ -1,4 +1,5 @@
 import { describeWithRedis } from '../support/fleet/redis-server';
+import { freePort, spawnService } from '../support/process/service-process';
 import { startLocalFleet, type LocalFleet } from '../support/fleet/fleet-harness';
 
 jest.setTimeout(180_000);
@@ -34,3 +35,17 @@ async function waitFor(check: () => boolean, what: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('a REDIS_URL with credentials, at start-up against a Redis that is not there', () => {
+  it('says it cannot reach Redis and exits 1, showing neither the user, the password nor a ?password=', async () => {
+    const port = await freePort(); // nothing listens there
+    const service = spawnService({
+      REDIS_URL: `redis://fleet-user:pw-in-userinfo@127.0.0.1:${port}/3?password=pw-in-query`,
+      LOG_LEVEL: 'info',
+    });
+    expect(await service.exited).toBe(1);
+    const output = service.output();
+    expect(output).toContain('cannot reach Redis at redis://***:***@127.0.0.1');
+    expect(output).not.toMatch(/pw-in-userinfo|pw-in-query|fleet-user/);
+  });
+});
