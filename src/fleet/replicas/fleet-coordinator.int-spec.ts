@@ -239,7 +239,10 @@ describeWithRedis('FleetCoordinator and FleetBudget (real Redis)', () => {
 });
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timed out'> {
-  return Promise.race([promise, new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), ms))]);
+  return Promise.race([
+    promise,
+    new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), ms)),
+  ]);
 }
 
 async function pollUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {

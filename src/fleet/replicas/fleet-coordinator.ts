@@ -6,6 +6,7 @@ import { LeaseLedger, type FleetReading, type PerPool } from '../leases/lease-le
 import { ReplicaCountWindow } from '../leases/replica-count-window';
 import { FLEET_POOLS, type FleetKeys, type FleetPoolName } from '../redis/fleet-keys';
 import type { FleetLogger } from './fleet-logger';
+import { RecoveryHold } from './recovery-hold';
 import type { ReplicaSnapshot } from './replica-snapshot';
 
 export interface FleetCoordinatorOptions {
@@ -29,9 +30,6 @@ export interface FleetCoordinatorOptions {
    */
   recoveryHoldMs?: number;
 }
-
-/** A fall back to degraded this soon after recovering counts as flapping: the next hold is longer. */
-const FLAP_WINDOW_MS = 60_000;
 
 /** Called after every heartbeat that reached Redis, and after a sync: the replica is known to be in the fleet. */
 export type BeatListener = () => Promise<void> | void;
@@ -61,11 +59,7 @@ export class FleetCoordinator implements BudgetLink {
   private reported: 'ok' | 'degraded' = 'ok';
   private reason: string | null = null;
   private readonly replicaCounts: ReplicaCountWindow;
-  private readonly recoveryHoldBaseMs: number;
-  private recoveryHoldMs: number;
-  /** While degraded, no recovery is tried before this time (this process' clock). */
-  private holdUntil = 0;
-  private recoveredAt = -Infinity;
+  private readonly recoveryHold: RecoveryHold;
   private leased: PerPool<number> = { tts: 0, stt: 0 };
   private syncing: Promise<void> | null = null;
   private beating = false;
@@ -74,14 +68,16 @@ export class FleetCoordinator implements BudgetLink {
   private readonly beatListeners = new Set<BeatListener>();
   private readonly onClose = (): void => this.reportFailure(new Error('connection to Redis closed'));
   private readonly onReady = (): void => {
-    if (this.currentMode === 'degraded' && this.clock.now() >= this.holdUntil) void this.sync();
+    if (this.currentMode === 'degraded' && this.recoveryHold.over(this.clock.now())) void this.sync();
   };
 
   constructor(private readonly options: FleetCoordinatorOptions) {
     this.clock = options.clock ?? systemClock;
     this.replicaCounts = new ReplicaCountWindow(options.leaseTtlMs);
-    this.recoveryHoldBaseMs = options.recoveryHoldMs ?? 3 * options.heartbeatMs;
-    this.recoveryHoldMs = this.recoveryHoldBaseMs;
+    this.recoveryHold = new RecoveryHold(
+      options.recoveryHoldMs ?? 3 * options.heartbeatMs,
+      options.leaseTtlMs,
+    );
     // A refused acquire's demand stands a few beats, so a slow beat does not drop it.
     const demandHoldMs = Math.max(3 * options.heartbeatMs, 1000);
     this.ledger = new LeaseLedger(
@@ -166,7 +162,7 @@ export class FleetCoordinator implements BudgetLink {
   reportFailure(error: unknown): void {
     if (this.currentMode === 'stopped') return;
     if (this.currentMode === 'ok') this.setMode('degraded');
-    this.holdRecovery();
+    this.recoveryHold.failed(this.clock.now());
     this.report('degraded', error);
   }
 
@@ -181,7 +177,7 @@ export class FleetCoordinator implements BudgetLink {
     try {
       if (this.currentMode === 'ok') await this.heartbeat();
       // degraded: try to recover once the hold is over; syncing: wait for the sync under way
-      else if (this.currentMode === 'syncing' || this.clock.now() >= this.holdUntil) await this.sync();
+      else if (this.currentMode === 'syncing' || this.recoveryHold.over(this.clock.now())) await this.sync();
     } finally {
       this.beating = false;
     }
@@ -212,14 +208,14 @@ export class FleetCoordinator implements BudgetLink {
       this.replicaCounts.record(reading.replicas, this.clock.now());
       this.leased = reading.leased;
       this.setMode('ok');
-      this.recoveredAt = this.clock.now();
+      this.recoveryHold.recovered(this.clock.now());
       const registered = FLEET_POOLS.map((p) => `${p} ${held[p]}`).join(', ');
       this.report('ok', null, `leases re-registered: ${registered}`);
       for (const budget of this.budgets.values()) budget.retryWaiting();
       await this.notifyBeat();
     } catch (error) {
       if (this.currentMode === 'syncing') this.setMode('degraded');
-      this.holdRecovery();
+      this.recoveryHold.failed(this.clock.now());
       this.report('degraded', error);
     }
   }
@@ -299,26 +295,13 @@ export class FleetCoordinator implements BudgetLink {
     else if (was === 'ok') for (const budget of this.budgets.values()) budget.enterLocalMode();
   }
 
-  /** A failure: no recovery before the hold is over; longer each time the replica relapses soon after recovering. */
-  private holdRecovery(): void {
-    const now = this.clock.now();
-    if (now < this.holdUntil) return; // this outage's hold is already set
-    const relapsed = now - this.recoveredAt < FLAP_WINDOW_MS;
-    this.recoveryHoldMs = relapsed
-      ? Math.min(this.recoveryHoldMs * 2, Math.max(this.options.leaseTtlMs, this.recoveryHoldBaseMs))
-      : this.recoveryHoldBaseMs;
-    this.holdUntil = now + this.recoveryHoldMs;
-  }
-
   private report(state: 'ok' | 'degraded', error: unknown, detail?: string): void {
     if (state === 'degraded') this.reason = error instanceof Error ? error.message : String(error);
     else this.reason = null;
     if (state === this.reported) return;
     this.reported = state;
     if (state === 'degraded') {
-      const shares = [...this.budgets.values()]
-        .map((b) => `${b.name} ${b.localLimit()}`)
-        .join(', ');
+      const shares = [...this.budgets.values()].map((b) => `${b.name} ${b.localLimit()}`).join(', ');
       this.options.logger.warn(
         `Redis unreachable (${this.reason}): fleet degraded; serving on, creating clients only within this ` +
           `replica's share of the fleet budget (${shares || 'no fleet budget'}; ${this.replicasForShare()} replicas ` +
