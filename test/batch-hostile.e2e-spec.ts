@@ -32,7 +32,9 @@ function batch(args: string[]): Promise<Finished> {
 
 function listen(server: Server): Promise<string> {
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)),
+    server.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`),
+    ),
   );
 }
 
@@ -44,7 +46,9 @@ describe('npm run batch against a server that is down or hostile (e2e)', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'warmline-batch-hostile-'));
     script = join(work, 'lines.jsonl');
-    const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: `line-${i + 1}`, text: `line ${i + 1}` }));
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify({ id: `line-${i + 1}`, text: `line ${i + 1}` }),
+    );
     await writeFile(script, `${lines.join('\n')}\n`);
   });
   afterAll(async () => {

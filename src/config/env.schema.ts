@@ -218,7 +218,10 @@ export const envSchema = z.object({
   FLEET_REDIS_PREFIX: env(
     z
       .string()
-      .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes, underscores or colons')
+      .regex(
+        /^[A-Za-z0-9._:-]{1,64}$/,
+        'must be 1 to 64 letters, digits, dots, dashes, underscores or colons',
+      )
       .default('warmline:'),
   ),
   FLEET_LEASE_TTL: env(seconds(0, { exclusiveMin: true }).default(15)),

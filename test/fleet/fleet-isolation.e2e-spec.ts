@@ -5,7 +5,10 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import type { FleetView } from '../../src/fleet/api/fleet-view';
 import { FleetKeys } from '../../src/fleet/redis/fleet-keys';
 import { connectFleetRedis } from '../../src/fleet/redis/redis-connection';
-import { createFleetSocketAdapter, type FleetSocketAdapter } from '../../src/fleet/socket/fleet-socket-adapter';
+import {
+  createFleetSocketAdapter,
+  type FleetSocketAdapter,
+} from '../../src/fleet/socket/fleet-socket-adapter';
 import type { DashboardFrame } from '../../src/web/dashboard/dashboard-frame';
 import { closeAll, newClient, synthesize } from '../support/app/voice-harness';
 import { describeWithRedis, startRedis, type TestRedis } from '../support/fleet/redis-server';
@@ -87,7 +90,11 @@ describeWithRedis('two fleet deployments on one redis-server (different prefixes
   });
 
   it("sends a dashboard viewer its own replica's frames only", async () => {
-    const socket = io(`${a1.url}/dashboard`, { auth: { token: KEY }, transports: ['websocket'], forceNew: true });
+    const socket = io(`${a1.url}/dashboard`, {
+      auth: { token: KEY },
+      transports: ['websocket'],
+      forceNew: true,
+    });
     sockets.push(socket);
     const frames: DashboardFrame[] = [];
     socket.on('dashboard.frame', (frame: DashboardFrame) => frames.push(frame));
@@ -108,7 +115,8 @@ describeWithRedis('two fleet deployments on one redis-server (different prefixes
     // The same broadcast on A's own channel does reach it: the prefix is what keeps B's out.
     (await broadcaster(A)).of('/voice').emit('stt.final', { requestId: 'x', text: 'from deployment A' });
     const started = Date.now();
-    while (received.length === 0 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
+    while (received.length === 0 && Date.now() - started < 10_000)
+      await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 200)); // a late message from B would be here by now
     expect(received).toEqual(['from deployment A']);
   });

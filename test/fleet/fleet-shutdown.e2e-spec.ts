@@ -4,29 +4,39 @@ import { startLocalFleet, type LocalFleet } from '../support/fleet/fleet-harness
 
 jest.setTimeout(180_000);
 
-describeWithRedis('fleet replica shutdown while Redis is gone (real redis-server, real child process)', () => {
-  let fleet: LocalFleet;
+describeWithRedis(
+  'fleet replica shutdown while Redis is gone (real redis-server, real child process)',
+  () => {
+    let fleet: LocalFleet;
 
-  beforeAll(async () => {
-    fleet = await startLocalFleet(1, { SPEECH_FLEET_MAX_SIZE: '4', FLEET_LEASE_TTL: '3', LOG_LEVEL: 'info' });
-  });
-  afterAll(async () => {
-    await fleet?.stop();
-  });
+    beforeAll(async () => {
+      fleet = await startLocalFleet(1, {
+        SPEECH_FLEET_MAX_SIZE: '4',
+        FLEET_LEASE_TTL: '3',
+        LOG_LEVEL: 'info',
+      });
+    });
+    afterAll(async () => {
+      await fleet?.stop();
+    });
 
-  it('warns once, drains and exits 0 on SIGTERM, with no unhandled rejection', async () => {
-    const [replica] = fleet.replicas;
-    await fleet.redis.stop();
-    // Let the replica notice the outage (and try to reconnect) before it is told to stop.
-    await waitFor(() => /fleet degraded/.test(replica.service.output()), 'the replica to report the outage');
-    replica.service.child.kill('SIGTERM');
-    const code = await replica.service.exited;
-    const output = replica.service.output();
-    if (code !== 0) throw new Error(`exit code ${code}:\n${output.slice(-4000)}`);
-    expect(output).not.toMatch(/unhandledRejection|uncaughtException|crashed/);
-    expect(output.match(/Redis unreachable/g) ?? []).toHaveLength(1);
-  });
-});
+    it('warns once, drains and exits 0 on SIGTERM, with no unhandled rejection', async () => {
+      const [replica] = fleet.replicas;
+      await fleet.redis.stop();
+      // Let the replica notice the outage (and try to reconnect) before it is told to stop.
+      await waitFor(
+        () => /fleet degraded/.test(replica.service.output()),
+        'the replica to report the outage',
+      );
+      replica.service.child.kill('SIGTERM');
+      const code = await replica.service.exited;
+      const output = replica.service.output();
+      if (code !== 0) throw new Error(`exit code ${code}:\n${output.slice(-4000)}`);
+      expect(output).not.toMatch(/unhandledRejection|uncaughtException|crashed/);
+      expect(output.match(/Redis unreachable/g) ?? []).toHaveLength(1);
+    });
+  },
+);
 
 async function waitFor(check: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 30_000;

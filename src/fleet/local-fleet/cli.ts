@@ -151,7 +151,8 @@ async function runFleet({ replicas: count, port: basePort, fleetMax }: FleetArgs
     for (let i = 0; i < count; i++) replicas.push(startReplica(`replica-${i + 1}`, basePort + i, env));
     await Promise.all(replicas.map((r) => waitReady(r, 90_000)));
     const gone = replicas.filter((r) => r.child.exitCode !== null || r.child.signalCode !== null);
-    if (gone.length > 0) throw new Error(`${gone.map((r) => r.id).join(', ')} exited before the fleet was ready`);
+    if (gone.length > 0)
+      throw new Error(`${gone.map((r) => r.id).join(', ')} exited before the fleet was ready`);
   } catch (error) {
     process.stderr.write(`local fleet failed to start: ${(error as Error).message}\n`);
     await stopAll(1);

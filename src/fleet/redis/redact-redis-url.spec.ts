@@ -6,7 +6,10 @@ describe('redactRedisUrl', () => {
     ['rediss://warmline:hunter2@redis:6380/2', 'rediss://***:***@redis:6380/2'],
     ['redis://hunter2@redis:6379', 'redis://***@redis:6379'],
     ['redis://redis:6379/0?password=hunter2&db=1', 'redis://redis:6379/0?password=***&db=***'],
-    ['redis://redis:6379?username=app&password=hunter2&password=again', 'redis://redis:6379?username=***&password=***'],
+    [
+      'redis://redis:6379?username=app&password=hunter2&password=again',
+      'redis://redis:6379?username=***&password=***',
+    ],
   ])('hides every credential in %s', (url, shown) => {
     expect(redactRedisUrl(url)).toBe(shown);
     expect(redactRedisUrl(url)).not.toMatch(/hunter2|again/);
