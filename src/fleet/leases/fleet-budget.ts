@@ -33,8 +33,6 @@ export class FleetBudget implements CreationGate {
   private blocked = false;
   private pool: GatedPool | null = null;
   private retryTimer: ClockTimer | null = null;
-  /** What this replica held when it stopped taking leases in Redis (null while it takes them there). */
-  private heldWhenLocal: number | null = null;
 
   constructor(
     readonly name: FleetPoolName,
@@ -103,24 +101,9 @@ export class FleetBudget implements CreationGate {
     );
   }
 
-  /**
-   * Redis stopped deciding (unreachable, or re-registering): from now on this replica never holds more than it
-   * held at this moment. Those leases were granted in Redis, so all replicas together stay within the cap even
-   * when their replica counts disagree.
-   */
-  enterLocalMode(): void {
-    this.heldWhenLocal ??= this.heldCount;
-  }
-
-  /** Redis decides again (the replica's holdings are registered there). */
-  leaveLocalMode(): void {
-    this.heldWhenLocal = null;
-  }
-
-  /** Most this replica may hold while deciding locally: its share of the cap, and no more than it held. */
+  /** Most this replica may hold while deciding locally: its share of the cap. */
   localLimit(): number {
-    const share = localShare(this.max, this.link.replicasForShare());
-    return Math.min(share, this.heldWhenLocal ?? share);
+    return localShare(this.max, this.link.replicasForShare());
   }
 
   /** Acquires on this replica waiting for a fleet lease (what it reports as demand to the others). */

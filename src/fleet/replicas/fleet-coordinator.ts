@@ -40,7 +40,7 @@ export interface FleetStatus {
   replicasLastSeen: number;
   /** Per pool: fleet cap (null = none), leases taken fleet-wide when last seen, held here, and the most this
    * replica may hold while Redis is away (its share of the cap, based on the largest replica count seen within
-   * a lease TTL, and while degraded no more than it held when Redis went away). */
+   * a lease TTL). */
   pools: PerPool<{ max: number | null; leased: number; held: number; localShare: number | null }>;
   /** Why the fleet is degraded (null while ok). */
   reason: string | null;
@@ -116,7 +116,7 @@ export class FleetCoordinator implements BudgetLink {
     const reading = await this.ledger.sync({ tts: 0, stt: 0 });
     this.replicaCounts.record(reading.replicas, this.clock.now());
     this.leased = reading.leased;
-    this.setMode('ok');
+    this.currentMode = 'ok';
     this.options.redis.on('close', this.onClose);
     this.options.redis.on('ready', this.onReady);
     this.schedule();
@@ -126,7 +126,7 @@ export class FleetCoordinator implements BudgetLink {
   async stop(): Promise<void> {
     if (this.currentMode === 'stopped') return;
     const wasReachable = this.currentMode !== 'degraded';
-    this.setMode('stopped');
+    this.currentMode = 'stopped';
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
     this.options.redis.off('close', this.onClose);
@@ -161,7 +161,7 @@ export class FleetCoordinator implements BudgetLink {
 
   reportFailure(error: unknown): void {
     if (this.currentMode === 'stopped') return;
-    if (this.currentMode === 'ok') this.setMode('degraded');
+    if (this.currentMode === 'ok') this.currentMode = 'degraded';
     this.recoveryHold.failed(this.clock.now());
     this.report('degraded', error);
   }
@@ -190,7 +190,7 @@ export class FleetCoordinator implements BudgetLink {
   sync(): Promise<void> {
     if (this.syncing !== null) return this.syncing;
     if (this.currentMode === 'stopped') return Promise.resolve();
-    this.setMode('syncing');
+    this.currentMode = 'syncing';
     this.syncing = this.runSync().finally(() => (this.syncing = null));
     return this.syncing;
   }
@@ -207,14 +207,14 @@ export class FleetCoordinator implements BudgetLink {
       if (this.currentMode !== 'syncing') return; // stopped meanwhile
       this.replicaCounts.record(reading.replicas, this.clock.now());
       this.leased = reading.leased;
-      this.setMode('ok');
+      this.currentMode = 'ok';
       this.recoveryHold.recovered(this.clock.now());
       const registered = FLEET_POOLS.map((p) => `${p} ${held[p]}`).join(', ');
       this.report('ok', null, `leases re-registered: ${registered}`);
       for (const budget of this.budgets.values()) budget.retryWaiting();
       await this.notifyBeat();
     } catch (error) {
-      if (this.currentMode === 'syncing') this.setMode('degraded');
+      if (this.currentMode === 'syncing') this.currentMode = 'degraded';
       this.recoveryHold.failed(this.clock.now());
       this.report('degraded', error);
     }
@@ -282,17 +282,6 @@ export class FleetCoordinator implements BudgetLink {
         if (this.currentMode !== 'stopped') this.schedule();
       });
     }, this.options.heartbeatMs);
-  }
-
-  /**
-   * Leaving `ok`, each budget stops growing past what it holds (Redis granted those); back at `ok`, Redis decides
-   * again.
-   */
-  private setMode(mode: FleetMode): void {
-    const was = this.currentMode;
-    this.currentMode = mode;
-    if (mode === 'ok') for (const budget of this.budgets.values()) budget.leaveLocalMode();
-    else if (was === 'ok') for (const budget of this.budgets.values()) budget.enterLocalMode();
   }
 
   private report(state: 'ok' | 'degraded', error: unknown, detail?: string): void {
