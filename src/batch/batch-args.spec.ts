@@ -19,6 +19,7 @@ describe('parseBatchArgs', () => {
       voice: 'en-GB-RyanNeural',
       format: 'mp3-24k',
       maxAttempts: 8,
+      maxFileBytes: 64 * 1024 * 1024,
     });
     expect(parseBatchArgs(['a.txt', '--token', 'flag'], { WARMLINE_API_KEY: 'env' }).token).toBe('flag');
     expect(parseBatchArgs(['a.txt'], { WARMLINE_API_KEY: '' }).token).toBeUndefined();
@@ -36,6 +37,21 @@ describe('parseBatchArgs', () => {
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseBatchArgs(argv)).toThrow(UsageError);
     expect(() => parseBatchArgs(argv)).toThrow(message);
+  });
+
+  it('repeats the command for resuming without the API key given with --token', () => {
+    expect(resumeCommand(['c.txt', '--token', 'sk-secret-1', '--out', 'a'])).toBe(
+      'WARMLINE_API_KEY=<your key> npm run batch -- c.txt --out a',
+    );
+    expect(resumeCommand(['c.txt', '--token=sk-secret-2'])).toBe(
+      'WARMLINE_API_KEY=<your key> npm run batch -- c.txt',
+    );
+  });
+
+  it('takes a size cap per file in MiB', () => {
+    expect(parseBatchArgs(['a.txt']).maxFileBytes).toBe(64 * 1024 * 1024);
+    expect(parseBatchArgs(['a.txt', '--max-size', '2']).maxFileBytes).toBe(2 * 1024 * 1024);
+    expect(() => parseBatchArgs(['a.txt', '--max-size', '0'])).toThrow(/--max-size must be an integer/);
   });
 
   it('repeats the command for resuming, quoted for the shell', () => {

@@ -17,6 +17,8 @@ export interface BatchArgs {
   format: HttpTtsFormat;
   /** Attempts per line before it counts as failed (retryable failures only). */
   maxAttempts: number;
+  /** Largest audio file accepted from the server, bytes; a longer answer is cut off and the line fails. */
+  maxFileBytes: number;
 }
 
 export const USAGE = `usage: npm run batch -- SCRIPT [options]
@@ -34,6 +36,7 @@ options:
   --voice V          voice for every line without its own (default: the service's)
   --format F         ${HTTP_TTS_FORMATS.join(' | ')} (default ${DEFAULT_HTTP_TTS_FORMAT})
   --attempts N       tries per line for retryable failures (default 8)
+  --max-size MIB     largest audio file accepted per line, MiB (default 64, the service's own default cap)
   -h, --help         this text`;
 
 /** Parses argv (without `node` and the script); throws UsageError with a message fit for the terminal. */
@@ -51,6 +54,7 @@ export function parseBatchArgs(
       voice: { type: 'string' },
       format: { type: 'string', default: DEFAULT_HTTP_TTS_FORMAT },
       attempts: { type: 'string', default: '8' },
+      'max-size': { type: 'string', default: '64' },
     },
   });
   if (positionals.length === 0) throw new UsageError('give the script file as the first argument');
@@ -65,12 +69,31 @@ export function parseBatchArgs(
     voice: values.voice,
     format: oneOf('format', values.format, HTTP_TTS_FORMATS),
     maxAttempts: numberIn('attempts', values.attempts, { min: 1, max: 100, integer: true }),
+    maxFileBytes:
+      numberIn('max-size', values['max-size'], { min: 1, max: 4096, integer: true }) * 1024 * 1024,
   };
 }
 
-/** The command that repeats this run (to resume it), quoting what the shell would split. */
+/**
+ * The command that repeats this run (to resume it), quoting what the shell would split. Without the API key: a
+ * hint printed to the terminal (and its scrollback, and CI logs) must not carry it; WARMLINE_API_KEY does.
+ */
 export function resumeCommand(argv: readonly string[]): string {
   const quote = (word: string): string =>
     /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-  return `npm run batch -- ${argv.map(quote).join(' ')}`;
+  const kept: string[] = [];
+  let hadToken = false;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--') {
+      kept.push(...argv.slice(i));
+      break;
+    }
+    if (argv[i] === '--token') {
+      hadToken = true;
+      i++; // and its value
+    } else if (argv[i].startsWith('--token=')) hadToken = true;
+    else kept.push(argv[i]);
+  }
+  const command = `npm run batch -- ${kept.map(quote).join(' ')}`;
+  return hadToken ? `WARMLINE_API_KEY=<your key> ${command}` : command;
 }

@@ -36,10 +36,38 @@ describe('batch progress and summary', () => {
       retries: 2,
       elapsedMs: 4_000,
       stopped: false,
+      gaveUp: null,
     });
     expect(text).toContain('done                        3');
     expect(text).toContain('audio                       75.5 s (1:16)');
     expect(text).toContain('tiers                       COLD 1, WARM 2');
     expect(text).toContain('failed:\n  0004: 400 BAD_REQUEST: unknown voice');
+  });
+
+  it('groups failures with the same reason into one line, and says why a run gave up', () => {
+    const refused = 'cannot reach http://127.0.0.1:9: fetch failed (connect ECONNREFUSED 127.0.0.1:9)';
+    const text = renderSummary({
+      total: 40,
+      done: 0,
+      skipped: 0,
+      failed: [
+        ...Array.from({ length: 7 }, (_, i) => ({ id: `000${i + 1}`, reason: refused })),
+        { id: '0008', reason: '400 BAD_REQUEST: unknown voice' },
+      ],
+      notStarted: 32,
+      audioSeconds: 0,
+      tiers: {},
+      retries: 14,
+      elapsedMs: 5_000,
+      stopped: false,
+      gaveUp: 'nobody answered at http://127.0.0.1:9 for 5 s',
+    });
+    expect(text.split('failed:\n')[1].split('\n')).toEqual([
+      `  7 utterances (0001, 0002, 0003, 0004, 0005 and 2 more): ${refused}`,
+      '  0008: 400 BAD_REQUEST: unknown voice',
+      '',
+      'gave up: nobody answered at http://127.0.0.1:9 for 5 s',
+    ]);
+    expect(text).toContain('not started                 32');
   });
 });

@@ -5,7 +5,16 @@ import type { BatchItem, BatchScript } from './batch-script';
 import type { BatchReport } from './batch-summary';
 import { OutputFiles } from './output-files';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, sleep, type RetryPolicy } from './retry-policy';
+import { probeServer } from './server-probe';
 import { AttemptError, requestSpeechFile } from './speech-file-request';
+
+/** Nobody answering at the address for this long (across all workers, no success between) ends the run. */
+export const UNREACHABLE_GIVE_UP_MS = 5_000;
+
+/** The server did not answer the check before the run: nothing was attempted. */
+export class ServerUnreachableError extends Error {
+  override readonly name = 'ServerUnreachableError';
+}
 
 export interface BatchRunInput {
   args: BatchArgs;
@@ -14,6 +23,8 @@ export interface BatchRunInput {
   signal: AbortSignal;
   onProgress?: (progress: BatchProgress) => void;
   retryPolicy?: RetryPolicy;
+  /** How long refused connections may last before the run gives up; default UNREACHABLE_GIVE_UP_MS. */
+  unreachableGiveUpMs?: number;
 }
 
 /**
@@ -23,10 +34,20 @@ export interface BatchRunInput {
  * already complete are skipped, so running the same command again resumes.
  */
 export async function runBatch(input: BatchRunInput): Promise<BatchReport> {
-  const { args, script, signal } = input;
+  const { args, script } = input;
   const policy = input.retryPolicy ?? DEFAULT_RETRY_POLICY;
+  const giveUpMs = input.unreachableGiveUpMs ?? UNREACHABLE_GIVE_UP_MS;
+  // Checked once before anything else: a server that is not there is one message, not a line per utterance.
+  const problem = await probeServer(args.url, input.signal);
+  if (problem !== null) throw new ServerUnreachableError(problem);
   const files = new OutputFiles(args.out, HTTP_AUDIO_FORMATS[args.format].extension);
-  await files.prepare();
+  await files.prepare(new Set(script.items.map((item) => item.id)));
+  // Stopped by the user (input.signal) or because the server went away.
+  const run = new AbortController();
+  const stopRun = (): void => run.abort(input.signal.reason);
+  input.signal.addEventListener('abort', stopRun, { once: true });
+  const signal = run.signal;
+  let unreachableSince: number | null = null;
   const started = performance.now();
   const report: BatchReport = {
     total: script.items.length + script.problems.length,
@@ -39,6 +60,7 @@ export async function runBatch(input: BatchRunInput): Promise<BatchReport> {
     retries: 0,
     elapsedMs: 0,
     stopped: false,
+    gaveUp: null,
   };
   let inFlight = 0;
   let retrying = 0;
@@ -66,7 +88,9 @@ export async function runBatch(input: BatchRunInput): Promise<BatchReport> {
           format: args.format,
           files,
           signal,
+          maxBytes: args.maxFileBytes,
         });
+        unreachableSince = null;
         report.done += 1;
         report.audioSeconds += result.audioSeconds;
         const tier = result.tier ?? 'unknown';
@@ -75,6 +99,16 @@ export async function runBatch(input: BatchRunInput): Promise<BatchReport> {
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         const failure = error instanceof AttemptError ? error : new AttemptError(String(error), false);
+        if (failure.unreachable) {
+          const now = performance.now();
+          unreachableSince ??= now;
+          if (now - unreachableSince >= giveUpMs) {
+            report.failed.push({ id: item.id, reason: failure.message });
+            report.gaveUp ??= `nobody answered at ${args.url} for ${Math.round((now - unreachableSince) / 1000)} s`;
+            run.abort(new Error(report.gaveUp));
+            return;
+          }
+        } else unreachableSince = null;
         if (!failure.retryable || attempt >= args.maxAttempts) {
           const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
           report.failed.push({ id: item.id, reason: `${failure.message}${tries}` });
@@ -119,7 +153,8 @@ export async function runBatch(input: BatchRunInput): Promise<BatchReport> {
   await Promise.all(
     Array.from({ length: Math.min(args.concurrency, Math.max(1, script.items.length)) }, worker),
   );
-  report.stopped = signal.aborted;
+  input.signal.removeEventListener('abort', stopRun);
+  report.stopped = input.signal.aborted;
   report.notStarted += script.items.length - next;
   report.elapsedMs = performance.now() - started;
   return report;

@@ -13,6 +13,25 @@ export interface BatchReport {
   retries: number;
   elapsedMs: number;
   stopped: boolean;
+  /** Why the run gave up before the end (the server went away), or null. */
+  gaveUp: string | null;
+}
+
+/** Failures with the same reason, listed once with their ids (a server that is down fails every line alike). */
+function groupedFailures(failed: BatchReport['failed']): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const { id, reason } of failed) byReason.set(reason, [...(byReason.get(reason) ?? []), id]);
+  const lines: string[] = [];
+  for (const [reason, ids] of byReason) {
+    if (ids.length === 1) {
+      lines.push(`  ${ids[0]}: ${reason}`);
+      continue;
+    }
+    const shown = ids.slice(0, 5).join(', ');
+    const more = ids.length > 5 ? ` and ${ids.length - 5} more` : '';
+    lines.push(`  ${ids.length} utterances (${shown}${more}): ${reason}`);
+  }
+  return lines;
 }
 
 /** The table printed at the end of a run, followed by each failure and its reason. */
@@ -27,7 +46,12 @@ export function renderSummary(report: BatchReport): string {
     ['skipped (already complete)', String(report.skipped)],
     ['failed', String(report.failed.length)],
     ...(report.notStarted > 0
-      ? [['not started (stopped)', String(report.notStarted)] as [string, string]]
+      ? [
+          [report.gaveUp === null ? 'not started (stopped)' : 'not started', String(report.notStarted)] as [
+            string,
+            string,
+          ],
+        ]
       : []),
     ['audio', `${report.audioSeconds.toFixed(1)} s (${formatDuration(report.audioSeconds * 1000)})`],
     ['tiers', tiers === '' ? '-' : tiers],
@@ -36,9 +60,7 @@ export function renderSummary(report: BatchReport): string {
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   const lines = rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`);
-  if (report.failed.length > 0) {
-    lines.push('', 'failed:');
-    for (const { id, reason } of report.failed) lines.push(`  ${id}: ${reason}`);
-  }
+  if (report.failed.length > 0) lines.push('', 'failed:', ...groupedFailures(report.failed));
+  if (report.gaveUp !== null) lines.push('', `gave up: ${report.gaveUp}`);
   return lines.join('\n');
 }

@@ -5,7 +5,7 @@ import { USAGE, parseBatchArgs, resumeCommand, type BatchArgs } from './batch-ar
 import { renderProgress, type BatchProgress } from './batch-progress';
 import { ScriptError, parseBatchScript } from './batch-script';
 import { renderSummary } from './batch-summary';
-import { runBatch } from './batch-runner';
+import { ServerUnreachableError, runBatch } from './batch-runner';
 
 /** Redraws on a terminal; elsewhere (logs, CI) prints a line every few seconds instead. */
 const TTY_REDRAW_MS = 200;
@@ -58,7 +58,14 @@ async function voice(args: BatchArgs, argv: readonly string[]): Promise<number> 
       `(${args.format}, ${args.concurrency} at a time, ${args.url})`,
   );
   try {
-    const report = await runBatch({ args, script, signal: stop.signal, onProgress: (p) => (latest = p) });
+    let report;
+    try {
+      report = await runBatch({ args, script, signal: stop.signal, onProgress: (p) => (latest = p) });
+    } catch (error) {
+      if (!(error instanceof ServerUnreachableError)) throw error;
+      console.error(`error: ${error.message}`);
+      return 1;
+    }
     clearInterval(ticker);
     draw();
     if (tty) process.stderr.write('\n');
@@ -70,7 +77,7 @@ async function voice(args: BatchArgs, argv: readonly string[]): Promise<number> 
       );
       return 130;
     }
-    if (report.failed.length > 0) {
+    if (report.failed.length > 0 || report.gaveUp !== null) {
       console.log(`\nrun the same command again to retry the failed utterances:\n  ${resumeCommand(argv)}`);
       return 1;
     }

@@ -4,8 +4,14 @@ import { access, mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
-/** Temporary files are hidden and end like this; a run that was killed leaves them behind and the next removes them. */
+/**
+ * Temporary files: `.warmline-batch.<id>.<extension>.<8 hex>.part`. A run that was killed leaves them behind and
+ * the next removes them, and only them: other hidden `.part` files in the directory (a browser's download, another
+ * tool's) are not ours to delete.
+ */
+const PART_PREFIX = '.warmline-batch.';
 const PART_SUFFIX = '.part';
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Where each item's audio goes: `<out>/<id>.<extension>`. */
 export class OutputFiles {
@@ -18,12 +24,15 @@ export class OutputFiles {
     return join(this.dir, `${id}.${this.extension}`);
   }
 
-  /** Creates the directory and removes temporary files a killed run left behind. */
-  async prepare(): Promise<void> {
+  /** Creates the directory and removes the temporary files a killed run of these `ids` left behind. */
+  async prepare(ids: ReadonlySet<string>): Promise<void> {
     await mkdir(this.dir, { recursive: true });
+    const ours = new RegExp(
+      `^${escapeRegExp(PART_PREFIX)}(.+)\\.${escapeRegExp(this.extension)}\\.[0-9a-f]{8}${escapeRegExp(PART_SUFFIX)}$`,
+    );
     for (const name of await readdir(this.dir)) {
-      if (name.startsWith('.') && name.endsWith(PART_SUFFIX))
-        await unlink(join(this.dir, name)).catch(() => undefined);
+      const id = ours.exec(name)?.[1];
+      if (id !== undefined && ids.has(id)) await unlink(join(this.dir, name)).catch(() => undefined);
     }
   }
 
@@ -37,7 +46,10 @@ export class OutputFiles {
 
   /** A file written under a temporary name that takes its real name only on commit(). */
   open(id: string): AtomicFile {
-    const temp = join(this.dir, `.${id}.${this.extension}.${randomBytes(4).toString('hex')}${PART_SUFFIX}`);
+    const temp = join(
+      this.dir,
+      `${PART_PREFIX}${id}.${this.extension}.${randomBytes(4).toString('hex')}${PART_SUFFIX}`,
+    );
     return new AtomicFile(temp, this.pathOf(id));
   }
 }

@@ -79,6 +79,8 @@ export interface FleetConfig {
   redisUrl: string;
   replicaId: string;
   leaseTtlMs: number;
+  /** Prefix of every key and pub/sub channel the fleet uses in Redis (FLEET_REDIS_PREFIX). */
+  redisPrefix: string;
   /** Fleet-wide cap on live clients per pool; null: the per-process cap only. */
   tts: { maxSize: number | null };
   stt: { maxSize: number | null };

@@ -278,6 +278,15 @@ export const envSchema = z.object({
   SPEECH_FLEET_MAX_SIZE: env(integer(1, 100_000).optional()),
   SPEECH_FLEET_TTS_MAX_SIZE: env(integer(1, 100_000).optional()),
   SPEECH_FLEET_STT_MAX_SIZE: env(integer(1, 100_000).optional()),
+  FLEET_REDIS_PREFIX: env(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9._:-]{1,64}$/,
+        'must be 1 to 64 letters, digits, dots, dashes, underscores or colons',
+      )
+      .default('warmline:'),
+  ),
   FLEET_LEASE_TTL: env(seconds(0, { exclusiveMin: true }).default(15)),
   REPLICA_ID: env(
     z

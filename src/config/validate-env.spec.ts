@@ -533,12 +533,14 @@ describe('validateEnv', () => {
           SPEECH_FLEET_MAX_SIZE: '12',
           SPEECH_FLEET_STT_MAX_SIZE: '8',
           FLEET_LEASE_TTL: '2.5',
+          FLEET_REDIS_PREFIX: 'staging:',
           HOSTNAME: 'warmline-7d9f-abcde',
         }).fleet,
       ).toEqual({
         redisUrl: 'rediss://:sk-super-secret-4@redis.internal:6380',
         replicaId: 'warmline-7d9f-abcde',
         leaseTtlMs: 2_500,
+        redisPrefix: 'staging:',
         tts: { maxSize: 12 },
         stt: { maxSize: 8 },
       });
@@ -547,14 +549,21 @@ describe('validateEnv', () => {
         redisUrl: 'redis://127.0.0.1:6379',
         replicaId: 'replica-1',
         leaseTtlMs: 15_000,
+        redisPrefix: 'warmline:',
         tts: { maxSize: null },
         stt: { maxSize: null },
       });
     });
 
-    it('refuses fleet settings without REDIS_URL, and a bad replica id or lease TTL', () => {
-      const error = errorFor({ SPEECH_FLEET_MAX_SIZE: '12', REPLICA_ID: 'has spaces', FLEET_LEASE_TTL: '0' });
+    it('refuses fleet settings without REDIS_URL, and a bad replica id, lease TTL or prefix', () => {
+      const error = errorFor({
+        SPEECH_FLEET_MAX_SIZE: '12',
+        REPLICA_ID: 'has spaces',
+        FLEET_LEASE_TTL: '0',
+        FLEET_REDIS_PREFIX: 'a b*',
+      });
       expect(error.problems).toEqual([
+        { variable: 'FLEET_REDIS_PREFIX', message: expect.stringMatching(/letters, digits/) },
         { variable: 'FLEET_LEASE_TTL', message: expect.stringMatching(/greater than 0/) },
         { variable: 'REPLICA_ID', message: expect.stringMatching(/letters, digits/) },
         { variable: 'SPEECH_FLEET_MAX_SIZE', message: expect.stringMatching(/needs REDIS_URL/) },
@@ -726,6 +735,7 @@ describe('validateEnv', () => {
         'SPEECH_FLEET_TTS_MAX_SIZE',
         'SPEECH_FLEET_STT_MAX_SIZE',
         'FLEET_LEASE_TTL',
+        'FLEET_REDIS_PREFIX',
         'REPLICA_ID',
         'LOG_LEVEL',
         'LOG_FORMAT',

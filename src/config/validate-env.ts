@@ -108,6 +108,7 @@ function fleetConfig(env: ParsedEnv, hostName: string | undefined): FleetConfig 
     redisUrl: env.REDIS_URL,
     replicaId: env.REPLICA_ID ?? defaultReplicaId({ HOSTNAME: hostName }),
     leaseTtlMs: ms(env.FLEET_LEASE_TTL),
+    redisPrefix: env.FLEET_REDIS_PREFIX,
     tts: { maxSize: env.SPEECH_FLEET_TTS_MAX_SIZE ?? env.SPEECH_FLEET_MAX_SIZE ?? null },
     stt: { maxSize: env.SPEECH_FLEET_STT_MAX_SIZE ?? env.SPEECH_FLEET_MAX_SIZE ?? null },
   };

@@ -28,6 +28,7 @@ export async function fleetModuleFor(config: Promise<AppConfig>): Promise<Dynami
     redisUrl: fleet.redisUrl,
     replicaId: fleet.replicaId,
     leaseTtlMs: fleet.leaseTtlMs,
+    keyPrefix: fleet.redisPrefix,
     fleetMax,
   });
 }

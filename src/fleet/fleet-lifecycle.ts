@@ -32,6 +32,8 @@ export class FleetLifecycle implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.coordinator.stop();
     await this.socketAdapter.close();
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    // Without Redis there is nothing to say goodbye to: close the socket rather than wait for a QUIT's answer.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
   }
 }

@@ -14,7 +14,7 @@ export interface FleetModuleOptions {
   heartbeatMs?: number;
   /** Longest start-up waits for Redis; default 5 s. */
   connectTimeoutMs?: number;
-  /** Prefix of every key the fleet writes; default `warmline:`. */
+  /** Prefix of every key and pub/sub channel the fleet uses (FLEET_REDIS_PREFIX); default `warmline:`. */
   keyPrefix?: string;
 }
 

@@ -95,8 +95,8 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
     },
     {
       provide: FLEET_SOCKET_ADAPTER,
-      inject: [FLEET_REDIS],
-      useFactory: (redis: Redis) => createFleetSocketAdapter(redis),
+      inject: [FLEET_REDIS, FleetKeys],
+      useFactory: (redis: Redis, keys: FleetKeys) => createFleetSocketAdapter(redis, keys.prefix),
     },
     HealthIndicatorService,
     FleetHealthIndicator,

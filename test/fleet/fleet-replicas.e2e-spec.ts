@@ -353,7 +353,7 @@ describeWithRedis('fleet mode start-up with a bad REDIS_URL (e2e)', () => {
     [
       'unreachable',
       'redis://user:hunter2@127.0.0.1:1',
-      /cannot reach Redis at redis:\/\/user:\*\*\*@127\.0\.0\.1:1/,
+      /cannot reach Redis at redis:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:1/,
     ],
     ['malformed', 'redis//nowhere', /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
   ])('stops an %s one with a clear error instead of hanging', async (_kind, url, message) => {

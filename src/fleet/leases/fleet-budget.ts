@@ -9,7 +9,8 @@ import { localShare } from './local-share';
 export interface BudgetLink {
   readonly mode: FleetMode;
   readonly ledger: LeaseLedger;
-  replicasLastSeen(): number;
+  /** The replica count local shares are based on: the largest seen within a lease TTL. */
+  replicasForShare(): number;
   /** A Redis call failed: the replica works from its local share until Redis is back. */
   reportFailure(error: unknown): void;
   /** Redis' books disagree with this replica's: write its holdings back. */
@@ -100,6 +101,11 @@ export class FleetBudget implements CreationGate {
     );
   }
 
+  /** Most this replica may hold while deciding locally: its share of the cap. */
+  localLimit(): number {
+    return localShare(this.max, this.link.replicasForShare());
+  }
+
   /** Acquires on this replica waiting for a fleet lease (what it reports as demand to the others). */
   waitingForLease(): number {
     return this.blocked && this.pool !== null ? this.pool.pendingAcquires() : 0;
@@ -133,7 +139,7 @@ export class FleetBudget implements CreationGate {
   }
 
   private takeLocally(purpose: CreationPurpose): boolean {
-    if (this.heldCount < localShare(this.max, this.link.replicasLastSeen())) {
+    if (this.heldCount < this.localLimit()) {
       this.heldCount++;
       return true;
     }

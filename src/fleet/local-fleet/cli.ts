@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { numberIn } from '../../cli/option-values';
 import { parseCommandLine, runCommand } from '../../cli/usage';
 import { createStderrLogger, startEmulator, type RunningEmulator } from '../../emulator';
+import { portRangeProblems } from './port-range';
 import { redisServerAvailable, startRedisServer, type RedisServerProcess } from './redis-server-process';
 
 export const USAGE = `usage: npm run fleet -- [options]
 
 Starts redis-server (from PATH, on a free port), the speech emulator and N warmline replicas on consecutive
-ports, all in fleet mode. Other settings come from the environment as for \`npm start\`. Ctrl-C stops it all.
+ports, all in fleet mode. Other settings come from the environment as for \`npm start\`. Ctrl-C stops it all:
+the replicas first (they drain and leave the fleet), then the emulator and Redis.
 
 options:
   -n, --replicas N   replicas to start (default 3)
@@ -54,11 +56,19 @@ function prefixLines(stream: NodeJS.ReadableStream, prefix: string, out: NodeJS.
   createInterface({ input: stream }).on('line', (line) => out.write(`${prefix} ${line}\n`));
 }
 
+/** The service's entry point next to this file: dist/main.js when built, src/main.ts under ts-node (tests). */
+function mainCommand(): string[] {
+  const ext = extname(__filename);
+  const main = join(__dirname, '..', '..', `main${ext}`);
+  return ext === '.ts' ? ['-r', 'ts-node/register/transpile-only', main] : [main];
+}
+
 function startReplica(id: string, port: number, env: NodeJS.ProcessEnv): Replica {
-  const main = join(__dirname, '..', '..', 'main.js');
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, mainCommand(), {
     env: { ...env, PORT: String(port), REPLICA_ID: id },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: Ctrl-C reaches this CLI only, which stops the replicas before their Redis.
+    detached: true,
   });
   prefixLines(child.stdout, `[${id}]`, process.stdout);
   prefixLines(child.stderr, `[${id}]`, process.stderr);
@@ -88,6 +98,14 @@ async function runFleet({ replicas: count, port: basePort, fleetMax }: FleetArgs
     process.stderr.write('error: redis-server is not on PATH; install Redis to run a local fleet\n');
     return 1;
   }
+  const busy = await portRangeProblems(basePort, count);
+  if (busy.length > 0) {
+    const range = `${basePort}-${basePort + count - 1}`;
+    process.stderr.write(
+      `error: the replicas need ports ${range}: ${busy.join('; ')}. Choose another range with --port.\n`,
+    );
+    return 1;
+  }
 
   let redis: RedisServerProcess | null = null;
   let emulator: RunningEmulator | null = null;
@@ -98,10 +116,14 @@ async function runFleet({ replicas: count, port: basePort, fleetMax }: FleetArgs
     if (!stopping) {
       stopping = true;
       process.stdout.write('stopping the fleet...\n');
+      // Replicas first: they drain and leave the fleet while Redis is still there.
       for (const replica of replicas) replica.child.kill('SIGTERM');
       const killLate = setTimeout(() => replicas.forEach((r) => r.child.kill('SIGKILL')), 20_000);
       await Promise.all(replicas.map((r) => r.exited));
       clearTimeout(killLate);
+      for (const { id, child } of replicas) {
+        process.stdout.write(`${id} stopped (exit ${child.exitCode ?? child.signalCode})\n`);
+      }
       await emulator?.close();
       await redis?.stop();
       process.stdout.write('fleet stopped\n');
@@ -110,9 +132,14 @@ async function runFleet({ replicas: count, port: basePort, fleetMax }: FleetArgs
   };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+  // Children in their own process groups outlive a crash of this CLI unless killed on the way out.
+  process.on('exit', () => {
+    for (const { child } of replicas) if (child.exitCode === null) child.kill('SIGKILL');
+    redis?.kill();
+  });
 
   try {
-    redis = await startRedisServer();
+    redis = await startRedisServer(undefined, { ownProcessGroup: true });
     emulator = await startEmulator({ port: 0, logger: createStderrLogger('warn') });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -123,6 +150,9 @@ async function runFleet({ replicas: count, port: basePort, fleetMax }: FleetArgs
     };
     for (let i = 0; i < count; i++) replicas.push(startReplica(`replica-${i + 1}`, basePort + i, env));
     await Promise.all(replicas.map((r) => waitReady(r, 90_000)));
+    const gone = replicas.filter((r) => r.child.exitCode !== null || r.child.signalCode !== null);
+    if (gone.length > 0)
+      throw new Error(`${gone.map((r) => r.id).join(', ')} exited before the fleet was ready`);
   } catch (error) {
     process.stderr.write(`local fleet failed to start: ${(error as Error).message}\n`);
     await stopAll(1);

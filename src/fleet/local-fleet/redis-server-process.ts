@@ -13,6 +13,16 @@ export interface RedisServerProcess {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty. */
   start(): Promise<void>;
+  /** SIGKILL now, without waiting (for a process that is exiting). */
+  kill(): void;
+}
+
+export interface RedisServerOptions {
+  /**
+   * Runs redis-server in a process group of its own, so a Ctrl-C in the terminal does not reach it: whoever
+   * started it stops it, after what depends on it.
+   */
+  ownProcessGroup?: boolean;
 }
 
 /** Whether `redis-server` can be run from PATH. */
@@ -44,7 +54,10 @@ function accepts(port: number): Promise<boolean> {
 }
 
 /** Starts redis-server from PATH on `port` (a free one by default); resolves once it accepts connections. */
-export async function startRedisServer(port?: number): Promise<RedisServerProcess> {
+export async function startRedisServer(
+  port?: number,
+  options: RedisServerOptions = {},
+): Promise<RedisServerProcess> {
   const chosen = port ?? (await freeLoopbackPort());
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
@@ -55,6 +68,7 @@ export async function startRedisServer(port?: number): Promise<RedisServerProces
     if (child !== null) return;
     const proc = spawn(REDIS_SERVER_BINARY, [...args, '--loglevel', 'warning'], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.ownProcessGroup === true,
     });
     child = proc;
     proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -90,5 +104,6 @@ export async function startRedisServer(port?: number): Promise<RedisServerProces
     },
     stop,
     start,
+    kill: () => void child?.kill('SIGKILL'),
   };
 }

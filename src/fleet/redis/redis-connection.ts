@@ -10,12 +10,18 @@ export interface FleetRedisOptions {
   connectionName: string;
 }
 
-/** The URL without its password, for messages (REDIS_URL may carry credentials). */
+/**
+ * The URL without its credentials, for messages (REDIS_URL may carry them): the user and password before the
+ * host, and every query value (`?password=` is another way to give one; the names stay, to show what was set).
+ */
 export function redactRedisUrl(url: string): string {
   try {
     const parsed = new URL(url);
+    if (parsed.username !== '') parsed.username = '***';
     if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
+    for (const name of new Set(parsed.searchParams.keys())) parsed.searchParams.set(name, '***');
+    // URLSearchParams encodes the stars; the message is for people.
+    return parsed.toString().replaceAll('%2A%2A%2A', '***');
   } catch {
     return 'REDIS_URL';
   }

@@ -4,6 +4,7 @@ import { waitFor } from '../../../test/support/wait-for';
 import { FleetKeys } from '../redis/fleet-keys';
 import { connectFleetRedis } from '../redis/redis-connection';
 import { GatedFakePool } from '../../../test/support/fleet/gated-fake-pool';
+import { FakeClock } from '../../../test/support/pools/fake-clock';
 import { FleetCoordinator } from './fleet-coordinator';
 
 jest.setTimeout(30_000);
@@ -42,7 +43,12 @@ describeWithRedis('FleetCoordinator and FleetBudget (real Redis)', () => {
     keys = new FleetKeys(`coord${++prefix}:`);
   });
 
-  async function replica(id: string, ttsMax: number, leaseTtlMs = 60_000) {
+  async function replica(
+    id: string,
+    ttsMax: number,
+    leaseTtlMs = 60_000,
+    timing: { clock?: FakeClock; recoveryHoldMs?: number } = {},
+  ) {
     const redis = await connectFleetRedis(server.url, {
       connectTimeoutMs: 2_000,
       commandTimeoutMs: 1_000,
@@ -60,6 +66,9 @@ describeWithRedis('FleetCoordinator and FleetBudget (real Redis)', () => {
       snapshot: () => ({ ready: true, sessions: 0, pools: {} }),
       logger,
       retryMs: 20,
+      // Recovery at the next beat by hand, unless a test is about the hold.
+      recoveryHoldMs: timing.recoveryHoldMs ?? 0,
+      clock: timing.clock,
     });
     await coordinator.start();
     started.push({ coordinator, redis });
@@ -134,6 +143,61 @@ describeWithRedis('FleetCoordinator and FleetBudget (real Redis)', () => {
     expect(b.coordinator.mode).toBe('ok');
     expect((await a.coordinator.read()).leased.tts).toBe(a.pool.live + b.pool.live);
     expect(a.logger.lines.at(-1)).toMatch(/Redis reachable again: fleet ok \(leases re-registered: tts 3/);
+  });
+
+  it('bases its local share on the largest replica count seen within a lease TTL', async () => {
+    const a = await replica('a', 6);
+    await replica('b', 6);
+    await replica('c', 6);
+    const held = [await a.pool.acquire(), await a.pool.acquire(), await a.pool.acquire()];
+    await a.coordinator.beat(); // sees 3 replicas
+    // A reset of the heartbeats: b and c have not registered again when a beats next and sees itself alone.
+    await a.redis.zrem(keys.heartbeats, 'b', 'c');
+    await a.coordinator.beat();
+    expect(a.coordinator.replicasLastSeen()).toBe(1);
+
+    await server.stop();
+    const next = a.pool.acquire();
+    await waitFor(() => a.coordinator.mode === 'degraded', 'a degraded');
+    // Share: 6 / 3 (not 6 / 1, which would let a alone take the whole cap while b and c take their shares).
+    expect(a.coordinator.status().pools.tts).toMatchObject({ localShare: 2, held: 3 });
+    a.pool.release(held[0]);
+    await a.coordinator.beat();
+    expect(a.pool.created).toBe(3); // held 2 of a share of 2: still waiting
+    a.pool.release(held[1]);
+    await expect(next).resolves.toEqual(expect.any(Number));
+    expect(a.pool.live).toBe(2);
+  });
+
+  it('waits out a hold before leaving degraded, longer after each relapse, so a slow Redis does not flap', async () => {
+    const clock = new FakeClock();
+    const a = await replica('a', 4, 60_000, { clock, recoveryHoldMs: 3_000 });
+    const slow = new Error('Command timed out');
+
+    a.coordinator.reportFailure(slow); // a take that timed out
+    expect(a.coordinator.mode).toBe('degraded');
+    await a.coordinator.beat();
+    expect(a.coordinator.mode).toBe('degraded'); // Redis answers, but the hold is not over
+    clock.advance(3_000);
+    await a.coordinator.beat();
+    expect(a.coordinator.mode).toBe('ok');
+
+    clock.advance(1_000);
+    a.coordinator.reportFailure(slow); // relapse soon after recovering: twice the hold
+    clock.advance(3_000);
+    await a.coordinator.beat();
+    expect(a.coordinator.mode).toBe('degraded');
+    a.coordinator.reportFailure(slow); // more failures within the hold do not extend it
+    clock.advance(3_000);
+    await a.coordinator.beat();
+    expect(a.coordinator.mode).toBe('ok');
+    expect(a.logger.lines.filter((l) => l.startsWith('warn'))).toHaveLength(2);
+
+    clock.advance(120_000); // a failure long after recovering starts from the base hold again
+    a.coordinator.reportFailure(slow);
+    clock.advance(3_000);
+    await a.coordinator.beat();
+    expect(a.coordinator.mode).toBe('ok');
   });
 
   it('notices its heartbeat lapsed (leases dropped by Redis) and registers them again', async () => {

@@ -3,9 +3,10 @@ import { systemClock, type Clock, type ClockTimer } from '../../pools/clock';
 import { FleetBudget, type BudgetLink } from '../leases/fleet-budget';
 import type { FleetMode } from '../leases/fleet-mode';
 import { LeaseLedger, type FleetReading, type PerPool } from '../leases/lease-ledger';
-import { localShare } from '../leases/local-share';
+import { ReplicaCountWindow } from '../leases/replica-count-window';
 import { FLEET_POOLS, type FleetKeys, type FleetPoolName } from '../redis/fleet-keys';
 import type { FleetLogger } from './fleet-logger';
+import { RecoveryHold } from './recovery-hold';
 import type { ReplicaSnapshot } from './replica-snapshot';
 
 export interface FleetCoordinatorOptions {
@@ -23,6 +24,11 @@ export interface FleetCoordinatorOptions {
   clock?: Clock;
   /** How often a budget's waiting acquires retry their take while blocked by the fleet cap. */
   retryMs?: number;
+  /**
+   * Least time degraded before trying Redis again; doubled (up to the lease TTL) for each relapse within a minute
+   * of recovering, so a slow Redis does not flip the replica between degraded and ok. Default 3 heartbeats.
+   */
+  recoveryHoldMs?: number;
 }
 
 /** Called after every heartbeat that reached Redis, and after a sync: the replica is known to be in the fleet. */
@@ -32,7 +38,9 @@ export interface FleetStatus {
   mode: FleetMode;
   /** Replicas with a current heartbeat when Redis was last reachable. */
   replicasLastSeen: number;
-  /** Per pool: fleet cap (null = none), leases taken fleet-wide when last seen, held here, local share. */
+  /** Per pool: fleet cap (null = none), leases taken fleet-wide when last seen, held here, and the most this
+   * replica may hold while Redis is away (its share of the cap, based on the largest replica count seen within
+   * a lease TTL). */
   pools: PerPool<{ max: number | null; leased: number; held: number; localShare: number | null }>;
   /** Why the fleet is degraded (null while ok). */
   reason: string | null;
@@ -50,7 +58,8 @@ export class FleetCoordinator implements BudgetLink {
   /** The state last logged, so each change is logged once. */
   private reported: 'ok' | 'degraded' = 'ok';
   private reason: string | null = null;
-  private replicas = 1;
+  private readonly replicaCounts: ReplicaCountWindow;
+  private readonly recoveryHold: RecoveryHold;
   private leased: PerPool<number> = { tts: 0, stt: 0 };
   private syncing: Promise<void> | null = null;
   private beating = false;
@@ -59,11 +68,16 @@ export class FleetCoordinator implements BudgetLink {
   private readonly beatListeners = new Set<BeatListener>();
   private readonly onClose = (): void => this.reportFailure(new Error('connection to Redis closed'));
   private readonly onReady = (): void => {
-    if (this.currentMode === 'degraded') void this.sync();
+    if (this.currentMode === 'degraded' && this.recoveryHold.over(this.clock.now())) void this.sync();
   };
 
   constructor(private readonly options: FleetCoordinatorOptions) {
     this.clock = options.clock ?? systemClock;
+    this.replicaCounts = new ReplicaCountWindow(options.leaseTtlMs);
+    this.recoveryHold = new RecoveryHold(
+      options.recoveryHoldMs ?? 3 * options.heartbeatMs,
+      options.leaseTtlMs,
+    );
     // A refused acquire's demand stands a few beats, so a slow beat does not drop it.
     const demandHoldMs = Math.max(3 * options.heartbeatMs, 1000);
     this.ledger = new LeaseLedger(
@@ -90,13 +104,17 @@ export class FleetCoordinator implements BudgetLink {
   }
 
   replicasLastSeen(): number {
-    return this.replicas;
+    return this.replicaCounts.latest();
+  }
+
+  replicasForShare(): number {
+    return this.replicaCounts.largest();
   }
 
   /** Joins the fleet holding nothing; rejects when Redis does not answer (fleet mode cannot start then). */
   async start(): Promise<void> {
     const reading = await this.ledger.sync({ tts: 0, stt: 0 });
-    this.replicas = reading.replicas;
+    this.replicaCounts.record(reading.replicas, this.clock.now());
     this.leased = reading.leased;
     this.currentMode = 'ok';
     this.options.redis.on('close', this.onClose);
@@ -130,10 +148,10 @@ export class FleetCoordinator implements BudgetLink {
         max: budget?.max ?? null,
         leased: this.leased[pool],
         held: budget?.held ?? 0,
-        localShare: budget === undefined ? null : localShare(budget.max, this.replicas),
+        localShare: budget === undefined ? null : budget.localLimit(),
       };
     }
-    return { mode: this.currentMode, replicasLastSeen: this.replicas, pools, reason: this.reason };
+    return { mode: this.currentMode, replicasLastSeen: this.replicasLastSeen(), pools, reason: this.reason };
   }
 
   /** The fleet as Redis has it now (throws when Redis is unreachable). */
@@ -144,6 +162,7 @@ export class FleetCoordinator implements BudgetLink {
   reportFailure(error: unknown): void {
     if (this.currentMode === 'stopped') return;
     if (this.currentMode === 'ok') this.currentMode = 'degraded';
+    this.recoveryHold.failed(this.clock.now());
     this.report('degraded', error);
   }
 
@@ -157,7 +176,8 @@ export class FleetCoordinator implements BudgetLink {
     this.beating = true;
     try {
       if (this.currentMode === 'ok') await this.heartbeat();
-      else await this.sync(); // degraded: try to recover; syncing: wait for the sync under way
+      // degraded: try to recover once the hold is over; syncing: wait for the sync under way
+      else if (this.currentMode === 'syncing' || this.recoveryHold.over(this.clock.now())) await this.sync();
     } finally {
       this.beating = false;
     }
@@ -185,15 +205,17 @@ export class FleetCoordinator implements BudgetLink {
         reading = await this.ledger.sync(held);
       }
       if (this.currentMode !== 'syncing') return; // stopped meanwhile
-      this.replicas = reading.replicas;
+      this.replicaCounts.record(reading.replicas, this.clock.now());
       this.leased = reading.leased;
       this.currentMode = 'ok';
+      this.recoveryHold.recovered(this.clock.now());
       const registered = FLEET_POOLS.map((p) => `${p} ${held[p]}`).join(', ');
       this.report('ok', null, `leases re-registered: ${registered}`);
       for (const budget of this.budgets.values()) budget.retryWaiting();
       await this.notifyBeat();
     } catch (error) {
       if (this.currentMode === 'syncing') this.currentMode = 'degraded';
+      this.recoveryHold.failed(this.clock.now());
       this.report('degraded', error);
     }
   }
@@ -214,7 +236,7 @@ export class FleetCoordinator implements BudgetLink {
       this.requestSync(); // our heartbeat had lapsed: Redis dropped our leases
       return;
     }
-    this.replicas = reading.replicas;
+    this.replicaCounts.record(reading.replicas, this.clock.now());
     for (const pool of FLEET_POOLS) this.leased[pool] = reading.pools[pool].leased;
     // Ops sent after the heartbeat run after it in Redis, so with none in flight the counts must match.
     if (quiet && FLEET_POOLS.some((p) => reading.pools[p].held !== held[p])) {
@@ -268,12 +290,11 @@ export class FleetCoordinator implements BudgetLink {
     if (state === this.reported) return;
     this.reported = state;
     if (state === 'degraded') {
-      const shares = [...this.budgets.values()]
-        .map((b) => `${b.name} ${localShare(b.max, this.replicas)}`)
-        .join(', ');
+      const shares = [...this.budgets.values()].map((b) => `${b.name} ${b.localLimit()}`).join(', ');
       this.options.logger.warn(
         `Redis unreachable (${this.reason}): fleet degraded; serving on, creating clients only within this ` +
-          `replica's share of the fleet budget (${shares || 'no fleet budget'}; ${this.replicas} replicas last seen)`,
+          `replica's share of the fleet budget (${shares || 'no fleet budget'}; ${this.replicasForShare()} replicas ` +
+          `seen within the lease TTL)`,
       );
     } else {
       this.options.logger.log(`Redis reachable again: fleet ok (${detail ?? 'registered'})`);

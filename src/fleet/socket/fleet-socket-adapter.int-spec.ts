@@ -30,7 +30,7 @@ describeWithRedis('fleet Socket.IO adapter (real Redis)', () => {
       connectionName: 'adapter-test',
     });
     bases.push(base);
-    const fleet = await createFleetSocketAdapter(base);
+    const fleet = await createFleetSocketAdapter(base, 'adapter-test:');
     adapters.push(fleet);
     const server = new Server({ adapter: fleet.adapter });
     servers.push(server);

@@ -89,7 +89,8 @@ export class DashboardGateway
   onModuleDestroy(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    this.namespace?.disconnectSockets(true);
+    // This replica's viewers only: in fleet mode a plain disconnectSockets() reaches every replica's.
+    this.namespace?.local.disconnectSockets(true);
   }
 
   /** One refresh; a slow one is skipped over rather than stacked up. */
@@ -102,7 +103,9 @@ export class DashboardGateway
       const firstByte = await readFirstByteHistogram(this.metrics);
       const fleet = await this.fleet?.view();
       const frame = this.feed.tick(Date.now(), pools, firstByte, fleet);
-      this.namespace?.emit(DASHBOARD_FRAME_EVENT, frame);
+      // Local only: in fleet mode a plain emit goes through the Redis adapter to the viewers of every replica,
+      // whose charts would then interleave frames of different replicas.
+      this.namespace?.local.emit(DASHBOARD_FRAME_EVENT, frame);
       return frame;
     } catch (error) {
       this.logger.error(
