@@ -5,10 +5,15 @@ import { REQUEST_LEASE } from '../synthesis/synthesis-order';
 import { SynthesisService } from '../synthesis/synthesis.service';
 import { DISABLED_TRACING } from '../tracing/noop-tracing';
 import { Tracing } from '../tracing/tracing';
+import type { AudioSink } from '../synthesis/audio-sink';
+import { wavHeader } from '../speech/wav-header';
+import { EncodingAudioSink } from './encoding-audio-sink';
 import { HttpAudioSink } from './http-audio-sink';
 import { HTTP_API_SETTINGS, type HttpApiSettings } from './http-api-options';
 import { HTTP_AUDIO_FORMATS, type HttpTtsFormat } from './http-audio-formats';
+import { checkEncoderInstalled } from './pcm-encoders';
 import type { ProblemStyle } from './problem-response';
+import { EVENT_STREAM_TYPE, SseAudioSink } from './sse-audio-sink';
 
 /** One synthesis request of either HTTP route family, validated for shape already. */
 export interface HttpSynthesisRequest {
@@ -21,6 +26,10 @@ export interface HttpSynthesisRequest {
   speed?: number;
   /** What the client called the text field (`text`, OpenAI's `input`), for error messages. */
   textField: string;
+  /** An Azure speaking style for text (`<mstts:express-as>`), one the voice has. */
+  style?: string;
+  /** `sse`: the file's bytes as OpenAI's `speech.audio.delta` events. Default: the bytes themselves. */
+  streamFormat?: 'audio' | 'sse';
 }
 
 /**
@@ -48,6 +57,8 @@ export class HttpSynthesis {
    */
   async respond(response: ServerResponse, request: HttpSynthesisRequest, style: ProblemStyle): Promise<void> {
     const format = HTTP_AUDIO_FORMATS[request.format];
+    if (format.encoder !== undefined) await checkEncoderInstalled(format.encoder);
+    const sse = request.streamFormat === 'sse';
     const client = new AbortController();
     const onClose = (): void => {
       if (!response.writableFinished) client.abort(DISCONNECTED);
@@ -62,17 +73,24 @@ export class HttpSynthesis {
         voice: request.voice,
         format: format.wire,
         speed: request.speed,
+        style: request.style,
         textField: request.textField,
         lease: REQUEST_LEASE,
-        sink: () =>
-          new HttpAudioSink({
+        sink: () => {
+          let sink: AudioSink = new HttpAudioSink({
             response,
-            format,
+            // Events carry the WAV header in their first delta, not before them.
+            format: sse ? { ...format, contentType: EVENT_STREAM_TYPE, wavHeader: false } : format,
             style,
             startedAt: performance.now(),
             logInternal: (error) =>
               this.logger.error('synthesis failed', error instanceof Error ? error.stack : String(error)),
-          }),
+          });
+          if (sse) sink = new SseAudioSink(sink, format.wavHeader ? wavHeader(format.sampleRate) : null);
+          if (format.encoder !== undefined)
+            sink = new EncodingAudioSink(format.encoder, format.sampleRate, sink);
+          return sink;
+        },
         maxBufferedBytes: this.settings.maxBufferedBytes,
         // A child of the caller's trace (its `traceparent` header), if it sent one.
         parent: this.tracing.parentFromHeaders(response.req.headers),

@@ -13,6 +13,8 @@ export interface VoiceSummary {
   name: string;
   locale: string;
   gender: 'Female' | 'Male' | 'Neutral' | 'Unknown';
+  /** The speaking styles the voice takes (`<mstts:express-as style>`); empty for most voices. */
+  styles: string[];
 }
 
 export interface VoiceCatalogOptions {
@@ -61,7 +63,14 @@ export class VoiceCatalog {
 
   /** Every voice, sorted by name; empty until a list was loaded. */
   list(): VoiceSummary[] {
-    return this.voices.map((voice) => ({ ...voice }));
+    return this.voices.map((voice) => ({ ...voice, styles: [...voice.styles] }));
+  }
+
+  /** The styles of the voice by this short name (any case); undefined when no list was loaded or no such voice. */
+  stylesOf(name: string): string[] | undefined {
+    const key = name.trim().toLowerCase();
+    const voice = this.voices.find((entry) => entry.name.toLowerCase() === key);
+    return voice === undefined ? undefined : [...voice.styles];
   }
 
   private async fetch(): Promise<VoiceCatalogState> {
@@ -83,7 +92,12 @@ export class VoiceCatalog {
         throw new Error(result.errorDetails || 'the voice list request failed');
       }
       this.voices = result.voices
-        .map((voice) => ({ name: voice.shortName, locale: voice.locale, gender: genderName(voice.gender) }))
+        .map((voice) => ({
+          name: voice.shortName,
+          locale: voice.locale,
+          gender: genderName(voice.gender),
+          styles: [...voice.styleList],
+        }))
         .sort((a, b) => a.name.localeCompare(b.name));
       for (const voice of result.voices) {
         for (const name of [voice.shortName, voice.name]) if (name) this.names.add(name.toLowerCase());

@@ -21,6 +21,8 @@ export interface SynthesisOrder {
   format: WireFormat;
   /** Speaking rate for text (1 = normal), spoken as SSML prosody rate (clamped to what voices accept). */
   speed?: number;
+  /** An Azure speaking style for text, one the voice has (`<mstts:express-as style>`). */
+  style?: string;
   /** What the client called the text field (`text`, OpenAI's `input`), for error messages. Default `text`. */
   textField?: string;
   /** The client's id for the request; default: a new UUID. */

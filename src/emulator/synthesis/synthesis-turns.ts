@@ -74,16 +74,20 @@ function startTurn(
 async function speak(scope: TurnScope, turn: StartedTurn, source: PartSource): Promise<void> {
   const { voice } = scope.services;
   const rate = turn.format.sampleRate;
-  await speakParts(
-    source,
-    voice,
-    turn.audio,
-    rate,
-    scope.stopped,
-    (unit: SpeechUnit, context: number) =>
-      `${rate}|${voice.kind}|unit|${unit.voice ?? ''}|${unit.lang ?? ''}|${context}|${unit.text}`,
-  );
-  await turn.audio.finish();
+  try {
+    await speakParts(
+      source,
+      voice,
+      turn.audio,
+      rate,
+      scope.stopped,
+      (unit: SpeechUnit, context: number) =>
+        `${rate}|${voice.kind}|unit|${unit.voice ?? ''}|${unit.lang ?? ''}|${context}|${unit.text}`,
+    );
+    await turn.audio.finish();
+  } finally {
+    turn.audio.dispose();
+  }
 }
 
 /** A turn from one `ssml` message: its sentences are rendered and streamed one after the other. */
