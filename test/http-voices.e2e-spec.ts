@@ -15,15 +15,21 @@ describe('GET /api/v1/voices and the OpenAPI document (e2e)', () => {
     const response = await fetch(`${service.url}/api/v1/voices`);
     expect(response.status).toBe(200);
     const { voices } = (await response.json()) as {
-      voices: Array<{ name: string; locale: string; gender: string }>;
+      voices: Array<{ name: string; locale: string; gender: string; styles: string[] }>;
     };
     expect(voices.length).toBeGreaterThan(3);
-    expect(voices).toContainEqual({ name: 'en-US-JennyNeural', locale: 'en-US', gender: 'Female' });
+    expect(voices).toContainEqual({
+      name: 'en-US-JennyNeural',
+      locale: 'en-US',
+      gender: 'Female',
+      styles: expect.arrayContaining(['cheerful', 'newscast']),
+    });
     for (const voice of voices)
       expect(voice).toEqual({
         name: expect.any(String),
         locale: expect.any(String),
         gender: expect.any(String),
+        styles: expect.any(Array),
       });
   });
 
