@@ -44,6 +44,8 @@ const COMMANDS: Readonly<Record<EncodedFormat, EncoderCommand>> = {
     args: (rate) =>
       [
         ['-hide_banner', '-nostdin', '-loglevel', 'error'],
+        // The input's format is given: no probing, which would hold the first packet back for seconds.
+        ['-probesize', '32', '-analyzeduration', '0'],
         ['-f', 's16le', '-ar', String(rate), '-ac', '1', '-i', 'pipe:0'],
         ['-c:a', 'aac', '-b:a', '64k', '-flush_packets', '1', '-f', 'adts', 'pipe:1'],
       ].flat(),

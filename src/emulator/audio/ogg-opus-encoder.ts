@@ -6,6 +6,11 @@ import { pcm16ToBytes } from './wav-header';
  * package opus-tools) run as a child process: PCM in on stdin, the Ogg stream out on stdout as pages fill.
  */
 const BINARY = 'opusenc';
+/**
+ * opusenc writes through C stdio, which holds a pipe's output until 4 KiB have gathered: a second of audio at
+ * 32 kbit/s. coreutils' stdbuf turns that buffering off, so each page leaves when it is complete.
+ */
+const UNBUFFERED = ['stdbuf', '-o0', BINARY] as const;
 /** Pages leave at least every this many ms, so a streamed answer does not wait for a full page. */
 const MAX_PAGE_DELAY_MS = 100;
 
@@ -13,7 +18,9 @@ let installed: boolean | undefined;
 
 /** Whether opusenc can be run here; asked once. */
 export function oggOpusAvailable(): boolean {
-  installed ??= spawnSync(BINARY, ['--version'], { stdio: 'ignore', timeout: 5_000 }).status === 0;
+  installed ??=
+    spawnSync(UNBUFFERED[0], [...UNBUFFERED.slice(1), '--version'], { stdio: 'ignore', timeout: 5_000 })
+      .status === 0;
   return installed;
 }
 
@@ -29,8 +36,9 @@ export class OggOpusEncoder {
 
   constructor(sampleRate: number, kbps: number) {
     this.child = spawn(
-      BINARY,
+      UNBUFFERED[0],
       [
+        UNBUFFERED.slice(1),
         ['--quiet', '--raw', '--raw-bits', '16', '--raw-chan', '1', '--raw-rate', String(sampleRate)],
         ['--bitrate', String(kbps), '--max-delay', String(MAX_PAGE_DELAY_MS), '-', '-'],
       ].flat(),
