@@ -29,7 +29,7 @@ describe('GET /api/v1/voices and the OpenAPI document (e2e)', () => {
         name: expect.any(String),
         locale: expect.any(String),
         gender: expect.any(String),
-        styles: expect.any(Array),
+        styles: expect.arrayContaining([]),
       });
   });
 
@@ -92,9 +92,16 @@ describe('GET /api/v1/voices and the OpenAPI document (e2e)', () => {
     expect(speech.requestBody?.content['application/json']).toMatchObject({
       schema: {
         required: ['model', 'input', 'voice'],
-        properties: { response_format: { enum: ['mp3', 'wav', 'pcm'] } },
+        properties: {
+          response_format: { enum: ['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'] },
+          stream_format: { enum: ['audio', 'sse'] },
+        },
       },
     });
+    expect(document.paths['/v1/models'].get.responses['200'].content?.['application/json']).toBeDefined();
+    expect(
+      document.paths['/v1/audio/voices'].get.responses['200'].content?.['application/json'],
+    ).toBeDefined();
     const transcriptions = document.paths['/v1/audio/transcriptions'].post;
     expect(transcriptions.requestBody?.content['multipart/form-data']).toBeDefined();
     expect(transcriptions.responses['200'].content?.['application/json']).toBeDefined();
