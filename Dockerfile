@@ -19,7 +19,8 @@ COPY scripts/build-web.js ./scripts/build-web.js
 COPY web ./web
 RUN npm run build
 
-# ---- emulator (optional target): the speech emulator alone, with espeak-ng so its voices speak words ----
+# ---- emulator (optional target): the speech emulator alone, with espeak-ng so its voices speak words and
+# opus-tools (opusenc) for the service's Ogg Opus output formats ----
 FROM ${NODE_IMAGE} AS emulator
 ENV NODE_ENV=production
 WORKDIR /app
@@ -27,7 +28,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends espeak-ng \
+  && apt-get install -y --no-install-recommends espeak-ng opus-tools \
   && rm -rf /var/lib/apt/lists/*
 # The image's `node` user, by number so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
@@ -42,6 +43,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The encoders of the speech formats warmline makes itself from the upstream's PCM: flac (FLAC), ffmpeg (AAC).
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends flac ffmpeg \
+  && rm -rf /var/lib/apt/lists/*
 # Files stay owned by root: the service cannot change its own code. The image's `node` user, by number so
 # Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000

@@ -6,6 +6,9 @@
  *   (b) warmline (child process) with SPEECH_POOL_TTS_MAX_SIZE=8 (= the cap), over HTTP.
  * Reported per side: completed requests, 429s (upstream refusals; for warmline also its own 429s), first byte
  * p50/p99 (from sending the request to the first audio byte, as the client sees it).
+ * Then (c), OpenAI's speech formats through the same warmline, one request at a time: CPU ms per second of audio
+ * (warmline with the encoder processes it runs; the emulator, which makes Ogg Opus as the service would) and
+ * first byte p50 for each format.
  *
  *   npm run bench -- http                                                   # 60 s per side
  *   node -r ts-node/register/transpile-only bench/http.bench.ts --duration 15   # shorter
@@ -17,6 +20,7 @@ import { startBenchEmulator, type BenchEmulator } from './support/emulator';
 import { printBenchLine, printTable, progress, targetLine } from './support/report';
 import { BENCH_VOICE, synthesizeWithNewSynthesizer, upstreamStatus } from './support/sdk';
 import { startServerProcess } from './support/server-process';
+import { measureFormats, type FormatCost } from './support/speech-formats';
 import { round, summarize, type Summary } from './support/stats';
 import { until } from './support/voice-app';
 
@@ -30,6 +34,8 @@ const CONNECT_LATENCY_MS = 200;
  */
 const REALTIME_FACTOR = 2;
 const TARGET_FIRST_BYTE_RATIO = 10;
+/** Requests per format in (c). */
+const FORMAT_REQUESTS = 8;
 const TEXTS = [
   'Welcome to the first lesson.',
   'Today we look at how sound becomes speech.',
@@ -166,6 +172,14 @@ async function main(seconds: number): Promise<number> {
   const b = await runSide(`(b) warmline HTTP API, max ${CAP}`, emulator, seconds, (text) =>
     httpSynthesis(app.url, text),
   );
+  progress(`(c) OpenAI speech formats, ${FORMAT_REQUESTS} requests each, one at a time`);
+  const formats = await measureFormats({
+    url: app.url,
+    servicePid: app.pid,
+    emulatorPid: emulator.pid,
+    texts: TEXTS,
+    requests: FORMAT_REQUESTS,
+  });
   const settled = await app.settle();
   const books = settled.tts.metrics;
   await app.close();
@@ -201,6 +215,25 @@ async function main(seconds: number): Promise<number> {
       side.service429,
       side.firstByte.p50,
       side.firstByte.p99,
+    ]),
+  );
+  printTable(
+    `(c) POST /v1/audio/speech by response_format (one request at a time, audio at ${REALTIME_FACTOR}x real time)`,
+    [
+      'format',
+      'audio s',
+      'warmline CPU ms per audio s',
+      'emulator CPU ms per audio s',
+      'first byte p50 ms',
+      'bytes per audio s',
+    ],
+    formats.map((cost) => [
+      cost.format,
+      cost.audioSeconds,
+      cost.serviceCpuMsPerAudioSecond,
+      cost.emulatorCpuMsPerAudioSecond,
+      cost.firstByteMsP50,
+      cost.bytesPerAudioSecond,
     ]),
   );
   const ratio = a.firstByte.p50 / b.firstByte.p50;
@@ -241,6 +274,14 @@ async function main(seconds: number): Promise<number> {
     newSynthesizerPerRequest: sideJson(a),
     warmline: sideJson(b),
     firstByteP50Ratio: round(ratio),
+    formats: formats.map((cost: FormatCost) => ({
+      format: cost.format,
+      audioSeconds: round(cost.audioSeconds),
+      serviceCpuMsPerAudioSecond: round(cost.serviceCpuMsPerAudioSecond),
+      emulatorCpuMsPerAudioSecond: round(cost.emulatorCpuMsPerAudioSecond),
+      firstByteMsP50: round(cost.firstByteMsP50),
+      bytesPerAudioSecond: round(cost.bytesPerAudioSecond),
+    })),
     targets: { zero429: zero429, firstByteRatio: ratio >= TARGET_FIRST_BYTE_RATIO },
   });
   return 0;

@@ -15,15 +15,21 @@ describe('GET /api/v1/voices and the OpenAPI document (e2e)', () => {
     const response = await fetch(`${service.url}/api/v1/voices`);
     expect(response.status).toBe(200);
     const { voices } = (await response.json()) as {
-      voices: Array<{ name: string; locale: string; gender: string }>;
+      voices: Array<{ name: string; locale: string; gender: string; styles: string[] }>;
     };
     expect(voices.length).toBeGreaterThan(3);
-    expect(voices).toContainEqual({ name: 'en-US-JennyNeural', locale: 'en-US', gender: 'Female' });
+    expect(voices).toContainEqual({
+      name: 'en-US-JennyNeural',
+      locale: 'en-US',
+      gender: 'Female',
+      styles: expect.arrayContaining(['cheerful', 'newscast']),
+    });
     for (const voice of voices)
       expect(voice).toEqual({
         name: expect.any(String),
         locale: expect.any(String),
         gender: expect.any(String),
+        styles: expect.arrayContaining([]),
       });
   });
 
@@ -86,9 +92,16 @@ describe('GET /api/v1/voices and the OpenAPI document (e2e)', () => {
     expect(speech.requestBody?.content['application/json']).toMatchObject({
       schema: {
         required: ['model', 'input', 'voice'],
-        properties: { response_format: { enum: ['mp3', 'wav', 'pcm'] } },
+        properties: {
+          response_format: { enum: ['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'] },
+          stream_format: { enum: ['audio', 'sse'] },
+        },
       },
     });
+    expect(document.paths['/v1/models'].get.responses['200'].content?.['application/json']).toBeDefined();
+    expect(
+      document.paths['/v1/audio/voices'].get.responses['200'].content?.['application/json'],
+    ).toBeDefined();
     const transcriptions = document.paths['/v1/audio/transcriptions'].post;
     expect(transcriptions.requestBody?.content['multipart/form-data']).toBeDefined();
     expect(transcriptions.responses['200'].content?.['application/json']).toBeDefined();

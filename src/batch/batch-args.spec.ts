@@ -25,6 +25,10 @@ describe('parseBatchArgs', () => {
     expect(parseBatchArgs(['a.txt'], { WARMLINE_API_KEY: '' }).token).toBeUndefined();
   });
 
+  it.each(['opus-24k', 'flac-24k', 'aac-24k'])('takes --format %s', (format) => {
+    expect(parseBatchArgs(['a.txt', '--format', format], {}).format).toBe(format);
+  });
+
   it.each([
     [[], /script file/],
     [['a.txt', 'b.txt'], /one script file/],

@@ -14,6 +14,7 @@ import {
 import { HttpRecognition } from './http-recognition';
 import { HttpSynthesis } from './http-synthesis';
 import { OpenAiAudioController } from './openai-audio.controller';
+import { OpenAiCatalogController } from './openai-catalog.controller';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { SpeechController } from './speech.controller';
 import { UploadMemoryBudget, UploadSpoolBudget } from './upload-memory-budget';
@@ -42,7 +43,7 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
  */
 @Module({
   imports: [SynthesisModule, RecognitionModule],
-  controllers: [SpeechController, OpenAiAudioController, VoicesController],
+  controllers: [SpeechController, OpenAiAudioController, OpenAiCatalogController, VoicesController],
   providers: [
     { provide: HTTP_API_SETTINGS, inject: [HTTP_API_MODULE_OPTIONS], useFactory: resolveHttpApiSettings },
     {

@@ -1,4 +1,5 @@
 import type { WireFormat } from '../speech/audio-format';
+import type { EncodedFormat } from './pcm-encoders';
 
 /**
  * The audio formats of the HTTP speech API and how each is delivered: a container (a WAV header before the PCM,
@@ -12,6 +13,9 @@ export const HTTP_TTS_FORMATS = [
   'mp3-24k',
   'mulaw-8k',
   'alaw-8k',
+  'opus-24k',
+  'flac-24k',
+  'aac-24k',
 ] as const;
 export type HttpTtsFormat = (typeof HTTP_TTS_FORMATS)[number];
 export const DEFAULT_HTTP_TTS_FORMAT: HttpTtsFormat = 'wav-24k';
@@ -24,8 +28,10 @@ export interface HttpAudioFormat {
   contentType: string;
   /** File extension for this format (the batch client names its files with it). */
   extension: string;
-  /** Bytes per second of audio for constant-rate formats; null for mp3 (count its frames). */
+  /** Bytes per second of audio for constant-rate formats; null for compressed ones (count their frames). */
   bytesPerSecond: number | null;
+  /** Encoded here from the wire's PCM, by that encoder (the upstream does not produce the format). */
+  encoder?: EncodedFormat;
 }
 
 export const HTTP_AUDIO_FORMATS: Readonly<Record<HttpTtsFormat, HttpAudioFormat>> = {
@@ -57,7 +63,15 @@ export const HTTP_AUDIO_FORMATS: Readonly<Record<HttpTtsFormat, HttpAudioFormat>
     extension: 'alaw',
     bytesPerSecond: 8_000,
   },
+  // Ogg Opus comes from the upstream itself (its ogg-24khz-16bit-mono-opus output).
+  'opus-24k': compressed('opus-24k', 'audio/ogg; codecs=opus', 'opus'),
+  'flac-24k': { ...compressed('pcm-24k', 'audio/flac', 'flac'), encoder: 'flac' },
+  'aac-24k': { ...compressed('pcm-24k', 'audio/aac', 'aac'), encoder: 'aac' },
 };
+
+function compressed(wire: WireFormat, contentType: string, extension: string): HttpAudioFormat {
+  return { wire, wavHeader: false, sampleRate: 24_000, contentType, extension, bytesPerSecond: null };
+}
 
 function pcmLike(wire: 'pcm-16k' | 'pcm-24k', wavHeader: boolean, sampleRate: number): HttpAudioFormat {
   return {

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { AllocationTier } from '../pools/allocation-tier';
 import type { AudioSink, SynthesisResult } from '../synthesis/audio-sink';
 import type { HttpAudioFormat } from './http-audio-formats';
+import { INSTRUCTIONS_HEADER } from './instructions-style';
 import { toProblem } from './problem-details';
 import { sendProblem, type ProblemStyle } from './problem-response';
 import { wavHeader } from '../speech/wav-header';
@@ -9,7 +10,7 @@ import { wavHeader } from '../speech/wav-header';
 export const TIER_HEADER = 'X-Warmline-Tier';
 export const FIRST_BYTE_HEADER = 'X-Warmline-First-Byte-Ms';
 /** Response headers a browser on another origin (CORS_ORIGINS) may read. */
-const EXPOSED_HEADERS = `${TIER_HEADER}, ${FIRST_BYTE_HEADER}, Retry-After`;
+const EXPOSED_HEADERS = `${TIER_HEADER}, ${FIRST_BYTE_HEADER}, ${INSTRUCTIONS_HEADER}, Retry-After`;
 
 export interface HttpAudioSinkOptions {
   response: ServerResponse;

@@ -5,11 +5,16 @@ import { REQUEST_LEASE } from '../synthesis/synthesis-order';
 import { SynthesisService } from '../synthesis/synthesis.service';
 import { DISABLED_TRACING } from '../tracing/noop-tracing';
 import { Tracing } from '../tracing/tracing';
+import type { AudioSink } from '../synthesis/audio-sink';
+import { wavHeader } from '../speech/wav-header';
+import { EncodingAudioSink } from './encoding-audio-sink';
 import { HttpAudioSink } from './http-audio-sink';
 import { HttpEventSink } from './http-event-sink';
 import { HTTP_API_SETTINGS, type HttpApiSettings } from './http-api-options';
 import { HTTP_AUDIO_FORMATS, type HttpTtsFormat } from './http-audio-formats';
+import { checkEncoderInstalled } from './pcm-encoders';
 import type { ProblemStyle } from './problem-response';
+import { EVENT_STREAM_TYPE, SseAudioSink } from './sse-audio-sink';
 
 /** One synthesis request of either HTTP route family, validated for shape already. */
 export interface HttpSynthesisRequest {
@@ -26,6 +31,10 @@ export interface HttpSynthesisRequest {
   events?: boolean;
   /** With `events`: a `word` event for every word. */
   words?: boolean;
+  /** An Azure speaking style for text (`<mstts:express-as>`), one the voice has. */
+  style?: string;
+  /** `sse`: the file's bytes as OpenAI's `speech.audio.delta` events. Default: the bytes themselves. */
+  streamFormat?: 'audio' | 'sse';
 }
 
 /**
@@ -53,6 +62,8 @@ export class HttpSynthesis {
    */
   async respond(response: ServerResponse, request: HttpSynthesisRequest, style: ProblemStyle): Promise<void> {
     const format = HTTP_AUDIO_FORMATS[request.format];
+    if (format.encoder !== undefined) await checkEncoderInstalled(format.encoder);
+    const sse = request.streamFormat === 'sse';
     const client = new AbortController();
     const onClose = (): void => {
       if (!response.writableFinished) client.abort(DISCONNECTED);
@@ -70,12 +81,26 @@ export class HttpSynthesis {
         voice: request.voice,
         format: format.wire,
         speed: request.speed,
+        style: request.style,
         textField: request.textField,
         lease: REQUEST_LEASE,
-        sink: (requestId) =>
-          request.events === true
-            ? new HttpEventSink({ response, format, requestId, logInternal })
-            : new HttpAudioSink({ response, format, style, startedAt: performance.now(), logInternal }),
+        sink: (requestId) => {
+          let sink: AudioSink =
+            request.events === true
+              ? new HttpEventSink({ response, format, requestId, logInternal })
+              : new HttpAudioSink({
+                  response,
+                  // OpenAI's events carry the WAV header in their first delta, not before them.
+                  format: sse ? { ...format, contentType: EVENT_STREAM_TYPE, wavHeader: false } : format,
+                  style,
+                  startedAt: performance.now(),
+                  logInternal,
+                });
+          if (sse) sink = new SseAudioSink(sink, format.wavHeader ? wavHeader(format.sampleRate) : null);
+          if (format.encoder !== undefined)
+            sink = new EncodingAudioSink(format.encoder, format.sampleRate, sink);
+          return sink;
+        },
         maxBufferedBytes: this.settings.maxBufferedBytes,
         // A child of the caller's trace (its `traceparent` header), if it sent one.
         parent: this.tracing.parentFromHeaders(response.req.headers),

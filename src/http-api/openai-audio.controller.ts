@@ -24,6 +24,7 @@ import {
   toVerboseTranscription,
   type OpenAiTranscriptionFormat,
 } from './openai-transcription';
+import { INSTRUCTIONS_HEADER, styleFor } from './instructions-style';
 import { azureVoiceFor } from './openai-voices';
 import { ApiProblemResponses } from './openapi-problems';
 import { parseJsonBody } from './parse-body';
@@ -34,6 +35,10 @@ import { WorkSlotGuard } from './work-slot.guard';
 import { UploadMemoryBudget, UploadSpoolBudget } from './upload-memory-budget';
 import { pacedBody } from './upload-pace';
 import { UploadSpool } from './upload-spool';
+import { VOICE_CATALOG } from '../upstream/upstream-tokens';
+import type { VoiceCatalog } from '../speech/voice-catalog';
+import { HTTP_AUDIO_FORMATS } from './http-audio-formats';
+import { EVENT_STREAM_TYPE } from './sse-audio-sink';
 
 /** Room for the form's boundaries and text fields on top of the audio itself. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;
@@ -76,6 +81,7 @@ export class OpenAiAudioController {
     private readonly uploadMemory: UploadMemoryBudget,
     private readonly uploadDisk: UploadSpoolBudget,
     @Inject(HTTP_API_SETTINGS) private readonly settings: HttpApiSettings,
+    @Inject(VOICE_CATALOG) private readonly catalog: VoiceCatalog,
   ) {}
 
   @Post('speech')
@@ -85,12 +91,17 @@ export class OpenAiAudioController {
     summary: "OpenAI's text-to-speech request",
     description:
       'voice: one of alloy, echo, fable, onyx, nova, shimmer (mapped to Azure voices by OPENAI_VOICE_MAP) or an ' +
-      'Azure voice name. model is accepted and ignored; speed becomes SSML prosody rate (clamped to 0.5-3).',
+      'Azure voice name. speed becomes SSML prosody rate (clamped to 0.5-3); instructions pick one of the ' +
+      "voice's speaking styles when they name one, and the X-Warmline-Instructions header says which (or why " +
+      'they were ignored).',
   })
   @ApiBody({
     schema: z.toJSONSchema(openAiSpeechRequestSchema, { target: 'openapi-3.0', io: 'input' }) as object,
   })
-  @ApiProduces('audio/mpeg', 'audio/wav', 'audio/pcm')
+  @ApiProduces(
+    ...new Set(Object.values(OPENAI_SPEECH_FORMATS).map((name) => HTTP_AUDIO_FORMATS[name].contentType)),
+    EVENT_STREAM_TYPE,
+  )
   @ApiResponse({ status: 200, description: 'The audio, streamed as it is synthesized' })
   @ApiProblemResponses(400, 401, 415, 429, 502, 503, 504)
   async speech(
@@ -106,6 +117,16 @@ export class OpenAiAudioController {
         `voice ${JSON.stringify(named.slice(0, 100))} is neither an OpenAI voice nor an Azure voice name`,
       );
     }
+    let style: string | undefined;
+    if (input.instructions !== undefined && input.instructions.trim() !== '') {
+      await this.catalog.load();
+      const choice = styleFor(input.instructions, voice, this.catalog.stylesOf(voice));
+      if ('style' in choice) style = choice.style;
+      response.setHeader(
+        INSTRUCTIONS_HEADER,
+        'style' in choice ? `style=${choice.style}` : `ignored: ${choice.ignored}`,
+      );
+    }
     await this.synthesis.respond(
       response,
       {
@@ -113,6 +134,8 @@ export class OpenAiAudioController {
         voice,
         format: OPENAI_SPEECH_FORMATS[input.response_format],
         speed: input.speed,
+        style,
+        streamFormat: input.stream_format,
         textField: 'input',
       },
       'openai',

@@ -16,6 +16,9 @@ class VoiceDto {
 
   @ApiProperty({ enum: ['Female', 'Male', 'Neutral', 'Unknown'] })
   gender!: string;
+
+  @ApiProperty({ type: [String], example: ['cheerful', 'sad'], description: 'Speaking styles (empty: none)' })
+  styles!: string[];
 }
 
 class VoicesResponseDto {

@@ -24,14 +24,18 @@ export function prosodyRate(rate: number): number {
 
 /**
  * Plain text becomes SSML with every markup character escaped, so it is spoken literally; at a speaking `rate`
- * other than 1 (clamped, see prosodyRate) inside a `<prosody rate>`.
+ * other than 1 (clamped, see prosodyRate) inside a `<prosody rate>`; in a speaking `style` inside the service's
+ * `<mstts:express-as>`.
  */
-export function textToSsml(text: string, voice: string, rate = 1): string {
+export function textToSsml(text: string, voice: string, rate = 1, style?: string): string {
   const lang = voiceLocale(voice);
-  const spoken =
+  let spoken =
     rate === 1 ? escapeXml(text) : `<prosody rate="${prosodyRate(rate)}">${escapeXml(text)}</prosody>`;
+  if (style !== undefined)
+    spoken = `<mstts:express-as style="${escapeXml(style)}">${spoken}</mstts:express-as>`;
+  const mstts = style === undefined ? '' : ' xmlns:mstts="https://www.w3.org/2001/mstts"';
   return (
-    `<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="${escapeXml(lang)}">` +
+    `<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis"${mstts} xml:lang="${escapeXml(lang)}">` +
     `<voice name="${escapeXml(voice)}">${spoken}</voice></speak>`
   );
 }

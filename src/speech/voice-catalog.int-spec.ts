@@ -23,8 +23,11 @@ describe('VoiceCatalog (the voices/list route of the emulator)', () => {
     expect(catalog.has('Microsoft Server Speech Text to Speech Voice (en-GB, RyanNeural)')).toBe(true);
     expect(catalog.has('xx-XX-Nobody')).toBe(false);
     const voices = catalog.list();
-    expect(voices).toContainEqual({ name: 'en-GB-RyanNeural', locale: 'en-GB', gender: 'Male' });
-    expect(voices).toContainEqual({ name: 'en-US-AvaNeural', locale: 'en-US', gender: 'Female' });
+    expect(voices).toContainEqual({ name: 'en-GB-RyanNeural', locale: 'en-GB', gender: 'Male', styles: [] });
+    expect(voices).toContainEqual({ name: 'en-US-AvaNeural', locale: 'en-US', gender: 'Female', styles: [] });
+    expect(catalog.stylesOf('en-us-guyneural')).toContain('newscast');
+    expect(catalog.stylesOf('en-US-AvaNeural')).toEqual([]);
+    expect(catalog.stylesOf('xx-XX-Nobody')).toBeUndefined();
     expect(voices.map((v) => v.name)).toEqual(
       [...voices.map((v) => v.name)].sort((a, b) => a.localeCompare(b)),
     );

@@ -6,6 +6,8 @@ export interface VoiceSummary {
   name: string;
   locale: string;
   gender: 'Female' | 'Male' | 'Neutral' | 'Unknown';
+  /** The speaking styles the voice takes (`<mstts:express-as style>`); empty for most voices. */
+  styles: string[];
 }
 
 export interface VoiceCatalogOptions {
@@ -53,7 +55,14 @@ export class VoiceCatalog {
 
   /** Every voice, sorted by name; empty until a list was loaded. */
   list(): VoiceSummary[] {
-    return this.voices.map((voice) => ({ ...voice }));
+    return this.voices.map((voice) => ({ ...voice, styles: [...voice.styles] }));
+  }
+
+  /** The styles of the voice by this short name (any case); undefined when no list was loaded or no such voice. */
+  stylesOf(name: string): string[] | undefined {
+    const key = name.trim().toLowerCase();
+    const voice = this.voices.find((entry) => entry.name.toLowerCase() === key);
+    return voice === undefined ? undefined : [...voice.styles];
   }
 
   private async fetch(): Promise<VoiceCatalogState> {
@@ -64,7 +73,12 @@ export class VoiceCatalog {
     try {
       const listed = await requestVoiceList(target, deadline.signal);
       this.voices = listed
-        .map((voice) => ({ name: voice.ShortName, locale: voice.Locale, gender: genderName(voice.Gender) }))
+        .map((voice) => ({
+          name: voice.ShortName,
+          locale: voice.Locale,
+          gender: genderName(voice.Gender),
+          styles: (voice.StyleList ?? []).filter((style) => typeof style === 'string'),
+        }))
         .sort((a, b) => a.name.localeCompare(b.name));
       for (const voice of listed) {
         for (const name of [voice.ShortName, voice.Name]) if (name) this.names.add(name.toLowerCase());

@@ -9,6 +9,8 @@ export interface ListedVoice {
   ShortName: string;
   Locale: string;
   Gender?: string;
+  /** Speaking styles (`<mstts:express-as style>`) the voice has. */
+  StyleList?: string[];
 }
 
 /**

@@ -14,6 +14,8 @@ export interface SynthesisInput {
   format: WireFormat;
   /** Speaking rate for `text` (1 = normal; OpenAI's `speed`), spoken as SSML prosody rate, clamped. */
   speed?: number;
+  /** An Azure speaking style for `text` (`<mstts:express-as>`). */
+  style?: string;
   /** What the client called the text field (`text`, OpenAI's `input`), for error messages. Default `text`. */
   textField?: string;
 }
@@ -45,7 +47,7 @@ export function prepareSsml(input: SynthesisInput, checks: InputChecks): string 
     const problem = illegalCharacterProblem(input.textField ?? 'text', text);
     if (problem !== null) throw badRequest(problem);
     const rate = input.speed === undefined || input.speed === 1 ? 1 : prosodyRate(input.speed);
-    ssml = textToSsml(text, input.voice, rate);
+    ssml = textToSsml(text, input.voice, rate, input.style);
     voices = [input.voice];
     estimatedMs = estimateTextMs(text, rate);
   }

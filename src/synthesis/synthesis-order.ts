@@ -17,6 +17,12 @@ interface OrderBase {
   /** Default: the service's voice (SPEECH_TTS_VOICE). */
   voice?: string;
   format: WireFormat;
+  /** Speaking rate for text (1 = normal), spoken as SSML prosody rate (clamped to what voices accept). */
+  speed?: number;
+  /** An Azure speaking style for text, one the voice has (`<mstts:express-as style>`). */
+  style?: string;
+  /** What the client called the text field (`text`, OpenAI's `input`), for error messages. Default `text`. */
+  textField?: string;
   /** The client's id for the request; default: a new UUID. */
   requestId?: string;
   /** Hand each word's timing to the sink as it arrives (`AudioSink.word`). */
@@ -44,8 +50,4 @@ export interface SynthesisOrder extends OrderBase {
   /** Exactly one of `text` and `ssml` (the transport's schema says so). */
   text?: string;
   ssml?: string;
-  /** Speaking rate for text (1 = normal), spoken as SSML prosody rate (clamped to what voices accept). */
-  speed?: number;
-  /** What the client called the text field (`text`, OpenAI's `input`), for error messages. Default `text`. */
-  textField?: string;
 }

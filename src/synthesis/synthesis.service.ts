@@ -73,7 +73,15 @@ export class SynthesisService {
     const { format } = order;
     const voice = order.voice ?? this.poolsOptions.tts.voice;
     const ssml = prepareSsml(
-      { text: order.text, ssml: order.ssml, voice, format, speed: order.speed, textField: order.textField },
+      {
+        text: order.text,
+        ssml: order.ssml,
+        voice,
+        format,
+        speed: order.speed,
+        style: order.style,
+        textField: order.textField,
+      },
       this.checks,
     );
     return this.jobFor(order, voice, { kind: 'ssml', ssml, text: order.text });

@@ -10,6 +10,8 @@ export interface VoiceListEntry {
   SampleRateHertz: string;
   VoiceType: 'Neural';
   Status: 'GA';
+  /** The speaking styles `<mstts:express-as>` takes for the voice; absent when it has none. */
+  StyleList?: string[];
 }
 
 const LOCALE_NAMES: Record<string, string> = {
@@ -64,6 +66,32 @@ const VOICES: ReadonlyArray<[locale: string, name: string, gender: 'Female' | 'M
   ['fil-PH', 'AngeloNeural', 'Male'],
 ];
 
+/**
+ * The styles the emulator lists for a few voices, as the service lists them for these voices (the emulator speaks
+ * every style the same way; the list is what clients discover).
+ */
+const EMOTIONS = ['angry', 'cheerful', 'excited', 'friendly', 'hopeful', 'sad', 'shouting', 'terrified'];
+const STYLES: Readonly<Record<string, string[]>> = {
+  'en-US-JennyNeural': [
+    'assistant',
+    'chat',
+    'customerservice',
+    'newscast',
+    ...EMOTIONS,
+    'unfriendly',
+    'whispering',
+  ],
+  'en-US-AriaNeural': [
+    'chat',
+    'customerservice',
+    'empathetic',
+    'narration-professional',
+    'newscast-casual',
+    ...EMOTIONS,
+  ],
+  'en-US-GuyNeural': ['newscast', ...EMOTIONS, 'unfriendly', 'whispering'],
+};
+
 export const EMULATOR_VOICES: readonly VoiceListEntry[] = VOICES.map(([locale, name, gender]) => {
   const displayName = name.replace(/(:.*)?(Multilingual)?Neural$/, '');
   return {
@@ -77,6 +105,7 @@ export const EMULATOR_VOICES: readonly VoiceListEntry[] = VOICES.map(([locale, n
     SampleRateHertz: '48000',
     VoiceType: 'Neural',
     Status: 'GA',
+    ...(STYLES[`${locale}-${name}`] === undefined ? {} : { StyleList: STYLES[`${locale}-${name}`] }),
   };
 });
 

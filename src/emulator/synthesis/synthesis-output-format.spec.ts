@@ -1,3 +1,4 @@
+import { oggOpusAvailable } from '../audio/ogg-opus-encoder';
 import { encodeG711, linearToAlaw, linearToMulaw } from '../audio/g711-codec';
 import { resolveOutputFormat, riffHeaderFor } from './synthesis-output-format';
 
@@ -41,6 +42,20 @@ describe('resolveOutputFormat', () => {
     expect(resolveOutputFormat('audio-24khz-16bit-48kbps-mono-opus')).toBeUndefined();
     expect(resolveOutputFormat('audio-24khz-64kbitrate-mono-mp3')).toBeUndefined();
     expect(resolveOutputFormat('raw-96khz-16bit-mono-pcm')).toBeUndefined();
+  });
+
+  it("serves the service's Ogg Opus formats when opusenc is installed", () => {
+    const format = resolveOutputFormat('ogg-24khz-16bit-mono-opus');
+    if (!oggOpusAvailable() && process.env.CI !== 'true') return; // refused without the encoder (see its spec)
+    expect(format).toEqual({
+      name: 'ogg-24khz-16bit-mono-opus',
+      sampleRate: 24000,
+      encoding: 'opus',
+      riffHeader: false,
+      kbps: 32,
+    });
+    expect(resolveOutputFormat('OGG-48KHZ-16BIT-MONO-OPUS')).toMatchObject({ sampleRate: 48000 });
+    expect(resolveOutputFormat('ogg-22khz-16bit-mono-opus')).toBeUndefined();
   });
 
   it('writes a 44-byte WAV header for riff formats', () => {

@@ -1,11 +1,13 @@
+import { oggOpusAvailable } from '../audio/ogg-opus-encoder';
+
 /** What the emulator can answer for a `synthesis.audio.outputFormat` request. */
 export interface SynthesisOutputFormat {
   name: string;
   sampleRate: number;
-  encoding: 'pcm16' | 'mulaw' | 'alaw' | 'mp3';
+  encoding: 'pcm16' | 'mulaw' | 'alaw' | 'mp3' | 'opus';
   /** `riff-*`: a 44-byte WAV header precedes the samples (the SDK itself always asks for `raw-*`). */
   riffHeader: boolean;
-  /** mp3 only: the constant bit rate in kbit/s. */
+  /** mp3: the constant bit rate in kbit/s; opus: the target bit rate. */
   kbps?: number;
 }
 
@@ -31,9 +33,9 @@ function rateOf(value: string, khz: boolean): number {
 
 /**
  * Raw or RIFF 16-bit mono PCM at any rate from 8 to 48 kHz (8, 16, 24, 48 kHz and also 22050 Hz, 44.1 kHz),
- * 8 kHz mu-law/a-law, and the service's mono mp3 formats. Other compressed formats (opus, ...) are not produced:
- * the caller ends the turn with close code 1007, like the service does for a request it cannot serve, rather
- * than send mislabeled audio.
+ * 8 kHz mu-law/a-law, the service's mono mp3 formats, and its Ogg Opus formats (16, 24, 48 kHz) when opusenc is
+ * installed. Other compressed formats (webm, amr, ...) are not produced: the caller ends the turn with close code
+ * 1007, like the service does for a request it cannot serve, rather than send mislabeled audio.
  */
 export function resolveOutputFormat(requested: string | undefined): SynthesisOutputFormat | undefined {
   const name = (requested ?? DEFAULT_OUTPUT_FORMAT).trim().toLowerCase();
@@ -46,6 +48,12 @@ export function resolveOutputFormat(requested: string | undefined): SynthesisOut
   if (MP3_FORMATS.has(name)) {
     const [, khz, kbps] = /^audio-(\d+)khz-(\d+)kbitrate/.exec(name) as RegExpExecArray;
     return { name, sampleRate: Number(khz) * 1000, encoding: 'mp3', riffHeader: false, kbps: Number(kbps) };
+  }
+  const opus = /^ogg-(16|24|48)khz-16bit-mono-opus$/.exec(name);
+  if (opus) {
+    if (!oggOpusAvailable()) return undefined;
+    // The service's Ogg Opus runs at about 32 kbit/s whatever the rate it is asked for.
+    return { name, sampleRate: Number(opus[1]) * 1000, encoding: 'opus', riffHeader: false, kbps: 32 };
   }
   const g711 = /^(raw|riff)-8khz-8bit-mono-(mulaw|alaw)$/.exec(name);
   if (g711) {

@@ -89,6 +89,7 @@ async function speak(scope: TurnScope, turn: StartedTurn, source: PartSource): P
   } finally {
     // Complete or not (stopped, failed, socket gone), what was sent is what a recognizer may hear.
     turn.memory.finish(complete ? turn.key() : undefined);
+    turn.audio.dispose();
   }
 }
 

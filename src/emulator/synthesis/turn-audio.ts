@@ -109,7 +109,7 @@ export class TurnAudio {
       if (this.began) await this.silentSamples(Math.round((this.options.tailMs * this.rate) / 1000));
       const frame = this.rate / 100;
       await this.silentSamples(Math.ceil(this.position / frame) * frame - this.position);
-      const tail = this.encoder.flush();
+      const tail = await this.encoder.flush();
       if (tail.length > 0) this.sendAudio(tail);
     }
     if (this.due !== undefined) await pause(this.due - performance.now(), stopped);
@@ -120,6 +120,11 @@ export class TurnAudio {
       Metadata: [{ Type: 'SessionEnd', Data: { Offset: ticks(this.position, this.rate) } }],
     });
     conn.sendText('turn.end', requestId, {});
+  }
+
+  /** Frees the encoder's resources: called once the turn is over, however it ended. */
+  dispose(): void {
+    this.encoder.dispose();
   }
 
   private async silentSamples(count: number): Promise<void> {
@@ -161,7 +166,7 @@ export class TurnAudio {
         // The length is not known while streaming: 0, as the service writes.
         payload = Buffer.concat([riffHeaderFor(this.options.format, 0), payload]);
       }
-      // An mp3 encoder holds samples back until it has a whole frame: some chunks give no bytes yet.
+      // mp3 and opus encoders hold samples back until they have a whole frame (page): some chunks give no bytes.
       if (payload.length > 0) this.sendAudio(payload);
       this.chunks++;
       this.position += end - start;
