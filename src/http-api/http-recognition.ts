@@ -27,6 +27,8 @@ export interface Transcript {
 }
 
 export interface RecognitionUpload {
+  /** The route family it came in on (the metrics' `transport` label). */
+  transport: 'http' | 'openai';
   /** The upload's bytes as they arrive (already bounded by HTTP_MAX_UPLOAD). */
   chunks: AsyncIterable<Buffer>;
   encoding: UploadEncoding;
@@ -75,6 +77,7 @@ export class HttpRecognition {
     const sampleRate = decoder.sampleRate as number;
     const segments: TranscriptSegment[] = [];
     const tier = await this.recognition.transcribe({
+      transport: upload.transport,
       language,
       sampleRate,
       audio: decoded(decoder, pending, iterator),

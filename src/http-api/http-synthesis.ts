@@ -57,6 +57,7 @@ export class HttpSynthesis {
       // Gone already (while the request was being read): stop before a synthesizer is taken.
       if (response.destroyed || response.socket?.destroyed === true) client.abort(DISCONNECTED);
       await this.synthesis.synthesize({
+        transport: style === 'openai' ? 'openai' : 'http',
         text: request.text,
         ssml: request.ssml,
         voice: request.voice,

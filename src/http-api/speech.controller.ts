@@ -94,6 +94,7 @@ export class SpeechController {
     checkDeclaredLength(request.headers['content-length'], maxUploadBytes);
     const encoding = parseUploadContentType(request.headers['content-type']);
     const transcript = await this.recognition.recognize({
+      transport: 'http',
       chunks: limitUpload(request, maxUploadBytes),
       encoding,
       language: typeof language === 'string' ? language : undefined,

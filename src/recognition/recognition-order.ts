@@ -1,8 +1,11 @@
+import type { SpeechTransport } from '../metrics/speech-metrics';
 import type { SessionSpan, TraceParent } from '../tracing/tracing';
 import type { SttResultSink } from './stt-result-sink';
 
 /** What a transport hands the recognition service: what the client asked for, and where results go. */
 export interface RecognitionOrder {
+  /** Which transport the recognition came in on (the metrics' `transport` label). */
+  transport: SpeechTransport;
   /** The client's id for the recognition; default: a new UUID. */
   requestId?: string;
   /** A locale; default: the service's language (SPEECH_STT_LANGUAGE). */

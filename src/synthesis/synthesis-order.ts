@@ -1,3 +1,4 @@
+import type { SpeechTransport } from '../metrics/speech-metrics';
 import type { WireFormat } from '../speech/audio-format';
 import type { SessionSpan, TraceParent } from '../tracing/tracing';
 import type { AudioSink } from './audio-sink';
@@ -13,6 +14,8 @@ export const REQUEST_LEASE: LeaseKind = Object.freeze({ kind: 'request' });
 
 /** What a transport hands the synthesis service: what the client asked for, and where the answer goes. */
 export interface SynthesisOrder {
+  /** Which transport the request came in on (the metrics' `transport` label). */
+  transport: SpeechTransport;
   /** Exactly one of `text` and `ssml` (the transport's schema says so). */
   text?: string;
   ssml?: string;

@@ -39,6 +39,7 @@ export class SessionRecognition {
       throw badRequest(`recognition ${active.requestId} is still active; send stt.stop first`);
     }
     const stream = this.service.open({
+      transport: 'socketio',
       requestId: payload?.requestId,
       language: payload?.language,
       sampleRate: payload?.sampleRate,

@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io';
 import type { TtsAudio } from '../protocol';
 import type { AudioSink, SynthesisResult } from '../synthesis/audio-sink';
+import { outcomeOf } from '../synthesis/metered-audio-sink';
 import type { Reply, SocketAnswers } from './socket-answers';
 import { sendBufferBytes } from './socket-send-buffer';
 import { synthesisAck } from './synthesis-acks';
@@ -29,26 +30,11 @@ export class SocketAudioSink implements AudioSink {
 
   reply(result: SynthesisResult): void {
     const { metrics } = this.answers;
-    if (result.kind === 'completed' && result.firstByteMs !== null) {
-      metrics.ttsFirstByte(result.tier, result.firstByteMs);
-    }
     if (result.kind === 'failed' && result.error.code === 'INTERNAL') {
       this.answers.logInternal('tts.synthesize', result.cause);
     }
     metrics.request('tts.synthesize', outcomeOf(result));
     const ack = synthesisAck(result);
     if (ack !== null && this.socket.connected) this.answer(ack);
-  }
-}
-
-function outcomeOf(result: SynthesisResult) {
-  switch (result.kind) {
-    case 'completed':
-      return 'ok' as const;
-    case 'canceled':
-    case 'abandoned':
-      return 'canceled' as const;
-    case 'failed':
-      return result.error.code;
   }
 }

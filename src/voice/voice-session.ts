@@ -55,6 +55,7 @@ export class VoiceSession {
       throw badRequest(`requestId ${payload.requestId} is already queued or running in this session`);
     }
     const job = synthesis.accept({
+      transport: 'socketio',
       text: payload.text,
       ssml: payload.ssml,
       voice: payload.voice ?? this.voice ?? undefined,
