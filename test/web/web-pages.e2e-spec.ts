@@ -164,6 +164,27 @@ browserTests('the web pages in Chromium', () => {
       await failing.close();
     });
 
+    it('says when the speech comes from the built-in emulator, and not otherwise', async () => {
+      // This service's upstream is an emulator reached by AZURE_SPEECH_HOST: a speech host like any other.
+      expect(await page.getByTestId('upstream').isHidden()).toBe(true);
+      const builtIn = watch.page(await browser.context.newPage());
+      await builtIn.route('**/api/v1/voices', (route) =>
+        route.fulfill({
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify({
+            voices: [{ name: 'en-US-JennyNeural', locale: 'en-US', gender: 'Female' }],
+            upstream: { emulator: true, emulatorVoice: 'espeak' },
+          }),
+        }),
+      );
+      await builtIn.goto(`${web.url}/`);
+      await enterKey(builtIn, KEY);
+      await expectText(builtIn, 'upstream', 'Built-in emulator');
+      expect(await text(builtIn, 'upstream')).toContain('espeak-ng');
+      await builtIn.close();
+    });
+
     it('resumes its session after the connection drops, and says so', async () => {
       const before = await page.evaluate(() => window.warmline.sessionId());
       const rowsBefore = await page.getByTestId('history-row').count();
