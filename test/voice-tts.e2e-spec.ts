@@ -44,7 +44,9 @@ describe('voice gateway: tts.synthesize (e2e, real SDK against the emulator)', (
     await b.ready();
     expect((await synthesize(b, { text: 'another session' })).ack.tier).toBe('warm');
     const histogram = await v.metrics.getSingleMetricAsString('warmline_tts_first_byte_seconds');
-    expect(histogram).toMatch(/warmline_tts_first_byte_seconds_count\{transport="socketio",tier="dedicated"\} 2/);
+    expect(histogram).toMatch(
+      /warmline_tts_first_byte_seconds_count\{transport="socketio",tier="dedicated"\} 2/,
+    );
     expect(histogram).toMatch(/warmline_tts_first_byte_seconds_count\{transport="socketio",tier="warm"\} 2/);
   });
 

@@ -2,6 +2,8 @@ import { Injectable, Optional } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AllocationTier } from '../pools/allocation-tier';
 import { RecognitionService } from '../recognition/recognition.service';
+import { RECOGNIZER_SAMPLE_RATE } from '../speech/audio-format';
+import { PcmResampler } from '../speech/pcm-resampler';
 import { DISABLED_TRACING } from '../tracing/noop-tracing';
 import { Tracing } from '../tracing/tracing';
 import { PcmUploadDecoder } from './pcm-upload-decoder';
@@ -41,8 +43,10 @@ export interface RecognitionUpload {
 }
 
 /**
- * The HTTP side of the recognition service: the upload is decoded (WAV header or raw PCM) as it arrives and
- * handed to the service's upload recognition, whose final results are collected into one answer.
+ * The HTTP side of the recognition service: the upload is decoded (WAV header or raw PCM) as it arrives, resampled
+ * to the warm recognizers' rate when it has another one (so a 24 kHz file gets a WARM recognizer rather than one
+ * rebuilt for 24 kHz), and handed to the service's upload recognition, whose final results are collected into one
+ * answer.
  */
 @Injectable()
 export class HttpRecognition {
@@ -66,7 +70,7 @@ export class HttpRecognition {
     const language = this.languageFor(upload.language);
     const decoder = new PcmUploadDecoder(upload.encoding);
     const iterator = upload.chunks[Symbol.asyncIterator]();
-    // The rate picks the recognizer: for WAV, read until the header is through (a few bytes).
+    // The rate is known once the header is through (a few bytes of a WAV).
     const pending: Buffer[] = [];
     while (decoder.sampleRate === null) {
       const next = await iterator.next();
@@ -75,12 +79,16 @@ export class HttpRecognition {
       else pending.push(decoder.push(next.value));
     }
     const sampleRate = decoder.sampleRate as number;
+    const pcm = decoded(decoder, pending, iterator);
     const segments: TranscriptSegment[] = [];
     const tier = await this.recognition.transcribe({
       transport: upload.transport,
       language,
-      sampleRate,
-      audio: decoded(decoder, pending, iterator),
+      sampleRate: RECOGNIZER_SAMPLE_RATE,
+      audio:
+        sampleRate === RECOGNIZER_SAMPLE_RATE
+          ? pcm
+          : resampled(pcm, new PcmResampler(sampleRate, RECOGNIZER_SAMPLE_RATE)),
       sink: {
         partial: () => undefined,
         final: ({ text, offsetMs, durationMs }) => {
@@ -99,6 +107,12 @@ export class HttpRecognition {
       language,
     };
   }
+}
+
+/** `pcm` at the resampler's output rate, as it arrives. */
+async function* resampled(pcm: AsyncIterable<Buffer>, resampler: PcmResampler): AsyncGenerator<Buffer> {
+  for await (const chunk of pcm) yield resampler.push(chunk);
+  yield resampler.end();
 }
 
 /** The upload's PCM: what was decoded with the header, then the rest as it arrives; throws if it ends short. */

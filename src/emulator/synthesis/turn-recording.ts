@@ -1,8 +1,16 @@
+import { resamplePcm16 } from '../audio/pcm-resampler';
 import { AudioFingerprintStore } from '../recognition/audio-fingerprint-store';
 import { RenderedSegment, TimedWord } from './speech-voice';
 
 /** Longest turn kept whole for recognition; its units are remembered one by one anyway. */
 const MAX_RECORDED_SECONDS = 300;
+
+/**
+ * Recognizers commonly run at 16 kHz, and a client may convert audio at another rate to it before recognition
+ * (warmline does for uploads). A turn at another rate is also remembered as this resampler renders it at 16 kHz,
+ * so the emulator recognises its own audio after a band-limited conversion that computes the same samples.
+ */
+const CONVERTED_RATE = 16_000;
 
 /**
  * A turn's audio and words as they were sent, unit after unit, so that at its end the whole turn can be
@@ -59,6 +67,19 @@ export class TurnRecording {
       }
     }
     store.add(key, { samples, sampleRate: this.sampleRate, text: this.text, words: this.words });
+    if (this.sampleRate !== CONVERTED_RATE) {
+      const scale = (sample: number): number => Math.round((sample * CONVERTED_RATE) / this.sampleRate);
+      store.add(`${key}@${CONVERTED_RATE}`, {
+        samples: resamplePcm16(samples, this.sampleRate, CONVERTED_RATE),
+        sampleRate: CONVERTED_RATE,
+        text: this.text,
+        words: this.words.map((w) => ({
+          ...w,
+          startSample: scale(w.startSample),
+          endSample: scale(w.endSample),
+        })),
+      });
+    }
   }
 
   private fits(samples: number): boolean {
