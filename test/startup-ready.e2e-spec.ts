@@ -47,7 +47,7 @@ describe('start-up and shutdown output (e2e, built service)', () => {
       });
       expect(summary.msg).toMatch(
         new RegExp(
-          `^warmline ready at http://localhost:${port}; upstream: embedded speech emulator at \\S+ ` +
+          `^warmline ready at http://localhost:${port} \\(dashboard: http://localhost:${port}/dashboard\\); upstream: embedded speech emulator at \\S+ ` +
             `\\((espeak-ng|synthetic) voice.*\\); pools: tts warm 1-1, max 1, stt warm 1-1, max 1; ` +
             `voice clients: 2 API keys \\(VOICE_API_KEYS\\)$`,
         ),
