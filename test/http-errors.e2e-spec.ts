@@ -70,7 +70,7 @@ describe('HTTP speech API errors (e2e)', () => {
       ['empty text', { text: '  ' }, /text: must not be empty/],
       ['text and ssml', { text: 'a', ssml: '<speak/>' }, /exactly one of text and ssml/],
       ['a bad format', { text: 'a', format: 'ogg' }, /format/],
-      ['an unknown field', { text: 'a', formt: 'wav-24k' }, /formt/],
+      ['an unknown field', { text: 'a', formt: 'wav-24k' }, /"formt" \(did you mean "format"\?\)/],
       ['text over 5,000 characters', { text: 'a'.repeat(5001) }, /at most 5000 characters/],
       ['malformed SSML', { ssml: '<speak><voice>' }, /not well-formed/],
       ['a control character', { text: 'bell \u0007' }, /text/],
