@@ -78,6 +78,24 @@ describe('HTTP speech API errors (e2e)', () => {
       expectProblem(await post(`${service.url}/api/v1/tts`, { json }), 400, 'BAD_REQUEST', detail);
     });
 
+    it('a path no route serves: a 404 problem document, on any path', async () => {
+      for (const path of ['/nope', '/api/v1/nope?x=1', '/v1/audio/nope']) {
+        const response = await fetch(`${service.url}${path}`);
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        const answer = {
+          status: response.status,
+          headers: response.headers,
+          body: (await response.json()) as Record<string, unknown>,
+        };
+        expectProblem(
+          answer,
+          404,
+          'BAD_REQUEST',
+          /no route GET \/\S*nope; the routes are listed at \/api\/docs/,
+        );
+      }
+    });
+
     it('malformed JSON: 400, non-JSON: 415', async () => {
       const malformed = await post(`${service.url}/api/v1/tts`, {
         headers: { 'content-type': 'application/json' },
