@@ -7,8 +7,10 @@ import type { WireFormat } from '../speech/audio-format';
 export const HTTP_TTS_FORMATS = [
   'wav-24k',
   'wav-16k',
+  'wav-48k',
   'pcm-24k',
   'pcm-16k',
+  'pcm-48k',
   'mp3-24k',
   'mulaw-8k',
   'alaw-8k',
@@ -33,6 +35,8 @@ export const HTTP_AUDIO_FORMATS: Readonly<Record<HttpTtsFormat, HttpAudioFormat>
   'wav-16k': pcmLike('pcm-16k', true, 16_000),
   'pcm-24k': pcmLike('pcm-24k', false, 24_000),
   'pcm-16k': pcmLike('pcm-16k', false, 16_000),
+  'wav-48k': pcmLike('pcm-48k', true, 48_000),
+  'pcm-48k': pcmLike('pcm-48k', false, 48_000),
   'mp3-24k': {
     wire: 'mp3-24k',
     wavHeader: false,
@@ -59,7 +63,7 @@ export const HTTP_AUDIO_FORMATS: Readonly<Record<HttpTtsFormat, HttpAudioFormat>
   },
 };
 
-function pcmLike(wire: 'pcm-16k' | 'pcm-24k', wavHeader: boolean, sampleRate: number): HttpAudioFormat {
+function pcmLike(wire: 'pcm-16k' | 'pcm-24k' | 'pcm-48k', wavHeader: boolean, sampleRate: number): HttpAudioFormat {
   return {
     wire,
     wavHeader,
