@@ -63,7 +63,11 @@ export const HTTP_AUDIO_FORMATS: Readonly<Record<HttpTtsFormat, HttpAudioFormat>
   },
 };
 
-function pcmLike(wire: 'pcm-16k' | 'pcm-24k' | 'pcm-48k', wavHeader: boolean, sampleRate: number): HttpAudioFormat {
+function pcmLike(
+  wire: 'pcm-16k' | 'pcm-24k' | 'pcm-48k',
+  wavHeader: boolean,
+  sampleRate: number,
+): HttpAudioFormat {
   return {
     wire,
     wavHeader,
