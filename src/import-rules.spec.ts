@@ -29,8 +29,17 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   startup: ['config', 'speech', 'upstream'],
   // Services: the synthesis service and the recognition service every transport uses (the pools, the upstream's
   // voice list, the work tracker for the shutdown drain).
-  synthesis: ['lifecycle', 'pools', 'protocol', 'speech', 'speech-pools', 'tracing', 'upstream'],
-  recognition: ['lifecycle', 'pools', 'protocol', 'speech', 'speech-pools', 'synthesis', 'tracing'],
+  synthesis: ['lifecycle', 'metrics', 'pools', 'protocol', 'speech', 'speech-pools', 'tracing', 'upstream'],
+  recognition: [
+    'lifecycle',
+    'metrics',
+    'pools',
+    'protocol',
+    'speech',
+    'speech-pools',
+    'synthesis',
+    'tracing',
+  ],
   // Transports: speech clients only through the services (neither imports speech-pools).
   voice: [
     'access',
@@ -50,6 +59,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
     'access',
     'config',
     'lifecycle',
+    'metrics',
     'pools',
     'protocol',
     'recognition',

@@ -70,12 +70,30 @@ describe('HTTP speech API errors (e2e)', () => {
       ['empty text', { text: '  ' }, /text: must not be empty/],
       ['text and ssml', { text: 'a', ssml: '<speak/>' }, /exactly one of text and ssml/],
       ['a bad format', { text: 'a', format: 'ogg' }, /format/],
-      ['an unknown field', { text: 'a', formt: 'wav-24k' }, /formt/],
+      ['an unknown field', { text: 'a', formt: 'wav-24k' }, /"formt" \(did you mean "format"\?\)/],
       ['text over 5,000 characters', { text: 'a'.repeat(5001) }, /at most 5000 characters/],
       ['malformed SSML', { ssml: '<speak><voice>' }, /not well-formed/],
       ['a control character', { text: 'bell \u0007' }, /text/],
     ])('%s: 400 BAD_REQUEST', async (_what, json, detail) => {
       expectProblem(await post(`${service.url}/api/v1/tts`, { json }), 400, 'BAD_REQUEST', detail);
+    });
+
+    it('a path no route serves: a 404 problem document, on any path', async () => {
+      for (const path of ['/nope', '/api/v1/nope?x=1', '/v1/audio/nope']) {
+        const response = await fetch(`${service.url}${path}`);
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        const answer = {
+          status: response.status,
+          headers: response.headers,
+          body: (await response.json()) as Record<string, unknown>,
+        };
+        expectProblem(
+          answer,
+          404,
+          'BAD_REQUEST',
+          /no route GET \/\S*nope; the routes are listed at \/api\/docs/,
+        );
+      }
     });
 
     it('malformed JSON: 400, non-JSON: 415', async () => {

@@ -63,6 +63,31 @@ describe('POST /api/v1/stt (e2e)', () => {
     });
   });
 
+  it('resamples a 24 kHz WAV (the default TTS format) for a WARM recognizer: the answer and the pool agree', async () => {
+    const wav = await synthesizeWav(service, TEXT, 'wav-24k');
+    expect(wav.readUInt32LE(24)).toBe(24_000);
+    // Let the recognizer taken by any earlier test be replaced, so the warm stack is full.
+    await waitFor(() => service.stt.snapshot().warmPoolSize >= 1, 'a warm recognizer');
+    const before = service.stt.snapshot().metrics;
+    const response = await fetch(`${service.url}/api/v1/stt?language=en-US`, {
+      method: 'POST',
+      headers: { 'content-type': 'audio/wav' },
+      body: wav,
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toEqual({
+      text: TEXT,
+      segments: [{ text: TEXT, offsetMs: expect.any(Number), durationMs: expect.any(Number) }],
+      tier: 'warm',
+      // The upload's own length, at its own rate.
+      durationMs: Math.round(((wav.length - 44) / 2 / 24_000) * 1000),
+    });
+    const after = service.stt.snapshot().metrics;
+    expect(after.allocationsWarm - before.allocationsWarm).toBe(1);
+    expect(after.allocationsCold - before.allocationsCold).toBe(0);
+  });
+
   it('streams the upload into the recognizer as it arrives (the recognizer runs before the upload ends)', async () => {
     const wav = await synthesizeWav(service, TEXT);
     const upload = chunkedUpload(`${service.url}/api/v1/stt`, { 'content-type': 'audio/wav' });

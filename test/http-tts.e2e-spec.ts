@@ -40,6 +40,9 @@ describe('POST /api/v1/tts (e2e)', () => {
     ['wav-24k', 'audio/wav', 24_000],
     ['wav-16k', 'audio/wav', 16_000],
     ['pcm-16k', 'audio/pcm;rate=16000;channels=1', 16_000],
+    // What the voice client offers (Socket.IO's pcm-48k) is offered over HTTP too.
+    ['wav-48k', 'audio/wav', 48_000],
+    ['pcm-48k', 'audio/pcm;rate=48000;channels=1', 48_000],
     ['mulaw-8k', 'audio/PCMU;rate=8000', 8_000],
     ['alaw-8k', 'audio/PCMA;rate=8000', 8_000],
     ['mp3-24k', 'audio/mpeg', 24_000],

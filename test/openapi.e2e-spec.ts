@@ -16,6 +16,15 @@ describe('OpenAPI (e2e)', () => {
       .expect(200)
       .expect('Content-Type', /html/);
     expect(res.text).toContain('swagger-ui');
+    expect(res.text).toContain('<title>warmline · API</title>');
+  });
+
+  it('says what the service offers today and links back to the demo and the dashboard', async () => {
+    const description = at(await openApiDocument(), 'info', 'description') as string;
+    expect(description).toContain('[← Demo](/)');
+    expect(description).toContain('[Dashboard](/dashboard)');
+    expect(description).toMatch(/HTTP speech API/);
+    expect(description).not.toMatch(/pool state and health$/);
   });
 
   it('documents the REST and health routes with the snapshot schema', async () => {

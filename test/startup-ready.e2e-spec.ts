@@ -22,6 +22,14 @@ describe('start-up and shutdown output (e2e, built service)', () => {
       const res = await fetch(`http://localhost:${port}/health/ready`);
       expect(res.status).toBe(200);
       expect(res.headers.get('x-powered-by')).toBeNull();
+      // The voice list says the speech is the built-in emulator's (the demo page shows it).
+      const voices = await fetch(`http://localhost:${port}/api/v1/voices`, {
+        headers: { authorization: 'Bearer k1' },
+      });
+      expect(((await voices.json()) as { upstream: unknown }).upstream).toEqual({
+        emulator: true,
+        emulatorVoice: expect.stringMatching(/^(espeak|synthetic)$/),
+      });
 
       expect(summary).toMatchObject({
         level: 'info',
@@ -39,7 +47,7 @@ describe('start-up and shutdown output (e2e, built service)', () => {
       });
       expect(summary.msg).toMatch(
         new RegExp(
-          `^warmline ready at http://localhost:${port}; upstream: embedded speech emulator at \\S+ ` +
+          `^warmline ready at http://localhost:${port} \\(dashboard: http://localhost:${port}/dashboard\\); upstream: embedded speech emulator at \\S+ ` +
             `\\((espeak-ng|synthetic) voice.*\\); pools: tts warm 1-1, max 1, stt warm 1-1, max 1; ` +
             `voice clients: 2 API keys \\(VOICE_API_KEYS\\)$`,
         ),

@@ -67,7 +67,7 @@ describe('the voice gateway in the real service process (e2e)', () => {
     const metrics = await (await fetch(`${base}/metrics`, { headers })).text();
     expect(metrics).toMatch(/warmline_voice_sessions\{state="connected"\} 1/);
     expect(metrics).toMatch(/warmline_voice_requests_total\{event="tts.synthesize",outcome="ok"\} 1/);
-    expect(metrics).toMatch(/warmline_voice_tts_first_byte_seconds_count\{tier="warm"\} 1/);
+    expect(metrics).toMatch(/warmline_tts_first_byte_seconds_count\{transport="socketio",tier="warm"\} 1/);
   });
 
   it('npm run client synthesizes through it into a WAV file', async () => {

@@ -43,9 +43,11 @@ describe('voice gateway: tts.synthesize (e2e, real SDK against the emulator)', (
     const b = v.connect();
     await b.ready();
     expect((await synthesize(b, { text: 'another session' })).ack.tier).toBe('warm');
-    const histogram = await v.metrics.getSingleMetricAsString('warmline_voice_tts_first_byte_seconds');
-    expect(histogram).toMatch(/warmline_voice_tts_first_byte_seconds_count\{tier="dedicated"\} 2/);
-    expect(histogram).toMatch(/warmline_voice_tts_first_byte_seconds_count\{tier="warm"\} 2/);
+    const histogram = await v.metrics.getSingleMetricAsString('warmline_tts_first_byte_seconds');
+    expect(histogram).toMatch(
+      /warmline_tts_first_byte_seconds_count\{transport="socketio",tier="dedicated"\} 2/,
+    );
+    expect(histogram).toMatch(/warmline_tts_first_byte_seconds_count\{transport="socketio",tier="warm"\} 2/);
   });
 
   it('streams chunks in order, acks after the last one, and the ack counts exactly the bytes sent', async () => {

@@ -1,8 +1,9 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.token';
 import { HttpApiLifecycle } from './http-api-lifecycle';
+import { HttpApiMetrics } from './http-api-metrics';
 import {
   HTTP_API_MODULE_OPTIONS,
   HTTP_API_SETTINGS,
@@ -62,7 +63,14 @@ export function httpApiOptionsFromConfig(config: AppConfig): HttpApiModuleOption
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
 })
-export class HttpApiModule extends HttpApiConfigurableModule {
+export class HttpApiModule extends HttpApiConfigurableModule implements NestModule {
+  /** Every request to the API's routes is counted (warmline_http_requests_total), refusals included. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(HttpApiMetrics)
+      .forRoutes(SpeechController, OpenAiAudioController, OpenAiCatalogController, VoicesController);
+  }
+
   /** Configured from AppConfig (HTTP_MAX_UPLOAD, HTTP_BODY_IDLE, OPENAI_VOICE_MAP, ...). */
   static fromAppConfig(): DynamicModule {
     return HttpApiModule.forRootAsync({ inject: [APP_CONFIG], useFactory: httpApiOptionsFromConfig });

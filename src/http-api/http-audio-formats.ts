@@ -8,8 +8,10 @@ import type { EncodedFormat } from './pcm-encoders';
 export const HTTP_TTS_FORMATS = [
   'wav-24k',
   'wav-16k',
+  'wav-48k',
   'pcm-24k',
   'pcm-16k',
+  'pcm-48k',
   'mp3-24k',
   'mulaw-8k',
   'alaw-8k',
@@ -39,6 +41,8 @@ export const HTTP_AUDIO_FORMATS: Readonly<Record<HttpTtsFormat, HttpAudioFormat>
   'wav-16k': pcmLike('pcm-16k', true, 16_000),
   'pcm-24k': pcmLike('pcm-24k', false, 24_000),
   'pcm-16k': pcmLike('pcm-16k', false, 16_000),
+  'wav-48k': pcmLike('pcm-48k', true, 48_000),
+  'pcm-48k': pcmLike('pcm-48k', false, 48_000),
   'mp3-24k': {
     wire: 'mp3-24k',
     wavHeader: false,
@@ -73,7 +77,11 @@ function compressed(wire: WireFormat, contentType: string, extension: string): H
   return { wire, wavHeader: false, sampleRate: 24_000, contentType, extension, bytesPerSecond: null };
 }
 
-function pcmLike(wire: 'pcm-16k' | 'pcm-24k', wavHeader: boolean, sampleRate: number): HttpAudioFormat {
+function pcmLike(
+  wire: 'pcm-16k' | 'pcm-24k' | 'pcm-48k',
+  wavHeader: boolean,
+  sampleRate: number,
+): HttpAudioFormat {
   return {
     wire,
     wavHeader,

@@ -4,6 +4,8 @@ import type { AllocationTier } from '../pools/allocation-tier';
 import type { RecognizedWord } from '../protocol';
 import { RecognitionService } from '../recognition/recognition.service';
 import type { RecognitionOptions } from '../speech/recognition-options';
+import { RECOGNIZER_SAMPLE_RATE } from '../speech/audio-format';
+import { PcmResampler } from '../speech/pcm-resampler';
 import { DISABLED_TRACING } from '../tracing/noop-tracing';
 import { Tracing } from '../tracing/tracing';
 import { PcmUploadDecoder } from './pcm-upload-decoder';
@@ -33,6 +35,8 @@ export interface Transcript {
 }
 
 export interface RecognitionUpload {
+  /** The route family it came in on (the metrics' `transport` label). */
+  transport: 'http' | 'openai';
   /** The upload's bytes as they arrive (already bounded by HTTP_MAX_UPLOAD). */
   chunks: AsyncIterable<Buffer>;
   encoding: UploadEncoding;
@@ -47,8 +51,10 @@ export interface RecognitionUpload {
 }
 
 /**
- * The HTTP side of the recognition service: the upload is decoded (WAV header or raw PCM) as it arrives and
- * handed to the service's upload recognition, whose final results are collected into one answer.
+ * The HTTP side of the recognition service: the upload is decoded (WAV header or raw PCM) as it arrives, resampled
+ * to the warm recognizers' rate when it has another one (so a 24 kHz file gets a WARM recognizer rather than one
+ * rebuilt for 24 kHz), and handed to the service's upload recognition, whose final results are collected into one
+ * answer.
  */
 @Injectable()
 export class HttpRecognition {
@@ -72,7 +78,7 @@ export class HttpRecognition {
     const language = this.languageFor(upload.language);
     const decoder = new PcmUploadDecoder(upload.encoding);
     const iterator = upload.chunks[Symbol.asyncIterator]();
-    // The rate picks the recognizer: for WAV, read until the header is through (a few bytes).
+    // The rate is known once the header is through (a few bytes of a WAV).
     const pending: Buffer[] = [];
     while (decoder.sampleRate === null) {
       const next = await iterator.next();
@@ -81,12 +87,17 @@ export class HttpRecognition {
       else pending.push(decoder.push(next.value));
     }
     const sampleRate = decoder.sampleRate as number;
+    const pcm = decoded(decoder, pending, iterator);
     const segments: TranscriptSegment[] = [];
     const tier = await this.recognition.transcribe({
+      transport: upload.transport,
       language,
-      sampleRate,
+      sampleRate: RECOGNIZER_SAMPLE_RATE,
       options: upload.options,
-      audio: decoded(decoder, pending, iterator),
+      audio:
+        sampleRate === RECOGNIZER_SAMPLE_RATE
+          ? pcm
+          : resampled(pcm, new PcmResampler(sampleRate, RECOGNIZER_SAMPLE_RATE)),
       sink: {
         partial: () => undefined,
         final: ({ requestId: _id, ...segment }) => {
@@ -105,6 +116,12 @@ export class HttpRecognition {
       language,
     };
   }
+}
+
+/** `pcm` at the resampler's output rate, as it arrives. */
+async function* resampled(pcm: AsyncIterable<Buffer>, resampler: PcmResampler): AsyncGenerator<Buffer> {
+  for await (const chunk of pcm) yield resampler.push(chunk);
+  yield resampler.end();
 }
 
 /** The upload's PCM: what was decoded with the header, then the rest as it arrives; throws if it ends short. */

@@ -75,6 +75,7 @@ export class HttpSynthesis {
       const logInternal = (error: unknown): void =>
         this.logger.error('synthesis failed', error instanceof Error ? error.stack : String(error));
       await this.synthesis.synthesize({
+        transport: style === 'openai' ? 'openai' : 'http',
         words: request.events === true && request.words === true,
         text: request.text,
         ssml: request.ssml,

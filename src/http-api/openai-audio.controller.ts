@@ -211,6 +211,7 @@ export class OpenAiAudioController {
     language: string | undefined,
   ): Promise<Transcript> {
     return this.recognition.recognize({
+      transport: 'openai',
       chunks,
       encoding: { kind: 'wav' },
       language,

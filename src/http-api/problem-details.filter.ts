@@ -1,4 +1,4 @@
-import { Catch, Logger, type ArgumentsHost } from '@nestjs/common';
+import { Catch, Logger, NotFoundException, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toProblem } from './problem-details';
@@ -12,10 +12,16 @@ export function problemStyleFor(url: string | undefined): ProblemStyle | null {
   return null;
 }
 
+/** A request no route matched (Express sets `route` once one does): a 404 whatever the path. */
+function isNoRoute(exception: unknown, request: { route?: unknown }): boolean {
+  return exception instanceof NotFoundException && request.route === undefined;
+}
+
 /**
  * Answers every failure of the HTTP speech API with an RFC 9457 problem document (`application/problem+json`),
  * including the ones raised before a route runs (a malformed or oversized JSON body), which is why it is global.
- * Requests to any other path get Nest's usual answer, unchanged.
+ * A request that matches no route at all is a problem document too (404); failures of the other routes get Nest's
+ * usual answer, unchanged.
  */
 @Catch()
 export class ProblemDetailsFilter extends BaseExceptionFilter {
@@ -23,7 +29,18 @@ export class ProblemDetailsFilter extends BaseExceptionFilter {
 
   override catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const style = host.getType() === 'http' ? problemStyleFor(http.getRequest<IncomingMessage>().url) : null;
+    const request = http.getRequest<IncomingMessage & { route?: unknown }>();
+    if (host.getType() === 'http' && isNoRoute(exception, request)) {
+      const { method, url } = request;
+      const path = (url ?? '').split('?')[0].slice(0, 100);
+      sendProblem(
+        http.getResponse<ServerResponse>(),
+        toProblem(new NotFoundException(`no route ${method} ${path}; the routes are listed at /api/docs`)),
+        'problem',
+      );
+      return;
+    }
+    const style = host.getType() === 'http' ? problemStyleFor(request.url) : null;
     if (style === null) return super.catch(exception, host);
     // The client went away (mid-upload, say): nobody to answer, and nothing went wrong here.
     if (http.getResponse<ServerResponse>().destroyed) return;

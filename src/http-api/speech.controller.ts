@@ -134,6 +134,7 @@ export class SpeechController {
     checkDeclaredLength(request.headers['content-length'], maxUploadBytes);
     const encoding = parseUploadContentType(request.headers['content-type']);
     const transcript = await this.recognition.recognize({
+      transport: 'http',
       chunks: limitUpload(pacedBody(request, this.settings.uploadPace, this.settings.clock), maxUploadBytes),
       encoding,
       language,

@@ -8,6 +8,11 @@ describe('http logging', () => {
     ['/metrics', true],
     ['/api/v1/pools', false],
     ['/metricsx', false],
+    ['/assets/demo.js', true],
+    ['/assets/favicon.svg?v=2', true],
+    ['/favicon.ico', true],
+    ['/', false],
+    ['/dashboard', false],
     ['/healthy', false],
     [undefined, false],
   ])('isQuietPath(%p) is %p', (url, quiet) => {

@@ -1,4 +1,5 @@
 import type { RecognitionOptions } from '../speech/recognition-options';
+import type { SpeechTransport } from '../metrics/speech-metrics';
 import type { SessionSpan, TraceParent } from '../tracing/tracing';
 import type { Clock } from '../pools/clock';
 import type { ByteBudget } from './byte-budget';
@@ -6,6 +7,8 @@ import type { SttResultSink } from './stt-result-sink';
 
 /** What a transport hands the recognition service: what the client asked for, and where results go. */
 export interface RecognitionOrder {
+  /** Which transport the recognition came in on (the metrics' `transport` label). */
+  transport: SpeechTransport;
   /** The client's id for the recognition; default: a new UUID. */
   requestId?: string;
   /** A locale; default: the service's language (SPEECH_STT_LANGUAGE). */

@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ShutdownState } from '../lifecycle/shutdown-state';
 import { WorkTracker } from '../lifecycle/work-tracker';
+import { SpeechMetrics } from '../metrics/speech-metrics';
 import type { AllocationTier } from '../pools/allocation-tier';
 import type { ResourcePool } from '../pools/resource-pool';
 import type { ErrorBody } from '../protocol/error-codes';
@@ -21,7 +22,8 @@ import { SttStream } from './stt-stream';
 /**
  * The one recognition path, whatever the transport: single-use recognizers from the STT pool, the default language
  * and rate, the request id and the span are decided here; the transport brings what the client asked for and a
- * result sink. Every recognition is tracked for the shutdown drain from the moment it opens.
+ * result sink. Every recognition is tracked for the shutdown drain from the moment it opens, and counted (with its
+ * transport) once it is over.
  */
 @Injectable()
 export class RecognitionService {
@@ -32,6 +34,7 @@ export class RecognitionService {
     @Inject(POOLS_MODULE_OPTIONS) private readonly poolsOptions: PoolsModuleOptions,
     private readonly work: WorkTracker,
     private readonly shutdown: ShutdownState,
+    private readonly metrics: SpeechMetrics,
     // Absent in a module built without TracingModule (test harnesses): then tracing is off.
     @Optional() tracing?: Tracing,
   ) {
@@ -73,6 +76,12 @@ export class RecognitionService {
       span: this.tracing.startRecognition(order.parent, requestId, language),
     });
     this.work.track(stream.done, () => stream.abort(SHUTTING_DOWN));
+    void stream.done.then(() => {
+      const outcome = stream.outcome;
+      // Nobody left to answer counts as canceled, as for syntheses.
+      const counted = outcome === null || outcome === 'abandoned' ? 'canceled' : outcome;
+      this.metrics.recognition(order.transport, stream.tier, counted);
+    });
     return stream;
   }
 

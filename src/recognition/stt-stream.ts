@@ -48,6 +48,8 @@ export class SttStream {
   private phase: Phase = 'starting';
   private client: SttClient | null = null;
   private failure: ErrorBody | null = null;
+  private outcomeValue: string | null = null;
+  private tierValue: AllocationTier | null = null;
   private readonly controller = new AbortController();
   private readonly span: RecognitionSpan;
   private early: Buffer[] = [];
@@ -83,6 +85,19 @@ export class SttStream {
   }
 
   /**
+   * How the recognition ended, as recorded on its span: `ok`, `canceled`, `abandoned` or the error code; null while
+   * it runs (and for a stream that ended without any of these).
+   */
+  get outcome(): string | null {
+    return this.outcomeValue;
+  }
+
+  /** The tier the client was told; null until start() allocated one. */
+  get tier(): AllocationTier | null {
+    return this.tierValue;
+  }
+
+  /**
    * Acquires (re-targeting a client built for another language, rate or language candidates: that is a COLD
    * allocation) and starts with the recognition's per-turn options.
    */
@@ -104,6 +119,7 @@ export class SttStream {
         tier = AllocationTier.COLD;
       }
       span.setTier(tier);
+      this.tierValue = tier;
       await untilAborted(
         this.client.start(
           {
@@ -184,7 +200,7 @@ export class SttStream {
     try {
       const { finals } = await untilAborted((this.client as SttClient).stop(), this.controller.signal);
       this.span.setFinals(finals);
-      this.span.setOutcome('ok');
+      this.setOutcome('ok');
       return finals;
     } catch (error) {
       if (this.phase === 'stopping' && !isAbortReason(error)) this.recordFailure(error);
@@ -208,7 +224,7 @@ export class SttStream {
       }
       if (cause !== undefined) this.recordFailure(cause);
       else if (reply.kind === 'failed') this.recordFailure(reply.error);
-      else this.span.setOutcome(reply.kind === 'canceled' ? 'canceled' : 'abandoned');
+      else this.setOutcome(reply.kind === 'canceled' ? 'canceled' : 'abandoned');
     }
     if (this.phase !== 'failed') this.phase = 'ended';
     if (!this.controller.signal.aborted) this.controller.abort(reason);
@@ -220,14 +236,19 @@ export class SttStream {
     this.phase = 'failed';
     this.failure = toErrorBody(error);
     this.span.recordError(error);
-    this.span.setOutcome(this.failure.code);
+    this.setOutcome(this.failure.code);
     this.options.sink.error({ ...this.failure, requestId: this.requestId });
     this.release();
   }
 
   private recordFailure(error: unknown): void {
     this.span.recordError(error);
-    this.span.setOutcome(toErrorBody(error).code);
+    this.setOutcome(toErrorBody(error).code);
+  }
+
+  private setOutcome(outcome: string): void {
+    this.outcomeValue = outcome;
+    this.span.setOutcome(outcome);
   }
 
   private failureError(): SpeechError {

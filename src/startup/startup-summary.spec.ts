@@ -19,7 +19,7 @@ describe('startupSummary', () => {
     } as const;
     expect(startupSummary(config, endpoint, 3000)).toEqual({
       message:
-        'warmline ready at http://localhost:3000; upstream: embedded speech emulator at ws://127.0.0.1:4000 ' +
+        'warmline ready at http://localhost:3000 (dashboard: http://localhost:3000/dashboard); upstream: embedded speech emulator at ws://127.0.0.1:4000 ' +
         '(synthetic voice (install espeak-ng for real speech)); pools: tts warm 2-4, max 64, stt warm 1-1, max 1; ' +
         'voice clients: loopback clients only (VOICE_API_KEYS unset)',
       fields: {

@@ -14,8 +14,8 @@ export interface StartupSummary {
 }
 
 /**
- * The one line that says the service is ready and how it runs: where to reach it, which upstream it speaks to
- * (and, for the built-in emulator, with which voice), the pool sizes, and who may connect.
+ * The one line that says the service is ready and how it runs: where to reach it (the demo, the dashboard), which
+ * upstream it speaks to (and, for the built-in emulator, with which voice), the pool sizes, and who may connect.
  */
 export function startupSummary(config: AppConfig, endpoint: SpeechEndpoint, port: number): StartupSummary {
   const url = `http://localhost:${port}`;
@@ -34,7 +34,7 @@ export function startupSummary(config: AppConfig, endpoint: SpeechEndpoint, port
       : 'loopback clients only (VOICE_API_KEYS unset)';
   return {
     message:
-      `warmline ready at ${url}; upstream: ${upstream}${voice}; ` +
+      `warmline ready at ${url} (dashboard: ${url}/dashboard); upstream: ${upstream}${voice}; ` +
       `pools: tts ${size(tts)}, stt ${size(stt)}; voice clients: ${auth}`,
     fields: {
       url,

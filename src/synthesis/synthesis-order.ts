@@ -1,3 +1,4 @@
+import type { SpeechTransport } from '../metrics/speech-metrics';
 import type { WireFormat } from '../speech/audio-format';
 import type { SessionSpan, TraceParent } from '../tracing/tracing';
 import type { AudioSink } from './audio-sink';
@@ -14,6 +15,8 @@ export const REQUEST_LEASE: LeaseKind = Object.freeze({ kind: 'request' });
 
 /** What every synthesis order carries besides what is spoken. */
 interface OrderBase {
+  /** Which transport the request came in on (the metrics' `transport` label). */
+  transport: SpeechTransport;
   /** Default: the service's voice (SPEECH_TTS_VOICE). */
   voice?: string;
   format: WireFormat;

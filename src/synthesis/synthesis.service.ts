@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ShutdownState } from '../lifecycle/shutdown-state';
 import { WorkTracker } from '../lifecycle/work-tracker';
+import { SpeechMetrics } from '../metrics/speech-metrics';
 import type { ResourcePool } from '../pools/resource-pool';
 import { TTS_POOL } from '../speech-pools/pool-tokens';
 import { POOLS_MODULE_OPTIONS, type PoolsModuleOptions } from '../speech-pools/pools-module-options';
@@ -20,6 +21,7 @@ import { badRequest } from './error-body';
 import { StreamedText } from './streamed-text';
 import { SynthesisJob, type SpokenInput } from './synthesis-job';
 import { prepareSsml, type InputChecks } from './synthesis-input';
+import { MeteredAudioSink, outcomeOf } from './metered-audio-sink';
 import type { LeaseKind, StreamOrder, SynthesisOrder } from './synthesis-order';
 import type { SynthesizerLease } from './synthesizer-lease';
 
@@ -27,7 +29,7 @@ import type { SynthesizerLease } from './synthesizer-lease';
  * The one synthesis path, whatever the transport (Socket.IO, HTTP, OpenAI's route): the input checks, the default
  * voice, the request id, the span, the audio limits and the synthesizer lease are decided here; the transport
  * brings what the client asked for and a sink, and gets one answer in that sink. Every accepted request is tracked
- * for the shutdown drain from the moment it is accepted.
+ * for the shutdown drain from the moment it is accepted, and counted (with its transport) when it is answered.
  */
 @Injectable()
 export class SynthesisService {
@@ -47,6 +49,7 @@ export class SynthesisService {
     @Inject(POOLS_MODULE_OPTIONS) private readonly poolsOptions: PoolsModuleOptions,
     private readonly work: WorkTracker,
     private readonly shutdown: ShutdownState,
+    private readonly metrics: SpeechMetrics,
     @Optional() @Inject(VOICE_CATALOG) voices?: VoiceCatalog,
     // Absent in a module built without TracingModule (test harnesses): then tracing is off.
     @Optional() tracing?: Tracing,
@@ -113,7 +116,9 @@ export class SynthesisService {
     const span = this.tracing.startSynthesis(order.parent, requestId, voice);
     const job = new SynthesisJob(
       this.leaseFor(order.lease),
-      order.sink(requestId),
+      new MeteredAudioSink(order.sink(requestId), (result) =>
+        this.metrics.synthesis(order.transport, result.tier, outcomeOf(result), result.firstByteMs),
+      ),
       { requestId, input, format, span, words: order.words },
       { maxBufferedBytes: order.maxBufferedBytes, maxAudioBytes: maxAudioBytesFor(format, this.limits) },
     );

@@ -57,6 +57,7 @@ export class SessionRecognition {
     let stream: SttStream;
     try {
       stream = this.service.open({
+        transport: 'socketio',
         requestId,
         language,
         sampleRate,

@@ -3,6 +3,7 @@ import type { AllocationTier } from '../pools/allocation-tier';
 import type { SynthesisAck, TtsAudio, TtsWord } from '../protocol';
 import type { WordTiming } from '../speech/word-timing';
 import type { AudioSink, SynthesisResult } from '../synthesis/audio-sink';
+import { outcomeOf } from '../synthesis/metered-audio-sink';
 import type { Reply, SocketAnswers } from './socket-answers';
 import { sendBufferBytes } from './socket-send-buffer';
 import { synthesisAck } from './synthesis-acks';
@@ -45,25 +46,10 @@ export class SocketAudioSink implements AudioSink {
   /** Counts the result in the metrics (and logs an INTERNAL failure); the ack it is answered with. */
   protected record(result: SynthesisResult): SynthesisAck | null {
     const { metrics } = this.answers;
-    if (result.kind === 'completed' && result.firstByteMs !== null) {
-      metrics.ttsFirstByte(result.tier, result.firstByteMs);
-    }
     if (result.kind === 'failed' && result.error.code === 'INTERNAL') {
       this.answers.logInternal(this.event, result.cause);
     }
     metrics.request(this.event, outcomeOf(result));
     return synthesisAck(result);
-  }
-}
-
-function outcomeOf(result: SynthesisResult) {
-  switch (result.kind) {
-    case 'completed':
-      return 'ok' as const;
-    case 'canceled':
-    case 'abandoned':
-      return 'canceled' as const;
-    case 'failed':
-      return result.error.code;
   }
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '../metrics/metrics-registry';
-import type { AllocationTier } from '../pools/allocation-tier';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { SessionEndReason } from './voice-session-registry';
 
@@ -38,15 +37,14 @@ export interface SessionCounts {
  * - `warmline_voice_sessions_ended_total{reason="expired"|"moved"|"shutdown"}` — sessions whose resume grace ran
  *   out, that a client resumed on another replica (fleet mode), or that shutdown ended;
  * - `warmline_voice_requests_total{event, outcome}` — every client request, by {@link VoiceOutcome};
- * - `warmline_voice_tts_first_byte_seconds{tier}` — from the start of serving a synthesis (acquire included) to
- *   its first audio chunk;
  * - `warmline_voice_tts_stream_piece_seconds` — from receiving a `tts.stream.text` piece to handing it on.
+ * Syntheses and recognitions of every transport, and the time to first audio byte, are the services' own
+ * (SpeechMetrics: `warmline_speech_requests_total`, `warmline_tts_first_byte_seconds`).
  */
 @Injectable()
 export class VoiceMetrics {
   readonly registry: Registry;
   private readonly requests: Counter<'event' | 'outcome'>;
-  private readonly firstByte: Histogram<'tier'>;
   private readonly ended: Counter<'reason'>;
   private readonly pieces: Histogram;
   private sessionCounts: () => SessionCounts = () => ({ connected: 0, resumable: 0 });
@@ -80,13 +78,6 @@ export class VoiceMetrics {
     });
     // Every reason from the first scrape, so rate() and alerts see 0 rather than no series.
     for (const reason of ['expired', 'moved', 'shutdown'] as const) this.ended.inc({ reason }, 0);
-    this.firstByte = new Histogram({
-      name: 'warmline_voice_tts_first_byte_seconds',
-      help: 'Time from serving a synthesis request (client allocation included) to its first audio chunk',
-      labelNames: ['tier'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    });
     this.pieces = new Histogram({
       name: 'warmline_voice_tts_stream_piece_seconds',
       help: 'Time from receiving a tts.stream.text piece to handing it to the Speech SDK (warmline own delay)',
@@ -111,9 +102,5 @@ export class VoiceMetrics {
 
   sessionEnded(reason: SessionEndReason): void {
     this.ended.inc({ reason });
-  }
-
-  ttsFirstByte(tier: AllocationTier, ms: number): void {
-    this.firstByte.observe({ tier }, ms / 1000);
   }
 }

@@ -86,6 +86,7 @@ export class VoiceSession {
     const slot = this.claimWork();
     const job = this.acceptOrRelease(slot, () =>
       synthesis.accept({
+        transport: 'socketio',
         text: payload.text,
         ssml: payload.ssml,
         voice: payload.voice ?? this.voice ?? undefined,
@@ -121,6 +122,7 @@ export class VoiceSession {
     const streamSink = sink(requestId);
     const { job, text } = this.acceptOrRelease(slot, () =>
       synthesis.acceptStream({
+        transport: 'socketio',
         voice: payload?.voice ?? this.voice ?? undefined,
         format: payload?.format ?? DEFAULT_TTS_FORMAT,
         requestId,

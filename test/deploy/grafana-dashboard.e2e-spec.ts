@@ -92,12 +92,18 @@ describe('deploy/grafana/warmline.json', () => {
     );
     expect([...metricsOf(byRow.get('First byte')!)]).toEqual(
       expect.arrayContaining([
-        'warmline_voice_tts_first_byte_seconds_bucket',
-        'warmline_voice_tts_first_byte_seconds_count',
+        'warmline_tts_first_byte_seconds_bucket',
+        'warmline_tts_first_byte_seconds_count',
       ]),
     );
     expect([...metricsOf(byRow.get('Sessions')!)]).toEqual(
-      expect.arrayContaining(['warmline_voice_sessions', 'warmline_voice_requests_total']),
+      expect.arrayContaining([
+        'warmline_voice_sessions',
+        'warmline_voice_requests_total',
+        // every transport's syntheses and recognitions, and the HTTP API's responses
+        'warmline_speech_requests_total',
+        'warmline_http_requests_total',
+      ]),
     );
   });
 

@@ -73,6 +73,14 @@ describe('/metrics of the running service against the operations artefacts (e2e)
     } finally {
       client.close();
     }
+    // And one over HTTP: both transports are counted alike.
+    const tts = await fetch(`${base}/api/v1/tts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'and over HTTP' }),
+    });
+    expect(tts.status).toBe(200);
+    await tts.arrayBuffer();
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);
     scrape = await res.text();
@@ -83,8 +91,24 @@ describe('/metrics of the running service against the operations artefacts (e2e)
     await emulator?.close();
   });
 
-  it('has the labelled series, with samples', () => {
-    expect(scrape).toMatch(/^warmline_voice_tts_first_byte_seconds_count\{tier="\w+"\} 1$/m);
+  it('has the labelled series, with samples, for both transports', () => {
+    for (const transport of ['socketio', 'http']) {
+      expect(scrape).toMatch(
+        new RegExp(
+          `^warmline_tts_first_byte_seconds_count\\{transport="${transport}",tier="\\w+"\\} 1$`,
+          'm',
+        ),
+      );
+      expect(scrape).toMatch(
+        new RegExp(
+          `^warmline_speech_requests_total\\{operation="synthesis",transport="${transport}",tier="\\w+",outcome="ok"\\} 1$`,
+          'm',
+        ),
+      );
+    }
+    expect(scrape).toMatch(
+      /^warmline_http_requests_total\{route="\/api\/v1\/tts",method="POST",status="200"\} 1$/m,
+    );
     expect(scrape).toMatch(/^warmline_pool_allocations_total\{pool="tts",tier="warm"\} [1-9]/m);
   });
 

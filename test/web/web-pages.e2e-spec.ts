@@ -165,6 +165,27 @@ browserTests('the web pages in Chromium', () => {
       await failing.close();
     });
 
+    it('says when the speech comes from the built-in emulator, and not otherwise', async () => {
+      // This service's upstream is an emulator reached by AZURE_SPEECH_HOST: a speech host like any other.
+      expect(await page.getByTestId('upstream').isHidden()).toBe(true);
+      const builtIn = watch.page(await browser.context.newPage());
+      await builtIn.route('**/api/v1/voices', (route) =>
+        route.fulfill({
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify({
+            voices: [{ name: 'en-US-JennyNeural', locale: 'en-US', gender: 'Female' }],
+            upstream: { emulator: true, emulatorVoice: 'espeak' },
+          }),
+        }),
+      );
+      await builtIn.goto(`${web.url}/`);
+      await enterKey(builtIn, KEY);
+      await expectText(builtIn, 'upstream', 'Built-in emulator');
+      expect(await text(builtIn, 'upstream')).toContain('espeak-ng');
+      await builtIn.close();
+    });
+
     it('resumes its session after the connection drops, and says so', async () => {
       const before = await page.evaluate(() => window.warmline.sessionId());
       const rowsBefore = await page.getByTestId('history-row').count();
@@ -189,6 +210,19 @@ browserTests('the web pages in Chromium', () => {
       await page.setViewportSize({ width: 375, height: 812 });
       await page.emulateMedia({ colorScheme: 'dark' });
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      // The history (rows from the tests above) fits its card: nothing cut off at the right.
+      expect(await page.getByTestId('history-row').count()).toBeGreaterThan(0);
+      const history = await page.evaluate(() => {
+        const scroller = document.querySelector('.history .table-scroll');
+        return { scrollWidth: scroller?.scrollWidth ?? Infinity, clientWidth: scroller?.clientWidth ?? 0 };
+      });
+      expect(history.scrollWidth).toBeLessThanOrEqual(history.clientWidth);
+      // Tier, first byte and total: their values on one line.
+      const tops = await page.evaluate(() =>
+        [...document.querySelectorAll('.result dd')].map((dd) => Math.round(dd.getBoundingClientRect().top)),
+      );
+      expect(tops).toHaveLength(3);
+      expect(new Set(tops).size).toBe(1);
       await screenshot(page, 'demo-375-dark');
     });
   });
@@ -213,6 +247,20 @@ browserTests('the web pages in Chromium', () => {
       expect(await text(page, 'pool-stt-ready')).toBe('ready');
       // Not in fleet mode: no fleet card (test/web/dashboard-fleet.e2e-spec.ts has it in fleet mode).
       expect(await page.getByTestId('fleet').count()).toBe(0);
+    });
+
+    it('says warm against target and any extras apart, and shows no placeholder legend values', async () => {
+      const card = await page.getByTestId('pool-tts').locator('.warm-level .label').innerText();
+      const warm = Number(await text(page, 'pool-tts-warm'));
+      const target = Number(await text(page, 'pool-tts-target'));
+      expect(card).toContain(`${warm} warm · target ${target}`);
+      const extra = await text(page, 'pool-tts-warm-extra');
+      expect(extra).toBe(warm > target ? `· +${warm - target} kept warm above it` : '');
+      const legends = await page.evaluate(() =>
+        [...document.querySelectorAll('.u-legend')].map((legend) => legend.textContent ?? ''),
+      );
+      expect(legends.length).toBeGreaterThan(0);
+      for (const legend of legends) expect(legend).not.toMatch(/--|—|Time/);
     });
 
     it('moves when a session speaks: sessions, allocations charted by tier, first-byte percentiles', async () => {
@@ -389,8 +437,15 @@ interface DashboardWindow {
 
 // The page's globals, for the callbacks of page.evaluate and waitForFunction (which run in the page).
 declare const window: DemoWindow & DashboardWindow;
+interface PageElement {
+  scrollWidth: number;
+  clientWidth: number;
+  textContent: string | null;
+  getBoundingClientRect(): { top: number };
+}
 declare const document: {
-  querySelectorAll(selector: string): { length: number };
+  querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement>;
+  querySelector(selector: string): PageElement | null;
   documentElement: { scrollWidth: number };
 };
 declare const localStorage: { getItem(key: string): string | null };

@@ -30,8 +30,10 @@ export class PoolCard {
     this.fields.ready = ready;
     const warm = el('strong', { 'data-testid': `pool-${name}-warm` }, '—');
     const target = el('span', { 'data-testid': `pool-${name}-target` }, '—');
+    const extra = el('span', { class: 'warm-extra', 'data-testid': `pool-${name}-warm-extra` });
     this.fields.warm = warm;
     this.fields.target = target;
+    this.fields['warm-extra'] = extra;
     this.warmFill = el('div', { class: 'warm-fill' });
     this.factory = el('p', { class: 'factory', 'data-testid': `pool-${name}-factory` });
     const chartBox = el('div', { class: 'chart', 'data-testid': `pool-${name}-chart` });
@@ -47,7 +49,14 @@ export class PoolCard {
       el(
         'div',
         { class: 'warm-level' },
-        el('div', { class: 'label' }, el('span', {}, 'Warm clients'), el('span', {}, warm, ' / ', target)),
+        // Warm against the target, and what is kept warm above it (up to the warm maximum) said apart, so 4 warm
+        // for a target of 2 does not read like 200 %.
+        el(
+          'div',
+          { class: 'label' },
+          el('span', {}, 'Warm clients'),
+          el('span', {}, warm, ' warm · target ', target, extra),
+        ),
         el('div', { class: 'warm-track' }, this.warmFill),
       ),
       el(
@@ -87,6 +96,8 @@ export class PoolCard {
     f.ready.dataset.ready = String(snapshot.ready);
     f.warm.textContent = String(snapshot.warmPoolSize);
     f.target.textContent = String(snapshot.warmPoolTarget);
+    const above = snapshot.warmPoolSize - snapshot.warmPoolTarget;
+    f['warm-extra'].textContent = above > 0 ? ` · +${above} kept warm above it` : '';
     f['in-use'].textContent = String(snapshot.inUse);
     f.sessions.textContent = String(snapshot.activeSessions);
     // null (shown as a dash) until the pool's first allocation.

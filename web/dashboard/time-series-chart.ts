@@ -65,11 +65,18 @@ export class TimeSeriesChart {
       height: this.spec.height,
       padding: [8, 8, 0, 0],
       cursor: { drag: { x: false, y: false } },
-      legend: { live: true },
+      // Series names only: live values showed placeholders (`Time: --`, `—`) whenever the pointer was elsewhere.
+      legend: { live: false },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, niceMax(max)] } },
       axes: [
         { ...axis, space: 70, values: (_u, splits) => splits.map(clockLabel) },
-        { ...axis, size: axisSize, values: (_u, splits) => splits.map(trim) },
+        {
+          ...axis,
+          size: axisSize,
+          // Whole-number charts get whole-number ticks (an idle 0…1 chart: 0 and 1, not 0, 0.3, 0.5, 0.8).
+          ...(decimals === 0 ? { incrs: WHOLE_INCREMENTS } : {}),
+          values: (_u, splits) => splits.map(trim),
+        },
       ],
       series: [
         {},
@@ -120,6 +127,9 @@ export class TimeSeriesChart {
 }
 
 const steps = uPlot.paths.stepped?.({ align: -1 });
+
+/** Tick steps for charts of whole numbers: 1, 2, 5, 10, 20, 50, … */
+const WHOLE_INCREMENTS = Array.from({ length: 24 }, (_, i) => [1, 2, 5][i % 3] * 10 ** Math.floor(i / 3));
 
 /** Room for the longest tick label (uPlot measures nothing itself). */
 function axisSize(_u: uPlot, values: string[] | null): number {

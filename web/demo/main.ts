@@ -17,6 +17,7 @@ const ui = {
   status: byTestId('status'),
   error: byTestId('error'),
   notice: byTestId('notice'),
+  upstream: byTestId('upstream'),
   voice: byTestId<HTMLSelectElement>('voice'),
   voiceError: byTestId('voice-error'),
   mic: byTestId<HTMLButtonElement>('mic'),
@@ -31,7 +32,7 @@ const ui = {
 
 const player = new PcmStreamPlayer(TTS_RATE);
 const history = new HistoryTable(ui.history, ui.historyEmpty, TTS_RATE * 2);
-const voices = new VoicePicker(ui.voice, ui.voiceError);
+const voices = new VoicePicker(ui.voice, ui.voiceError, ui.upstream);
 const micCounters = { framesSent: 0, bytesSent: 0 };
 let voicesLoadedFor: string | null = null;
 

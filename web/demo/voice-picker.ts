@@ -7,6 +7,12 @@ export interface VoiceInfo {
   gender: string;
 }
 
+/** Where the speech comes from (GET /api/v1/voices `upstream`). */
+export interface UpstreamInfo {
+  emulator: boolean;
+  emulatorVoice?: 'espeak' | 'synthetic';
+}
+
 /**
  * The voice select, filled from GET /api/v1/voices (grouped by locale). Its first option is always the service's
  * default voice, so speaking works even when the list cannot be loaded; the reason is shown under the select.
@@ -15,6 +21,7 @@ export class VoicePicker {
   constructor(
     private readonly select: HTMLSelectElement,
     private readonly note: HTMLElement,
+    private readonly upstreamNote: HTMLElement,
   ) {}
 
   get value(): string {
@@ -23,8 +30,9 @@ export class VoicePicker {
 
   async load(token: string): Promise<void> {
     try {
-      const voices = await fetchVoices(token);
+      const { voices, upstream } = await fetchVoices(token);
       this.fill(voices);
+      showUpstream(this.upstreamNote, upstream);
       showError(this.note, null);
     } catch (error) {
       this.note.classList.add('error');
@@ -60,8 +68,27 @@ function shortName(voice: VoiceInfo): string {
   return rest.replace(/Neural$/, '') || voice.name;
 }
 
+/**
+ * Says so when the speech comes from the built-in emulator: its voice and its timings are a stand-in, not a speech
+ * service's, so a reader does not take them for what Azure would do.
+ */
+function showUpstream(note: HTMLElement, upstream: UpstreamInfo | undefined): void {
+  note.hidden = upstream?.emulator !== true;
+  if (note.hidden) return;
+  const voice = upstream?.emulatorVoice === 'espeak' ? 'espeak-ng' : 'synthetic';
+  note.replaceChildren(
+    el('strong', {}, 'Built-in emulator: '),
+    `speech comes from warmline's own speech emulator (${voice} voice), not from Azure, so voices and timings ` +
+      'are a stand-in. Set ',
+    el('code', {}, 'AZURE_SPEECH_KEY'),
+    ' and ',
+    el('code', {}, 'AZURE_SPEECH_REGION'),
+    ' for the real service.',
+  );
+}
+
 /** GET /api/v1/voices; failures become typed errors (the service's problem+json, or the HTTP status). */
-async function fetchVoices(token: string): Promise<VoiceInfo[]> {
+async function fetchVoices(token: string): Promise<{ voices: VoiceInfo[]; upstream?: UpstreamInfo }> {
   let response: Response;
   try {
     response = await fetch('/api/v1/voices', {
@@ -76,7 +103,8 @@ async function fetchVoices(token: string): Promise<VoiceInfo[]> {
   if (!Array.isArray(voices)) {
     throw new ServiceError('BAD_RESPONSE', 'the voice list has no "voices" array');
   }
-  return voices as VoiceInfo[];
+  const upstream = (body as { upstream?: UpstreamInfo }).upstream;
+  return { voices: voices as VoiceInfo[], upstream };
 }
 
 function problemToError(response: Response, body: unknown): TypedError {

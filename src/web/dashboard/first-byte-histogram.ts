@@ -1,12 +1,10 @@
 import type { Registry } from 'prom-client';
+import { TTS_FIRST_BYTE_METRIC as FIRST_BYTE_METRIC } from '../../metrics/speech-metrics';
 import type { CumulativeBuckets } from './cumulative-histogram-window';
 
-/** The voice gateway's histogram of time to first audio byte (seconds, labelled by tier). */
-export const FIRST_BYTE_METRIC = 'warmline_voice_tts_first_byte_seconds';
-
 /**
- * Reads the first-byte histogram from the application's registry, summed over tiers: no buckets before the first
- * observation, null when the histogram is not registered (no voice gateway in this application).
+ * Reads the first-byte histogram (SpeechMetrics) from the application's registry, summed over transports and tiers: no buckets before the first
+ * observation, null when the histogram is not registered (no speech service in this application).
  */
 export async function readFirstByteHistogram(
   registry: Registry | undefined,
