@@ -8,7 +8,7 @@ import { ensureWebBundle } from '../support/web/web-bundle';
 
 jest.setTimeout(90_000);
 
-const KEY = 'stream-test-key';
+const KEY = 'stream-test-key-0123';
 const REPLY =
   'Sure, I can help with that. Your order shipped this morning and should arrive on Friday. ' +
   'Is there anything else I can do for you today?';
