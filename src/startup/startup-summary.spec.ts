@@ -36,7 +36,7 @@ describe('startupSummary', () => {
     const config = validateEnv({
       AZURE_SPEECH_KEY: 'secret-key',
       AZURE_SPEECH_REGION: 'westeurope',
-      VOICE_API_KEYS: 'a',
+      VOICE_API_KEYS: 'a-key-of-16-chars',
     });
     const summary = startupSummary(
       config,
