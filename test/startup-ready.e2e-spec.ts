@@ -24,7 +24,7 @@ describe('start-up and shutdown output (e2e, built service)', () => {
       expect(res.headers.get('x-powered-by')).toBeNull();
       // The voice list says the speech is the built-in emulator's (the demo page shows it).
       const voices = await fetch(`http://localhost:${port}/api/v1/voices`, {
-        headers: { authorization: 'Bearer k1' },
+        headers: { authorization: 'Bearer first-key-0123456789' },
       });
       expect(((await voices.json()) as { upstream: unknown }).upstream).toEqual({
         emulator: true,
