@@ -7,6 +7,7 @@ import { toWav } from '../src/speech/wav-header';
 import { concatPcm, silencePcm } from './support/emulator/capture-path';
 import { synthesizeTimed, type TimedSynthesis } from './support/emulator/timed-synthesis';
 import { startHttpSpeechApp, type HttpSpeechApp } from './support/app/http-speech-app';
+import { waitFor } from './support/wait-for';
 import { readServerSentEvents, type ServerSentEvent } from './support/app/server-sent-events';
 
 jest.setTimeout(90_000);
@@ -182,8 +183,11 @@ describe('POST /v1/audio/transcriptions with the official openai client (e2e)', 
     expect(deltas.map((e) => e.delta).join('')).toMatch(/^\S.*\S$/); // single spaces between, none outside
   });
 
-  it('stream: deltas go out while the upload is still arriving (language before the file)', async () => {
-    // The first sentence and its pause, then (only once a delta has arrived) the second sentence.
+  /**
+   * A streamed transcription with the language before the file, sent up to the pause after the first sentence:
+   * resolves with the events once the answer has begun (the upload, still open, is returned to finish).
+   */
+  async function streamFirstSentence() {
     const pcm = wav.subarray(44);
     const secondAt = Math.round(((LEAD_MS + spoken.words[3].offsetMs - 200) * 16_000) / 1000) * 2;
     const boundary = 'warmline-test-boundary';
@@ -193,7 +197,6 @@ describe('POST /v1/audio/transcriptions with the official openai client (e2e)', 
         `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n` +
         `Content-Type: audio/wav\r\n\r\n`,
     );
-    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     const upload = httpRequest(`${service.url}/v1/audio/transcriptions`, {
       method: 'POST',
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
@@ -209,11 +212,31 @@ describe('POST /v1/audio/transcriptions with the official openai client (e2e)', 
     const events = readServerSentEvents(Readable.toWeb(response) as ReadableStream<Uint8Array>);
     const first = (await events.next()).value as ServerSentEvent | undefined;
     expect(JSON.parse(first?.data ?? '{}')).toMatchObject({ type: 'transcript.text.delta' });
-    upload.end(Buffer.concat([pcm.subarray(secondAt), tail]));
-    const rest: Array<{ type: string; text?: string }> = [];
-    for await (const event of events) rest.push(JSON.parse(event.data) as { type: string; text?: string });
-    expect(rest.at(-1)?.type).toBe('transcript.text.done');
-    expect(words(rest.at(-1)?.text ?? '')).toEqual(words('Open the window. Close the door.'));
+    const rest = async () => {
+      const parsed: Array<{ type: string; text?: string; error?: { message: string } }> = [];
+      for await (const event of events) parsed.push(JSON.parse(event.data) as (typeof parsed)[number]);
+      return parsed;
+    };
+    return { upload, rest, remaining: pcm.subarray(secondAt), tail: Buffer.from(`\r\n--${boundary}--\r\n`) };
+  }
+
+  it('stream: deltas go out while the upload is still arriving (language before the file)', async () => {
+    const { upload, rest, remaining, tail } = await streamFirstSentence();
+    upload.end(Buffer.concat([remaining, tail]));
+    const events = await rest();
+    expect(events.at(-1)?.type).toBe('transcript.text.done');
+    expect(words(events.at(-1)?.text ?? '')).toEqual(words('Open the window. Close the door.'));
+  });
+
+  it('stream: a failure after the first delta is a last error event; the recognizer goes back', async () => {
+    const { upload, rest, remaining } = await streamFirstSentence();
+    upload.end(remaining); // the form never ends: no closing boundary
+    const events = await rest();
+    expect(events.at(-1)).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', code: 'bad_request', message: expect.stringMatching(/form/) },
+    });
+    await waitFor(() => service.stt.snapshot().inUse === 0, 'the recognizer back');
   });
 
   it('language and prompt: the locale it names, and the prompt words as the phrase list', async () => {
