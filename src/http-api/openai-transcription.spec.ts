@@ -1,3 +1,4 @@
+import { AllocationTier } from '../pools/allocation-tier';
 import type { Transcript } from './http-recognition';
 import { languageName, toSrt, toVerboseTranscription, toVtt } from './openai-transcription';
 import { parseTranscriptionFields, promptPhrases } from './openai-transcription-request';
@@ -16,7 +17,7 @@ const transcript: Transcript = {
     },
     { text: 'Bye.', offsetMs: 3_723_004, durationMs: 996 },
   ],
-  tier: 'warm',
+  tier: AllocationTier.WARM,
   durationMs: 3_725_000,
   language: 'en-US',
 };
