@@ -41,10 +41,17 @@ describe('OpenAI transcription formats', () => {
       duration: 3725,
       text: 'Hello there. Bye.',
       words: [
-        { word: 'hello', start: 0.45, end: 0.95 },
+        { word: 'Hello', start: 0.45, end: 0.95 },
         { word: 'there', start: 1, end: 1.65 },
       ],
     });
+    // No one-for-one pairing with the written text: the recognizer's own words.
+    const digits = { ...transcript.segments[0], text: 'Hello 2.' };
+    expect(
+      toVerboseTranscription({ ...transcript, segments: [digits] }, new Set(['word'])).words?.map(
+        (w) => w.word,
+      ),
+    ).toEqual(['hello', 'there']);
     expect(toVerboseTranscription(transcript).segments?.[1]).toMatchObject({
       id: 1,
       start: 3723.004,

@@ -41,6 +41,23 @@ export function languageName(locale: string): string {
   return name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
+const bare = (word: string): string => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+
+/**
+ * The recognizer times its lexical words (`the`, `window`); Whisper's words are as written (`The`, `window`). When
+ * the segment's text has the same words one for one, they are taken from it (without the punctuation around them);
+ * otherwise (numbers written as digits, say) there is no honest pairing and the lexical words stay: null.
+ */
+function displayWords(text: string, words: readonly { text: string }[]): string[] | null {
+  const written = text
+    .split(/\s+/)
+    .map(bare)
+    .filter((word) => word !== '');
+  if (written.length !== words.length) return null;
+  const same = written.every((word, i) => word.toLowerCase() === bare(words[i].text).toLowerCase());
+  return same ? written : null;
+}
+
 /** Whisper's compression ratio of a segment's text: its UTF-8 length over its zlib-compressed length. */
 function compressionRatio(text: string): number {
   const bytes = Buffer.from(text, 'utf8');
@@ -65,13 +82,14 @@ export function toVerboseTranscription(
     text: transcript.text,
   };
   if (granularities.has('word')) {
-    verbose.words = transcript.segments.flatMap((segment) =>
-      (segment.words ?? []).map((word) => ({
-        word: word.text,
+    verbose.words = transcript.segments.flatMap((segment) => {
+      const display = displayWords(segment.text, segment.words ?? []);
+      return (segment.words ?? []).map((word, i) => ({
+        word: display?.[i] ?? word.text,
         start: seconds(word.offsetMs),
         end: seconds(word.offsetMs + word.durationMs),
-      })),
-    );
+      }));
+    });
   }
   if (granularities.has('segment')) {
     verbose.segments = transcript.segments.map((segment, id) => ({
