@@ -70,7 +70,7 @@ describe('OpenAI-compatible routes with the official openai client (e2e)', () =>
       language: 'en',
       response_format: 'verbose_json',
     });
-    expect(verbose).toMatchObject({ task: 'transcribe', language: 'en-US', text: TEXT });
+    expect(verbose).toMatchObject({ task: 'transcribe', language: 'english', text: TEXT });
     expect(verbose.duration).toBeGreaterThan(0.5);
     expect(verbose.segments?.[0]).toMatchObject({ id: 0, text: TEXT });
     const text = await openai.audio.transcriptions.create({

@@ -48,6 +48,15 @@ export interface RecognitionUpload {
   stopReading: (reason: Error) => void;
   /** The request's headers: a `traceparent` there makes the recognition's span a child of the caller's trace. */
   headers: IncomingHttpHeaders;
+  /** Told each result as the recognizer reports it (a streamed answer); the transcript collects them anyway. */
+  results?: RecognitionProgress;
+}
+
+/** The recognizer's results as they come: the running hypothesis of an utterance, then its final text. */
+export interface RecognitionProgress {
+  partial(text: string): void;
+  /** Also for an utterance that came to nothing (empty text): its hypothesis is void. */
+  final(text: string): void;
 }
 
 /**
@@ -99,9 +108,10 @@ export class HttpRecognition {
           ? pcm
           : resampled(pcm, new PcmResampler(sampleRate, RECOGNIZER_SAMPLE_RATE)),
       sink: {
-        partial: () => undefined,
+        partial: (result) => upload.results?.partial(result.text),
         final: ({ requestId: _id, ...segment }) => {
           if (segment.text.trim() !== '') segments.push(segment);
+          upload.results?.final(segment.text);
         },
         error: () => undefined, // the service rejects with it
       },

@@ -56,6 +56,8 @@ describe('readMultipartAudioForm', () => {
         { name: 'model', value: 'whisper-1' },
         { name: 'file', file: audio },
         { name: 'language', value: 'en' },
+        { name: 'timestamp_granularities[]', value: 'word' },
+        { name: 'timestamp_granularities[]', value: 'segment' },
       ]),
       options,
       async (file) => {
@@ -69,6 +71,7 @@ describe('readMultipartAudioForm', () => {
       new Map([
         ['model', 'whisper-1'],
         ['language', 'en'],
+        ['timestamp_granularities[]', 'word,segment'],
       ]),
     );
   });

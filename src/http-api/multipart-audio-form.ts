@@ -23,7 +23,7 @@ const MAX_FIELD_BYTES = 16 * 1024;
 /**
  * Reads a `multipart/form-data` upload with busboy, streaming: `body` (the request's bytes, paced) is pulled into
  * the parser, the file part goes to `onFile` as it arrives (nothing more is pulled until it has been consumed, so
- * nothing piles up), text fields are collected. Resolves with every text field once the form has ended and
+ * nothing piles up), text fields are collected (the values of a repeated `name[]` field comma-separated). Resolves with every text field once the form has ended and
  * `onFile` has settled; rejects with a BAD_REQUEST (400, 413) for a malformed form, a missing or second file, or a
  * file over the upload limit, and with the body's own failure (408, the client went away). On failure the file
  * stream is destroyed, so that `onFile` stops and frees what it holds.
@@ -66,7 +66,9 @@ export function readMultipartAudioForm(
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated)
         return fail(invalidRequest(`the form field ${name} is longer than ${MAX_FIELD_BYTES} bytes`));
-      fields.set(name, value);
+      // A list field (`include[]`, as OpenAI's SDK sends arrays) keeps every value, comma-separated.
+      const earlier = name.endsWith('[]') ? fields.get(name) : undefined;
+      fields.set(name, earlier === undefined ? value : `${earlier},${value}`);
     });
     parser.on('file', (name, stream: Readable) => {
       if (name !== options.fileField) {

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Logger, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -19,11 +19,16 @@ import { HttpRecognition, type Transcript } from './http-recognition';
 import { HttpSynthesis } from './http-synthesis';
 import { readMultipartAudioForm } from './multipart-audio-form';
 import { OPENAI_SPEECH_FORMATS, openAiSpeechRequestSchema } from './openai-speech-request.schema';
+import { transcriptionBody } from './openai-transcription';
 import {
   OPENAI_TRANSCRIPTION_FORMATS,
-  toVerboseTranscription,
-  type OpenAiTranscriptionFormat,
-} from './openai-transcription';
+  TIMESTAMP_GRANULARITIES,
+  parseTranscriptionFields,
+  type TranscriptionRequest,
+} from './openai-transcription-request';
+import { toProblem } from './problem-details';
+import { TranscriptDeltas } from './transcript-deltas';
+import { TranscriptEventStream } from './transcript-event-stream';
 import { INSTRUCTIONS_HEADER, styleFor } from './instructions-style';
 import { azureVoiceFor } from './openai-voices';
 import { ApiProblemResponses } from './openapi-problems';
@@ -43,6 +48,9 @@ import { EVENT_STREAM_TYPE } from './sse-audio-sink';
 /** Room for the form's boundaries and text fields on top of the audio itself. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;
 
+/** The locale a transcription was made in (verbose_json names only the language, as OpenAI does). */
+export const LANGUAGE_HEADER = 'X-Warmline-Language';
+
 class TranscriptionFormDto {
   @ApiProperty({
     type: 'string',
@@ -57,8 +65,22 @@ class TranscriptionFormDto {
   @ApiPropertyOptional({ description: 'A language (en) or a locale (en-US); default SPEECH_STT_LANGUAGE' })
   language?: string;
 
+  @ApiPropertyOptional({ description: "Its words bias recognition (they become the request's phrase list)" })
+  prompt?: string;
+
   @ApiPropertyOptional({ enum: OPENAI_TRANSCRIPTION_FORMATS, default: 'json' })
   response_format?: string;
+
+  @ApiPropertyOptional({
+    name: 'timestamp_granularities[]',
+    enum: TIMESTAMP_GRANULARITIES,
+    isArray: true,
+    description: 'verbose_json only: word and/or segment timings (default: segment)',
+  })
+  timestamp_granularities?: string[];
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'false', description: 'json or text only' })
+  stream?: string;
 }
 
 class TranscriptionDto {
@@ -75,6 +97,8 @@ class TranscriptionDto {
 @Controller('v1/audio')
 @UseGuards(BearerAuthGuard, RateLimitGuard)
 export class OpenAiAudioController {
+  private readonly logger = new Logger('HttpApi');
+
   constructor(
     private readonly synthesis: HttpSynthesis,
     private readonly recognition: HttpRecognition,
@@ -151,15 +175,16 @@ export class OpenAiAudioController {
       'The file is streamed into the recognizer as it arrives when the language is known by then (a language ' +
       'field before the file); otherwise it is held until the form has ended (at most HTTP_MAX_UPLOAD; in memory ' +
       'while HTTP_UPLOAD_MEMORY lasts, process-wide, then in a temporary file). A form that pauses for ' +
-      'HTTP_BODY_IDLE, or arrives slower than 4 KiB/s over 10 s, is answered 408.',
+      'HTTP_BODY_IDLE, or arrives slower than 4 KiB/s over 10 s, is answered 408. stream=true answers ' +
+      'transcript.text.delta events as the recognizer reports text, then transcript.text.done.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: TranscriptionFormDto })
-  @ApiProduces('application/json', 'text/plain')
+  @ApiProduces('application/json', 'text/plain', 'text/vtt', EVENT_STREAM_TYPE)
   @ApiResponse({
     status: 200,
     type: TranscriptionDto,
-    description: '{ text } (json), the text (text), or verbose_json',
+    description: '{ text } (json), the text (text), SubRip (srt), WebVTT (vtt), or verbose_json',
   })
   @ApiProblemResponses(400, 401, 408, 413, 415, 429, 502, 503, 504)
   async transcriptions(@Req() request: IncomingMessage, @Res() response: ServerResponse): Promise<void> {
@@ -167,16 +192,17 @@ export class OpenAiAudioController {
     checkDeclaredLength(request.headers['content-length'], maxUploadBytes + FORM_OVERHEAD_BYTES);
     let transcript: Transcript | null = null;
     const spool = new UploadSpool(this.uploadMemory, this.uploadDisk, uploadSpoolDirectory);
+    const events = new TranscriptEventStream(response);
     try {
       const fields = await readMultipartAudioForm(
         request,
         pacedBody(request, uploadPace, clock),
         { maxUploadBytes, fileField: 'file' },
         async (file) => {
-          checkFields(file.fieldsBefore);
-          const language = file.fieldsBefore.get('language');
-          if (language !== undefined) {
-            transcript = await this.recognize(request, file.chunks, language);
+          const asked = parseTranscriptionFields(file.fieldsBefore);
+          if (asked.language !== undefined) {
+            if (asked.stream) events.follow();
+            transcript = await this.recognize(request, file.chunks, asked, events);
             return;
           }
           // A language field may still follow the file: hold the audio (in memory while the process-wide
@@ -184,52 +210,46 @@ export class OpenAiAudioController {
           for await (const chunk of file.chunks) await spool.write(chunk);
         },
       );
-      const format = checkFields(fields);
-      transcript ??= await this.recognize(request, spool.chunks(), fields.get('language'));
-      this.answer(response, format, transcript);
+      const asked = parseTranscriptionFields(fields);
+      if (asked.stream) events.follow();
+      transcript ??= await this.recognize(request, spool.chunks(), { ...asked, formatGiven: true }, events);
+      if (asked.stream) {
+        events.done(transcript.text);
+        return;
+      }
+      const { contentType, body } = transcriptionBody(transcript, asked.format, asked.granularities);
+      response.statusCode = 200;
+      response.setHeader('Content-Type', contentType);
+      response.setHeader(LANGUAGE_HEADER, transcript.language);
+      response.end(body);
+    } catch (error) {
+      if (!events.started) throw error;
+      events.fail(toProblem(error, (internal) => this.logger.error('transcription failed', internal)));
     } finally {
       await spool.dispose();
     }
   }
 
-  private answer(response: ServerResponse, format: OpenAiTranscriptionFormat, result: Transcript): void {
-    response.statusCode = 200;
-    if (format === 'text') {
-      response.setHeader('Content-Type', 'text/plain; charset=utf-8');
-      response.end(result.text);
-      return;
-    }
-    response.setHeader('Content-Type', 'application/json; charset=utf-8');
-    response.end(
-      JSON.stringify(format === 'verbose_json' ? toVerboseTranscription(result) : { text: result.text }),
-    );
-  }
-
   private recognize(
     request: IncomingMessage,
     chunks: AsyncIterable<Buffer>,
-    language: string | undefined,
+    asked: TranscriptionRequest,
+    events: TranscriptEventStream,
   ): Promise<Transcript> {
+    // When the format is not known yet (it may follow the file), word timings are asked for in case it wants them.
+    const words = !asked.formatGiven || (asked.format === 'verbose_json' && asked.granularities.has('word'));
     return this.recognition.recognize({
       transport: 'openai',
       chunks,
       encoding: { kind: 'wav' },
-      language,
+      language: asked.language,
+      options: {
+        ...(asked.phrases === undefined ? {} : { phrases: asked.phrases }),
+        ...(words ? { words } : {}),
+      },
       stopReading: (reason) => request.destroy(reason),
       headers: request.headers,
+      results: new TranscriptDeltas(events.delta),
     });
   }
-}
-
-/** Refuses what cannot be answered as asked; returns the response format. */
-function checkFields(fields: ReadonlyMap<string, string>): OpenAiTranscriptionFormat {
-  const format = fields.get('response_format') ?? 'json';
-  if (!(OPENAI_TRANSCRIPTION_FORMATS as readonly string[]).includes(format)) {
-    throw badRequest(
-      `response_format must be json, text or verbose_json (not ${JSON.stringify(format.slice(0, 20))})`,
-    );
-  }
-  if (fields.get('stream') === 'true')
-    throw badRequest('stream=true is not supported; results come in one answer');
-  return format as OpenAiTranscriptionFormat;
 }
