@@ -47,7 +47,7 @@ function argsWith(values: Record<string, string>): string[] {
   return (container.args ?? []).map((arg) =>
     arg.replace(/\$\((\w+)\)/g, (_, name: string) => {
       expect(values[name]).toBeDefined();
-      return values[name]!;
+      return values[name];
     }),
   );
 }
@@ -58,7 +58,8 @@ function userRules(name: string): string[] {
   for (let i = 0; i < args.length; i++) {
     if (args[i] !== '--user') continue;
     const words: string[] = [];
-    for (let j = i + 1; j < args.length && !args[j]!.startsWith('--'); j++) words.push(...args[j]!.split(/\s+/));
+    for (let j = i + 1; j < args.length && !args[j].startsWith('--'); j++)
+      words.push(...args[j].split(/\s+/));
     if (words[0] === name) return words.slice(1);
   }
   throw new Error(`no ACL user ${name} in the Redis arguments`);
@@ -92,7 +93,7 @@ describe('deploy/kubernetes/redis', () => {
     expect(deployment.spec!.strategy?.type).toBe('Recreate');
     expect(podLabels).toMatchObject(deployment.spec!.selector.matchLabels!);
     expect(podLabels).toMatchObject(service.spec!.selector!);
-    const portName = service.spec!.ports![0]!.targetPort;
+    const portName = service.spec!.ports![0].targetPort;
     expect((container.ports ?? []).map((p) => p.name)).toContain(portName);
   });
 
@@ -100,8 +101,8 @@ describe('deploy/kubernetes/redis', () => {
     expect(policy.spec!.podSelector.matchLabels).toEqual(deployment.spec!.selector.matchLabels);
     expect(policy.spec!.policyTypes).toEqual(['Ingress']);
     const [rule] = policy.spec!.ingress!;
-    expect(rule!.from).toEqual([{ podSelector: { matchLabels: warmlineLabels } }]);
-    expect(rule!.ports!.map((p) => p.port)).toEqual(container.ports!.map((p) => p.name));
+    expect(rule.from).toEqual([{ podSelector: { matchLabels: warmlineLabels } }]);
+    expect(rule.ports!.map((p) => p.port)).toEqual(container.ports!.map((p) => p.name));
     const args = container.args ?? [];
     expect(args[args.indexOf('--maxmemory-policy') + 1]).toBe('noeviction');
     expect(args[args.indexOf('--save') + 1]).toBe('');
@@ -180,7 +181,7 @@ describeWithRedis("deploy/kubernetes/redis's arguments on a real redis-server", 
     );
     expect(results.map((r) => r.audio.length > 0)).toEqual([true, true]);
     const view = (await (
-      await fetch(`${apps[0]!.url}/api/v1/fleet`, { headers: { authorization: `Bearer ${KEY}` } })
+      await fetch(`${apps[0].url}/api/v1/fleet`, { headers: { authorization: `Bearer ${KEY}` } })
     ).json()) as FleetView;
     expect(view.redis).toBe('ok');
     expect(view.replicas.map((r) => r.id).sort()).toEqual(['r-1', 'r-2']);
