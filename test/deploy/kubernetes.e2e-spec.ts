@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
@@ -12,6 +14,7 @@ import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import { ENV_VARIABLES } from '../../src/config/env.schema';
 import { validateEnv } from '../../src/config/validate-env';
+import { routeNeedsKey } from '../../src/app.setup';
 import { DEFAULT_DRAIN_TIMEOUT_MS, resolveVoiceSettings } from '../../src/voice/voice-options';
 import { createTestApp, type TestApp } from '../support/app/create-test-app';
 import { instructionsOf, parseDockerfile } from '../support/deploy/dockerfile';
@@ -30,6 +33,10 @@ const BASE = join(KUBERNETES, 'base');
 const FLEET = join(KUBERNETES, 'fleet');
 const base = loadKustomizeBase(BASE);
 const fleet = loadKustomizeBase(FLEET);
+const SPEECH_CONTAINER = join(KUBERNETES, 'speech-container');
+const speechContainer = loadKustomizeBase(SPEECH_CONTAINER);
+const INGRESS = join(KUBERNETES, 'ingress');
+const ingressBase = loadKustomizeBase(INGRESS);
 
 /**
  * Beyond the preStop sleep and the voice drain, shutdown aborts leftover work (up to 1 s), closes every pooled
@@ -179,11 +186,46 @@ describe('deploy/kubernetes', () => {
     it('takes the secrets from a Secret, not from the ConfigMap', () => {
       const fromSecret = (container.env ?? []).filter((e) => e.valueFrom?.secretKeyRef !== undefined);
       expect(fromSecret.map((e) => e.name).sort()).toEqual(['AZURE_SPEECH_KEY', 'VOICE_API_KEYS']);
-      for (const entry of fromSecret) expect(entry.valueFrom!.secretKeyRef!.optional).not.toBe(true);
+      // A Speech container or Entra ID needs no Speech key; API keys are always needed (next test).
+      const optional = Object.fromEntries(
+        fromSecret.map((e) => [e.name, e.valueFrom!.secretKeyRef!.optional]),
+      );
+      expect(optional).toEqual({ AZURE_SPEECH_KEY: true, VOICE_API_KEYS: undefined });
       expect(Object.keys(configMap.data ?? {})).not.toEqual(
         expect.arrayContaining([expect.stringMatching(/KEY/)]),
       );
       expect((container.env ?? []).filter((e) => e.value !== undefined)).toEqual([]);
+    });
+  });
+
+  describe('without a Speech key (the Secret holds VOICE_API_KEYS only)', () => {
+    const withoutSpeechKey = (): Record<string, string> => {
+      const { AZURE_SPEECH_KEY: _key, ...env } = containerEnv();
+      return env;
+    };
+
+    it('refuses to start against a region, naming the missing key (never the built-in emulator)', () => {
+      expect(() => validateEnv(withoutSpeechKey())).toThrow(/AZURE_SPEECH_KEY/);
+    });
+
+    it('is a valid configuration against a Speech container (the speech-container overlay)', () => {
+      const env = containerEnv(speechContainer);
+      delete env.AZURE_SPEECH_KEY;
+      const keyless = validateEnv(env);
+      expect(keyless.speech.emulatorMode).toBe('off');
+      expect(keyless.speech.target).toMatchObject({ kind: 'host' });
+    });
+
+    it('still needs VOICE_API_KEYS: without keys even the kubelet probes (Host: the pod IP) are refused', async () => {
+      const keyless = await createTestApp({ env: { VOICE_API_KEYS: '' } });
+      try {
+        const probe = await request(keyless.app.getHttpServer())
+          .get('/health/ready')
+          .set('Host', '10.244.1.7:3000');
+        expect(probe.status).toBe(403);
+      } finally {
+        await keyless.app.close();
+      }
     });
   });
 
@@ -381,5 +423,132 @@ describe('deploy/kubernetes/fleet', () => {
     const [patched] = withoutRedis.spec!.template.spec!.containers as [IContainer];
     patched.env = patched.env!.filter((e) => e.name !== 'REDIS_URL');
     expect(withoutRedis).toEqual(deployment);
+  });
+});
+
+describe('deploy/kubernetes/speech-container', () => {
+  it('is the base with AZURE_SPEECH_HOST added, and validates against the Kubernetes schemas', () => {
+    expect(speechContainer.kustomization.resources).toEqual(['../base']);
+    expect([...speechContainer.files].sort()).toEqual(
+      ['../base', ...readdirSync(SPEECH_CONTAINER).filter((f) => f !== 'kustomization.yaml')].sort(),
+    );
+    for (const object of speechContainer.objects) expect(() => validateManifest(object)).not.toThrow();
+    const map = only<IConfigMap>('ConfigMap', speechContainer);
+    const { AZURE_SPEECH_HOST: host, ...rest } = map.data ?? {};
+    expect(rest).toEqual(configMap.data);
+    expect(host).toMatch(/^wss?:\/\//);
+    expect(only<IDeployment>('Deployment', speechContainer)).toEqual(deployment);
+  });
+
+  it('renders with kustomize as this test reads it (when kubectl is installed)', () => {
+    const objects = kubectlKustomize(SPEECH_CONTAINER);
+    if (objects === undefined) return;
+    for (const object of objects) expect(() => validateManifest(object)).not.toThrow();
+    expect(byKindAndName(withoutConfigMapHash(objects, configMap.metadata.name))).toEqual(
+      byKindAndName(speechContainer.objects),
+    );
+  });
+
+  it('starts without a Speech key: the key is optional in the Deployment and the configuration needs none', () => {
+    const [target] = only<IDeployment>('Deployment', speechContainer).spec!.template.spec!.containers as [
+      IContainer,
+    ];
+    const keyRef = target.env!.find((e) => e.name === 'AZURE_SPEECH_KEY')!.valueFrom!.secretKeyRef!;
+    expect(keyRef.optional).toBe(true);
+    const env = containerEnv(speechContainer);
+    delete env.AZURE_SPEECH_KEY;
+    expect(validateEnv(env).speech.target).toMatchObject({ kind: 'host', url: env.AZURE_SPEECH_HOST });
+  });
+});
+
+describe('deploy/kubernetes/ingress', () => {
+  const ingress = only<IIngress>('Ingress', ingressBase);
+  const policy = only<INetworkPolicy>('NetworkPolicy', ingressBase);
+  const paths = ingress.spec!.rules!.flatMap((rule) => rule.http!.paths);
+
+  it('lists every manifest in the kustomization, and validates against the Kubernetes schemas', () => {
+    expect([...ingressBase.files].sort()).toEqual(
+      readdirSync(INGRESS)
+        .filter((f) => f !== 'kustomization.yaml')
+        .sort(),
+    );
+    expect(ingressBase.objects.map((o) => o.kind).sort()).toEqual(['Ingress', 'NetworkPolicy']);
+    for (const object of ingressBase.objects) expect(() => validateManifest(object)).not.toThrow();
+  });
+
+  it('renders with kustomize as this test reads it (when kubectl is installed)', () => {
+    const objects = kubectlKustomize(INGRESS);
+    if (objects === undefined) return;
+    expect(byKindAndName(objects)).toEqual(byKindAndName(ingressBase.objects));
+  });
+
+  it("sends the client routes to the base's Service port, over TLS for every host", () => {
+    for (const path of paths) {
+      expect(path.backend.service).toEqual({
+        name: service.metadata.name,
+        port: { name: service.spec!.ports![0].name },
+      });
+    }
+    const hosts = ingress.spec!.rules!.map((r) => r.host);
+    expect(ingress.spec!.tls!.flatMap((t) => t.hosts)).toEqual(hosts);
+  });
+
+  /** Whether the Ingress routes a request path (Exact, or Prefix by whole path segments). */
+  const routed = (requestPath: string): boolean =>
+    paths.some((p) =>
+      p.pathType === 'Exact'
+        ? requestPath === p.path
+        : requestPath === p.path || requestPath.startsWith(`${p.path!.replace(/\/$/, '')}/`),
+    );
+
+  it('exposes Socket.IO and the speech routes, and none of the operational ones', () => {
+    for (const client of [
+      '/socket.io/',
+      '/api/v1/tts',
+      '/api/v1/stt',
+      '/api/v1/voices',
+      '/v1/audio/speech',
+      '/v1/audio/transcriptions',
+      '/v1/models',
+    ]) {
+      expect([client, routed(client)]).toEqual([client, true]);
+    }
+    for (const internal of [
+      '/metrics',
+      '/api/v1/pools',
+      '/api/v1/pools/tts',
+      '/api/v1/fleet',
+      '/debug/memory',
+      '/health/ready',
+      '/api/docs',
+      '/dashboard',
+    ]) {
+      expect([internal, routed(internal)]).toEqual([internal, false]);
+    }
+    // Every route that needs a key besides the speech API stays inside.
+    for (const path of ['/metrics', '/api/v1/pools', '/api/v1/fleet', '/debug/memory']) {
+      expect(routeNeedsKey(path, false)).toBe(true);
+    }
+  });
+
+  it('gives long syntheses, uploads and websockets room, beyond what the service allows', () => {
+    const annotations = ingress.metadata.annotations ?? {};
+    const seconds = (name: string): number => Number(annotations[`nginx.ingress.kubernetes.io/${name}`]);
+    // At least the longest synthesis the base allows (in audio time, which bounds any answer sent whole at the
+    // end), and room for the largest upload with a multipart form around it.
+    expect(seconds('proxy-read-timeout')).toBeGreaterThanOrEqual(config.speech.maxAudioMs / 1000);
+    expect(seconds('proxy-send-timeout')).toBeGreaterThanOrEqual(config.speech.maxAudioMs / 1000);
+    const bodySize = /^(\d+)m$/.exec(annotations['nginx.ingress.kubernetes.io/proxy-body-size'] ?? '');
+    expect(Number(bodySize?.[1]) * 1024 * 1024).toBeGreaterThan(config.http.maxUploadBytes);
+    expect(annotations['nginx.ingress.kubernetes.io/proxy-request-buffering']).toBe('off');
+    expect(annotations['nginx.ingress.kubernetes.io/affinity']).toBe('cookie');
+  });
+
+  it('lets only the ingress controller and Prometheus reach the pods, on their http port', () => {
+    expect(policy.spec!.podSelector.matchLabels).toEqual(deployment.spec!.selector.matchLabels);
+    expect(policy.spec!.policyTypes).toEqual(['Ingress']);
+    const [rule] = policy.spec!.ingress!;
+    expect(rule.ports).toEqual([{ port: 'http', protocol: 'TCP' }]);
+    expect(rule.from!.map((peer) => peer.namespaceSelector?.matchLabels)).toHaveLength(2);
   });
 });
