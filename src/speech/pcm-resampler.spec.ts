@@ -77,7 +77,7 @@ describe('PcmResampler', () => {
   });
 
   it('equals resampling the whole input at once as the speech emulator does, sample for sample', () => {
-    // The emulator recognises its own audio by exact samples: after this conversion too, when both agree.
+    // A whole-input reference: the emulator's resampler, with the same kernel, must agree for any chunking.
     const input = sine(24_000, 523, 0.4, 12_000);
     const chunks = [input.subarray(0, 777), input.subarray(777, 5_001), input.subarray(5_001)];
     const ours = resampleAll(new PcmResampler(24_000, 16_000), chunks);

@@ -10,8 +10,8 @@ const TABLE_RESOLUTION = 512;
  * when downsampling so nothing above it folds back into the speech band. Each output sample is normalised by the
  * kernel's sum, so DC gain is 1 (also where the kernel is cut at the ends). Output waits for the filter's
  * half-width of input; `end()` flushes the rest. Deterministic: the output does not depend on the chunking, and
- * equals resampling the whole input at once with the same kernel (as the speech emulator does, so it can tell
- * its own audio after this conversion).
+ * equals resampling the whole input at once with the same kernel. The speech emulator has its own copy of that
+ * kernel (it stands alone and imports nothing from here); the spec checks the two agree sample for sample.
  */
 export class PcmResampler {
   /** Input samples per output sample. */
