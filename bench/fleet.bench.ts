@@ -3,9 +3,13 @@
  *   (a) fleet: REDIS_URL set, SPEECH_FLEET_TTS_MAX_SIZE=12 (replicas may each grow to the whole budget);
  *   (b) no Redis: SPEECH_POOL_TTS_MAX_SIZE=4 per replica (12 in all, the same budget cut in three).
  * The emulator refuses upgrades beyond 12 open connections with 429 and charges 200 ms per new connection. 100
- * sessions make 3 syntheses each, spread round-robin over the replicas, all at once. Reported: throughput, 429s,
- * upstream connections opened per session, and the allocation latency by tier on the replicas: a lease is one
- * Redis round trip on a COLD creation, and WARM/DEDICATED hand-outs take none.
+ * sessions make 3 syntheses each, all at once, under two loads: even (round-robin over the replicas) and skewed
+ * (80 % of the sessions on the first replica, 10 % on each of the others: what a sticky load balancer or one busy
+ * tenant produces, and the case a shared budget exists for). Reported side by side: throughput, 429s, upstream
+ * connections opened per session, and the allocation latency by tier on the replicas: a lease is one Redis round
+ * trip on a COLD creation, and WARM/DEDICATED hand-outs take none.
+ * Each variant runs FLEET_ROUNDS times (default 3), fleet and split alternating; the median round is reported.
+ * FLEET_TRACE=1 also prints each replica's TTS clients (in use / live) every 250 ms of each run.
  * Also timed directly: one lease take + give against the same Redis, and the same through an in-process gate.
  *
  *   npm run bench -- fleet
@@ -32,6 +36,8 @@ const FIRST_BYTE_LATENCY_MS = 100;
 const LEASE_SAMPLES = 2_000;
 const TARGET_LEASE_P99_MS = 2;
 const TEXT = 'Your table is booked.';
+/** Each variant runs this often, fleet and split alternating; the run with the median throughput is reported. */
+const ROUNDS = Number(process.env.FLEET_ROUNDS ?? 3);
 
 interface Outcome {
   label: string;
@@ -69,7 +75,43 @@ async function startReplicas(emulator: BenchEmulator, env: Record<string, string
   return replicas;
 }
 
-async function runLoad(label: string, emulator: BenchEmulator, replicas: ServerProcess[]): Promise<Outcome> {
+type Load = 'even' | 'skewed';
+const LOADS: readonly Load[] = ['even', 'skewed'];
+
+/** Which replica session \`i\` talks to. */
+function replicaFor(load: Load, i: number): number {
+  if (load === 'even') return i % REPLICAS;
+  const share = i % 10; // 8 in 10 on the first replica, 1 in 10 on each of the others
+  return share < 8 ? 0 : share - 7;
+}
+
+/** Every 250 ms: each replica's TTS clients in use / live (FLEET_TRACE=1). */
+function startTrace(replicas: ServerProcess[]): () => string[] {
+  if (process.env.FLEET_TRACE !== '1') return () => [];
+  const lines: string[] = [];
+  const started = performance.now();
+  let stopped = false;
+  const sample = async (): Promise<void> => {
+    while (!stopped) {
+      const books = await Promise.all(replicas.map((r) => r.snapshot()));
+      const at = ((performance.now() - started) / 1000).toFixed(2).padStart(6);
+      lines.push(`${at}s  ${books.map((b) => `${b.tts.inUse}/${b.tts.size}`.padStart(6)).join('  ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  };
+  void sample();
+  return () => {
+    stopped = true;
+    return lines;
+  };
+}
+
+async function runLoad(
+  label: string,
+  load: Load,
+  emulator: BenchEmulator,
+  replicas: ServerProcess[],
+): Promise<Outcome> {
   for (const replica of replicas) await replica.allocations(); // start from an empty record
   await emulator.reset();
   await emulator.setFaults({
@@ -79,11 +121,12 @@ async function runLoad(label: string, emulator: BenchEmulator, replicas: ServerP
   });
   const failedBy: Record<string, number> = {};
   let completed = 0;
+  const stopTrace = startTrace(replicas);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: SESSIONS }, async (_, i) => {
       const client = await VoiceClient.connect({
-        url: replicas[i % REPLICAS].url,
+        url: replicas[replicaFor(load, i)].url,
         connectTimeoutMs: 60_000,
         ackTimeoutMs: 60_000,
       });
@@ -100,6 +143,9 @@ async function runLoad(label: string, emulator: BenchEmulator, replicas: ServerP
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const trace = stopTrace();
+  if (trace.length > 0)
+    console.log(`\n${label}, TTS clients in use / live per replica:\n${trace.join('\n')}`);
   const stats = await emulator.stats();
   const allocations: Outcome['allocations'] = {};
   for (const replica of replicas) {
@@ -123,6 +169,11 @@ async function runLoad(label: string, emulator: BenchEmulator, replicas: ServerP
     throughput: round((completed / seconds) * 10) / 10,
     allocations,
   };
+}
+
+/** The round with the median throughput. */
+function median(outcomes: Outcome[]): Outcome {
+  return [...outcomes].sort((a, b) => a.throughput - b.throughput)[Math.floor(outcomes.length / 2)];
 }
 
 /** One lease taken and given back, straight against Redis: what a COLD creation adds in fleet mode. */
@@ -152,24 +203,32 @@ async function main(): Promise<void> {
     progress('lease round trips');
     const leases = await timeLeases(redis);
 
-    progress('(a) fleet: 3 replicas, fleet budget 12');
-    let replicas = await startReplicas(emulator, {
-      REDIS_URL: redis.url,
-      SPEECH_FLEET_TTS_MAX_SIZE: String(BUDGET),
-    });
-    const fleet = await runLoad('(a) fleet, budget 12 shared', emulator, replicas);
-    for (const replica of replicas) await replica.close();
+    const outcomes = {} as Record<Load, { fleet: Outcome; split: Outcome }>;
+    const rounds = {} as Record<Load, { fleet: Outcome[]; split: Outcome[] }>;
+    for (const load of LOADS) {
+      rounds[load] = { fleet: [], split: [] };
+      for (let r = 1; r <= ROUNDS; r++) {
+        progress(`(a) fleet, ${load} load, round ${r}/${ROUNDS}: 3 replicas, fleet budget 12`);
+        let replicas = await startReplicas(emulator, {
+          REDIS_URL: redis.url,
+          SPEECH_FLEET_TTS_MAX_SIZE: String(BUDGET),
+        });
+        rounds[load].fleet.push(await runLoad(`(a) fleet, ${load}`, load, emulator, replicas));
+        for (const replica of replicas) await replica.close();
 
-    progress('(b) no Redis: 3 replicas, 4 each');
-    replicas = await startReplicas(emulator, { SPEECH_POOL_TTS_MAX_SIZE: String(BUDGET / REPLICAS) });
-    const split = await runLoad('(b) no Redis, 4 per replica', emulator, replicas);
-    for (const replica of replicas) await replica.close();
+        progress(`(b) no Redis, ${load} load, round ${r}/${ROUNDS}: 3 replicas, 4 each`);
+        replicas = await startReplicas(emulator, { SPEECH_POOL_TTS_MAX_SIZE: String(BUDGET / REPLICAS) });
+        rounds[load].split.push(await runLoad(`(b) split, ${load}`, load, emulator, replicas));
+        for (const replica of replicas) await replica.close();
+      }
+      outcomes[load] = { fleet: median(rounds[load].fleet), split: median(rounds[load].split) };
+    }
 
-    const outcomes = [fleet, split];
+    const all = LOADS.flatMap((load) => [outcomes[load].fleet, outcomes[load].split]);
     printTable(
-      `3 replicas, ${SESSIONS} sessions x ${REQUESTS_PER_SESSION} syntheses, upstream limit ${BUDGET} (429 beyond), ${CONNECT_LATENCY_MS} ms per new connection`,
+      `3 replicas, ${SESSIONS} sessions x ${REQUESTS_PER_SESSION} syntheses (even: round-robin; skewed: 80 % on one replica), upstream limit ${BUDGET} (429 beyond), ${CONNECT_LATENCY_MS} ms per new connection`,
       ['variant', 'served', 'failed', 'upstream 429', 'connections / session', 'seconds', 'requests/s'],
-      outcomes.map((o) => [
+      all.map((o) => [
         o.label,
         o.completed,
         JSON.stringify(o.failedBy),
@@ -179,18 +238,28 @@ async function main(): Promise<void> {
         o.throughput,
       ]),
     );
-    const tiers = [...new Set(outcomes.flatMap((o) => Object.keys(o.allocations)))].sort();
+    printTable(
+      `Throughput of every round, requests/s (the table above shows each variant's median round)`,
+      ['variant', ...Array.from({ length: ROUNDS }, (_, i) => `round ${i + 1}`)],
+      LOADS.flatMap((load) => [
+        [`(a) fleet, ${load}`, ...rounds[load].fleet.map((o) => o.throughput)],
+        [`(b) split, ${load}`, ...rounds[load].split.map((o) => o.throughput)],
+      ]),
+    );
+    const tiers = [...new Set(all.flatMap((o) => Object.keys(o.allocations)))].sort();
     printTable(
       'Allocation latency by pool/tier, ms (worst replica: p50 / p99, allocations)',
-      ['pool/tier', ...outcomes.map((o) => o.label)],
+      ['pool/tier', ...all.map((o) => o.label)],
       tiers.map((tier) => [
         tier,
-        ...outcomes.map((o) => {
+        ...all.map((o) => {
           const a = o.allocations[tier];
           return a === undefined ? '-' : `${a.p50} / ${a.p99} (${a.n})`;
         }),
       ]),
     );
+    const ratio = (load: Load): number =>
+      round(outcomes[load].fleet.throughput / outcomes[load].split.throughput);
     printTable(
       'One lease, straight against Redis (loopback), ms',
       ['operation', 'p50', 'p99', 'max'],
@@ -206,16 +275,39 @@ async function main(): Promise<void> {
         `${leases.take.p99} ms`,
       ),
     );
-    console.log(targetLine('no upstream 429 in fleet mode', fleet.upstream429 === 0, `${fleet.upstream429}`));
+    const served = LOADS.flatMap((load) => [...rounds[load].fleet, ...rounds[load].split]).every(
+      (o) => o.completed === SESSIONS * REQUESTS_PER_SESSION && o.upstream429 === 0,
+    );
+    console.log(
+      targetLine(
+        'every request served, no upstream 429, in all four variants',
+        served,
+        `${all.length * ROUNDS} runs`,
+      ),
+    );
+    console.log(
+      targetLine('even load: fleet >= 1.0x the fixed split', ratio('even') >= 1, `${ratio('even')}x`),
+    );
+    console.log(
+      targetLine('skewed load: fleet >= 1.5x the fixed split', ratio('skewed') >= 1.5, `${ratio('skewed')}x`),
+    );
     printBenchLine({
       bench: 'fleet',
       replicas: REPLICAS,
       budget: BUDGET,
       sessions: SESSIONS,
       requestsPerSession: REQUESTS_PER_SESSION,
-      fleet,
-      split,
-      throughputRatio: round(fleet.throughput / split.throughput),
+      outcomes,
+      roundThroughputs: Object.fromEntries(
+        LOADS.map((load) => [
+          load,
+          {
+            fleet: rounds[load].fleet.map((o) => o.throughput),
+            split: rounds[load].split.map((o) => o.throughput),
+          },
+        ]),
+      ),
+      throughputRatio: { even: ratio('even'), skewed: ratio('skewed') },
       leaseTakeMs: leases.take,
       leaseGiveMs: leases.give,
     });

@@ -10,6 +10,10 @@ export interface GatedPool {
   pendingAcquires(): number;
   /** Idle clients: on the warm stack, or held by a session that is not using them (see sessionIdle()). */
   idleCount(): number;
+  /** Allocations so far, every tier (DEDICATED too): it changes whenever the pool serves anyone. */
+  allocations(): number;
+  /** Resources a caller or a session's request is using now, plus acquires waiting. */
+  busy(): number;
   /** Retries the queued acquires now: a take may succeed. */
   wake(): void;
   /**
@@ -28,5 +32,10 @@ export interface GatedPool {
 export interface CreationGate {
   tryTake(purpose: CreationPurpose): boolean | Promise<boolean>;
   release(): void;
+  /**
+   * Optional. Asked when a caller or a session gives a resource back, before a waiter or the warm stack gets it:
+   * true means its budget is owed elsewhere, and the pool closes it instead (which releases it).
+   */
+  reclaim?(): boolean;
   attach(pool: GatedPool): void;
 }

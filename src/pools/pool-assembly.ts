@@ -90,6 +90,8 @@ export function assemblePool<T>(
     name: opts.name,
     pendingAcquires: () => waiters.size,
     idleCount: () => ledger.idle + sessions.idleCount,
+    allocations: () => ctx.stats.allocationsTotal,
+    busy: () => ledger.inUse - sessions.idleCount + waiters.size,
     wake: () => slow().capacityFreed(),
     trimIdle,
   });

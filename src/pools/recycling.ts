@@ -109,6 +109,10 @@ export class Recycling<T> {
       this.disposal.destroy(slot);
       return RESOLVED;
     }
+    if (this.opts.creationGate?.reclaim?.() === true) {
+      this.trimmed(slot); // its budget is owed elsewhere (e.g. to another process sharing it)
+      return RESOLVED;
+    }
     let cleared: unknown;
     try {
       cleared = clearSessionState(slot.resource);

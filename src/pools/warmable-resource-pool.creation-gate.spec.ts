@@ -35,6 +35,16 @@ class CountingGate implements CreationGate {
     this.pool = pool;
   }
 
+  /** Resources to close as they come back: their budget moves elsewhere (the capacity shrinks with each). */
+  owed = 0;
+
+  reclaim(): boolean {
+    if (this.owed === 0) return false;
+    this.owed--;
+    this.capacity--;
+    return true;
+  }
+
   /** More budget became available (elsewhere): let the pool retry. */
   grow(by: number): void {
     this.capacity += by;
@@ -225,5 +235,25 @@ describe.each([
     expect(pool.snapshot()).toMatchObject({ warmPoolSize: 0, inUse: 2 });
     expect(gate.taken).toBe(2);
     await pool.release(out);
+  });
+
+  it('closes a returned resource whose budget the gate reclaims, before its own waiters or the warm stack get it', async () => {
+    const gate = new CountingGate(2, async);
+    const { pool } = poolFixture({ creationGate: gate, warmPoolSize: 0, maxSize: 5 });
+    await pool.prepare();
+    const [first, second] = [await pool.acquire(), await pool.acquire()];
+    const waiting = pool.acquire(); // at the gate's capacity: waits
+    await flushPromises();
+    gate.owed = 1;
+    await pool.release(first); // reclaimed: closed, the waiter keeps waiting
+    await flushPromises();
+    expect(gate.releases).toBe(1);
+    expect(pool.snapshot()).toMatchObject({ size: 1, pendingAcquires: 1 });
+    await pool.release(second); // nothing owed: straight to the waiter
+    await expect(waiting).resolves.toBe(second);
+    await pool.release(second);
+    expectBooksBalanced(pool.snapshot());
+    await pool.shutdown();
+    expect(gate.taken).toBe(0);
   });
 });

@@ -19,7 +19,11 @@ export type PerPool<T> = Record<FleetPoolName, T>;
 export interface HeartbeatReading {
   /** Replicas whose heartbeat is current, this one included. */
   replicas: number;
-  pools: PerPool<{ leased: number; waitingElsewhere: number; held: number }>;
+  /**
+   * Per pool: leases in the fleet, acquires waiting on other replicas, leases this replica holds, and how many of
+   * those beyond its fair share replicas below theirs are waiting for (to be given back).
+   */
+  pools: PerPool<{ leased: number; waitingElsewhere: number; held: number; owed: number }>;
 }
 
 export interface FleetReading {
@@ -51,11 +55,13 @@ export class LeaseLedger {
     max: number,
     purpose: CreationPurpose,
     waiting: number,
+    /** This replica's acquires have waited for at least the lending hold: it may borrow beyond its share. */
+    persistent = false,
   ): Promise<{ outcome: TakeOutcome; leased: number }> {
     const [status, leased] = await TAKE_LEASE.run(
       this.redis,
       [this.keys.heartbeats, this.keys.leases(pool), this.keys.demand(pool)],
-      [this.replicaId, max, purpose, waiting, this.demandHoldMs],
+      [this.replicaId, max, purpose, waiting, this.demandHoldMs, persistent ? 1 : 0],
     );
     const outcome = status === TAKE_GRANTED ? 'granted' : status === TAKE_REFUSED ? 'refused' : 'stale';
     return { outcome, leased };
@@ -67,19 +73,25 @@ export class LeaseLedger {
   }
 
   /** Null when this replica's heartbeat had lapsed: its leases are gone from Redis and it must sync. */
-  async heartbeat(snapshotJson: string, waiting: PerPool<number>): Promise<HeartbeatReading | null> {
+  /** `max`: each pool's fleet cap (0: none), which fair shares are computed from. */
+  async heartbeat(
+    snapshotJson: string,
+    waiting: PerPool<number>,
+    max: PerPool<number> = { tts: 0, stt: 0 },
+  ): Promise<HeartbeatReading | null> {
     const keys = [this.keys.heartbeats, this.keys.replica(this.replicaId)];
     for (const pool of FLEET_POOLS) keys.push(this.keys.leases(pool), this.keys.demand(pool));
     const args = [this.replicaId, this.leaseTtlMs, snapshotJson, this.demandHoldMs];
-    for (const pool of FLEET_POOLS) args.push(waiting[pool]);
+    for (const pool of FLEET_POOLS) args.push(waiting[pool], max[pool]);
     const reply = await HEARTBEAT.run(this.redis, keys, args);
     if (reply[0] !== 1) return null;
     return {
       replicas: reply[1],
       pools: perPool((_, i) => ({
-        leased: reply[2 + 3 * i],
-        waitingElsewhere: reply[3 + 3 * i],
-        held: reply[4 + 3 * i],
+        leased: reply[2 + 4 * i],
+        waitingElsewhere: reply[3 + 4 * i],
+        held: reply[4 + 4 * i],
+        owed: reply[5 + 4 * i],
       })),
     };
   }

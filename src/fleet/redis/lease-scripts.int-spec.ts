@@ -37,13 +37,13 @@ describeWithRedis('fleet lease scripts (real Redis)', () => {
     await b.sync(none);
     expect((await a.take('tts', 3, 'acquire', 1)).outcome).toBe('granted');
     expect((await b.take('tts', 3, 'acquire', 1)).outcome).toBe('granted');
-    expect(await a.take('tts', 3, 'acquire', 1)).toEqual({ outcome: 'granted', leased: 3 });
-    expect(await b.take('tts', 3, 'acquire', 4)).toEqual({ outcome: 'refused', leased: 3 });
+    expect(await a.take('tts', 3, 'acquire', 1, true)).toEqual({ outcome: 'granted', leased: 3 });
+    expect(await b.take('tts', 3, 'acquire', 4, true)).toEqual({ outcome: 'refused', leased: 3 });
     // Pools are budgeted separately.
     expect((await b.take('stt', 3, 'acquire', 1)).outcome).toBe('granted');
 
     expect(await a.give('tts', 1)).toBe(1);
-    expect(await b.take('tts', 3, 'acquire', 1)).toEqual({ outcome: 'granted', leased: 3 });
+    expect(await b.take('tts', 3, 'acquire', 1, true)).toEqual({ outcome: 'granted', leased: 3 });
     expect((await a.read()).leased).toEqual({ tts: 3, stt: 1 });
   });
 
@@ -53,23 +53,52 @@ describeWithRedis('fleet lease scripts (real Redis)', () => {
     await a.sync(none);
     await b.sync(none);
     await a.take('tts', 2, 'acquire', 0);
-    await a.take('tts', 2, 'acquire', 0);
+    await a.take('tts', 2, 'acquire', 0, true);
     expect((await b.take('tts', 2, 'acquire', 3)).outcome).toBe('refused');
 
-    const seenByA = await a.heartbeat('{}', none);
-    expect(seenByA?.pools.tts).toEqual({ leased: 2, waitingElsewhere: 3, held: 2 });
+    // A holds one beyond its fair share (1 of 2), and B, below its share, waits: A owes it one.
+    const seenByA = await a.heartbeat('{}', none, { tts: 2, stt: 0 });
+    expect(seenByA?.pools.tts).toEqual({ leased: 2, waitingElsewhere: 3, held: 2, owed: 1 });
     expect(seenByA?.pools.stt.waitingElsewhere).toBe(0);
 
-    // A sheds one idle client: the free lease is for B's waiters, not for A's refill, while B still waits.
+    // A gives one back: the free lease is for B's waiters, not for a refill, while B still waits.
+    await a.give('tts', 1);
     await a.give('tts', 1);
     expect((await a.take('tts', 2, 'refill', 0)).outcome).toBe('refused');
     expect((await b.take('tts', 2, 'acquire', 3)).outcome).toBe('granted');
 
     // B's heartbeat with no one waiting withdraws the demand; refills may take free leases again.
     await b.heartbeat('{}', none);
-    await b.give('tts', 1);
     expect((await a.heartbeat('{}', none))?.pools.tts.waitingElsewhere).toBe(0);
     expect((await a.take('tts', 2, 'refill', 0)).outcome).toBe('granted');
+  });
+
+  it('gives every replica its fair share first; beyond it only a persistent demand borrows, and never what a replica below its share waits for', async () => {
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => ledger(id));
+    for (const replica of [a, b, c]) await replica.sync(none);
+    const max = 6; // fair share: 2 each
+    await a.take('tts', max, 'acquire', 1);
+    await a.take('tts', max, 'acquire', 1);
+    // A refill never goes beyond the fair share.
+    expect((await a.take('tts', max, 'refill', 0)).outcome).toBe('refused');
+    expect((await b.take('tts', max, 'refill', 0)).outcome).toBe('granted');
+    // Beyond its share: refused to a demand that has only just begun, granted to a persistent one.
+    expect((await a.take('tts', max, 'acquire', 5)).outcome).toBe('refused');
+    expect((await a.take('tts', max, 'acquire', 5, true)).outcome).toBe('granted');
+    await b.take('tts', max, 'acquire', 1);
+    await c.take('tts', max, 'acquire', 1); // the last free lease: below its share, c wins it
+    expect(await c.take('tts', max, 'acquire', 2)).toEqual({ outcome: 'refused', leased: 6 });
+
+    // a holds one beyond its share and c, below its share, waits: a owes one; b (at its share) owes none.
+    const caps = { tts: max, stt: 0 };
+    expect((await a.heartbeat('{}', none, caps))?.pools.tts).toMatchObject({ held: 3, owed: 1 });
+    expect((await b.heartbeat('{}', none, caps))?.pools.tts).toMatchObject({ held: 2, owed: 0 });
+
+    // The lease a gives back is kept for c: b's persistent borrowing is refused, c's take granted.
+    await a.give('tts', 1);
+    expect((await b.take('tts', max, 'acquire', 9, true)).outcome).toBe('refused');
+    expect((await c.take('tts', max, 'acquire', 2)).outcome).toBe('granted');
+    expect((await a.read()).leased.tts).toBe(max);
   });
 
   it('answers stale to a replica that never registered or whose heartbeat lapsed, until it syncs', async () => {
@@ -127,7 +156,7 @@ describeWithRedis('fleet lease scripts (real Redis)', () => {
     const replicas = Array.from({ length: 6 }, (_, i) => ledger(`r${i}`));
     await Promise.all(replicas.map((r) => r.sync(none)));
     const outcomes = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => replicas[i % 6].take('stt', 10, 'acquire', 1)),
+      Array.from({ length: 60 }, (_, i) => replicas[i % 6].take('stt', 10, 'acquire', 1, true)),
     );
     expect(outcomes.filter((o) => o.outcome === 'granted')).toHaveLength(10);
     expect((await replicas[0].read()).leased.stt).toBe(10);

@@ -11,10 +11,15 @@ export const TAKE_REFUSED = 0;
 /**
  * Takes one lease of a pool for a replica if the fleet is below its cap.
  * KEYS: heartbeats, leases (of the pool), demand (of the pool).
- * ARGV: replica, max, purpose (`acquire` | `refill`), waiting (acquires queued there), demand hold (ms).
- * A refused `acquire` records the replica's waiting acquires as demand, which makes the others shed idle clients;
- * a `refill` (topping up a warm queue) is refused while the free leases are needed by another replica's waiters.
- * Returns { status, leased after the call }.
+ * ARGV: replica, max, purpose (`acquire` | `refill`), waiting (acquires queued there), demand hold (ms),
+ * persistent (1 when the replica's acquires have been waiting for at least the lending hold).
+ * Below its fair share (max / live replicas) a replica's acquire is granted whenever a lease is free. Beyond it
+ * (borrowing) only a persistent demand is granted, and only leases no replica below its share waits for: so under
+ * an even load every replica gets its share, as a fixed split would give it, and under a skewed one the busy
+ * replica borrows what the others do not use. A refused `acquire` records the replica's waiting acquires as
+ * demand, which makes the others lend (idle clients once their own demand is quiet; over-share clients as they
+ * come free); a `refill` (topping up a warm queue) stays within the fair share, and is refused while the free
+ * leases are needed by another replica's waiters. Returns { status, leased after the call }.
  */
 export const TAKE_LEASE = new LuaScript<[number, number]>(
   'take-lease',
@@ -25,10 +30,19 @@ local now = now_ms()
 if not alive(heartbeats, replica, now) then return {-1, 0} end
 redis.call('ZREMRANGEBYSCORE', heartbeats, '-inf', now)
 local leased = live_sum(leases, heartbeats, now, nil)
-if purpose == 'refill' and leased + live_sum(demand, heartbeats, now, replica) >= max then
-  return {0, leased}
-end
+local waiting_elsewhere = live_sum(demand, heartbeats, now, replica)
+local granted = false
 if leased < max then
+  local fair = fair_share(max, heartbeats)
+  local held = tonumber(redis.call('HGET', leases, replica) or '0')
+  if purpose == 'refill' then
+    granted = held < fair and leased + waiting_elsewhere < max
+  else
+    granted = held < fair
+      or (ARGV[6] == '1' and leased + 1 + under_share_need(leases, demand, fair, replica) <= max)
+  end
+end
+if granted then
   redis.call('HINCRBY', leases, replica, 1)
   return {1, leased + 1}
 end
@@ -59,7 +73,8 @@ return left
  * KEYS: heartbeats, its snapshot hash, then per pool: leases, demand.
  * ARGV: replica, ttl (ms), snapshot JSON, demand hold (ms), then per pool: waiting.
  * Returns { -1 } when the replica's heartbeat had already expired (its leases are gone: sync), else
- * { 1, live replicas, then per pool: leased, waiting elsewhere, held by this replica }.
+ * { 1, live replicas, then per pool: leased, waiting elsewhere, held by this replica, owed }, where owed is how
+ * many leases this replica holds beyond its fair share that replicas below theirs wait for (it gives them back).
  */
 export const HEARTBEAT = new LuaScript<number[]>(
   'heartbeat',
@@ -75,16 +90,24 @@ redis.call('PEXPIRE', snapshot, ttl)
 local out = {1, redis.call('ZCARD', heartbeats)}
 for i = 1, (#KEYS - 2) / 2 do
   local leases, demand = KEYS[1 + 2 * i], KEYS[2 + 2 * i]
-  local waiting = tonumber(ARGV[4 + i])
+  local waiting, max = tonumber(ARGV[4 + 2 * i - 1]), tonumber(ARGV[4 + 2 * i])
   if waiting > 0 then
     redis.call('HSET', demand, replica, waiting)
     redis.call('PEXPIRE', demand, ARGV[4])
   else
     redis.call('HDEL', demand, replica)
   end
-  out[#out + 1] = live_sum(leases, heartbeats, now, nil)
+  local leased = live_sum(leases, heartbeats, now, nil)
+  local held = tonumber(redis.call('HGET', leases, replica) or '0')
+  local owed = 0
+  if max > 0 then
+    local fair = fair_share(max, heartbeats)
+    if held > fair then owed = math.min(held - fair, under_share_need(leases, demand, fair, replica)) end
+  end
+  out[#out + 1] = leased
   out[#out + 1] = live_sum(demand, heartbeats, now, replica)
-  out[#out + 1] = tonumber(redis.call('HGET', leases, replica) or '0')
+  out[#out + 1] = held
+  out[#out + 1] = owed
 end
 return out
 `,

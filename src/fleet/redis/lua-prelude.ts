@@ -24,6 +24,26 @@ local function live_sum(key, heartbeats, now, except)
   return total
 end
 
+-- A replica's fair share of a cap: the cap divided by the live replicas (at least 1). Below it a replica's takes
+-- win whenever a lease is free; beyond it a replica only borrows what nobody below their share waits for.
+local function fair_share(max, heartbeats)
+  return math.max(1, math.floor(max / math.max(1, redis.call('ZCARD', heartbeats))))
+end
+
+-- Leases the replicas below their fair share wait for (their recorded demand, up to their share), leaving out
+-- except. Call after live_sum on the same keys (it has already dropped dead replicas' fields).
+local function under_share_need(leases, demand, fair, except)
+  local fields = redis.call('HGETALL', demand)
+  local need = 0
+  for i = 1, #fields, 2 do
+    if fields[i] ~= except then
+      local held = tonumber(redis.call('HGET', leases, fields[i]) or '0')
+      need = need + math.min(tonumber(fields[i + 1]), math.max(0, fair - held))
+    end
+  end
+  return need
+end
+
 -- Whether replica's heartbeat is current; a replica whose heartbeat expired has lost its leases and must
 -- register them again (sync) before taking more.
 local function alive(heartbeats, replica, now)

@@ -47,7 +47,7 @@ describeWithRedis('FleetCoordinator and FleetBudget (real Redis)', () => {
     id: string,
     ttsMax: number,
     leaseTtlMs = 60_000,
-    timing: { clock?: FakeClock; recoveryHoldMs?: number } = {},
+    timing: { clock?: FakeClock; recoveryHoldMs?: number; lendHoldMs?: number } = {},
   ) {
     const redis = await connectFleetRedis(server.url, {
       connectTimeoutMs: 2_000,
@@ -68,6 +68,8 @@ describeWithRedis('FleetCoordinator and FleetBudget (real Redis)', () => {
       retryMs: 20,
       // Recovery at the next beat by hand, unless a test is about the hold.
       recoveryHoldMs: timing.recoveryHoldMs ?? 0,
+      // Borrowing and lending at once, unless a test is about the hold.
+      lendHoldMs: timing.lendHoldMs ?? 0,
       clock: timing.clock,
     });
     await coordinator.start();
@@ -76,10 +78,14 @@ describeWithRedis('FleetCoordinator and FleetBudget (real Redis)', () => {
     return { coordinator, pool, logger, redis };
   }
 
-  it('moves idle leases to the replica whose acquires wait at the fleet cap', async () => {
+  it('moves idle leases to the replica whose acquires wait at the fleet cap: its fair share first, then what it borrows', async () => {
     const a = await replica('a', 4);
     const b = await replica('b', 4);
     await a.pool.fill(4);
+    expect(a.pool.idle).toHaveLength(2); // a refill stays within the fair share (4 / 2 replicas)
+    // Alone in demand, a borrows the rest; then all four are idle.
+    const borrowed = await Promise.all([0, 1, 2, 3].map(() => a.pool.acquire()));
+    for (const id of borrowed) a.pool.giveBack(id);
     expect(a.pool.idle).toHaveLength(4);
     await b.pool.fill(2); // refills get nothing at the cap
     expect(b.pool.created).toBe(0);
@@ -87,7 +93,11 @@ describeWithRedis('FleetCoordinator and FleetBudget (real Redis)', () => {
     const served = Promise.all([b.pool.acquire(), b.pool.acquire(), b.pool.acquire()]);
     await waitFor(() => b.coordinator.budgets.get('tts')!.waitingForLease() === 3, 'b blocked at the cap');
     await b.coordinator.beat(); // b reports its waiters as demand
-    await a.coordinator.beat(); // a sees the demand at the cap and sheds idle clients
+    await a.coordinator.beat(); // a owes b its fair share: two idle clients go at once
+    await waitFor(() => b.pool.inUse.size === 2, "b's fair share served");
+    expect(a.pool.idle).toHaveLength(2);
+    await b.coordinator.beat(); // b, at its share, still waits for one
+    await a.coordinator.beat(); // a is quiet: it lends one more idle client
     expect(await served).toHaveLength(3);
 
     expect(a.pool.idle).toHaveLength(1);

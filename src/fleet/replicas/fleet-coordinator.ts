@@ -3,6 +3,7 @@ import { systemClock, type Clock, type ClockTimer } from '../../pools/clock';
 import { FleetBudget, type BudgetLink } from '../leases/fleet-budget';
 import type { FleetMode } from '../leases/fleet-mode';
 import { LeaseLedger, type FleetReading, type PerPool } from '../leases/lease-ledger';
+import { LeaseLending } from '../leases/lease-lending';
 import { ReplicaCountWindow } from '../leases/replica-count-window';
 import { FLEET_POOLS, type FleetKeys, type FleetPoolName } from '../redis/fleet-keys';
 import type { FleetLogger } from './fleet-logger';
@@ -29,6 +30,11 @@ export interface FleetCoordinatorOptions {
    * of recovering, so a slow Redis does not flip the replica between degraded and ok. Default 3 heartbeats.
    */
   recoveryHoldMs?: number;
+  /**
+   * Hysteresis for lending: acquires borrow beyond the replica's fair share only after waiting this long, and a
+   * replica lends its idle clients only after its own demand was quiet this long. Default: one heartbeat.
+   */
+  lendHoldMs?: number;
 }
 
 /** Called after every heartbeat that reached Redis, and after a sync: the replica is known to be in the fleet. */
@@ -64,6 +70,7 @@ export class FleetCoordinator implements BudgetLink {
   private syncing: Promise<void> | null = null;
   private beating = false;
   private timer: ClockTimer | null = null;
+  private readonly lending: LeaseLending;
   private readonly clock: Clock;
   private readonly beatListeners = new Set<BeatListener>();
   private readonly onClose = (): void => this.reportFailure(new Error('connection to Redis closed'));
@@ -88,11 +95,14 @@ export class FleetCoordinator implements BudgetLink {
       demandHoldMs,
     );
     const budgets = new Map<FleetPoolName, FleetBudget>();
+    const lendHoldMs = options.lendHoldMs ?? options.heartbeatMs;
     for (const pool of FLEET_POOLS) {
       const max = options.fleetMax[pool];
-      if (max !== undefined) budgets.set(pool, new FleetBudget(pool, max, this, this.clock, options.retryMs));
+      if (max !== undefined)
+        budgets.set(pool, new FleetBudget(pool, max, this, this.clock, options.retryMs, lendHoldMs));
     }
     this.budgets = budgets;
+    this.lending = new LeaseLending(budgets, this.clock, options.heartbeatMs);
   }
 
   get replicaId(): string {
@@ -120,6 +130,7 @@ export class FleetCoordinator implements BudgetLink {
     this.options.redis.on('close', this.onClose);
     this.options.redis.on('ready', this.onReady);
     this.schedule();
+    this.lending.start();
   }
 
   /** Leaves the fleet: whatever leases are still registered go at once (call after the pools shut down). */
@@ -131,6 +142,7 @@ export class FleetCoordinator implements BudgetLink {
     this.timer = null;
     this.options.redis.off('close', this.onClose);
     this.options.redis.off('ready', this.onReady);
+    this.lending.stop();
     for (const budget of this.budgets.values()) budget.stop();
     if (wasReachable) await this.ledger.leave().catch(() => undefined); // expiry frees them otherwise
   }
@@ -162,6 +174,7 @@ export class FleetCoordinator implements BudgetLink {
   reportFailure(error: unknown): void {
     if (this.currentMode === 'stopped') return;
     if (this.currentMode === 'ok') this.currentMode = 'degraded';
+    this.lending.forget();
     this.recoveryHold.failed(this.clock.now());
     this.report('degraded', error);
   }
@@ -227,7 +240,10 @@ export class FleetCoordinator implements BudgetLink {
     for (const [pool, budget] of this.budgets) waiting[pool] = budget.waitingForLease();
     let reading;
     try {
-      reading = await this.ledger.heartbeat(JSON.stringify(this.safeSnapshot()), waiting);
+      reading = await this.ledger.heartbeat(JSON.stringify(this.safeSnapshot()), waiting, {
+        tts: this.budgets.get('tts')?.max ?? 0,
+        stt: this.budgets.get('stt')?.max ?? 0,
+      });
     } catch (error) {
       this.reportFailure(error);
       return;
@@ -243,14 +259,8 @@ export class FleetCoordinator implements BudgetLink {
       this.requestSync();
       return;
     }
-    for (const [pool, budget] of this.budgets) {
-      const { leased, waitingElsewhere } = reading.pools[pool];
-      // Leases follow demand: at the cap, idle clients here (warm ones, then those of sessions not using them)
-      // are worth less than acquires waiting elsewhere.
-      if (waitingElsewhere > 0 && leased >= budget.max && budget.waitingForLease() === 0) {
-        budget.shed(Math.min(budget.idleCount(), waitingElsewhere));
-      }
-    }
+    // Leases follow demand: fair shares first, then idle clients where acquires wait (see LeaseLending).
+    this.lending.afterBeat(reading);
     await this.notifyBeat();
   }
 

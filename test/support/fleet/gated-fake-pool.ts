@@ -17,6 +17,7 @@ export class GatedFakePool implements GatedPool {
   private nextId = 1;
   created = 0;
   destroyed = 0;
+  served = 0;
 
   constructor(
     readonly name: string,
@@ -38,6 +39,14 @@ export class GatedFakePool implements GatedPool {
     return this.idle.length;
   }
 
+  allocations(): number {
+    return this.served;
+  }
+
+  busy(): number {
+    return this.inUse.size + this.waiters.length;
+  }
+
   /** Pre-creates `count` idle clients (a warm-up), as far as the gate allows. */
   async fill(count: number): Promise<void> {
     for (let i = 0; i < count; i++) {
@@ -51,6 +60,7 @@ export class GatedFakePool implements GatedPool {
     const idle = this.idle.pop();
     if (idle !== undefined) {
       this.inUse.add(idle);
+      this.served++;
       return Promise.resolve(idle);
     }
     return new Promise((resolve) => {
@@ -64,6 +74,26 @@ export class GatedFakePool implements GatedPool {
     if (!this.inUse.delete(id)) return;
     this.destroy();
     this.wake();
+  }
+
+  /**
+   * Gives a reusable client back, as the real pool does: closed when the gate reclaims its lease, else to the
+   * oldest waiter, else idle.
+   */
+  giveBack(id: number): void {
+    if (!this.inUse.delete(id)) return;
+    if (this.gate.reclaim?.() === true) {
+      this.destroy();
+      return;
+    }
+    const waiter = this.waiters.shift();
+    if (waiter === undefined) {
+      this.idle.push(id);
+      return;
+    }
+    this.inUse.add(id);
+    this.served++;
+    waiter.resolve(id);
   }
 
   wake(): void {
@@ -94,6 +124,7 @@ export class GatedFakePool implements GatedPool {
       return;
     }
     this.inUse.add(id);
+    this.served++;
     waiter.resolve(id);
   }
 
