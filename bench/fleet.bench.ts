@@ -6,11 +6,13 @@
  * sessions make 3 syntheses each, all at once, under two loads: even (round-robin over the replicas) and skewed
  * (80 % of the sessions on the first replica, 10 % on each of the others: what a sticky load balancer or one busy
  * tenant produces, and the case a shared budget exists for). Reported side by side: throughput, 429s, upstream
- * connections opened per session, and the allocation latency by tier on the replicas: a lease is one Redis round
+ * connections opened per session, the replicas' CPU per request, and the allocation latency by tier on the
+ * replicas: a lease is one Redis round
  * trip on a COLD creation, and WARM/DEDICATED hand-outs take none.
- * Each variant runs FLEET_ROUNDS times (default 3), fleet and split alternating; the median round is reported.
+ * Each variant runs FLEET_ROUNDS times (default 5), which of the two runs first alternating; the median round
+ * is reported.
  * FLEET_TRACE=1 also prints each replica's TTS clients (in use / live) every 250 ms of each run.
- * Also timed directly: one lease take + give against the same Redis, and the same through an in-process gate.
+ * Also timed directly: one lease take + give against the same Redis (what a COLD creation adds in fleet mode).
  *
  *   npm run bench -- fleet
  *
@@ -37,7 +39,7 @@ const LEASE_SAMPLES = 2_000;
 const TARGET_LEASE_P99_MS = 2;
 const TEXT = 'Your table is booked.';
 /** Each variant runs this often, fleet and split alternating; the run with the median throughput is reported. */
-const ROUNDS = Number(process.env.FLEET_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.FLEET_ROUNDS ?? 5);
 
 interface Outcome {
   label: string;
@@ -47,6 +49,8 @@ interface Outcome {
   connectionsOpened: number;
   seconds: number;
   throughput: number;
+  /** The replicas' CPU time per served request, ms (all three together). */
+  cpuMsPerRequest: number;
   /** Per pool/tier: the worst replica's p50 and p99, and all allocations counted, ms. */
   allocations: Record<string, { p50: number; p99: number; n: number }>;
 }
@@ -112,7 +116,10 @@ async function runLoad(
   emulator: BenchEmulator,
   replicas: ServerProcess[],
 ): Promise<Outcome> {
-  for (const replica of replicas) await replica.allocations(); // start from an empty record
+  for (const replica of replicas) {
+    await replica.allocations(); // start from an empty record
+    await replica.load();
+  }
   await emulator.reset();
   await emulator.setFaults({
     maxConnections: BUDGET,
@@ -143,6 +150,8 @@ async function runLoad(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const loads = await Promise.all(replicas.map((r) => r.load()));
+  const cpuSeconds = loads.reduce((sum, l) => sum + (l.cpuPercent / 100) * seconds, 0);
   const trace = stopTrace();
   if (trace.length > 0)
     console.log(`\n${label}, TTS clients in use / live per replica:\n${trace.join('\n')}`);
@@ -167,6 +176,7 @@ async function runLoad(
     connectionsOpened: stats.connectionsTotal,
     seconds: round(seconds),
     throughput: round((completed / seconds) * 10) / 10,
+    cpuMsPerRequest: round((cpuSeconds * 1000) / Math.max(1, completed)),
     allocations,
   };
 }
@@ -208,18 +218,26 @@ async function main(): Promise<void> {
     for (const load of LOADS) {
       rounds[load] = { fleet: [], split: [] };
       for (let r = 1; r <= ROUNDS; r++) {
-        progress(`(a) fleet, ${load} load, round ${r}/${ROUNDS}: 3 replicas, fleet budget 12`);
-        let replicas = await startReplicas(emulator, {
-          REDIS_URL: redis.url,
-          SPEECH_FLEET_TTS_MAX_SIZE: String(BUDGET),
-        });
-        rounds[load].fleet.push(await runLoad(`(a) fleet, ${load}`, load, emulator, replicas));
-        for (const replica of replicas) await replica.close();
-
-        progress(`(b) no Redis, ${load} load, round ${r}/${ROUNDS}: 3 replicas, 4 each`);
-        replicas = await startReplicas(emulator, { SPEECH_POOL_TTS_MAX_SIZE: String(BUDGET / REPLICAS) });
-        rounds[load].split.push(await runLoad(`(b) split, ${load}`, load, emulator, replicas));
-        for (const replica of replicas) await replica.close();
+        // The order alternates, so neither variant always runs on a freshly started emulator.
+        const order: Array<'fleet' | 'split'> = r % 2 === 1 ? ['fleet', 'split'] : ['split', 'fleet'];
+        for (const variant of order) {
+          if (variant === 'fleet') {
+            progress(`(a) fleet, ${load} load, round ${r}/${ROUNDS}: 3 replicas, fleet budget 12`);
+            const replicas = await startReplicas(emulator, {
+              REDIS_URL: redis.url,
+              SPEECH_FLEET_TTS_MAX_SIZE: String(BUDGET),
+            });
+            rounds[load].fleet.push(await runLoad(`(a) fleet, ${load}`, load, emulator, replicas));
+            for (const replica of replicas) await replica.close();
+          } else {
+            progress(`(b) no Redis, ${load} load, round ${r}/${ROUNDS}: 3 replicas, 4 each`);
+            const replicas = await startReplicas(emulator, {
+              SPEECH_POOL_TTS_MAX_SIZE: String(BUDGET / REPLICAS),
+            });
+            rounds[load].split.push(await runLoad(`(b) split, ${load}`, load, emulator, replicas));
+            for (const replica of replicas) await replica.close();
+          }
+        }
       }
       outcomes[load] = { fleet: median(rounds[load].fleet), split: median(rounds[load].split) };
     }
@@ -227,7 +245,16 @@ async function main(): Promise<void> {
     const all = LOADS.flatMap((load) => [outcomes[load].fleet, outcomes[load].split]);
     printTable(
       `3 replicas, ${SESSIONS} sessions x ${REQUESTS_PER_SESSION} syntheses (even: round-robin; skewed: 80 % on one replica), upstream limit ${BUDGET} (429 beyond), ${CONNECT_LATENCY_MS} ms per new connection`,
-      ['variant', 'served', 'failed', 'upstream 429', 'connections / session', 'seconds', 'requests/s'],
+      [
+        'variant',
+        'served',
+        'failed',
+        'upstream 429',
+        'connections / session',
+        'seconds',
+        'requests/s',
+        'replica CPU ms / request',
+      ],
       all.map((o) => [
         o.label,
         o.completed,
@@ -236,6 +263,7 @@ async function main(): Promise<void> {
         round(o.connectionsOpened / SESSIONS),
         o.seconds,
         o.throughput,
+        o.cpuMsPerRequest,
       ]),
     );
     printTable(
