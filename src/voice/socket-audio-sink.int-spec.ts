@@ -12,7 +12,8 @@ import { resolveVoiceSettings } from './voice-options';
 
 /**
  * SocketAudioSink over a real Socket.IO server and client: what the client sees when the upstream's chunks come in
- * a burst (several in one event-loop turn), one by one (paced), or around word events and the ack.
+ * a burst, or around word events and the ack (audio at its own pace: coalesced-audio.spec.ts, with a clock the test
+ * drives).
  */
 describe('SocketAudioSink (real Socket.IO)', () => {
   let server: Server;
@@ -71,23 +72,13 @@ describe('SocketAudioSink (real Socket.IO)', () => {
     s.emit(Buffer.from([1, 2]), 0);
     s.emit(Buffer.from([3]), 1);
     s.emit(Buffer.from([4, 5]), 2);
-    // Only the first chunk left in this turn; the others wait for its end (and count as not yet sent).
+    // Only the first chunk has left; the others wait for the window to close (and count as not yet sent).
     expect(s.bufferedBytes()).toBeGreaterThanOrEqual(3);
     await until(2);
     expect(received).toEqual([
       { event: 'audio', seq: 0, bytes: [1, 2] },
       { event: 'audio', seq: 1, bytes: [3, 4, 5] },
     ]);
-  });
-
-  it('sends chunks that arrive one per turn (paced audio) one event each, without waiting', async () => {
-    const s = sink();
-    for (let i = 0; i < 3; i++) {
-      s.emit(Buffer.from([i]), i);
-      await nextTurn();
-    }
-    await until(3);
-    expect(received).toEqual([0, 1, 2].map((i) => ({ event: 'audio', seq: i, bytes: [i] })));
   });
 
   it('keeps word events and the ack in their place: audio waiting is sent before them', async () => {

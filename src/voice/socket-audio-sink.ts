@@ -12,8 +12,9 @@ import type { VoiceEvent } from './voice-metrics';
 
 /**
  * The audio of one tts.synthesize request: `tts.word` and `tts.audio` events on its socket, then the ack. Chunks
- * that arrive in one burst are sent as one `tts.audio` (CoalescedAudio: the first goes out at once); a word event
- * or the ack first sends the audio still waiting, so every event keeps its place relative to the bytes.
+ * that arrive within a few milliseconds of each other share one `tts.audio` (CoalescedAudio: the first goes out at
+ * once); a word event or the ack first sends the audio still waiting, so every event keeps its place relative to
+ * the bytes.
  */
 export class SocketAudioSink implements AudioSink {
   private readonly audio = new CoalescedAudio((audio, seq) => {
@@ -56,9 +57,9 @@ export class SocketAudioSink implements AudioSink {
     if (ack !== null && this.socket.connected) this.answer(ack);
   }
 
-  /** Sends the audio still waiting: before an answer, so the client has every byte the ack counts. */
+  /** Sends the audio still waiting (before an answer, so the client has every byte the ack counts); no more comes. */
   protected flushAudio(): void {
-    this.audio.flush();
+    this.audio.close();
   }
 
   /** Counts the result in the metrics (and logs an INTERNAL failure); the ack it is answered with. */
