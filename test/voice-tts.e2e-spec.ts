@@ -1,5 +1,7 @@
 import { expect } from '@jest/globals';
+import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
 import { TTS_FORMATS } from '../src/protocol';
+import { closeClient, newSynthesizer, speakSsml } from './support/emulator/speech-sdk';
 import {
   closeAll,
   collectAudio,
@@ -78,6 +80,34 @@ describe('voice gateway: tts.synthesize (e2e, real SDK against the emulator)', (
     expect(audio.length % 2).toBe(0);
     expect(events[events.length - 1]).toBe('ack');
     expect(events.filter((e) => e === 'ack')).toHaveLength(1);
+  });
+
+  it('forwards exactly the upstream audio: every byte in order, the first chunk as the first event', async () => {
+    const ssml =
+      '<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="en-US">' +
+      '<voice name="en-US-JennyNeural">A sentence long enough for the upstream to send it in many chunks.</voice>' +
+      '</speak>';
+    // What the upstream sends for it, chunk by chunk, read with the Speech SDK directly (the emulator's audio is
+    // deterministic).
+    const direct = newSynthesizer(v.emulator, sdk.SpeechSynthesisOutputFormat.Raw16Khz16BitMonoPcm);
+    const upstreamChunks: Buffer[] = [];
+    direct.synthesizing = (_s, e) => upstreamChunks.push(Buffer.from(e.result.audioData));
+    try {
+      await speakSsml(direct, ssml);
+    } finally {
+      await closeClient(direct);
+    }
+    expect(upstreamChunks.length).toBeGreaterThan(4);
+
+    const client = v.connect();
+    await client.ready();
+    const { ack, chunks, audio } = await synthesize(client, { ssml, format: 'pcm-16k' });
+    expect(ack).toMatchObject({ ok: true, bytes: Buffer.concat(upstreamChunks).length });
+    expect(audio.equals(Buffer.concat(upstreamChunks))).toBe(true);
+    // Chunks that arrive together may share an event (socket-audio-sink.int-spec.ts); the first is never held back.
+    expect(Buffer.from(chunks[0].audio).equals(upstreamChunks[0])).toBe(true);
+    expect(chunks.length).toBeLessThanOrEqual(upstreamChunks.length);
+    expect(chunks.map((c) => c.seq)).toEqual(chunks.map((_c, i) => i));
   });
 
   it('produces the byte rate of each format for the same text', async () => {

@@ -46,6 +46,7 @@ export class SocketStreamSink extends SocketAudioSink {
   }
 
   override reply(result: SynthesisResult): void {
+    this.flushAudio();
     const ack = this.record(result);
     this.result = ack;
     if (ack === null || !this.socket.connected) return;
