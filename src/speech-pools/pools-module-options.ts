@@ -20,6 +20,8 @@ export interface PoolsModuleOptions {
     maxAudioMs?: number;
     /** Most audio one synthesis may produce, in bytes (unbounded when unset). */
     maxAudioBytes?: number;
+    /** Turns a synthesizer serves before it is replaced (default MAX_TURNS_PER_SYNTHESIZER, 1,000). */
+    maxTurns?: number;
   };
   stt: SpeechPoolSizes & { language: string };
   sessionAwareness: boolean;

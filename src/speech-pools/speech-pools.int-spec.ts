@@ -83,3 +83,32 @@ describe('TTS pool recycling a client released mid-turn (real SDK, emulator)', (
     await waitFor(() => emulator.stats().connectionsOpen === 0, 'every socket closed');
   });
 });
+
+/** The SDK's memory per turn stays on a connection until it closes: a pooled synthesizer is retired after maxTurns. */
+describe('TTS pool retiring worn-out synthesizers (real SDK, emulator)', () => {
+  it('replaces a synthesizer that served its turns: a new socket, the old one closed, the books balanced', async () => {
+    const emulator = await startEmulator({ port: 0, voice: 'synthetic' });
+    const pool = createTtsPool(
+      { ...options(), tts: { ...options().tts, maxTurns: 3 } },
+      { kind: 'host', url: emulator.url, key: 'k' },
+    );
+    try {
+      await pool.prepare(); // the warm-up opens the socket (no turn yet)
+      const first = await pool.acquireForSession('s1');
+      for (let i = 0; i < 3; i++) await first.resource.synthesize({ ssml: textToSsml(`turn ${i}`, VOICE) });
+      expect(first.resource.wornOut).toBe(true);
+      await pool.sessionIdle('s1');
+      const next = await pool.acquireForSession('s1');
+      expect(next.resource).not.toBe(first.resource); // not DEDICATED: the worn one was replaced
+      expect((await next.resource.synthesize({ ssml: textToSsml('fresh', VOICE) })).bytes).toBeGreaterThan(0);
+      await pool.releaseForSession('s1');
+      await waitFor(() => first.resource.isDisposed, 'the worn-out synthesizer disposed');
+      await waitFor(() => emulator.stats().connectionsOpen === pool.snapshot().size, 'its socket closed');
+      const { resourcesCreated, resourcesDestroyed } = pool.snapshot().metrics;
+      expect(resourcesCreated - resourcesDestroyed).toBe(pool.snapshot().size);
+    } finally {
+      await pool.shutdown();
+      await emulator.close();
+    }
+  });
+});

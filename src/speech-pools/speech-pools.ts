@@ -66,6 +66,7 @@ export function createTtsPool(
       synthesisTimeoutMs: options.synthesisTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs,
       maxAudioBytes: options.tts.maxAudioBytes,
+      maxTurns: options.tts.maxTurns,
     });
   return new WarmableResourcePool<TtsClient>({
     ...common(options, 'tts', placement),
@@ -76,7 +77,8 @@ export function createTtsPool(
       placement.destroyed(client);
       return client.dispose();
     },
-    validate: (client) => client.isReady() && placement.isPreferred(client),
+    // A worn-out synthesizer (see MAX_TURNS_PER_SYNTHESIZER) is replaced like an invalid one.
+    validate: (client) => client.isReady() && !client.wornOut && placement.isPreferred(client),
     reusable: true,
     warmPoolSize: options.tts.warmSize,
     warmMaxSize: options.tts.warmMax,

@@ -169,6 +169,17 @@ describe('TtsClient against the speech emulator (real SDK, real sockets)', () =>
     await waitFor(() => emulator.stats().connectionsOpen === 0, 'socket closed');
     await expect(c.synthesize({ ssml: ssml('after dispose') })).rejects.toMatchObject({ code: 'INTERNAL' });
   });
+  it('counts its turns and says it is worn out after maxTurns (warm-ups on a connected socket count)', async () => {
+    const c = client({ maxTurns: 3 });
+    await c.warm(); // opens the socket: no turn
+    await c.synthesize({ ssml: ssml('one') });
+    await c.warm(); // speaks a short utterance: a turn
+    expect(c.wornOut).toBe(false);
+    await c.synthesize({ ssml: ssml('three') });
+    expect(c.wornOut).toBe(true);
+    expect(c.isReady()).toBe(true); // still usable: the pool decides to replace it
+  });
+
   it('a busy client is still ready (usable), and says it is busy until its turn ends', async () => {
     const c = client();
     await c.warm();

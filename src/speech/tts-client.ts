@@ -50,9 +50,20 @@ export interface TtsClientOptions {
   maxAudioBytes?: number;
   /** Where the SDK objects are counted; the process's census by default. */
   census?: SdkObjectCensus;
+  /** Turns after which the client is worn out (see {@link MAX_TURNS_PER_SYNTHESIZER}). */
+  maxTurns?: number;
 }
 
 const WARMUP_TIMEOUT_MS = 5_000;
+
+/**
+ * Turns (syntheses, text streams and warm-ups) a synthesizer serves before the pool replaces it. The SDK starts a
+ * new receive loop on the connection with every turn and none of them ends while the connection is open, so a
+ * synthesizer's memory grows with every turn it speaks (measured: ~3.6 KiB per short turn, linear over 3,000
+ * turns); a pooled synthesizer may stay connected for days. Retiring it after 1,000 turns bounds that to a few MiB
+ * per client, for one reconnect in the background per 1,000 turns.
+ */
+export const MAX_TURNS_PER_SYNTHESIZER = 1_000;
 
 /**
  * One SpeechSynthesizer with its kept Connection: the unit the TTS pool holds. The SDK queues concurrent
@@ -67,6 +78,7 @@ export class TtsClient extends SpeechClientBase {
   private readonly internals: SynthesizerInternals;
   private readonly connection: ConnectionWatch;
   private readonly turns: TurnTracker;
+  private turnsStarted = 0;
   private readonly token: TokenBinding;
   private readonly synthesisTimeoutMs: number;
   private readonly connectTimeoutMs: number;
@@ -111,6 +123,11 @@ export class TtsClient extends SpeechClientBase {
   /** Usable, and (on Entra ID) holding a token the upstream still accepts for a reconnect. */
   override isReady(): boolean {
     return super.isReady() && this.token.isValid();
+  }
+
+  /** It has served its share of turns: the pool replaces it rather than hand it out again. */
+  get wornOut(): boolean {
+    return this.turnsStarted >= (this.options.maxTurns ?? MAX_TURNS_PER_SYNTHESIZER);
   }
 
   /** A synthesis is under way, or a turn is still stopping after a cancel. */
@@ -232,6 +249,7 @@ export class TtsClient extends SpeechClientBase {
         this.format = format;
       }
       // The turn begins here, synchronously: the next call, admitted now, finds it and waits for its end.
+      this.turnsStarted++;
       outcome = runSdkTurn(this.turnHost(), plan);
     } finally {
       admitNext();
