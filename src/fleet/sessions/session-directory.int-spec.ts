@@ -115,6 +115,7 @@ describeWithRedis('SessionDirectory (real Redis)', () => {
   it('answers unavailable while Redis is down, and writes its sessions back once Redis returns empty', async () => {
     const a = await directory('a');
     const b = await directory('b');
+    const bConnection = connections.at(-1)!;
     await a.claim('s1', 'k');
     await server.stop();
     expect(await a.claim('s2', 'k')).toEqual({ status: 'unavailable' });
@@ -128,6 +129,8 @@ describeWithRedis('SessionDirectory (real Redis)', () => {
         return false;
       }
     });
+    // b reconnects on its own schedule: until it has, its claims are rightly unavailable.
+    await pollUntil(() => Promise.resolve(bConnection.status === 'ready'));
     expect(await b.claim('s1', 'other')).toEqual({ status: 'forbidden' });
     expect(await b.claim('s2', 'k')).toEqual({ status: 'resumed', previousOwner: 'a' });
   });
