@@ -44,14 +44,15 @@ describe('batch progress and summary', () => {
     expect(text).toContain('failed:\n  0004: 400 BAD_REQUEST: unknown voice');
   });
 
-  it('groups failures with the same reason into one line, and says why a run gave up', () => {
+  it('groups failures with the same reason into one line (ids in natural order), and says why a run gave up', () => {
     const refused = 'cannot reach http://127.0.0.1:9: fetch failed (connect ECONNREFUSED 127.0.0.1:9)';
     const text = renderSummary({
       total: 40,
       done: 0,
       skipped: 0,
       failed: [
-        ...Array.from({ length: 7 }, (_, i) => ({ id: `000${i + 1}`, reason: refused })),
+        // in the order they finished, several at a time: listed in natural order
+        ...[3, 1, 2, 5, 4, 7, 6].map((n) => ({ id: `000${n}`, reason: refused })),
         { id: '0008', reason: '400 BAD_REQUEST: unknown voice' },
       ],
       notStarted: 32,

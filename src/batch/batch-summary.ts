@@ -17,10 +17,14 @@ export interface BatchReport {
   gaveUp: string | null;
 }
 
+/** Ids in natural order (`line-2` before `line-10`): failures are recorded as they finish, several at a time. */
+const naturalOrder = new Intl.Collator(undefined, { numeric: true }).compare;
+
 /** Failures with the same reason, listed once with their ids (a server that is down fails every line alike). */
 function groupedFailures(failed: BatchReport['failed']): string[] {
   const byReason = new Map<string, string[]>();
   for (const { id, reason } of failed) byReason.set(reason, [...(byReason.get(reason) ?? []), id]);
+  for (const ids of byReason.values()) ids.sort(naturalOrder);
   const lines: string[] = [];
   for (const [reason, ids] of byReason) {
     if (ids.length === 1) {
