@@ -36,6 +36,11 @@ export interface AudioSink {
    * Sinks whose transport has no word events leave it out.
    */
   word?(word: WordTiming): void;
+  /**
+   * The request was stopped from outside (cancel, disconnect), synchronously, before the stop is answered: a sink
+   * that holds audio back sends it now, since no audio may follow the stop's answer. No emit follows.
+   */
+  stopped?(): void;
   /** Bytes emitted but not yet handed to the network: the back-pressure signal. */
   bufferedBytes(): number;
   /** Called exactly once per request, after the last emit. */

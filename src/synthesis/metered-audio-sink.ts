@@ -35,6 +35,10 @@ export class MeteredAudioSink implements AudioSink {
     this.sink.emit(chunk, seq);
   }
 
+  stopped(): void {
+    this.sink.stopped?.();
+  }
+
   bufferedBytes(): number {
     return this.sink.bufferedBytes();
   }

@@ -123,7 +123,10 @@ export class SynthesisJob {
       totalMs: 0,
       bytes: 0,
     };
-    const forward = (): void => stream.abort(signal?.reason);
+    const forward = (): void => {
+      sink.stopped?.();
+      stream.abort(signal?.reason);
+    };
     if (signal?.aborted === true) forward();
     else signal?.addEventListener('abort', forward, { once: true });
     let leased: LeasedSynthesizer | null = null;

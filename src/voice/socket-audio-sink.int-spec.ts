@@ -97,4 +97,19 @@ describe('SocketAudioSink (real Socket.IO)', () => {
       { event: 'ack' },
     ]);
   });
+
+  it('sends the audio still waiting the moment the request is stopped, before the stop can be answered', async () => {
+    const s = sink();
+    s.emit(Buffer.from([1]), 0);
+    s.emit(Buffer.from([2, 3]), 1);
+    s.stopped();
+    serverSocket.emit('ack', { stopped: true }); // what tts.cancel answers right after
+    await until(3);
+    expect(received).toEqual([
+      { event: 'audio', seq: 0, bytes: [1] },
+      { event: 'audio', seq: 1, bytes: [2, 3] },
+      { event: 'ack' },
+    ]);
+    expect(s.bufferedBytes()).toBe(0);
+  });
 });

@@ -47,6 +47,11 @@ export class SocketAudioSink implements AudioSink {
     this.socket.emit('tts.word', message);
   }
 
+  /** Stopped (tts.cancel): the audio still waiting goes out before the cancel is answered; none comes after. */
+  stopped(): void {
+    this.audio.flush();
+  }
+
   bufferedBytes(): number {
     return sendBufferBytes(this.socket) + this.audio.waitingBytes;
   }

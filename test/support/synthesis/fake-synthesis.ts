@@ -102,7 +102,13 @@ export class FakeSink implements AudioSink {
   readonly chunks: Array<{ bytes: number; seq: number }> = [];
   readonly results: SynthesisResult[] = [];
   readonly tiers: AllocationTier[] = [];
+  /** Chunks emitted when stopped() was called (null: never). */
+  stoppedAfter: number | null = null;
   buffered = 0;
+
+  stopped(): void {
+    this.stoppedAfter = this.chunks.length;
+  }
 
   allocated(tier: AllocationTier): void {
     this.tiers.push(tier);
